@@ -1,0 +1,51 @@
+# Haven: `make run` starts it on SQLite with fictional demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test venv lint typecheck migrations-check pytest clean messages
+
+$(STAMP): requirements.lock
+	@python=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PY) ] || $$python -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# The local demo: SQLite, fictional data, second-factor codes shown on screen (labelled).
+run: export HAVEN_DEV := 1
+run: export HAVEN_DEMO_MODE := 1
+run: $(STAMP)
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy config haven
+
+migrations-check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
+
+# pytest exits 5 when it collected no test: that is a broken suite, not a pass.
+pytest: $(STAMP)
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+test: lint typecheck migrations-check pytest
+
+# Refresh the translation catalogues, then compile them (the .mo files are committed so that a
+# fresh machine needs no gettext tools).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --settings=tests.settings
+	$(PY) manage.py compilemessages -l id --ignore=.venv --settings=tests.settings
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,45 @@
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+# Reachable after the password and before the second factor.
+_BEFORE_SECOND_FACTOR = (
+    "/accounts/login/",
+    "/accounts/verify/",
+    "/accounts/enrol/",
+    "/accounts/logout/",
+    "/static/",
+    "/i18n/",
+)
+_PASSWORD_CHANGE = "/accounts/password/"  # noqa: S105 (a path, not a password)
+
+
+class SecondFactorRequiredMiddleware:
+    """Every staff account uses a second factor: a session that passed the password but not the
+    TOTP step reaches only the sign-in pages. A user holding a temporary password changes it
+    before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        path = request.path
+        if user.is_authenticated and not path.startswith(_BEFORE_SECOND_FACTOR):
+            if not user.is_verified():
+                if path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "error": {
+                                "code": "second_factor_required",
+                                "message": _("Complete the second sign-in step first."),
+                            }
+                        },
+                        status=403,
+                    )
+                return redirect("accounts:verify")
+            if user.must_change_password and path != _PASSWORD_CHANGE:
+                return redirect("accounts:password_change")
+        return self.get_response(request)

@@ -1,0 +1,96 @@
+import secrets
+import uuid
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.roles import Role
+from haven.core.models import HavenModel
+
+
+def _new_session_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class User(AbstractUser):
+    """A staff account. Every account has a TOTP second factor (django-otp)."""
+
+    public_id = models.UUIDField(_("ID"), default=uuid.uuid4, unique=True, editable=False)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password at next sign-in"), default=False
+    )
+    # Rotating this salt invalidates every session of the user ("log out everywhere").
+    session_salt = models.CharField(max_length=32, default=_new_session_salt, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    if TYPE_CHECKING:
+        # Set on request.user by django_otp.middleware.OTPMiddleware.
+        def is_verified(self) -> bool: ...
+
+    def get_session_auth_hash(self) -> str:
+        return salted_hmac(
+            "haven.accounts.User.session", self.password + self.session_salt, algorithm="sha256"
+        ).hexdigest()
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class OrganisationType(models.TextChoices):
+    """HTCDS 2.0 organisation types (vic_TraffickingStatusDecisionMakingOrg)."""
+
+    POLICE = "Police", _("Police")
+    NGO = "NGO", _("Non-governmental organisation")
+    COURT_OR_PROSECUTION = "CourtOrProsecution", _("Court or prosecution")
+    GOVERNMENT = "NonPoliceGovernmentalOrganization", _("Non-police government organisation")
+    OTHER = "Other", _("Other")
+
+
+class Agency(HavenModel):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organisation_type = models.CharField(
+        _("organisation type"), max_length=40, choices=OrganisationType.choices
+    )
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    is_child_protection_authority = models.BooleanField(
+        _("child-protection authority"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(HavenModel):
+    """A user's role in one agency. A user may work for several agencies, one role in each."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    supervisor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="supervisees"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency"], name="membership_one_role_per_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.agency} ({self.get_role_display()})"

@@ -1,0 +1,124 @@
+"""Roles and what each may do, in one place (DESIGN idea 3).
+
+A user holds one role per agency (Membership). Case-level access comes from two sources: the
+agency-wide roles below that see every case of their agency, and assignments to a case
+(haven.cases.models.CaseAssignment), which carry a role of their own. Which fields a role may
+read is READABLE; which actions it may take is CAPABILITIES. Nothing here depends on a child's
+nationality (CC-4).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.sensitivity import Sensitivity as S
+
+
+class Role(models.TextChoices):
+    CASE_WORKER = "case_worker", _("Case worker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    CHILD_PROTECTION_OFFICER = "cp_officer", _("Child-protection officer")
+    GUARDIAN = "guardian", _("Guardian")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist or counsellor")
+    LAWYER = "lawyer", _("Lawyer or paralegal")
+    LAW_ENFORCEMENT = "law_enforcement", _("Law-enforcement officer")
+    IMMIGRATION_OFFICER = "immigration", _("Immigration officer")
+    INTERPRETER = "interpreter", _("Interpreter")
+    SHELTER_STAFF = "shelter_staff", _("Shelter staff")
+    SAFEGUARDING_LEAD = "safeguarding_lead", _("Safeguarding lead")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    STATISTICIAN = "statistician", _("Statistician")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+class Capability(models.TextChoices):
+    SEE_AGENCY_CASES = "see_agency_cases", _("See every case of the agency")
+    REGISTER_CHILD = "register_child", _("Register a child and open a case")
+    ASSIGN = "assign", _("Assign and hand over case workers")
+    EDIT_CASE = "edit_case", _("Update a case and the child's record")
+    CHANGE_STAGE = "change_stage", _("Move a case to another stage")
+    RECORD_INTERVIEW = "record_interview", _("Record interviews and statements")
+    WRITE_NOTE = "write_note", _("Write case notes")
+    RESOLVE_ALERT = "resolve_alert", _("Resolve safeguard alerts")
+    MANAGE_MEMBERS = "manage_members", _("Manage the agency's staff accounts")
+    VIEW_STATISTICS = "view_statistics", _("See aggregate statistics")
+
+
+_ALL = frozenset(S)
+_FRONT_LINE = frozenset(
+    {
+        Capability.EDIT_CASE,
+        Capability.CHANGE_STAGE,
+        Capability.RECORD_INTERVIEW,
+        Capability.WRITE_NOTE,
+        Capability.RESOLVE_ALERT,
+    }
+)
+
+# Which sensitivity classes each role may read on a case it can see (DP-1).
+READABLE: dict[str, frozenset[S]] = {
+    Role.CASE_WORKER: _ALL,
+    Role.SUPERVISOR: _ALL,
+    Role.CHILD_PROTECTION_OFFICER: _ALL,
+    Role.GUARDIAN: _ALL,
+    Role.HEALTH_WORKER: frozenset({S.BASIC, S.IDENTITY, S.HEALTH}),
+    Role.PSYCHOLOGIST: frozenset({S.BASIC, S.IDENTITY, S.FAMILY, S.HEALTH, S.NARRATIVE}),
+    Role.LAWYER: frozenset({S.BASIC, S.IDENTITY, S.FAMILY, S.LEGAL, S.NARRATIVE}),
+    Role.LAW_ENFORCEMENT: frozenset({S.BASIC, S.IDENTITY}),
+    Role.IMMIGRATION_OFFICER: frozenset({S.BASIC, S.IDENTITY}),
+    Role.INTERPRETER: frozenset({S.BASIC, S.IDENTITY}),
+    Role.SHELTER_STAFF: frozenset({S.BASIC, S.IDENTITY, S.HEALTH, S.LOCATION}),
+    Role.SAFEGUARDING_LEAD: frozenset(),
+    Role.AGENCY_ADMIN: frozenset(),
+    Role.STATISTICIAN: frozenset(),
+    Role.SYSTEM_ADMIN: frozenset(),
+}
+
+# What each role may do. Case-level capabilities apply only to cases the user can see.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CASE_WORKER: _FRONT_LINE | {Capability.REGISTER_CHILD},
+    Role.SUPERVISOR: _FRONT_LINE
+    | {
+        Capability.SEE_AGENCY_CASES,
+        Capability.REGISTER_CHILD,
+        Capability.ASSIGN,
+        Capability.VIEW_STATISTICS,
+    },
+    Role.CHILD_PROTECTION_OFFICER: _FRONT_LINE
+    | {Capability.SEE_AGENCY_CASES, Capability.REGISTER_CHILD, Capability.ASSIGN},
+    Role.GUARDIAN: frozenset({Capability.WRITE_NOTE}),
+    Role.HEALTH_WORKER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
+    Role.PSYCHOLOGIST: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
+    Role.LAWYER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
+    # Police and immigration identify children and refer them on (ID-4); they do not manage cases.
+    Role.LAW_ENFORCEMENT: frozenset({Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW}),
+    Role.IMMIGRATION_OFFICER: frozenset({Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW}),
+    Role.INTERPRETER: frozenset(),
+    Role.SHELTER_STAFF: frozenset({Capability.WRITE_NOTE}),
+    Role.SAFEGUARDING_LEAD: frozenset(),
+    Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
+    Role.STATISTICIAN: frozenset({Capability.VIEW_STATISTICS}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
+}
+
+# Roles that, on registering a child, become the case's case worker; the others are recorded
+# as the identifying officer and keep access only while the case is being identified.
+CASE_WORKER_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.CHILD_PROTECTION_OFFICER})
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    return frozenset(role for role, caps in CAPABILITIES.items() if capability in caps)
+
+
+# What a person assigned to a case may read and do there, as the staff role it corresponds to.
+ASSIGNMENT_ACTS_AS: dict[str, str] = {
+    "case_worker": Role.CASE_WORKER,
+    "guardian": Role.GUARDIAN,
+    "support_person": Role.PSYCHOLOGIST,
+    "interpreter": Role.INTERPRETER,
+    "health_worker": Role.HEALTH_WORKER,
+    "psychologist": Role.PSYCHOLOGIST,
+    "lawyer": Role.LAWYER,
+    "shelter_staff": Role.SHELTER_STAFF,
+    "identifying_officer": Role.LAW_ENFORCEMENT,
+}

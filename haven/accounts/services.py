@@ -1,0 +1,165 @@
+"""Account writes: staff accounts, memberships, second factors and sessions. Each is one
+transaction and writes an audit event; passwords and keys never appear in it."""
+
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import Agency, Membership, User
+from haven.accounts.roles import Capability, Role
+from haven.audit.services import record_event
+
+
+def _admin_agencies(actor: Any) -> set[int]:
+    from haven.cases.access import agencies_where
+
+    return {a.pk for a in agencies_where(actor, Capability.MANAGE_MEMBERS)}
+
+
+def temporary_password() -> str:
+    return "-".join(secrets.token_urlsafe(4) for _ in range(4))
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: Any,
+    name: str,
+    organisation_type: str,
+    country: str,
+    is_child_protection_authority: bool = False,
+) -> Agency:
+    agency = Agency(
+        name=name,
+        organisation_type=organisation_type,
+        country=country,
+        is_child_protection_authority=is_child_protection_authority,
+        created_by=actor,
+        updated_by=actor,
+    )
+    from haven.children.codes import validate_country
+
+    agency.full_clean()
+    try:
+        validate_country(country)
+    except ValidationError as exc:
+        raise ValidationError({"country": exc.messages}) from exc
+    agency.save()
+    record_event(
+        actor=actor, action="agency.create", obj=agency, changes={"country": [None, country]}
+    )
+    return agency
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    username: str,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    password: str | None = None,
+    supervisor: User | None = None,
+) -> tuple[User, str]:
+    """Create a staff account with one membership. Returns the user and the temporary password
+    to hand over; the user must change it at first sign-in and enrol a second factor."""
+    if actor is not None and agency.pk not in _admin_agencies(actor):
+        raise PermissionDenied(_("You cannot add staff to this agency."))
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    initial = password or temporary_password()
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(initial)
+    user.must_change_password = password is None
+    user.full_clean(exclude=["password"])
+    user.save()
+    membership = Membership.objects.create(
+        user=user,
+        agency=agency,
+        role=role,
+        supervisor=supervisor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor, action="user.create", obj=user, changes={"username": [None, username]}
+    )
+    record_event(
+        actor=actor,
+        action="membership.create",
+        obj=membership,
+        changes={"agency": [None, str(agency.public_id)], "role": [None, role]},
+    )
+    return user, initial
+
+
+@transaction.atomic
+def password_reset_by_admin(*, actor: Any, user: User) -> str:
+    """An agency administrator resets a colleague's password and second factor. Returns the
+    temporary password; every session of the user ends, and they enrol a new second factor."""
+    shared = set(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+    if not shared & _admin_agencies(actor) or user.pk == actor.pk:
+        raise PermissionDenied(_("You cannot reset this account."))
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_salt = secrets.token_hex(16)
+    user.save(update_fields=["password", "must_change_password", "session_salt"])
+    TOTPDevice.objects.filter(user=user).delete()
+    record_event(
+        actor=actor,
+        action="user.password_reset",
+        obj=user,
+        changes={"password": ["[changed]", "[changed]"]},
+    )
+    return password
+
+
+@transaction.atomic
+def logout_everywhere(*, user: User) -> None:
+    """End every session of the user, on every device, including this one."""
+    user.session_salt = secrets.token_hex(16)
+    user.save(update_fields=["session_salt"])
+    record_event(actor=user, action="user.logout_everywhere", obj=user)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str) -> None:
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record_event(
+        actor=user,
+        action="user.password_change",
+        obj=user,
+        changes={"password": ["[changed]", "[changed]"]},
+    )
+
+
+def totp_device_for_enrolment(*, user: User) -> TOTPDevice:
+    """The unconfirmed TOTP device shown as a QR code during enrolment (created once)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
+    """Confirm enrolment with the first code from the app. Other devices are removed."""
+    if not device.verify_token(token):
+        return False
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(actor=user, action="user.second_factor_enrol", obj=user)
+    return True

@@ -1,0 +1,177 @@
+import base64
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts import services
+from haven.accounts.forms import TokenForm
+from haven.accounts.models import Membership, User
+from haven.accounts.roles import Capability
+from haven.cases.access import agencies_where
+from haven.core.http import AuthedRequest
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        nxt = self.get_redirect_url()
+        url = "/accounts/verify/"
+        return f"{url}?next={nxt}" if nxt else url
+
+
+def _next_url(request: AuthedRequest) -> str:
+    nxt = request.POST.get("next") or request.GET.get("next") or ""
+    if nxt and url_has_allowed_host_and_scheme(
+        nxt, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return nxt
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _demo_code(device: TOTPDevice) -> str | None:
+    """The current code, shown only in the labelled local demo (see haven.core.checks)."""
+    if not settings.DEMO_MODE:
+        return None
+    return str(
+        TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+    ).zfill(device.digits)
+
+
+@login_required
+def verify(request: AuthedRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    if device is None:
+        return redirect("accounts:enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("token", _("That code is not right or has expired. Try the current one."))
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next_url(request), "demo_code": _demo_code(device)},
+    )
+
+
+@login_required
+def enrol(request: AuthedRequest) -> HttpResponse:
+    if TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:verify")
+    device = services.totp_device_for_enrolment(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.totp_confirm(
+            user=request.user, device=device, token=form.cleaned_data["token"]
+        ):
+            otp_login(request, device)
+            messages.success(request, _("Your second sign-in step is set up."))
+            return redirect(_next_url(request))
+        form.add_error(
+            "token",
+            _("That code is not right. Check the time on your phone and try the current code."),
+        )
+    qr = segno.make(device.config_url, error="m")
+    qr_data_uri = (
+        "data:image/svg+xml;base64," + base64.b64encode(qr.svg_inline(scale=5).encode()).decode()
+    )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "form": form,
+            "qr": qr_data_uri,
+            "secret": secret,
+            "demo_code": _demo_code(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: AuthedRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@require_POST
+@login_required
+def logout_everywhere(request: AuthedRequest) -> HttpResponse:
+    services.logout_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, _("You are signed out on every device."))
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        return redirect("accounts:verify")
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.password_change(user=request.user, new_password=form.cleaned_data["new_password1"])
+        request.user.refresh_from_db()
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is changed."))
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+def account(request: AuthedRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": Membership.objects.filter(
+                user=request.user, is_active=True
+            ).select_related("agency")
+        },
+    )
+
+
+@login_required
+def members(request: AuthedRequest) -> HttpResponse:
+    agencies = agencies_where(request.user, Capability.MANAGE_MEMBERS)
+    if not agencies:
+        raise PermissionDenied
+    rows = (
+        Membership.objects.filter(agency__in=agencies)
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__last_name", "user__username")
+    )
+    return render(request, "accounts/members.html", {"rows": rows})
+
+
+@require_POST
+@login_required
+def member_reset(request: AuthedRequest, public_id: str) -> HttpResponse:
+    user = get_object_or_404(User, public_id=public_id)
+    try:
+        password = services.password_reset_by_admin(actor=request.user, user=user)
+    except PermissionDenied:
+        raise
+    return render(
+        request, "accounts/member_reset_done.html", {"member": user, "password": password}
+    )

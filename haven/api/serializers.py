@@ -1,0 +1,257 @@
+"""API shapes. Fields carry a sensitivity class; a field the caller's role may not read on this
+case is left out of the response entirely (DP-1)."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from haven.cases.models import AssignmentRole, Case, CaseAssignment, CaseNote, Interview
+from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, ParentalCare, Sex
+from haven.core.sensitivity import Sensitivity as S
+
+
+class SensitiveFieldsMixin:
+    """Drop fields whose class is not in context["readable"]; unclassified fields are BASIC."""
+
+    SENSITIVITY: dict[str, S] = {}
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)  # type: ignore[misc]
+        readable = self._readable(instance)
+        return {k: v for k, v in data.items() if self.SENSITIVITY.get(k, S.BASIC) in readable}
+
+    def _readable(self, instance: Any) -> frozenset[S]:
+        """context["readable"] is a set for one case, or {case_id: set} for a list."""
+        readable = self.context.get("readable", frozenset())  # type: ignore[attr-defined]
+        if isinstance(readable, dict):
+            case_id = (
+                instance.pk if isinstance(instance, Case) else getattr(instance, "case_id", None)
+            )
+            return readable.get(case_id, frozenset())
+        return readable
+
+
+class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    nationalities = serializers.SerializerMethodField()
+    languages = serializers.SerializerMethodField()
+    aliases = serializers.SerializerMethodField()
+    is_presumed_child = serializers.BooleanField(read_only=True)
+
+    SENSITIVITY = {
+        "given_name": S.IDENTITY,
+        "family_name": S.IDENTITY,
+        "name_romanised": S.IDENTITY,
+        "aliases": S.IDENTITY,
+        "sex": S.IDENTITY,
+        "gender": S.IDENTITY,
+        "gender_self_described": S.IDENTITY,
+        "birth_date": S.IDENTITY,
+        "age_status": S.IDENTITY,
+        "claims_adult": S.IDENTITY,
+        "minority_indicators": S.IDENTITY,
+        "nationalities": S.IDENTITY,
+        "languages": S.IDENTITY,
+        "parental_care": S.FAMILY,
+        "has_disability": S.HEALTH,
+        "special_needs": S.HEALTH,
+    }
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "name_romanised",
+            "aliases",
+            "sex",
+            "gender",
+            "gender_self_described",
+            "birth_date",
+            "age_status",
+            "claims_adult",
+            "minority_indicators",
+            "is_presumed_child",
+            "nationalities",
+            "languages",
+            "parental_care",
+            "has_disability",
+            "special_needs",
+        ]
+
+    def get_nationalities(self, child: Child) -> list[str]:
+        return [n.country for n in child.nationalities.all()]
+
+    def get_languages(self, child: Child) -> list[str]:
+        return [
+            lang.language
+            for lang in sorted(
+                child.languages.all(), key=lambda x: (not x.is_preferred, x.language)
+            )
+        ]
+
+    def get_aliases(self, child: Child) -> list[str]:
+        return [a.name for a in child.aliases.all()]
+
+
+class ChildInputSerializer(serializers.Serializer):
+    """What a client sends to register or update a child. Validation of values (dates, codes,
+    the presumption of minority) is the service's, so web and API say the same thing."""
+
+    given_name = serializers.CharField(max_length=120)
+    family_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    name_romanised = serializers.CharField(max_length=250, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    gender = serializers.ChoiceField(choices=Gender.choices, required=False)
+    gender_self_described = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    age_status = serializers.ChoiceField(choices=AGE_STATUS_INPUT_CHOICES, required=False)
+    claims_adult = serializers.BooleanField(required=False)
+    minority_indicators = serializers.BooleanField(required=False)
+    parental_care = serializers.ChoiceField(choices=ParentalCare.choices, required=False)
+    has_disability = serializers.BooleanField(required=False)
+    special_needs = serializers.CharField(required=False, allow_blank=True)
+    nationalities = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, max_length=5
+    )
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, max_length=10
+    )
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=250), required=False, max_length=20
+    )
+
+
+class ChildUpdateSerializer(ChildInputSerializer):
+    given_name = serializers.CharField(max_length=120, required=False)
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    user = serializers.UUIDField(source="user.public_id", read_only=True)
+    user_name = serializers.CharField(source="user.get_full_name", read_only=True)
+
+    class Meta:
+        model = CaseAssignment
+        fields = ["user", "user_name", "role", "started_at", "ended_at"]
+
+
+class CaseSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    lead_agency = serializers.CharField(source="lead_agency.name", read_only=True)
+    child = serializers.SerializerMethodField()
+    retellings = serializers.IntegerField(read_only=True, required=False)
+    open_alerts = serializers.IntegerField(read_only=True, required=False)
+
+    SENSITIVITY = {"child": S.BASIC, "summary": S.NARRATIVE}
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "lead_agency",
+            "stage",
+            "stage_changed_at",
+            "trafficking_status",
+            "status_decided_by",
+            "opened_at",
+            "closed_at",
+            "retellings",
+            "open_alerts",
+            "child",
+            "summary",
+        ]
+
+    def get_child(self, case: Case) -> dict[str, Any]:
+        return ChildSerializer(case.child, context={"readable": self._readable(case)}).data
+
+
+class CaseDetailSerializer(CaseSerializer):
+    assignments = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "assignments"]
+
+    def get_assignments(self, case: Case) -> list[dict[str, Any]]:
+        current = case.assignments.filter(ended_at__isnull=True).select_related("user")
+        return AssignmentSerializer(current, many=True).data  # type: ignore[return-value]
+
+
+class CaseRegisterSerializer(serializers.Serializer):
+    agency = serializers.UUIDField(
+        required=False, help_text="Public ID of the agency; optional when you work for one."
+    )
+    child = ChildInputSerializer()
+    summary = serializers.CharField(required=False, allow_blank=True)
+
+
+class StageChangeSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(choices=Case.Stage.choices)
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class AssignSerializer(serializers.Serializer):
+    user = serializers.UUIDField()
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    handover_note = serializers.CharField(required=False, allow_blank=True)
+
+
+class InterviewSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    SENSITIVITY = {"location": S.LOCATION, "notes": S.NARRATIVE}
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "kind",
+            "conducted_at",
+            "interviewer",
+            "interviewer_agency",
+            "location",
+            "interpreter",
+            "support_person",
+            "duration_minutes",
+            "child_told_story",
+            "notes",
+        ]
+
+
+class InterviewInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Interview.Kind.choices)
+    conducted_at = serializers.DateTimeField()
+    interviewer = serializers.CharField(max_length=200)
+    interviewer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
+    location = serializers.CharField(required=False, allow_blank=True)
+    interpreter = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    support_person = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    child_told_story = serializers.BooleanField(required=False, default=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+
+class NoteSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    SENSITIVITY = {"body": S.NARRATIVE}
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "created_at", "body"]
+        extra_kwargs = {"body": {"required": True, "allow_blank": False}}
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case = serializers.UUIDField(source="case.public_id")
+    case_reference = serializers.CharField(source="case.reference")
+    rule = serializers.CharField(source="rule_code")
+    measure_id = serializers.CharField()
+    severity = serializers.CharField()
+    title = serializers.CharField()
+    message = serializers.CharField()
+    raised_at = serializers.DateTimeField()
+
+
+class ResolveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

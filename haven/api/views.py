@@ -1,0 +1,237 @@
+"""The API. Every endpoint loads cases through haven.cases.access and writes through the same
+services as the HTML pages; errors come back in the envelope of haven.api.errors."""
+
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haven.accounts.models import User
+from haven.accounts.roles import Capability
+from haven.api import serializers as s
+from haven.audit.services import log_read
+from haven.cases import selectors, services
+from haven.cases.access import (
+    access_case_by_id,
+    access_child_by_id,
+    agencies_where,
+    readable,
+    readable_by_case,
+    require,
+)
+from haven.cases.models import Case
+from haven.children.models import ChildAlias, ChildLanguage, ChildNationality
+from haven.children.services import child_update
+from haven.safeguards import selectors as alert_selectors
+from haven.safeguards.services import alert_resolve
+
+_CHILD_PREFETCH = [
+    Prefetch("child__nationalities", queryset=ChildNationality.objects.all()),
+    Prefetch("child__languages", queryset=ChildLanguage.objects.all()),
+    Prefetch("child__aliases", queryset=ChildAlias.objects.all()),
+]
+
+
+def _split_child(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    lists: dict[str, Any] = {
+        k: data.pop(k) for k in ("nationalities", "languages", "aliases") if k in data
+    }
+    return data, lists
+
+
+class CaseViewSet(viewsets.ViewSet):
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("scope", str, enum=["mine", "all"]),
+            OpenApiParameter("stage", str, enum=Case.Stage.values),
+            OpenApiParameter("alerts", bool),
+        ],
+        responses=s.CaseSerializer(many=True),
+    )
+    def list(self, request: Request) -> Response:
+        """Cases the caller may see: by default, those they are assigned to."""
+        cases = selectors.case_list(
+            request.user,
+            scope=request.query_params.get("scope", "mine"),
+            stage=request.query_params.get("stage", ""),
+            with_alerts=request.query_params.get("alerts") in ("1", "true"),
+        ).prefetch_related(*_CHILD_PREFETCH)
+        paginator = self.paginator
+        page = paginator.paginate_queryset(cases, request, view=self)
+        log_read(user=request.user, what="case.list")
+        context = {"readable": readable_by_case(request.user, page)}
+        return paginator.get_paginated_response(
+            s.CaseSerializer(page, many=True, context=context).data
+        )
+
+    @property
+    def paginator(self):  # type: ignore[no-untyped-def]
+        from haven.api.pagination import Pagination
+
+        if not hasattr(self, "_paginator"):
+            self._paginator = Pagination()
+        return self._paginator
+
+    @extend_schema(request=s.CaseRegisterSerializer, responses={201: s.CaseDetailSerializer})
+    def create(self, request: Request) -> Response:
+        """Register a child and open their case (the caller becomes the case worker)."""
+        payload = s.CaseRegisterSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        agencies = agencies_where(request.user, Capability.REGISTER_CHILD)
+        if "agency" in data:
+            agency = next((a for a in agencies if a.public_id == data["agency"]), None)
+        else:
+            agency = agencies[0] if len(agencies) == 1 else None
+        if agency is None:
+            from django.core.exceptions import PermissionDenied, ValidationError
+
+            if not agencies:
+                raise PermissionDenied
+            raise ValidationError({"agency": "Say which of your agencies opens the case."})
+        child, lists = _split_child(dict(data["child"]))
+        case = services.case_register(
+            actor=request.user, agency=agency, child=child, summary=data.get("summary", ""), **lists
+        )
+        return Response(self._detail(request, case), status=status.HTTP_201_CREATED)
+
+    def _detail(self, request: Request, case: Case) -> dict[str, Any]:
+        case = access_case_by_id(request.user, case.public_id)
+        case.retellings = selectors.retelling_count(case)  # type: ignore[attr-defined]
+        return s.CaseDetailSerializer(case, context={"readable": readable(request.user, case)}).data
+
+    @extend_schema(responses=s.CaseDetailSerializer)
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        log_read(user=request.user, what="case.view", case=case)
+        return Response(self._detail(request, case))
+
+    @extend_schema(request=s.StageChangeSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def stage(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        payload = s.StageChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.case_change_stage(case=case, actor=request.user, **payload.validated_data)
+        return Response(self._detail(request, case))
+
+    @extend_schema(request=s.AssignSerializer, responses={201: s.AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def assignments(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.ASSIGN, case)
+        payload = s.AssignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        try:
+            user = User.objects.get(public_id=data.pop("user"), is_active=True)
+        except User.DoesNotExist:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"user": "No active account has this ID."}) from None
+        assignment = services.case_assign(case=case, actor=request.user, user=user, **data)
+        return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], responses=s.InterviewSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.InterviewInputSerializer, responses={201: s.InterviewSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def interviews(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        context = {"readable": readable(request.user, case)}
+        if request.method == "GET":
+            log_read(user=request.user, what="case.interviews", case=case)
+            return Response(
+                s.InterviewSerializer(case.interviews.all(), many=True, context=context).data
+            )
+        payload = s.InterviewInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        interview = services.interview_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.InterviewSerializer(interview, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer})
+    @action(detail=True, methods=["post"])
+    def notes(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        payload = s.NoteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        note = services.case_note_add(
+            case=case, actor=request.user, body=payload.validated_data["body"]
+        )
+        context = {"readable": readable(request.user, case)}
+        return Response(
+            s.NoteSerializer(note, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ChildUpdateSerializer, responses=s.ChildSerializer)
+    @action(detail=True, methods=["patch"])
+    def child(self, request: Request, public_id: str) -> Response:
+        """Update the child's record through this case."""
+        case = access_case_by_id(request.user, public_id)
+        payload = s.ChildUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        fields, lists = _split_child(dict(payload.validated_data))
+        child = child_update(case=case, actor=request.user, **fields, **lists)
+        return Response(
+            s.ChildSerializer(child, context={"readable": readable(request.user, case)}).data
+        )
+
+
+class ChildViewSet(viewsets.ViewSet):
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    @extend_schema(responses=s.ChildSerializer)
+    def retrieve(self, request: Request, public_id: str) -> Response:
+        """A child's record, with what the caller may read on any of the child's cases."""
+        child = access_child_by_id(request.user, public_id)
+        from haven.cases.access import cases_for_user
+
+        cases = list(cases_for_user(request.user).filter(child=child))
+        classes: frozenset = frozenset().union(*readable_by_case(request.user, cases).values())
+        log_read(user=request.user, what="child.view", child=child, case=cases[0])
+        return Response(s.ChildSerializer(child, context={"readable": classes}).data)
+
+
+class AlertViewSet(viewsets.ViewSet):
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    @extend_schema(responses=s.AlertSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """Open alerts on every case the caller can see, most severe first."""
+        from haven.api.pagination import Pagination
+
+        paginator = Pagination()
+        page = paginator.paginate_queryset(
+            alert_selectors.open_alerts_for_user(request.user), request, view=self
+        )
+        return paginator.get_paginated_response(s.AlertSerializer(page, many=True).data)
+
+    @extend_schema(request=s.ResolveSerializer, responses=s.AlertSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, public_id: str) -> Response:
+        alert = (
+            alert_selectors.open_alerts_for_user(request.user).filter(public_id=public_id).first()
+        )
+        if alert is None:
+            raise Http404
+        payload = s.ResolveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        alert = alert_resolve(
+            alert=alert, actor=request.user, reason=payload.validated_data["reason"]
+        )
+        return Response(s.AlertSerializer(alert).data)

@@ -1,0 +1,150 @@
+"""Need-to-know access to cases and children (DESIGN idea 3; DP-1, DP-2, CC-7).
+
+The only ways views and the API load a case or a child:
+- `cases_for_user(user)` / `children_for_user(user)`: querysets of what the user may see;
+- `access_case_by_id(user, public_id)` / `access_child_by_id(user, public_id)`: one record, or
+  Http404 whether it is missing or forbidden, so the answer reveals nothing.
+
+A user sees a case when (a) they hold, in the case's lead agency, a role that sees all of that
+agency's cases (supervisor, child-protection officer), or (b) they have a current assignment on
+the case (case worker, guardian, support person, interpreter...). Nothing else: an unassigned
+case worker of the same agency, another agency, statisticians and administrators see nothing.
+A child is visible through any visible case. Which fields of a visible case a user may read
+comes from their roles on it (haven.accounts.roles.READABLE).
+"""
+
+from typing import Any
+from uuid import UUID
+
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Membership
+from haven.accounts.roles import ASSIGNMENT_ACTS_AS, CAPABILITIES, READABLE, Capability, roles_with
+from haven.cases.models import Case, CaseAssignment
+from haven.children.models import Child
+from haven.core.sensitivity import Sensitivity
+
+
+def memberships(user: Any) -> list[Membership]:
+    """The user's active memberships, loaded once per request object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_haven_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("agency"))
+        user._haven_memberships = cached
+    return cached
+
+
+def agencies_where(user: Any, capability: str) -> list[Any]:
+    """Agencies in which the user's role grants `capability`."""
+    allowed = roles_with(capability)
+    return [m.agency for m in memberships(user) if m.role in allowed]
+
+
+def cases_for_user(user: Any) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
+    assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values("case_id")
+    return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned))
+
+
+def access_case_by_id(user: Any, public_id: UUID | str) -> Case:
+    try:
+        return cases_for_user(user).select_related("child", "lead_agency").get(public_id=public_id)
+    except (Case.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def children_for_user(user: Any) -> QuerySet[Child]:
+    return Child.objects.filter(pk__in=cases_for_user(user).values("child_id"))
+
+
+def access_child_by_id(user: Any, public_id: UUID | str) -> Child:
+    try:
+        return children_for_user(user).get(public_id=public_id)
+    except (Child.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def case_roles(user: Any, case: Case) -> frozenset[str]:
+    """The staff roles the user acts in on this case (empty when they cannot see it)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cache: dict[int, frozenset[str]] = case.__dict__.setdefault("_haven_roles", {})
+    if user.pk not in cache:
+        see_all = roles_with(Capability.SEE_AGENCY_CASES)
+        roles = {
+            m.role
+            for m in memberships(user)
+            if m.agency_id == case.lead_agency_id and m.role in see_all
+        }
+        assigned = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
+        roles |= {ASSIGNMENT_ACTS_AS[r] for r in assigned.values_list("role", flat=True)}
+        cache[user.pk] = frozenset(roles)
+    return cache[user.pk]
+
+
+def readable(user: Any, case: Case) -> frozenset[Sensitivity]:
+    """Sensitivity classes the user may read on this case (DP-1)."""
+    classes: set[Sensitivity] = set()
+    for role in case_roles(user, case):
+        classes |= READABLE[role]
+    return frozenset(classes)
+
+
+def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensitivity]]:
+    """readable() for many cases with one query, for lists and exports."""
+    see_all = roles_with(Capability.SEE_AGENCY_CASES)
+    agency_roles: dict[int, set[str]] = {}
+    for m in memberships(user):
+        if m.role in see_all:
+            agency_roles.setdefault(m.agency_id, set()).add(m.role)
+    assigned: dict[int, set[str]] = {}
+    rows = CaseAssignment.objects.filter(
+        user=user, ended_at__isnull=True, case_id__in=[c.pk for c in cases]
+    ).values_list("case_id", "role")
+    for case_id, role in rows:
+        assigned.setdefault(case_id, set()).add(ASSIGNMENT_ACTS_AS[role])
+    result: dict[int, frozenset[Sensitivity]] = {}
+    for case in cases:
+        classes: set[Sensitivity] = set()
+        for role in agency_roles.get(case.lead_agency_id, set()) | assigned.get(case.pk, set()):
+            classes |= READABLE[role]
+        result[case.pk] = frozenset(classes)
+    return result
+
+
+def can(user: Any, capability: str, case: Case | None = None) -> bool:
+    """Whether the user may take an action: on a case when one is given, else anywhere."""
+    if case is None:
+        return any(capability in CAPABILITIES[m.role] for m in memberships(user))
+    return any(capability in CAPABILITIES[role] for role in case_roles(user, case))
+
+
+def require(user: Any, capability: str, case: Case | None = None) -> None:
+    """Raise PermissionDenied unless the user may take the action. Services call this first."""
+    if not can(user, capability, case):
+        raise PermissionDenied(_("You are not allowed to do this."))
+
+
+def _capability_predicate(capability: str) -> rules.Predicate:
+    def check(user: Any, obj: Any = None) -> bool:
+        return can(user, capability, obj)
+
+    return rules.predicate(check, name=f"can_{capability}")
+
+
+def _register_permissions() -> None:
+    """Expose every capability as a Django permission (`haven.<capability>`) through `rules`, so
+    templates and DRF can ask `user.has_perm("haven.change_stage", case)`."""
+    for capability in Capability:
+        rules.add_perm(f"haven.{capability}", _capability_predicate(capability))
+
+
+_register_permissions()

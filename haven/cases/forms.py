@@ -1,0 +1,113 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import Agency, Membership, User
+from haven.cases.models import AssignmentRole, Case, Interview
+from haven.children.forms import ChildForm
+from haven.core.forms import datetime_input
+
+
+class CaseRegisterForm(ChildForm):
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), empty_label=None
+    )
+    summary = forms.CharField(
+        label=_("What brought the child to us"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "A few words are enough. Do not ask the child to tell their story for this form."
+        ),
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Agency.objects.filter(pk__in=[a.pk for a in agencies])
+        if len(agencies) == 1:
+            field.initial = agencies[0].pk
+            field.widget = forms.HiddenInput()
+
+
+class StageForm(forms.Form):
+    to_stage = forms.ChoiceField(label=_("Move to"))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["to_stage"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(s, Case.Stage(s).label) for s in case.allowed_stages()]
+
+
+class AssignForm(forms.Form):
+    user: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none()
+    )
+    role = forms.ChoiceField(label=_("Role on the case"), choices=AssignmentRole.choices)
+    handover_note = forms.CharField(
+        label=_("Handover note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Needed when the case worker changes: what the new case worker must know "
+            "so the child need not retell."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        active = Membership.objects.filter(is_active=True).values("user_id")
+        field = self.fields["user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=active, is_active=True).order_by(
+            "first_name", "last_name"
+        )
+
+
+class InterviewForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Interview.Kind.choices)
+    conducted_at = forms.DateTimeField(label=_("When"), widget=datetime_input())
+    interviewer = forms.CharField(label=_("Interviewed by"), max_length=200)
+    interviewer_agency = forms.CharField(label=_("Their agency"), max_length=200, required=False)
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
+    location = forms.CharField(label=_("Where"), required=False)
+    interpreter = forms.CharField(label=_("Interpreter"), max_length=200, required=False)
+    support_person = forms.CharField(
+        label=_("Support person present"), max_length=200, required=False
+    )
+    child_told_story = forms.BooleanField(
+        label=_("The child was asked about what happened to them"), required=False, initial=True
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_conducted_at(self) -> Any:
+        value = self.cleaned_data["conducted_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("An interview cannot be recorded before it happens."))
+        return value
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseFilterForm(forms.Form):
+    scope = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("mine", _("My cases")), ("all", _("All cases I can see"))],
+        required=False,
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("All open stages")), *Case.Stage.choices], required=False
+    )
+    q = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
+    alerts = forms.BooleanField(label=_("Only cases with alerts"), required=False)

@@ -1,0 +1,186 @@
+"""Cases, who works on them, and every time the child was asked to tell their story."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.fields import EncryptedTextField
+from haven.core.models import HavenModel
+from haven.core.sensitivity import Sensitivity
+
+
+class Case(HavenModel):
+    class Stage(models.TextChoices):
+        IDENTIFICATION = "identification", _("Identification")
+        PROTECTION = "protection", _("Protection and support")
+        RECOVERY = "recovery", _("Recovery and reintegration")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        CLOSED = "closed", _("Closed")
+
+    # Allowed stage changes. A closed case can be reopened (RR-6: children who return to
+    # exploitation or drop out can come back).
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Stage.IDENTIFICATION: frozenset({Stage.PROTECTION, Stage.CLOSED}),
+        Stage.PROTECTION: frozenset({Stage.RECOVERY, Stage.CLOSED}),
+        Stage.RECOVERY: frozenset({Stage.PROTECTION, Stage.FOLLOW_UP, Stage.CLOSED}),
+        Stage.FOLLOW_UP: frozenset({Stage.RECOVERY, Stage.CLOSED}),
+        Stage.CLOSED: frozenset({Stage.IDENTIFICATION, Stage.PROTECTION}),
+    }
+
+    class TraffickingStatus(models.TextChoices):
+        """HTCDS 2.0 vic_TraffickingStatus."""
+
+        POSSIBLE = "PossibleVictimOfTrafficking", _("Possible victim")
+        ACTUAL = "ActualVictimOfTrafficking", _("Victim (determined)")
+        NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not a victim")
+
+    class StatusDecidedBy(models.TextChoices):
+        """HTCDS 2.0 vic_TraffickingStatusDecisionMakingOrg."""
+
+        POLICE = "Police", _("Police")
+        NGO = "NGO", _("Non-governmental organisation")
+        COURT_OR_PROSECUTION = "CourtOrProsecution", _("Court or prosecution")
+        GOVERNMENT = "NonPoliceGovernmentalOrganization", _("Non-police government organisation")
+        OTHER = "Other", _("Other")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases")
+    lead_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("lead agency"),
+    )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFICATION
+    )
+    stage_changed_at = models.DateTimeField(_("in this stage since"))
+    trafficking_status = models.CharField(
+        _("status"),
+        max_length=40,
+        choices=TraffickingStatus.choices,
+        default=TraffickingStatus.POSSIBLE,
+    )
+    status_decided_by = models.CharField(
+        _("status decided by"), max_length=40, choices=StatusDecidedBy.choices, blank=True
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    summary = EncryptedTextField(
+        _("what brought the child to us"), sensitivity=Sensitivity.NARRATIVE
+    )
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["lead_agency", "stage"], name="case_agency_stage_idx")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def allowed_stages(self) -> list[str]:
+        return [s for s in self.Stage.values if s in self.TRANSITIONS[self.stage]]
+
+
+class StageChange(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Case.Stage.choices)
+    to_stage = models.CharField(max_length=20, choices=Case.Stage.choices)
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = EncryptedTextField(_("reason"))
+
+    def __str__(self) -> str:
+        return f"{self.from_stage} → {self.to_stage}"
+
+
+class AssignmentRole(models.TextChoices):
+    """The part a person plays on one case. Each maps to a staff role for what they may read."""
+
+    CASE_WORKER = "case_worker", _("Case worker")
+    GUARDIAN = "guardian", _("Guardian")
+    SUPPORT_PERSON = "support_person", _("Support person")
+    INTERPRETER = "interpreter", _("Interpreter")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    PSYCHOLOGIST = "psychologist", _("Psychologist or counsellor")
+    LAWYER = "lawyer", _("Lawyer or paralegal")
+    SHELTER_STAFF = "shelter_staff", _("Shelter staff")
+    IDENTIFYING_OFFICER = "identifying_officer", _("Identifying officer")
+
+
+class CaseAssignment(HavenModel):
+    """Who works on a case, from when to when. The history of case-worker assignments is the
+    record of handovers (CC-9): each handover carries a note so the child need not retell."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role on the case"), max_length=24, choices=AssignmentRole.choices)
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    handover_note = EncryptedTextField(_("handover note"))
+
+    class Meta:
+        verbose_name = _("assignment")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(role="case_worker", ended_at__isnull=True),
+                name="assignment_one_current_case_worker",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "user", "role"],
+                condition=models.Q(ended_at__isnull=True),
+                name="assignment_no_duplicate_current",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"], name="assignment_user_current_idx")]
+
+
+class Interview(HavenModel):
+    """Every time the child was interviewed or gave a statement, to anyone (CC-6, ID-6, VW-5)."""
+
+    class Kind(models.TextChoices):
+        IDENTIFICATION = "identification", _("Identification interview")
+        ASSESSMENT = "assessment", _("Assessment interview")
+        STATEMENT = "statement", _("Statement to police or prosecutor")
+        TESTIMONY = "testimony", _("Testimony in court")
+        MEDICAL_HISTORY = "medical_history", _("Medical history")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    conducted_at = models.DateTimeField(_("when"))
+    interviewer = models.CharField(_("interviewed by"), max_length=200)
+    interviewer_agency = models.CharField(_("their agency"), max_length=200, blank=True)
+    location = EncryptedTextField(_("where"), sensitivity=Sensitivity.LOCATION)
+    interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
+    support_person = models.CharField(_("support person present"), max_length=200, blank=True)
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    child_told_story = models.BooleanField(
+        _("the child was asked about what happened to them"),
+        default=True,
+        help_text=_("Counts towards the number of times the child has told their story."),
+    )
+    notes = EncryptedTextField(_("notes"))
+
+    class Meta:
+        verbose_name = _("interview")
+        ordering = ["-conducted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="interview_duration_positive"
+            )
+        ]
+
+
+class CaseNote(HavenModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    body = EncryptedTextField(_("note"))
+
+    class Meta:
+        verbose_name = _("case note")
+        ordering = ["-created_at"]

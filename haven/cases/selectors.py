@@ -1,0 +1,88 @@
+"""Reads for cases. Every function starts from cases_for_user, so nothing here can widen access."""
+
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from haven.audit.models import AuditEvent
+from haven.cases.access import cases_for_user
+from haven.cases.models import Case, CaseAssignment, Interview
+from haven.safeguards.rules.interviews import retelling_counts
+
+
+def case_list(
+    user: Any,
+    *,
+    scope: str = "mine",
+    stage: str = "",
+    query: str = "",
+    with_alerts: bool = False,
+) -> QuerySet[Case]:
+    """Cases for the "my cases" page. `scope="mine"` is the cases the user is assigned to;
+    `scope="all"` is every case they may see (a supervisor's whole agency)."""
+    cases = cases_for_user(user)
+    if scope == "mine":
+        cases = cases.filter(
+            pk__in=CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values("case_id")
+        )
+    if stage in Case.Stage.values:
+        cases = cases.filter(stage=stage)
+    elif not stage:
+        cases = cases.exclude(stage=Case.Stage.CLOSED)
+    if query:
+        query = query.strip()
+        cases = cases.filter(
+            Q(reference__iexact=query)
+            | Q(child__given_name__icontains=query)
+            | Q(child__family_name__icontains=query)
+            | Q(child__name_romanised__icontains=query)
+            | Q(child__aliases__name__icontains=query)
+        ).distinct()
+    current_worker = CaseAssignment.objects.filter(
+        case=OuterRef("pk"), role="case_worker", ended_at__isnull=True
+    )
+    cases = cases.annotate(
+        open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True),
+        worker_first=Subquery(current_worker.values("user__first_name")[:1]),
+        worker_last=Subquery(current_worker.values("user__last_name")[:1]),
+    )
+    if with_alerts:
+        cases = cases.filter(open_alerts__gt=0)
+    return (
+        retelling_counts(cases)
+        .select_related("child", "lead_agency")
+        .order_by("-open_alerts", "-stage_changed_at")
+    )
+
+
+def current_assignments(case: Case) -> QuerySet[CaseAssignment]:
+    return (
+        case.assignments.filter(ended_at__isnull=True)
+        .select_related("user")
+        .order_by("role", "started_at")
+    )
+
+
+def case_worker_history(case: Case) -> QuerySet[CaseAssignment]:
+    return case.assignments.filter(role="case_worker").select_related("user").order_by("started_at")
+
+
+def retelling_count(case: Case) -> int:
+    """How many times the child has told their story, across all their cases (CC-6)."""
+    return Interview.objects.filter(case__child_id=case.child_id, child_told_story=True).count()
+
+
+def retelling_summary(case: Case) -> list[dict[str, Any]]:
+    """To whom the child has told their story, for the page before a new interview (ID-6)."""
+    rows = (
+        Interview.objects.filter(case__child_id=case.child_id, child_told_story=True)
+        .values("kind", "interviewer", "interviewer_agency", "conducted_at")
+        .order_by("-conducted_at")
+    )
+    return [dict(row) for row in rows]
+
+
+def timeline(case: Case, limit: int = 100) -> QuerySet[AuditEvent]:
+    return (
+        AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-seq")[:limit]
+    )

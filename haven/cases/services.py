@@ -1,0 +1,294 @@
+"""Every write to a case (DESIGN idea 1). Each function is one transaction: it checks that the
+actor may act, validates, runs the blocking safeguards, saves, writes the audit event and
+re-evaluates the case's alerts in the same transaction, so an alert never lags its cause."""
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Agency, Membership
+from haven.accounts.roles import CASE_WORKER_ROLES, Capability
+from haven.audit.services import diff, record_event, snapshot
+from haven.cases.access import agencies_where, require
+from haven.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseNote,
+    Interview,
+    StageChange,
+)
+from haven.children.services import child_create
+from haven.safeguards.engine import evaluate
+
+_REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
+
+
+def _new_reference() -> str:
+    """A random reference: it says nothing about how many children an agency sees."""
+    while True:
+        ref = "HV-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
+        if not Case.objects.filter(reference=ref).exists():
+            return ref
+
+
+def _evaluate(case: Case) -> None:
+    evaluate(Case.objects.filter(pk=case.pk))
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: Any,
+    agency: Agency,
+    child: dict[str, Any],
+    nationalities: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    aliases: Iterable[str] = (),
+    summary: str = "",
+) -> Case:
+    """Register a child and open their case in `agency`. The person registering becomes the
+    case worker when their role allows it (CC-9), otherwise the identifying officer (ID-4:
+    police and immigration identify, child protection takes the case)."""
+    if agency not in agencies_where(actor, Capability.REGISTER_CHILD):
+        raise PermissionDenied(_("You cannot open cases for this agency."))
+    new_child = child_create(
+        actor=actor, nationalities=nationalities, languages=languages, aliases=aliases, **child
+    )
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=_new_reference(),
+        child=new_child,
+        lead_agency=agency,
+        stage=Case.Stage.IDENTIFICATION,
+        stage_changed_at=now,
+        opened_at=now,
+        summary=summary,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(actor=actor, action="child.register", obj=new_child, case=case)
+    record_event(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        case=case,
+        changes={"stage": [None, case.stage], "lead_agency": [None, str(agency.public_id)]},
+    )
+    role = next(m.role for m in actor.memberships.all() if m.agency_id == agency.pk and m.is_active)
+    assignment_role = (
+        AssignmentRole.CASE_WORKER
+        if role in CASE_WORKER_ROLES
+        else AssignmentRole.IDENTIFYING_OFFICER
+    )
+    _start_assignment(case=case, actor=actor, user=actor, role=assignment_role, at=now)
+    _evaluate(case)
+    return case
+
+
+def _start_assignment(
+    *, case: Case, actor: Any, user: Any, role: str, at: datetime, handover_note: str = ""
+) -> CaseAssignment:
+    assignment = CaseAssignment.objects.create(
+        case=case,
+        user=user,
+        role=role,
+        started_at=at,
+        handover_note=handover_note,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="assignment.start",
+        obj=assignment,
+        case=case,
+        changes={"user": [None, str(user.public_id)], "role": [None, role]},
+    )
+    return assignment
+
+
+def _end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> None:
+    assignment.ended_at = at
+    assignment.updated_by = actor
+    assignment.save(update_fields=["ended_at", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="assignment.end",
+        obj=assignment,
+        case=assignment.case,
+        changes={"ended_at": [None, at]},
+    )
+
+
+@transaction.atomic
+def case_assign(
+    *, case: Case, actor: Any, user: Any, role: str, handover_note: str = ""
+) -> CaseAssignment:
+    """Assign a person to a case. A new case worker replaces the current one: that is a
+    handover (CC-9), and it needs a handover note so the child does not have to retell."""
+    require(actor, Capability.ASSIGN, case)
+    if role not in AssignmentRole.values:
+        raise ValidationError({"role": _("Choose a role on the case.")})
+    membership_roles = set(
+        Membership.objects.filter(user=user, is_active=True, user__is_active=True).values_list(
+            "role", flat=True
+        )
+    )
+    if not membership_roles:
+        raise ValidationError({"user": _("This person has no active account.")})
+    if role == AssignmentRole.CASE_WORKER:
+        in_lead_agency = Membership.objects.filter(
+            user=user, agency=case.lead_agency, is_active=True, role__in=CASE_WORKER_ROLES
+        ).exists()
+        if not in_lead_agency:
+            raise ValidationError(
+                {"user": _("The case worker must be a case worker of the lead agency.")}
+            )
+    now = timezone.now()
+    current = CaseAssignment.objects.select_for_update().filter(case=case, ended_at__isnull=True)
+    if current.filter(user=user, role=role).exists():
+        raise ValidationError({"user": _("This person already has this role on the case.")})
+    if role == AssignmentRole.CASE_WORKER:
+        previous = current.filter(role=AssignmentRole.CASE_WORKER).first()
+        if previous is not None:
+            if not handover_note.strip():
+                raise ValidationError(
+                    {
+                        "handover_note": _(
+                            "Write a handover note so the child does not have to tell "
+                            "their story again."
+                        )
+                    }
+                )
+            _end_assignment(assignment=previous, actor=actor, at=now)
+    assignment = _start_assignment(
+        case=case, actor=actor, user=user, role=role, at=now, handover_note=handover_note.strip()
+    )
+    _evaluate(case)
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
+    """End someone's assignment to a case (their access ends with it)."""
+    require(actor, Capability.ASSIGN, assignment.case)
+    if assignment.ended_at is not None:
+        raise ValidationError(_("This assignment has already ended."))
+    _end_assignment(assignment=assignment, actor=actor, at=timezone.now())
+    _evaluate(assignment.case)
+
+
+@transaction.atomic
+def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = "") -> Case:
+    """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason.
+    Leaving identification ends the identifying officer's access."""
+    require(actor, Capability.CHANGE_STAGE, case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to_stage not in Case.Stage.values:
+        raise ValidationError({"to_stage": _("Choose a stage.")})
+    if to_stage not in Case.TRANSITIONS[case.stage]:
+        raise ValidationError(
+            {
+                "to_stage": _("A case cannot move from “%(from)s” to “%(to)s”.")
+                % {"from": Case.Stage(case.stage).label, "to": Case.Stage(to_stage).label}
+            }
+        )
+    if Case.Stage.CLOSED in (case.stage, to_stage) and not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
+    now = timezone.now()
+    before = snapshot(case, ["stage", "closed_at"])
+    StageChange.objects.create(
+        case=case,
+        from_stage=case.stage,
+        to_stage=to_stage,
+        changed_at=now,
+        changed_by=actor,
+        reason=reason.strip(),
+    )
+    if case.stage == Case.Stage.IDENTIFICATION:
+        for officer in CaseAssignment.objects.filter(
+            case=case, role=AssignmentRole.IDENTIFYING_OFFICER, ended_at__isnull=True
+        ):
+            _end_assignment(assignment=officer, actor=actor, at=now)
+    case.stage = to_stage
+    case.stage_changed_at = now
+    case.closed_at = now if to_stage == Case.Stage.CLOSED else None
+    case.updated_by = actor
+    case.save(update_fields=["stage", "stage_changed_at", "closed_at", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="case.stage",
+        obj=case,
+        case=case,
+        changes=diff(before, snapshot(case, ["stage", "closed_at"])),
+    )
+    _evaluate(case)
+    return case
+
+
+@transaction.atomic
+def interview_record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    conducted_at: datetime,
+    interviewer: str,
+    duration_minutes: int,
+    interviewer_agency: str = "",
+    location: str = "",
+    interpreter: str = "",
+    support_person: str = "",
+    child_told_story: bool = True,
+    notes: str = "",
+) -> Interview:
+    """Log an interview, statement or testimony (ID-6, CC-6, VW-5). Each one in which the child
+    was asked about what happened adds to the count of times they have told their story."""
+    require(actor, Capability.RECORD_INTERVIEW, case)
+    interview = Interview(
+        case=case,
+        kind=kind,
+        conducted_at=conducted_at,
+        interviewer=interviewer.strip(),
+        interviewer_agency=interviewer_agency.strip(),
+        location=location.strip(),
+        interpreter=interpreter.strip(),
+        support_person=support_person.strip(),
+        duration_minutes=duration_minutes,
+        child_told_story=child_told_story,
+        notes=notes.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    interview.full_clean(exclude=["case"])
+    if conducted_at > timezone.now():
+        raise ValidationError(
+            {"conducted_at": _("An interview cannot be recorded before it happens.")}
+        )
+    interview.save()
+    record_event(
+        actor=actor,
+        action="interview.record",
+        obj=interview,
+        case=case,
+        changes={"kind": [None, kind], "child_told_story": [None, child_told_story]},
+    )
+    _evaluate(case)
+    return interview
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: Any, body: str) -> CaseNote:
+    require(actor, Capability.WRITE_NOTE, case)
+    if not body.strip():
+        raise ValidationError({"body": _("The note is empty.")})
+    note = CaseNote.objects.create(case=case, body=body.strip(), created_by=actor, updated_by=actor)
+    record_event(actor=actor, action="note.add", obj=note, case=case)
+    return note

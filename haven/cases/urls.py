@@ -1,0 +1,17 @@
+from django.urls import path
+
+from haven.cases import views
+from haven.children import views as child_views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.my_cases, name="my_cases"),
+    path("new/", views.case_register, name="register"),
+    path("<uuid:public_id>/", views.case_detail, name="detail"),
+    path("<uuid:public_id>/stage/", views.case_stage, name="stage"),
+    path("<uuid:public_id>/assign/", views.case_assign, name="assign"),
+    path("<uuid:public_id>/notes/", views.note_add, name="note_add"),
+    path("<uuid:public_id>/interviews/new/", views.interview_new, name="interview_new"),
+    path("<uuid:public_id>/child/", child_views.child_edit, name="child_edit"),
+    path("<uuid:public_id>/child/age/", child_views.age_assessment_new, name="age_assessment"),
+]

@@ -1,0 +1,208 @@
+"""Case pages. Cases are loaded only through haven.cases.access; every write calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.roles import Capability
+from haven.audit.services import log_read
+from haven.cases import selectors, services
+from haven.cases.access import access_case_by_id, agencies_where, can, readable
+from haven.cases.forms import (
+    AssignForm,
+    CaseFilterForm,
+    CaseRegisterForm,
+    InterviewForm,
+    NoteForm,
+    StageForm,
+)
+from haven.cases.models import Case
+from haven.core.forms import apply_service_error
+from haven.core.http import AuthedRequest
+from haven.safeguards.errors import SafeguardViolation
+from haven.safeguards.selectors import alerts_for_case
+
+
+@login_required
+def my_cases(request: AuthedRequest) -> HttpResponse:
+    # Filters arrive by POST so that a child's name never sits in a URL or history (DP-13).
+    form = CaseFilterForm(request.POST or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(
+        request.user,
+        scope=filters.get("scope") or "mine",
+        stage=filters.get("stage") or "",
+        query=filters.get("q") or "",
+        with_alerts=bool(filters.get("alerts")),
+    )[:200]
+    log_read(user=request.user, what="case.list")
+    context = {
+        "form": form,
+        "cases": cases,
+        "can_see_all": can(request.user, Capability.SEE_AGENCY_CASES),
+    }
+    if request.htmx:
+        return render(request, "cases/my_cases.html#results", context)
+    return render(request, "cases/my_cases.html", context)
+
+
+@login_required
+def case_register(request: AuthedRequest) -> HttpResponse:
+    agencies = agencies_where(request.user, Capability.REGISTER_CHILD)
+    if not agencies:
+        raise PermissionDenied
+    form = CaseRegisterForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_register(
+                actor=request.user,
+                agency=form.cleaned_data["agency"],
+                child=form.child_fields(),
+                nationalities=form.nationality_list(),
+                languages=form.language_list(),
+                aliases=form.alias_list(),
+                summary=form.cleaned_data["summary"],
+            )
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The child is registered and the case %(ref)s is open.")
+                % {"ref": case.reference},
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/register.html", {"form": form})
+
+
+def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[str, object]:
+    user = request.user
+    return {
+        "case": case,
+        "child": case.child,
+        "presumption": case.child.presumption,
+        "can_read": {str(s) for s in readable(user, case)},
+        "alerts": alerts_for_case(case),
+        "retellings": selectors.retelling_count(case),
+        "assignments": selectors.current_assignments(case),
+        "handovers": max(selectors.case_worker_history(case).count() - 1, 0),
+        "interviews": case.interviews.all()[:50],
+        "notes": case.notes.select_related("created_by")[:50],
+        "timeline": selectors.timeline(case),
+        "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
+        "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
+        "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
+        "may": {
+            "edit": can(user, Capability.EDIT_CASE, case),
+            "interview": can(user, Capability.RECORD_INTERVIEW, case),
+            "resolve": can(user, Capability.RESOLVE_ALERT, case),
+        },
+        **extra,
+    }
+
+
+@login_required
+def case_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = access_case_by_id(request.user, public_id)
+    log_read(user=request.user, what="case.view", case=case)
+    return render(request, "cases/detail.html", _case_context(request, case))
+
+
+def _post_form(request: AuthedRequest, public_id: str, capability: str):  # type: ignore[no-untyped-def]
+    case = access_case_by_id(request.user, public_id)
+    if not can(request.user, capability, case):
+        raise PermissionDenied
+    return case
+
+
+@require_POST
+@login_required
+def case_stage(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _post_form(request, public_id, Capability.CHANGE_STAGE)
+    form = StageForm(request.POST, case=case)
+    if form.is_valid():
+        try:
+            services.case_change_stage(case=case, actor=request.user, **form.cleaned_data)
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The case is now in “%(stage)s”.")
+                % {"stage": Case.Stage(form.cleaned_data["to_stage"]).label},
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request, "cases/detail.html", _case_context(request, case, stage_form=form), status=400
+    )
+
+
+@require_POST
+@login_required
+def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _post_form(request, public_id, Capability.ASSIGN)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_assign(case=case, actor=request.user, **form.cleaned_data)
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s is assigned.") % {"name": form.cleaned_data["user"]}
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request, "cases/detail.html", _case_context(request, case, assign_form=form), status=400
+    )
+
+
+@require_POST
+@login_required
+def note_add(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _post_form(request, public_id, Capability.WRITE_NOTE)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_note_add(case=case, actor=request.user, body=form.cleaned_data["body"])
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            form = NoteForm()
+    context = _case_context(request, case, note_form=form)
+    status = 400 if form.errors else 200
+    if request.htmx:
+        return render(request, "cases/detail.html#notes", context, status=status)
+    if status == 200:
+        return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def interview_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _post_form(request, public_id, Capability.RECORD_INTERVIEW)
+    form = InterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_record(case=case, actor=request.user, **form.cleaned_data)
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The interview is recorded."))
+            return redirect("cases:detail", public_id=case.public_id)
+    log_read(user=request.user, what="case.interviews", case=case)
+    return render(
+        request,
+        "cases/interview_new.html",
+        {
+            "case": case,
+            "form": form,
+            "retellings": selectors.retelling_count(case),
+            "told_to": selectors.retelling_summary(case),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,68 @@
+"""The presumption of minority (ID-2).
+
+When a person's age is uncertain or disputed they are presumed to be a child, and every child
+measure applies, until a completed age assessment decides otherwise. A claim to be 18 or older
+does not end the presumption while there are signs of minority. This module is pure: it reads
+the child's age fields and their latest completed assessment and says whether the person is
+presumed a child, and why.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.children.models import AgeStatus
+
+ADULT_AGE = 18
+
+
+@dataclass(frozen=True)
+class Presumption:
+    is_child: bool
+    is_presumed: bool  # True when the person is treated as a child without a confirmed age
+    reason: Any  # a lazily translated sentence
+
+
+def age_on(birth_date: date, today: date) -> int:
+    years = today.year - birth_date.year
+    return years - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def presumption_of_minority(
+    child: Any, completed_assessment: Any, today: date | None = None
+) -> Presumption:
+    today = today or timezone.localdate()
+    if completed_assessment is not None:
+        if completed_assessment.result == "child":
+            return Presumption(
+                True, False, _("A completed age assessment found the person under 18.")
+            )
+        return Presumption(
+            False, False, _("A completed age assessment found the person 18 or older.")
+        )
+
+    status = child.age_status
+    age = age_on(child.birth_date, today) if child.birth_date else None
+    if status == AgeStatus.KNOWN and age is not None:
+        if age < ADULT_AGE:
+            return Presumption(True, False, _("Documented birth date: under 18."))
+        return Presumption(False, False, _("Documented birth date: 18 or older."))
+    if status in (AgeStatus.UNCERTAIN, AgeStatus.DISPUTED, AgeStatus.DETERMINED) or age is None:
+        return Presumption(
+            True,
+            True,
+            _("Age uncertain or disputed: presumed a child until an age assessment is completed."),
+        )
+    # An estimated age.
+    if age < ADULT_AGE:
+        return Presumption(True, True, _("Estimated to be under 18: presumed a child."))
+    if child.minority_indicators:
+        return Presumption(
+            True,
+            True,
+            _("Signs of minority: presumed a child until an age assessment is completed."),
+        )
+    return Presumption(False, False, _("Estimated 18 or older, no signs of minority."))

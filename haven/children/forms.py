@@ -1,0 +1,159 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from haven.children.codes import countries, languages
+from haven.children.models import (
+    AGE_STATUS_INPUT_CHOICES,
+    AgeAssessment,
+    AgeStatus,
+    Gender,
+    ParentalCare,
+    Sex,
+)
+from haven.core.forms import date_input
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *countries()]
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *languages()]
+
+
+class ChildForm(forms.Form):
+    """The child's record, as entered at registration and edited later."""
+
+    given_name = forms.CharField(
+        label=_("Given name"),
+        max_length=120,
+        help_text=_("As the child says it, in their own script."),
+    )
+    family_name = forms.CharField(label=_("Family name"), max_length=120, required=False)
+    name_romanised = forms.CharField(
+        label=_("Name in Latin letters"), max_length=250, required=False
+    )
+    aliases = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Nicknames or other names the child has used, one per line."),
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
+    gender = forms.ChoiceField(
+        label=_("Gender identity"), choices=Gender.choices, initial=Gender.UNKNOWN
+    )
+    gender_self_described = forms.CharField(
+        label=_("Gender in the child's words"), max_length=100, required=False
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=date_input(),
+        help_text=_("Exact or estimated."),
+    )
+    age_status = forms.ChoiceField(
+        label=_("How is the age known?"),
+        choices=AGE_STATUS_INPUT_CHOICES,
+        initial=AgeStatus.UNCERTAIN,
+    )
+    claims_adult = forms.BooleanField(label=_("Says they are 18 or older"), required=False)
+    minority_indicators = forms.BooleanField(
+        label=_("There are signs the person may be under 18"),
+        required=False,
+        help_text=_("When in doubt, tick it: the person is then treated as a child."),
+    )
+    nationality = forms.ChoiceField(
+        label=_("Nationality"), choices=_country_choices, required=False
+    )
+    second_nationality = forms.ChoiceField(
+        label=_("Second nationality"), choices=_country_choices, required=False
+    )
+    language = forms.ChoiceField(
+        label=_("Main language"), choices=_language_choices, required=False
+    )
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other languages"),
+        choices=languages,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    parental_care = forms.ChoiceField(
+        label=_("Parental care"), choices=ParentalCare.choices, initial=ParentalCare.UNKNOWN
+    )
+    has_disability = forms.BooleanField(label=_("Has a disability"), required=False)
+    special_needs = forms.CharField(
+        label=_("Disability and special needs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    CHILD_FIELDS = (
+        "given_name",
+        "family_name",
+        "name_romanised",
+        "sex",
+        "gender",
+        "gender_self_described",
+        "birth_date",
+        "age_status",
+        "claims_adult",
+        "minority_indicators",
+        "parental_care",
+        "has_disability",
+        "special_needs",
+    )
+
+    def child_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.CHILD_FIELDS}
+
+    def nationality_list(self) -> list[str]:
+        return [
+            c
+            for c in (self.cleaned_data["nationality"], self.cleaned_data["second_nationality"])
+            if c
+        ]
+
+    def language_list(self) -> list[str]:
+        main = self.cleaned_data["language"]
+        return [c for c in [main, *self.cleaned_data["other_languages"]] if c]
+
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
+
+    @classmethod
+    def initial_for(cls, child: Any) -> dict[str, Any]:
+        initial = {name: getattr(child, name) for name in cls.CHILD_FIELDS}
+        nats = list(child.nationalities.values_list("country", flat=True))
+        langs = list(
+            child.languages.order_by("-is_preferred", "language").values_list("language", flat=True)
+        )
+        initial.update(
+            nationality=nats[0] if nats else "",
+            second_nationality=nats[1] if len(nats) > 1 else "",
+            language=langs[0] if langs else "",
+            other_languages=langs[1:],
+            aliases="\n".join(child.aliases.values_list("name", flat=True)),
+        )
+        return initial
+
+
+class AgeAssessmentForm(forms.Form):
+    method = forms.CharField(
+        label=_("Method"),
+        max_length=200,
+        help_text=_("For example: documents, interview, a multidisciplinary assessment."),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence considered"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    decided_by = forms.CharField(label=_("Decided by"), max_length=200)
+    completed = forms.BooleanField(label=_("The assessment is completed"), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"), choices=[("", "—"), *AgeAssessment.Result.choices], required=False
+    )
+    assessed_birth_date = forms.DateField(
+        label=_("Assessed birth date"), required=False, widget=date_input()
+    )

@@ -1,0 +1,224 @@
+"""The child as a person, separate from the cases about them (a child may have several cases
+over time, RR-6). Names keep their original script next to a romanisation, because children
+are found across agencies and countries by name (issue: identification search)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.children.codes import validate_country, validate_language
+from haven.core.fields import EncryptedTextField
+from haven.core.models import HavenModel
+from haven.core.sensitivity import Sensitivity
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    INTERSEX = "intersex", _("Intersex")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Gender(models.TextChoices):
+    """HTCDS 2.0 prs_Gender, plus a self-described answer."""
+
+    FEMININE = "Feminine", _("Feminine")
+    MASCULINE = "Masculine", _("Masculine")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender feminine")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified or unknown")
+    SELF_DESCRIBED = "SelfDescribed", _("In the child's own words")
+
+
+class AgeStatus(models.TextChoices):
+    KNOWN = "known", _("Known (documented birth date)")
+    ESTIMATED = "estimated", _("Estimated")
+    UNCERTAIN = "uncertain", _("Uncertain")
+    DISPUTED = "disputed", _("Disputed")
+    DETERMINED = "determined", _("Determined by a completed age assessment")
+
+
+# What a practitioner may enter: "determined" is set only by a completed age assessment.
+AGE_STATUS_INPUT_CHOICES = [c for c in AgeStatus.choices if c[0] != AgeStatus.DETERMINED]
+
+
+class ParentalCare(models.TextChoices):
+    WITH_PARENTS = "with_parents", _("Living with parents")
+    SEPARATED = "separated", _("Separated (with other relatives or adults)")
+    UNACCOMPANIED = "unaccompanied", _("Unaccompanied")
+    PARENTAL_COMPLICITY = "parental_complicity", _("Parents involved in the exploitation")
+    NO_PARENTS = "no_parents", _("No living parents")
+    UNKNOWN = "unknown", _("Not yet known")
+
+
+# Parental-care situations in which the child is deprived of parental care (PS-1).
+DEPRIVED_OF_PARENTAL_CARE = frozenset(
+    {
+        ParentalCare.SEPARATED,
+        ParentalCare.UNACCOMPANIED,
+        ParentalCare.PARENTAL_COMPLICITY,
+        ParentalCare.NO_PARENTS,
+    }
+)
+
+
+class Child(HavenModel):
+    given_name = models.CharField(_("given name"), max_length=120)
+    family_name = models.CharField(_("family name"), max_length=120, blank=True)
+    name_romanised = models.CharField(
+        _("name in Latin letters"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "How the name is written in Latin letters, if the original uses another script."
+        ),
+    )
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(
+        _("gender identity"), max_length=30, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    gender_self_described = models.CharField(
+        _("gender in the child's words"), max_length=100, blank=True
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    age_status = models.CharField(
+        _("how the age is known"),
+        max_length=12,
+        choices=AgeStatus.choices,
+        default=AgeStatus.UNCERTAIN,
+    )
+    claims_adult = models.BooleanField(_("says they are 18 or older"), default=False)
+    minority_indicators = models.BooleanField(
+        _("there are signs the person may be under 18"),
+        default=False,
+        help_text=_("Appearance, behaviour, documents, statements by others, school history."),
+    )
+    parental_care = models.CharField(
+        _("parental care"),
+        max_length=24,
+        choices=ParentalCare.choices,
+        default=ParentalCare.UNKNOWN,
+    )
+    has_disability = models.BooleanField(_("has a disability"), default=False)
+    special_needs = EncryptedTextField(
+        _("disability and special needs"), sensitivity=Sensitivity.HEALTH
+    )
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        indexes = [models.Index(fields=["family_name", "given_name"], name="child_name_idx")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def clean(self) -> None:
+        errors = {}
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("The birth date cannot be in the future.")
+        if self.birth_date and self.birth_date.year < 1900:
+            errors["birth_date"] = _("Check the birth date: the year is too early.")
+        if self.age_status == AgeStatus.KNOWN and not self.birth_date:
+            errors["birth_date"] = _("A known age needs the documented birth date.")
+        if self.gender == Gender.SELF_DESCRIBED and not self.gender_self_described.strip():
+            errors["gender_self_described"] = _("Write the gender in the child's own words.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def completed_age_assessment(self) -> "AgeAssessment | None":
+        done = [a for a in self.age_assessments.all() if a.status == AgeAssessment.Status.COMPLETED]
+        return max(done, key=lambda a: a.completed_at or a.created_at) if done else None
+
+    @property
+    def presumption(self):  # type: ignore[no-untyped-def]
+        from haven.children.age import presumption_of_minority
+
+        return presumption_of_minority(self, self.completed_age_assessment)
+
+    @property
+    def is_presumed_child(self) -> bool:
+        return self.presumption.is_child
+
+
+class ChildNationality(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="nationalities")
+    country = models.CharField(_("nationality"), max_length=2, validators=[validate_country])
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "country"], name="child_nationality_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.country
+
+
+class ChildLanguage(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=3, validators=[validate_language])
+    is_preferred = models.BooleanField(_("preferred"), default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "language"], name="child_language_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.language
+
+
+class ChildAlias(models.Model):
+    """Other names the child is known by: nicknames, names given by exploiters, misspellings."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("other name"), max_length=250)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["child", "name"], name="child_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgeAssessment(HavenModel):
+    """An age assessment (ID-2). Only a completed one can end the presumption of minority."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        COMPLETED = "completed", _("Completed")
+
+    class Result(models.TextChoices):
+        CHILD = "child", _("Under 18")
+        ADULT = "adult", _("18 or older")
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="age_assessments")
+    method = models.CharField(_("method"), max_length=200)
+    evidence = EncryptedTextField(_("evidence considered"), sensitivity=Sensitivity.IDENTITY)
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices, blank=True)
+    assessed_birth_date = models.DateField(_("assessed birth date"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("age assessment")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | (
+                    models.Q(status="completed")
+                    & ~models.Q(result="")
+                    & models.Q(completed_at__isnull=False)
+                ),
+                name="age_assessment_completed_has_result",
+            )
+        ]

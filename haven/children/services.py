@@ -1,0 +1,211 @@
+"""Every write to a child's record (DESIGN idea 1). Each function is one transaction, validates
+its input, runs the blocking safeguards, writes the audit event and re-evaluates the alerts of
+the child's open cases."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts.roles import Capability
+from haven.audit.services import diff, record_event, snapshot
+from haven.cases.access import require
+from haven.children.codes import validate_country, validate_language
+from haven.children.models import AgeAssessment, Child, ChildAlias, ChildLanguage, ChildNationality
+from haven.safeguards.engine import evaluate
+from haven.safeguards.rules.identification import check_presumption_not_ended
+
+# Fields a practitioner edits on the child's record. Names and special needs are case content:
+# the audit trail records that they changed, never their values.
+CHILD_FIELDS = (
+    "given_name",
+    "family_name",
+    "name_romanised",
+    "sex",
+    "gender",
+    "gender_self_described",
+    "birth_date",
+    "age_status",
+    "claims_adult",
+    "minority_indicators",
+    "parental_care",
+    "has_disability",
+    "special_needs",
+)
+CONTENT_FIELDS = (
+    "given_name",
+    "family_name",
+    "name_romanised",
+    "gender_self_described",
+    "special_needs",
+)
+
+
+def _clean_codes(values: Iterable[str], validator: Any, field: str) -> list[str]:
+    codes = []
+    for raw in values:
+        code = raw.strip()
+        if not code:
+            continue
+        try:
+            validator(code)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _set_identity_lists(
+    child: Child,
+    *,
+    nationalities: Iterable[str] | None,
+    languages: Iterable[str] | None,
+    aliases: Iterable[str] | None,
+) -> dict[str, list[Any]]:
+    """Replace the child's nationalities, languages and aliases; return the audit changes."""
+    changes: dict[str, list[Any]] = {}
+    if nationalities is not None:
+        codes = _clean_codes(nationalities, validate_country, "nationalities")
+        before = sorted(child.nationalities.values_list("country", flat=True))
+        child.nationalities.exclude(country__in=codes).delete()
+        ChildNationality.objects.bulk_create(
+            [ChildNationality(child=child, country=c) for c in codes if c not in before]
+        )
+        if before != sorted(codes):
+            changes["nationalities"] = [before, sorted(codes)]
+    if languages is not None:
+        codes = _clean_codes(languages, validate_language, "languages")
+        before = list(
+            child.languages.order_by("-is_preferred", "language").values_list("language", flat=True)
+        )
+        child.languages.all().delete()
+        ChildLanguage.objects.bulk_create(
+            [
+                ChildLanguage(child=child, language=c, is_preferred=(i == 0))
+                for i, c in enumerate(codes)
+            ]
+        )
+        if sorted(before) != sorted(codes) or before[:1] != codes[:1]:
+            changes["languages"] = [before, codes]
+    if aliases is not None:
+        names = [a.strip()[:250] for a in aliases if a.strip()]
+        names = list(dict.fromkeys(names))
+        before = sorted(child.aliases.values_list("name", flat=True))
+        child.aliases.exclude(name__in=names).delete()
+        ChildAlias.objects.bulk_create(
+            [ChildAlias(child=child, name=n) for n in names if n not in before]
+        )
+        if before != sorted(names):
+            changes["aliases"] = ["[changed]", "[changed]"]
+    return changes
+
+
+def child_create(
+    *,
+    actor: Any,
+    nationalities: Iterable[str] = (),
+    languages: Iterable[str] = (),
+    aliases: Iterable[str] = (),
+    **fields: Any,
+) -> Child:
+    """Create a child's record. Called by case registration; a child never exists without a case,
+    so that access to the child always follows access to a case (DP-1)."""
+    unknown = set(fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown child fields: {sorted(unknown)}")
+    child = Child(created_by=actor, updated_by=actor, **fields)
+    child.full_clean()
+    child.save()
+    _set_identity_lists(child, nationalities=nationalities, languages=languages, aliases=aliases)
+    return child
+
+
+@transaction.atomic
+def child_update(
+    *,
+    case: Any,
+    actor: Any,
+    nationalities: Iterable[str] | None = None,
+    languages: Iterable[str] | None = None,
+    aliases: Iterable[str] | None = None,
+    **fields: Any,
+) -> Child:
+    """Update a child's record. The presumption of minority cannot be ended here: only a
+    completed age assessment ends it (ID-2)."""
+    require(actor, Capability.EDIT_CASE, case)
+    unknown = set(fields) - set(CHILD_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown child fields: {sorted(unknown)}")
+    child = Child.objects.select_for_update().get(pk=case.child_id)
+    was_presumed_child = child.is_presumed_child
+    before = snapshot(child, CHILD_FIELDS)
+    for name, value in fields.items():
+        setattr(child, name, value)
+    child.updated_by = actor
+    child.full_clean()
+    check_presumption_not_ended(was_child=was_presumed_child, child=child)
+    child.save()
+    changes = diff(before, snapshot(child, CHILD_FIELDS), content_fields=CONTENT_FIELDS)
+    changes |= _set_identity_lists(
+        child, nationalities=nationalities, languages=languages, aliases=aliases
+    )
+    if changes:
+        record_event(actor=actor, action="child.update", obj=child, case=case, changes=changes)
+    evaluate(child.cases.all())
+    return child
+
+
+@transaction.atomic
+def age_assessment_record(
+    *,
+    case: Any,
+    actor: Any,
+    method: str,
+    decided_by: str,
+    evidence: str = "",
+    completed: bool = False,
+    result: str = "",
+    assessed_birth_date: date | None = None,
+) -> AgeAssessment:
+    """Record an age assessment (ID-2). A completed assessment is the only way the presumption
+    of minority ends; while one is pending the person stays a presumed child."""
+    require(actor, Capability.EDIT_CASE, case)
+    child = case.child
+    if not method.strip():
+        raise ValidationError({"method": _("Say how the age was assessed.")})
+    if not decided_by.strip():
+        raise ValidationError({"decided_by": _("Say who decided.")})
+    if completed and result not in AgeAssessment.Result.values:
+        raise ValidationError({"result": _("A completed assessment needs its result.")})
+    if assessed_birth_date and assessed_birth_date > timezone.localdate():
+        raise ValidationError({"assessed_birth_date": _("The birth date cannot be in the future.")})
+    assessment = AgeAssessment.objects.create(
+        child=child,
+        method=method.strip(),
+        evidence=evidence,
+        decided_by=decided_by.strip(),
+        status=AgeAssessment.Status.COMPLETED if completed else AgeAssessment.Status.PENDING,
+        result=result if completed else "",
+        assessed_birth_date=assessed_birth_date,
+        completed_at=timezone.now() if completed else None,
+        created_by=actor,
+        updated_by=actor,
+    )
+    if completed:
+        Child.objects.filter(pk=child.pk).update(
+            age_status="determined", updated_by=actor, updated_at=timezone.now()
+        )
+    record_event(
+        actor=actor,
+        action="child.age_assessment",
+        obj=assessment,
+        case=case,
+        changes={"status": [None, assessment.status], "result": [None, assessment.result]},
+    )
+    evaluate(child.cases.all())
+    return assessment

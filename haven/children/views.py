@@ -1,0 +1,74 @@
+"""The child's record, reached through one of their cases (access follows the case)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from haven.accounts.roles import Capability
+from haven.audit.services import log_read
+from haven.cases.access import access_case_by_id, can
+from haven.children import services
+from haven.children.forms import AgeAssessmentForm, ChildForm
+from haven.core.forms import apply_service_error
+from haven.core.http import AuthedRequest
+from haven.safeguards.errors import SafeguardViolation
+
+
+def _editable_case(request: AuthedRequest, public_id: str):  # type: ignore[no-untyped-def]
+    case = access_case_by_id(request.user, public_id)
+    if not can(request.user, Capability.EDIT_CASE, case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _editable_case(request, public_id)
+    child = case.child
+    form = ChildForm(request.POST or None, initial=ChildForm.initial_for(child))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_update(
+                case=case,
+                actor=request.user,
+                nationalities=form.nationality_list(),
+                languages=form.language_list(),
+                aliases=form.alias_list(),
+                **form.child_fields(),
+            )
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The child's record is updated."))
+            return redirect("cases:detail", public_id=case.public_id)
+    else:
+        log_read(user=request.user, what="child.edit", case=case)
+    return render(
+        request,
+        "children/edit.html",
+        {"case": case, "child": child, "form": form, "presumption": child.presumption},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def age_assessment_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _editable_case(request, public_id)
+    form = AgeAssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.age_assessment_record(case=case, actor=request.user, **form.cleaned_data)
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The age assessment is recorded."))
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "children/age_assessment.html",
+        {"case": case, "child": case.child, "form": form, "presumption": case.child.presumption},
+        status=400 if form.errors else 200,
+    )

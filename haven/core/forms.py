@@ -1,0 +1,38 @@
+"""Turning service errors into form errors, so every page shows them the same way."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from haven.safeguards.errors import SafeguardViolation
+
+
+def apply_service_error(form: forms.Form, exc: Exception) -> None:
+    """Attach a ValidationError or SafeguardViolation raised by a service to `form`."""
+    if isinstance(exc, SafeguardViolation):
+        form.add_error(
+            None,
+            _("%(measure)s: %(message)s") % {"measure": exc.measure_id, "message": exc.message},
+        )
+        return
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            for message in exc.messages:
+                form.add_error(None, message)
+        return
+    raise exc
+
+
+def date_input(**attrs: Any) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def datetime_input(**attrs: Any) -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format="%Y-%m-%dT%H:%M")

@@ -1,0 +1,497 @@
+"""`manage.py seed_demo`: fill an empty database with the fictional demo (haven.core.demo_data).
+
+Every record is written through the same service functions the views and the API use (DESIGN
+idea 1), so the demo has a real audit chain and the safeguard alerts a real caseload would raise:
+children who have told their story too often (CC-6) and open cases with no case worker (CC-9).
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from random import Random
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import Agency, Membership, User
+from haven.accounts.roles import CASE_WORKER_ROLES, Role
+from haven.accounts.services import agency_create, staff_create
+from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
+from haven.cases.services import (
+    assignment_end,
+    case_assign,
+    case_change_stage,
+    case_note_add,
+    case_register,
+    interview_record,
+)
+from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
+from haven.children.services import age_assessment_record, child_update
+from haven.core import demo_data as demo
+from haven.safeguards.models import Alert
+
+Stage = Case.Stage
+
+# Where each case ends up, as the path it takes from identification. The cycle is dealt out to
+# the children in a shuffled order, so any seed gives every stage, a reopened case (RR-6) and a
+# case sent back from follow-up to recovery.
+STAGE_PATHS: dict[str, tuple[str, ...]] = {
+    "identification": (),
+    "protection": (Stage.PROTECTION,),
+    "recovery": (Stage.PROTECTION, Stage.RECOVERY),
+    "follow_up": (Stage.PROTECTION, Stage.RECOVERY, Stage.FOLLOW_UP),
+    "closed": (Stage.PROTECTION, Stage.RECOVERY, Stage.FOLLOW_UP, Stage.CLOSED),
+    "closed_early": (Stage.CLOSED,),
+    "reopened": (Stage.PROTECTION, Stage.RECOVERY, Stage.CLOSED, Stage.PROTECTION),
+    "relapsed": (Stage.PROTECTION, Stage.RECOVERY, Stage.FOLLOW_UP, Stage.RECOVERY),
+}
+PLAN_CYCLE: tuple[str, ...] = (
+    "protection",
+    "identification",
+    "recovery",
+    "follow_up",
+    "protection",
+    "recovery",
+    "closed",
+    "identification",
+    "protection",
+    "recovery",
+    "follow_up",
+    "reopened",
+    "protection",
+    "closed_early",
+    "relapsed",
+)
+
+# Who registers the authority's children, in turn: mostly case workers, sometimes the police or
+# immigration (who identify and hand over, ID-4) or the supervisor.
+CPA_REGISTRARS: tuple[str, ...] = (
+    "caseworker",
+    "caseworker2",
+    "police",
+    "caseworker",
+    "cpofficer",
+    "caseworker2",
+    "supervisor",
+    "caseworker",
+    "immigration",
+    "caseworker2",
+)
+KH_REGISTRAR = "caseworker_kh"
+
+# Interview kinds in the order a child usually meets them.
+INTERVIEW_KINDS: tuple[str, ...] = (
+    Interview.Kind.IDENTIFICATION,
+    Interview.Kind.ASSESSMENT,
+    Interview.Kind.STATEMENT,
+    Interview.Kind.MEDICAL_HISTORY,
+    Interview.Kind.STATEMENT,
+    Interview.Kind.TESTIMONY,
+)
+# Languages each agency works in without an interpreter.
+AGENCY_LANGUAGES: dict[str, frozenset[str]] = {
+    demo.CPA: frozenset({"th"}),
+    demo.SHELTER: frozenset({"th"}),
+    demo.KH_NGO: frozenset({"km"}),
+}
+# The interpreter account's languages: it is assigned to the authority's cases in them.
+INTERPRETER_LANGUAGES = frozenset({"km", "vi"})
+
+
+@dataclass
+class DemoCase:
+    case: Case
+    spec: demo.ChildSpec
+    agency_key: str
+    plan: str
+    case_worker: User | None = None
+    team: set[str] = field(default_factory=set)  # usernames assigned in other roles
+
+    @property
+    def is_open(self) -> bool:
+        return STAGE_PATHS[self.plan][-1:] != (Stage.CLOSED,)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return _resolved(self.spec.languages, demo.CULTURES[self.spec.culture].languages)
+
+
+def _resolved(value: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    return default if value is None else value
+
+
+def _years_ago(today: date, years: int) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February in a year without one
+        return today.replace(year=today.year - years, day=28)
+
+
+def _fresh(case: Case) -> Case:
+    """Reload a case before each service call: access checks cache a user's roles on the case
+    instance (haven.cases.access.case_roles), and assignments change between calls here."""
+    return Case.objects.select_related("child", "lead_agency").get(pk=case.pk)
+
+
+class Seeder:
+    def __init__(self, rng: Random, children: int) -> None:
+        self.rng = rng
+        self.children = children
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.agencies: dict[str, Agency] = {}
+        self.users: dict[str, User] = {}
+        self.cases: list[DemoCase] = []
+
+    def run(self) -> None:
+        self.create_agencies()
+        self.create_staff()
+        self.register_children()
+        self.record_age_assessments()
+        self.update_children()
+        self.hand_over()
+        self.assign_teams()
+        self.add_notes()
+        self.leave_without_case_worker()
+
+    # --- agencies and staff -----------------------------------------------------------------
+
+    def create_agencies(self) -> None:
+        for spec in demo.AGENCIES:
+            # actor=None: the demo bootstraps an empty database, before any account exists.
+            self.agencies[spec.key] = agency_create(
+                actor=None,
+                name=spec.name,
+                organisation_type=spec.organisation_type,
+                country=spec.country,
+                is_child_protection_authority=spec.is_child_protection_authority,
+            )
+
+    def create_staff(self) -> None:
+        for spec in demo.STAFF:
+            user, _password = staff_create(
+                actor=None,
+                agency=self.agencies[spec.agency],
+                username=spec.username,
+                role=spec.role,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{spec.username}@demo.example.org",
+                # Passing the password keeps must_change_password off: demo users sign in directly.
+                password=demo.DEMO_PASSWORD,
+                supervisor=self.users["supervisor"] if spec.supervised else None,
+            )
+            # A confirmed second factor: in demo mode the verification page shows its code.
+            TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+            self.users[spec.username] = user
+
+    # --- children and their cases -----------------------------------------------------------
+
+    def register_children(self) -> None:
+        specs = demo.child_specs(self.children, self.rng)
+        plans = [PLAN_CYCLE[i % len(PLAN_CYCLE)] for i in range(len(specs))]
+        self.rng.shuffle(plans)
+        registrars = iter(CPA_REGISTRARS * (len(specs) // len(CPA_REGISTRARS) + 1))
+        for spec, plan in zip(specs, plans, strict=True):
+            registrar = next(registrars) if spec.agency == demo.CPA else KH_REGISTRAR
+            self.cases.append(self.register(spec, plan, self.users[registrar]))
+
+        # A few children have told their story more often than the limit (CC-6). Only open
+        # cases count, so choose among those.
+        open_cases = [c for c in self.cases if c.is_open]
+        heavy = self.rng.sample(
+            open_cases, min(len(open_cases), max(1, round(len(self.cases) / 10)))
+        )
+        for dc in self.cases:
+            # 0-5 interviews in all, counting the police's first account where there was one.
+            total = (
+                self.rng.randint(4, 5) if dc in heavy else self.rng.choice((0, 0, 1, 1, 2, 2, 3))
+            )
+            already = Interview.objects.filter(case=dc.case).count()
+            self.record_interviews(dc, total - already, all_told=dc in heavy)
+            self.move_along(dc)
+
+    def register(self, spec: demo.ChildSpec, plan: str, registrar: User) -> DemoCase:
+        agency = self.agencies[spec.agency]
+        culture = demo.CULTURES[spec.culture]
+        birth_date = None
+        if spec.age is not None:
+            birth_date = _years_ago(self.today, spec.age) - timedelta(days=self.rng.randint(1, 360))
+        case = case_register(
+            actor=registrar,
+            agency=agency,
+            child={
+                "given_name": spec.given.script,
+                "family_name": spec.family.script if spec.family else "",
+                "name_romanised": spec.name_romanised,
+                "sex": spec.sex,
+                "birth_date": birth_date,
+                "age_status": spec.age_status,
+                "claims_adult": spec.claims_adult,
+                "minority_indicators": spec.minority_indicators,
+                "parental_care": spec.parental_care,
+                "has_disability": spec.has_disability,
+                "special_needs": spec.special_needs,
+            },
+            nationalities=_resolved(spec.nationalities, culture.nationalities),
+            languages=_resolved(spec.languages, culture.languages),
+            aliases=spec.aliases,
+            summary=spec.summary,
+        )
+        dc = DemoCase(case=case, spec=spec, agency_key=spec.agency, plan=plan)
+        if self._role(registrar, agency) in CASE_WORKER_ROLES:
+            dc.case_worker = registrar
+        else:
+            # Police and immigration identify the child and take the first account; the
+            # supervisor then gives the case to a case worker (ID-4, CC-9).
+            self.record_interviews(dc, 1, all_told=True, by=registrar)
+            worker = self.users[self.rng.choice(("caseworker", "caseworker2"))]
+            case_assign(
+                case=_fresh(case),
+                actor=self.users["supervisor"],
+                user=worker,
+                role=AssignmentRole.CASE_WORKER,
+            )
+            dc.case_worker = worker
+        return dc
+
+    def record_interviews(
+        self, dc: DemoCase, count: int, *, all_told: bool, by: User | None = None
+    ) -> None:
+        if count <= 0:
+            return
+        actor = by or dc.case_worker
+        assert actor is not None
+        agency = self.agencies[dc.agency_key]
+        already = Interview.objects.filter(case=dc.case).count()
+        # Distinct whole days in the past, oldest first: interviews happened before today.
+        days = sorted(self.rng.sample(range(2, 120), count), reverse=True)
+        language = dc.languages[0]
+        for n, days_ago in enumerate(days, start=already):
+            kind = INTERVIEW_KINDS[n % len(INTERVIEW_KINDS)]
+            interviewer, interviewer_agency = self._interviewer(kind, actor, agency)
+            interview_record(
+                case=_fresh(dc.case),
+                actor=actor,
+                kind=kind,
+                conducted_at=self.now - timedelta(days=days_ago, hours=self.rng.randint(0, 8)),
+                interviewer=interviewer,
+                interviewer_agency=interviewer_agency,
+                location=self.rng.choice(demo.INTERVIEW_LOCATIONS),
+                interpreter=self._interpreter_for(language, dc.agency_key),
+                support_person="Shelter caregiver" if (dc.spec.age or 18) < 12 else "",
+                duration_minutes=self.rng.choice((20, 30, 45, 60, 90)),
+                # A medical history need not ask what happened; usually it does not.
+                child_told_story=all_told
+                or kind != Interview.Kind.MEDICAL_HISTORY
+                or self.rng.random() < 0.3,
+                notes="Fictional demo interview: no content recorded.",
+            )
+
+    def _interviewer(self, kind: str, actor: User, agency: Agency) -> tuple[str, str]:
+        if kind == Interview.Kind.STATEMENT:
+            police = self.users["police"]
+            return police.get_full_name(), "Anti-trafficking police unit (fictional)"
+        if kind == Interview.Kind.TESTIMONY:
+            return "Juvenile court judge (fictional)", "Juvenile and family court (fictional)"
+        if kind == Interview.Kind.MEDICAL_HISTORY:
+            return self.users["healthworker"].get_full_name(), self.agencies[demo.SHELTER].name
+        return actor.get_full_name(), agency.name
+
+    def _interpreter_for(self, language: str, agency_key: str) -> str:
+        if language in AGENCY_LANGUAGES[agency_key]:
+            return ""
+        if language in INTERPRETER_LANGUAGES:
+            return self.users["interpreter"].get_full_name()
+        return demo.INTERPRETER_NAMES.get(language, "")
+
+    def move_along(self, dc: DemoCase) -> None:
+        assert dc.case_worker is not None
+        for to_stage in STAGE_PATHS[dc.plan]:
+            case = _fresh(dc.case)
+            reason = ""
+            if to_stage == Stage.CLOSED:
+                early = case.stage == Stage.IDENTIFICATION
+                reason = (
+                    demo.EARLY_CLOSING_REASON if early else self.rng.choice(demo.CLOSING_REASONS)
+                )
+            elif case.stage == Stage.CLOSED:
+                reason = demo.REOPENING_REASON
+            dc.case = case_change_stage(
+                case=case, actor=dc.case_worker, to_stage=to_stage, reason=reason
+            )
+
+    # --- the child's record -----------------------------------------------------------------
+
+    def record_age_assessments(self) -> None:
+        """ID-2: of the children who say they are adults, one has a pending age assessment and
+        one a completed assessment that found them under 18; any others have none yet."""
+        claimants = [dc for dc in self.cases if dc.spec.claims_adult]
+        for n, dc in enumerate(claimants[:2]):
+            completed = n == 1
+            age_assessment_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                method="Holistic assessment: interview, school records, paediatric examination",
+                decided_by="Multidisciplinary age-assessment panel (fictional)",
+                evidence="Fictional demo evidence.",
+                completed=completed,
+                result="child" if completed else "",
+                assessed_birth_date=_years_ago(self.today, 16) if completed else None,
+            )
+
+    def update_children(self) -> None:
+        """Family tracing found relatives of a child whose parental care was not known."""
+        unknown = [dc for dc in self.cases if dc.spec.parental_care == ParentalCare.UNKNOWN]
+        for dc in unknown[:1]:
+            child_update(
+                case=_fresh(dc.case), actor=dc.case_worker, parental_care=ParentalCare.SEPARATED
+            )
+
+    # --- people on the case -----------------------------------------------------------------
+
+    def _cpa_open(self) -> list[DemoCase]:
+        return [c for c in self.cases if c.agency_key == demo.CPA and c.is_open]
+
+    def hand_over(self) -> None:
+        """CC-9 handovers by the supervisor, each with a note so the child need not retell."""
+        supervisor = self.users["supervisor"]
+        candidates = [
+            c
+            for c in self._cpa_open()
+            if c.case_worker is not None and c.case_worker.username in ("caseworker", "cpofficer")
+        ]
+        notes = iter(demo.HANDOVER_NOTES * 2)
+        for dc in self.rng.sample(candidates, min(4, len(candidates))):
+            successor = self.users[
+                "caseworker2" if dc.case_worker == self.users["caseworker"] else "caseworker"
+            ]
+            case_assign(
+                case=_fresh(dc.case),
+                actor=supervisor,
+                user=successor,
+                role=AssignmentRole.CASE_WORKER,
+                handover_note=next(notes),
+            )
+            dc.case_worker = successor
+
+    def assign_teams(self) -> None:
+        open_cases = self._cpa_open()
+        deprived = [c for c in open_cases if c.spec.parental_care in DEPRIVED_OF_PARENTAL_CARE]
+        self._assign("guardian", AssignmentRole.GUARDIAN, deprived[:4])
+        speaking = [c for c in open_cases if INTERPRETER_LANGUAGES & set(c.languages)]
+        self._assign("interpreter", AssignmentRole.INTERPRETER, speaking[:3])
+        for username, role, count in (
+            ("shelterstaff", AssignmentRole.SHELTER_STAFF, 4),
+            ("psychologist", AssignmentRole.PSYCHOLOGIST, 3),
+            ("healthworker", AssignmentRole.HEALTH_WORKER, 2),
+            ("lawyer", AssignmentRole.LAWYER, 2),
+        ):
+            self._assign(username, role, self.rng.sample(open_cases, min(count, len(open_cases))))
+
+    def _assign(self, username: str, role: str, cases: list[DemoCase]) -> None:
+        for dc in cases:
+            case_assign(
+                case=_fresh(dc.case),
+                actor=self.users["supervisor"],
+                user=self.users[username],
+                role=role,
+            )
+            dc.team.add(username)
+
+    def add_notes(self) -> None:
+        notes = iter(demo.CASE_NOTES * 4)
+        with_team = [c for c in self.cases if c.team & {"guardian", "shelterstaff"}]
+        for dc in with_team[:3]:
+            author = "guardian" if "guardian" in dc.team else "shelterstaff"
+            case_note_add(case=_fresh(dc.case), actor=self.users[author], body=next(notes))
+        others = [c for c in self.cases if c.case_worker is not None and c not in with_team[:3]]
+        for dc in self.rng.sample(others, min(5, len(others))):
+            case_note_add(case=_fresh(dc.case), actor=dc.case_worker, body=next(notes))
+
+    def leave_without_case_worker(self) -> None:
+        """Two open cases lose their case worker (staff left) so that CC-9 alerts show."""
+        candidates = [c for c in self._cpa_open() if c.case_worker is not None]
+        for dc in self.rng.sample(candidates, min(2, len(candidates))):
+            current = CaseAssignment.objects.get(
+                case=dc.case, role=AssignmentRole.CASE_WORKER, ended_at__isnull=True
+            )
+            assignment_end(assignment=current, actor=self.users["supervisor"])
+            dc.case_worker = None
+
+    @staticmethod
+    def _role(user: User, agency: Agency) -> str:
+        return Membership.objects.get(user=user, agency=agency, is_active=True).role
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with fictional demo agencies, staff, children and cases."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (and say so) when any agency exists, instead of failing.",
+        )
+        parser.add_argument(
+            "--children", type=int, default=30, help="How many children to register (default 30)."
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="Seed for the random choices (default 2026)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # The demo accounts share a published password: never create them outside the local,
+        # fictional-data mode.
+        if not settings.DEV:
+            raise CommandError("seed_demo runs only with HAVEN_DEV=1 (local demo).")
+        if options["children"] < 1:
+            raise CommandError("--children must be at least 1.")
+        if Agency.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("The database already has agencies: no demo data added.")
+                return
+            raise CommandError(
+                "The database is not empty. Use a fresh database, or --if-empty to skip."
+            )
+        # Reproducible demo data, not security: a seeded generator is what is wanted here.
+        seeder = Seeder(Random(options["seed"]), options["children"])  # noqa: S311
+        with transaction.atomic():
+            seeder.run()
+        self.report()
+
+    def report(self) -> None:
+        """Describe what is in the database, so the summary shows what really committed."""
+        out = self.stdout.write
+        out("")
+        out(f"Haven demo ready (fictional data): {demo.DEMO_URL}")
+        out(f"Every demo user's password: {demo.DEMO_PASSWORD}")
+        out("With HAVEN_DEMO_MODE=1 the second-factor page shows the current code.")
+        out("")
+        rows = [
+            (m.user.username, str(Role(m.role).label), m.agency.name)
+            for m in Membership.objects.select_related("user", "agency").order_by("agency_id", "pk")
+        ]
+        widths = [
+            max(len(r[i]) for r in [("User name", "Role", "Agency"), *rows]) for i in range(3)
+        ]
+        for row in [("User name", "Role", "Agency"), tuple("-" * w for w in widths), *rows]:
+            out("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+        out("")
+        open_alerts = Counter(
+            Alert.objects.filter(status=Alert.Status.OPEN).values_list("rule_code", flat=True)
+        )
+        stages = Counter(Case.objects.values_list("stage", flat=True))
+        out(
+            f"Agencies: {Agency.objects.count()}  Users: {User.objects.count()}  "
+            f"Children: {Child.objects.count()}  Cases: {Case.objects.count()}  "
+            f"Open alerts: {sum(open_alerts.values())}"
+        )
+        out("Cases by stage: " + ", ".join(f"{s}: {stages[s]}" for s in Stage.values if stages[s]))
+        out(
+            "Open alerts by rule: " + ", ".join(f"{k}: {v}" for k, v in sorted(open_alerts.items()))
+        )

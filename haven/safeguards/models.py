@@ -1,0 +1,58 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.models import HavenModel
+from haven.safeguards.registry import Severity, get_rule
+
+
+class Alert(HavenModel):
+    """A breach of a safeguard rule on a case. At most one open alert per (case, rule, subject);
+    it clears itself when the condition goes, otherwise it is resolved with a written reason."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLEARED = "cleared", _("Cleared (condition no longer holds)")
+        RESOLVED = "resolved", _("Resolved with a reason")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="alerts")
+    rule_code = models.CharField(max_length=60)
+    measure_id = models.CharField(max_length=10)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    subject = models.CharField(max_length=64, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    raised_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution_reason = models.TextField(_("reason"), blank=True)
+    # A resolved alert is not raised again while its condition keeps holding; once the condition
+    # goes, this is set, and a new breach raises a new alert.
+    condition_ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "rule_code", "subject"],
+                condition=models.Q(status="open"),
+                name="alert_one_open_per_case_rule_subject",
+            )
+        ]
+        indexes = [models.Index(fields=["rule_code", "status"], name="alert_rule_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.rule_code}"
+
+    @property
+    def rule(self):  # type: ignore[no-untyped-def]
+        return get_rule(self.rule_code)
+
+    @property
+    def message(self):  # type: ignore[no-untyped-def]
+        return self.rule.message
+
+    @property
+    def title(self):  # type: ignore[no-untyped-def]
+        return self.rule.title

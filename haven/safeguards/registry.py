@@ -1,0 +1,70 @@
+"""The safeguard rule registry (DESIGN idea 2).
+
+Every rule cites the measure it enforces and has a severity and a message that tells the
+practitioner what to do. Two kinds:
+
+- `BlockRule`: checked by a service before it writes; it raises SafeguardViolation. Its `check`
+  lives in the rule module so that the list of what Haven refuses is in one place.
+- `AlertRule`: one set-based query, `breaches(cases)`, that returns (case_id, subject) pairs for
+  the cases in the given queryset that breach the rule. The same query serves one case (after a
+  write) and every open case (the sweep), so a sweep costs a few queries per rule.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Severity(models.TextChoices):
+    BLOCK = "block", _("Blocked")
+    CRITICAL = "critical", _("Critical")
+    ALERT = "alert", _("Alert")
+    REMINDER = "reminder", _("Reminder")
+
+
+SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.ALERT: 1, Severity.REMINDER: 2, Severity.BLOCK: 3}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    measure_id: str
+    severity: str
+    title: Any
+    message: Any
+
+
+@dataclass(frozen=True)
+class BlockRule(Rule):
+    check: Callable[..., None] = field(default=lambda **kw: None)
+
+
+@dataclass(frozen=True)
+class AlertRule(Rule):
+    # breaches(cases: QuerySet[Case]) -> iterable of (case_id, subject) pairs
+    breaches: Callable[[Any], Iterable[tuple[int, str]]] = field(default=lambda cases: ())
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def register[R: Rule](rule: R) -> R:
+    if rule.code in _RULES:
+        raise ValueError(f"safeguard rule {rule.code} is registered twice")
+    _RULES[rule.code] = rule
+    return rule
+
+
+def all_rules() -> list[Rule]:
+    return list(_RULES.values())
+
+
+def alert_rules() -> list[AlertRule]:
+    return [r for r in _RULES.values() if isinstance(r, AlertRule)]
+
+
+def get_rule(code: str) -> Rule:
+    return _RULES[code]

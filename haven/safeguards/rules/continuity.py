@@ -1,0 +1,36 @@
+"""One trusted case worker (CC-9)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.safeguards.registry import AlertRule, Severity, register
+
+
+def open_case_without_case_worker(cases: Any) -> Any:
+    from haven.cases.models import Case, CaseAssignment
+
+    with_worker = CaseAssignment.objects.filter(role="case_worker", ended_at__isnull=True).values(
+        "case_id"
+    )
+    rows = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .exclude(pk__in=with_worker)
+        .values_list("pk", flat=True)
+    )
+    return ((pk, "") for pk in rows)
+
+
+NO_CASE_WORKER = register(
+    AlertRule(
+        code="cc9.no_case_worker",
+        measure_id="CC-9",
+        severity=Severity.ALERT,
+        title=_("No case worker"),
+        message=_(
+            "This child has no case worker. Assign one trusted case worker who will stay with "
+            "the child; a supervisor can do this from the case page."
+        ),
+        breaches=open_case_without_case_worker,
+    )
+)

@@ -1,0 +1,33 @@
+"""Identification rules (measures ID-1 … ID-7)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.safeguards.errors import SafeguardViolation
+from haven.safeguards.registry import BlockRule, Severity, register
+
+
+def check_presumption_not_ended(*, was_child: bool, child: Any) -> None:
+    """ID-2: a change to the age fields must not end the presumption of minority. Only a
+    completed age assessment (children.services.age_assessment_record) can."""
+    if was_child and not child.is_presumed_child:
+        raise SafeguardViolation(
+            PRESUMPTION_OF_MINORITY.measure_id, PRESUMPTION_OF_MINORITY.message
+        )
+
+
+PRESUMPTION_OF_MINORITY = register(
+    BlockRule(
+        code="id2.presumption_of_minority",
+        measure_id="ID-2",
+        severity=Severity.BLOCK,
+        title=_("Presumption of minority"),
+        message=_(
+            "This person is presumed to be a child. Changing the age details cannot end that: "
+            "record a completed age assessment (method, evidence, who decided) instead. Until "
+            "then every child measure applies."
+        ),
+        check=check_presumption_not_ended,
+    )
+)

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from haven.cases.access import cases_for_user
+from haven.safeguards.models import Alert
+from haven.safeguards.registry import SEVERITY_ORDER
+
+
+def _by_severity(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
+    rank = Case(
+        *[When(severity=sev, then=Value(n)) for sev, n in SEVERITY_ORDER.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    return alerts.annotate(severity_rank=rank).order_by("severity_rank", "raised_at")
+
+
+def open_alerts_for_user(user: Any) -> QuerySet[Alert]:
+    """Open alerts on every case the user can see, most severe and oldest first."""
+    return _by_severity(
+        Alert.objects.filter(
+            case__in=cases_for_user(user), status=Alert.Status.OPEN
+        ).select_related("case", "case__child")
+    )
+
+
+def alerts_for_case(case: Any) -> QuerySet[Alert]:
+    return _by_severity(Alert.objects.filter(case=case, status=Alert.Status.OPEN))

@@ -1,0 +1,47 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from haven.core.forms import apply_service_error
+from haven.core.http import AuthedRequest
+from haven.safeguards import selectors, services
+
+
+class ResolveForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Why is this resolved?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+@login_required
+def my_alerts(request: AuthedRequest) -> HttpResponse:
+    alerts = selectors.open_alerts_for_user(request.user)[:300]
+    return render(request, "safeguards/my_alerts.html", {"alerts": alerts})
+
+
+@require_POST
+@login_required
+def resolve(request: AuthedRequest, public_id: str) -> HttpResponse:
+    alert = selectors.open_alerts_for_user(request.user).filter(public_id=public_id).first()
+    if alert is None:
+        raise Http404
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.alert_resolve(
+                alert=alert, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The alert is resolved; your reason is kept with it."))
+            return redirect("cases:detail", public_id=alert.case.public_id)
+    return render(request, "safeguards/resolve.html", {"alert": alert, "form": form}, status=400)

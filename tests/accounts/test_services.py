@@ -1,0 +1,219 @@
+"""Account services: sessions, password resets by an agency administrator, staff accounts."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.models import Membership, User
+from haven.accounts.roles import Role
+from haven.accounts.services import logout_everywhere, password_reset_by_admin, staff_create
+from haven.audit.models import AuditEvent
+from haven.audit.verify import verify_chain
+from tests.factories import staff
+
+PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+def _account(user: User) -> tuple:
+    """Everything a password reset touches, to prove a refused one touched nothing."""
+    user.refresh_from_db()
+    return (
+        user.password,
+        user.must_change_password,
+        user.session_salt,
+        user.get_session_auth_hash(),
+        TOTPDevice.objects.filter(user=user).count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.fixture
+def admin(agency):  # type: ignore[no-untyped-def]
+    return staff(agency, Role.AGENCY_ADMIN, username="admin")
+
+
+@pytest.fixture
+def other_admin(other_agency):  # type: ignore[no-untyped-def]
+    return staff(other_agency, Role.AGENCY_ADMIN, username="otheradmin")
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+def test_dp3_logout_everywhere_changes_the_session_auth_hash(case_worker):
+    # given the hash every current session of the user was signed with
+    old_hash = case_worker.get_session_auth_hash()
+    old_password = case_worker.password
+
+    # when the user logs out everywhere
+    logout_everywhere(user=case_worker)
+
+    # then the stored account yields a different hash (every session fails verification), the
+    # password is unchanged, and the action is audited
+    fresh = User.objects.get(pk=case_worker.pk)
+    assert fresh.get_session_auth_hash() != old_hash
+    assert fresh.password == old_password
+    assert fresh.check_password(PASSWORD) is True
+    event = AuditEvent.objects.get(action="user.logout_everywhere")
+    assert (event.actor, event.object_id, event.changes) == (
+        case_worker,
+        str(case_worker.public_id),
+        {},
+    )
+    assert verify_chain() == []
+
+
+# --- password reset by an administrator ------------------------------------------------------
+
+
+def test_dp3_password_reset_by_an_admin_of_the_same_agency(admin, case_worker):
+    # given a case worker with a second factor and a signed-in session
+    old_hash = case_worker.get_session_auth_hash()
+    assert TOTPDevice.objects.filter(user=case_worker).count() == 1
+
+    # when their agency's administrator resets the account
+    temporary = password_reset_by_admin(actor=admin, user=case_worker)
+
+    # then the temporary password works, the old one does not, the second factor is gone, the
+    # user must change the password, and every session has ended
+    fresh = User.objects.get(pk=case_worker.pk)
+    assert fresh.check_password(temporary) is True
+    assert fresh.check_password(PASSWORD) is False
+    assert fresh.must_change_password is True
+    assert TOTPDevice.objects.filter(user=case_worker).count() == 0
+    assert fresh.get_session_auth_hash() != old_hash
+
+    # and the audit row records the reset without the password
+    event = AuditEvent.objects.get(action="user.password_reset")
+    assert (event.actor, event.changes) == (admin, {"password": ["[changed]", "[changed]"]})
+    assert temporary not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+    assert verify_chain() == []
+
+
+def test_dp3_temporary_passwords_differ_each_time(admin, case_worker):
+    first = password_reset_by_admin(actor=admin, user=case_worker)
+    second = password_reset_by_admin(actor=admin, user=case_worker)
+
+    assert first != second
+    assert User.objects.get(pk=case_worker.pk).check_password(first) is False
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "admin of another agency",
+        "case worker of the same agency",
+        "the admin themselves",
+        "deactivated admin",
+    ],
+)
+def test_dp3_password_reset_refused_changes_nothing(agency, admin, other_admin, case_worker, who):
+    # given a target account and an actor who may not reset it
+    if who == "admin of another agency":
+        actor, target = other_admin, case_worker
+    elif who == "case worker of the same agency":
+        actor, target = staff(agency, Role.CASE_WORKER, username="peer"), case_worker
+    elif who == "the admin themselves":
+        actor, target = admin, admin
+    else:
+        Membership.objects.filter(user=admin).update(is_active=False)
+        actor, target = User.objects.get(pk=admin.pk), case_worker
+    before = _account(target)
+
+    # when they try
+    with pytest.raises(PermissionDenied):
+        password_reset_by_admin(actor=actor, user=target)
+
+    # then the password, the flag, the sessions, the second factor and the audit trail are as before
+    assert _account(target) == before
+    assert User.objects.get(pk=target.pk).check_password(PASSWORD) is True
+
+
+# --- staff accounts --------------------------------------------------------------------------
+
+
+def _staff_counts() -> tuple[int, int, int]:
+    return (User.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
+
+
+def test_staff_create_by_an_agency_admin(admin, agency):
+    user, temporary = staff_create(
+        actor=admin,
+        agency=agency,
+        username="newworker",
+        role=Role.CASE_WORKER,
+        first_name="Fictional",
+    )
+
+    fresh = User.objects.get(pk=user.pk)
+    assert fresh.check_password(temporary) is True
+    assert fresh.must_change_password is True
+    membership = Membership.objects.get(user=user)
+    assert (membership.agency, membership.role, membership.is_active) == (
+        agency,
+        Role.CASE_WORKER,
+        True,
+    )
+    actions = list(AuditEvent.objects.order_by("seq").values_list("action", flat=True))
+    assert actions == ["user.create", "membership.create"]
+    assert temporary not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
+
+
+def test_staff_create_with_a_chosen_password_does_not_force_a_change(admin, agency):
+    user, initial = staff_create(
+        actor=admin,
+        agency=agency,
+        username="chosen",
+        role=Role.SUPERVISOR,
+        password="Fictional-pass-123",
+    )
+
+    assert initial == "Fictional-pass-123"
+    assert User.objects.get(pk=user.pk).must_change_password is False
+
+
+@pytest.mark.parametrize("username", ["cw", "CW", "Cw"])
+def test_staff_create_refuses_a_duplicate_username(admin, agency, case_worker, username):
+    # given an existing account "cw"
+    before = _staff_counts()
+
+    # when another account is created under the same name, in any letter case
+    with pytest.raises(ValidationError) as excinfo:
+        staff_create(actor=admin, agency=agency, username=username, role=Role.CASE_WORKER)
+
+    # then it is refused and nothing was created
+    assert list(excinfo.value.message_dict) == ["username"]
+    assert _staff_counts() == before
+
+
+@pytest.mark.parametrize("role", ["", "overlord", "Case_Worker"])
+def test_staff_create_refuses_an_unknown_role(admin, agency, role):
+    before = _staff_counts()
+
+    with pytest.raises(ValidationError) as excinfo:
+        staff_create(actor=admin, agency=agency, username="newworker", role=role)
+
+    assert list(excinfo.value.message_dict) == ["role"]
+    assert _staff_counts() == before
+    assert User.objects.filter(username="newworker").exists() is False
+
+
+def test_staff_create_refuses_an_invalid_username(admin, agency):
+    before = _staff_counts()
+
+    with pytest.raises(ValidationError) as excinfo:
+        staff_create(
+            actor=admin, agency=agency, username="no spaces allowed", role=Role.CASE_WORKER
+        )
+
+    assert list(excinfo.value.message_dict) == ["username"]
+    assert _staff_counts() == before
+
+
+def test_staff_create_by_an_admin_of_another_agency_is_refused(other_admin, agency):
+    before = _staff_counts()
+
+    with pytest.raises(PermissionDenied):
+        staff_create(actor=other_admin, agency=agency, username="newworker", role=Role.CASE_WORKER)
+
+    assert _staff_counts() == before

@@ -1,0 +1,55 @@
+from datetime import date
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from haven.accounts.roles import Role
+from haven.cases.services import case_register
+from tests.factories import AgencyFactory, child_fields, staff
+
+
+def signed_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
+    """Sign `user` in with both factors done, as the login pages would."""
+    client.force_login(user)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def agency(db):  # type: ignore[no-untyped-def]
+    return AgencyFactory(
+        name="Fictional Child Protection Office", country="TH", is_child_protection_authority=True
+    )
+
+
+@pytest.fixture
+def other_agency(db):  # type: ignore[no-untyped-def]
+    return AgencyFactory(name="Fictional Shelter Network", country="KH")
+
+
+@pytest.fixture
+def case_worker(agency):  # type: ignore[no-untyped-def]
+    return staff(agency, Role.CASE_WORKER, username="cw")
+
+
+@pytest.fixture
+def supervisor(agency):  # type: ignore[no-untyped-def]
+    return staff(agency, Role.SUPERVISOR, username="sup")
+
+
+@pytest.fixture
+def case(case_worker, agency):  # type: ignore[no-untyped-def]
+    """A case opened by `case_worker`, who is therefore its case worker."""
+    return case_register(
+        actor=case_worker,
+        agency=agency,
+        child=child_fields(birth_date=date(2012, 3, 1)),
+        nationalities=["MM"],
+        languages=["my"],
+        summary="Fictional summary.",
+    )
