@@ -215,6 +215,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "haven" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

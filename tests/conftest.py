@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -48,8 +49,31 @@ def case(case_worker, agency):  # type: ignore[no-untyped-def]
     return case_register(
         actor=case_worker,
         agency=agency,
-        child=child_fields(birth_date=date(2012, 3, 1)),
+        child=child_fields(birth_date=timezone.localdate() - timedelta(days=14 * 365)),
         nationalities=["MM"],
         languages=["my"],
         summary="Fictional summary.",
     )
+
+
+@pytest.fixture
+def statistician(agency):  # type: ignore[no-untyped-def]
+    """A statistician of `agency`: sees aggregates only, never a case (DP-1)."""
+    return staff(agency, Role.STATISTICIAN, username="stat")
+
+
+@pytest.fixture
+def outsider(other_agency):  # type: ignore[no-untyped-def]
+    """A case worker of another agency: sees none of `agency`'s cases (DP-2)."""
+    return staff(other_agency, Role.CASE_WORKER, username="outsider")
+
+
+@pytest.fixture
+def assigned_interpreter(case, supervisor, other_agency):  # type: ignore[no-untyped-def]
+    """An interpreter from another agency whom the supervisor assigned to `case`: the
+    assignment lets them see the case, but only its basic and identity fields (DP-1, DP-2)."""
+    from haven.cases.services import case_assign
+
+    user = staff(other_agency, Role.INTERPRETER, username="interp")
+    case_assign(case=case, actor=supervisor, user=user, role="interpreter")
+    return user

@@ -41,5 +41,15 @@ class SecondFactorRequiredMiddleware:
                     )
                 return redirect("accounts:verify")
             if user.must_change_password and path != _PASSWORD_CHANGE:
+                if path.startswith("/api/"):
+                    return JsonResponse(
+                        {
+                            "error": {
+                                "code": "password_change_required",
+                                "message": _("Change your temporary password first."),
+                            }
+                        },
+                        status=403,
+                    )
                 return redirect("accounts:password_change")
         return self.get_response(request)

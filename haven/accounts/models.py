@@ -25,6 +25,11 @@ class User(AbstractUser):
     )
     # Rotating this salt invalidates every session of the user ("log out everywhere").
     session_salt = models.CharField(max_length=32, default=_new_session_salt, editable=False)
+    # The administrator who last reset a credential, until the user has both factors of their
+    # own again (the two-person rule in accounts.services).
+    credentials_reset_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         verbose_name = _("user")

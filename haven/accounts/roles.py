@@ -41,6 +41,7 @@ class Capability(models.TextChoices):
     WRITE_NOTE = "write_note", _("Write case notes")
     RESOLVE_ALERT = "resolve_alert", _("Resolve safeguard alerts")
     MANAGE_MEMBERS = "manage_members", _("Manage the agency's staff accounts")
+    MANAGE_AGENCIES = "manage_agencies", _("Add agencies")
     VIEW_STATISTICS = "view_statistics", _("See aggregate statistics")
 
 
@@ -98,7 +99,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SAFEGUARDING_LEAD: frozenset(),
     Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
     Role.STATISTICIAN: frozenset({Capability.VIEW_STATISTICS}),
-    Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
+    Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_MEMBERS, Capability.MANAGE_AGENCIES}),
 }
 
 # Roles that, on registering a child, become the case's case worker; the others are recorded

@@ -14,10 +14,10 @@ from haven.accounts.roles import Capability, Role
 from haven.audit.services import record_event
 
 
-def _admin_agencies(actor: Any) -> set[int]:
+def _admin_agencies(actor: Any, capability: str = Capability.MANAGE_MEMBERS) -> set[int]:
     from haven.cases.access import agencies_where
 
-    return {a.pk for a in agencies_where(actor, Capability.MANAGE_MEMBERS)}
+    return {a.pk for a in agencies_where(actor, capability)}
 
 
 def temporary_password() -> str:
@@ -33,6 +33,10 @@ def agency_create(
     country: str,
     is_child_protection_authority: bool = False,
 ) -> Agency:
+    """Add an agency. `actor=None` is the bootstrap path (the first agency, the demo data),
+    open only to code run on the server, never to a request."""
+    if actor is not None and not _admin_agencies(actor, Capability.MANAGE_AGENCIES):
+        raise PermissionDenied(_("You cannot add agencies."))
     agency = Agency(
         name=name,
         organisation_type=organisation_type,
@@ -102,19 +106,45 @@ def staff_create(
     return user, initial
 
 
+def _check_may_reset(actor: Any, user: User) -> None:
+    """An administrator may reset an account only when they administer every agency the
+    account works for: otherwise one agency's administrator could take over access that
+    another agency granted."""
+    agencies = set(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
+    if user.pk == actor.pk or not agencies or not agencies <= _admin_agencies(actor):
+        raise PermissionDenied(_("You cannot reset this account."))
+
+
+def _end_sessions(user: User) -> None:
+    user.session_salt = secrets.token_hex(16)
+
+
 @transaction.atomic
 def password_reset_by_admin(*, actor: Any, user: User) -> str:
-    """An agency administrator resets a colleague's password and second factor. Returns the
-    temporary password; every session of the user ends, and they enrol a new second factor."""
-    shared = set(user.memberships.filter(is_active=True).values_list("agency_id", flat=True))
-    if not shared & _admin_agencies(actor) or user.pk == actor.pk:
-        raise PermissionDenied(_("You cannot reset this account."))
+    """Reset a colleague's password. Returns a temporary password to hand over in person; it
+    must be changed at next sign-in, and every session of the user ends. The second factor is
+    kept, so the administrator cannot sign in as the user with it.
+
+    Two-person rule: if this administrator also reset the user's second factor and the user has
+    not enrolled a new one, another administrator must reset the password (otherwise one person
+    would hold both factors of someone else's account)."""
+    _check_may_reset(actor, user)
+    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    if not has_device and user.credentials_reset_by_id == actor.pk:
+        raise PermissionDenied(
+            _(
+                "You reset this account's second step; "
+                "another administrator must reset its password."
+            )
+        )
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
-    user.session_salt = secrets.token_hex(16)
-    user.save(update_fields=["password", "must_change_password", "session_salt"])
-    TOTPDevice.objects.filter(user=user).delete()
+    user.credentials_reset_by = actor
+    _end_sessions(user)
+    user.save(
+        update_fields=["password", "must_change_password", "credentials_reset_by", "session_salt"]
+    )
     record_event(
         actor=actor,
         action="user.password_reset",
@@ -122,6 +152,25 @@ def password_reset_by_admin(*, actor: Any, user: User) -> str:
         changes={"password": ["[changed]", "[changed]"]},
     )
     return password
+
+
+@transaction.atomic
+def second_factor_reset_by_admin(*, actor: Any, user: User) -> None:
+    """Remove a colleague's second factor (a lost phone). They enrol a new one at next sign-in
+    with their own password; every session ends. Same two-person rule as the password reset."""
+    _check_may_reset(actor, user)
+    if user.must_change_password and user.credentials_reset_by_id == actor.pk:
+        raise PermissionDenied(
+            _(
+                "You reset this account's password; "
+                "another administrator must reset its second step."
+            )
+        )
+    TOTPDevice.objects.filter(user=user).delete()
+    user.credentials_reset_by = actor
+    _end_sessions(user)
+    user.save(update_fields=["credentials_reset_by", "session_salt"])
+    record_event(actor=actor, action="user.second_factor_reset", obj=user)
 
 
 @transaction.atomic
@@ -136,7 +185,9 @@ def logout_everywhere(*, user: User) -> None:
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
-    user.save(update_fields=["password", "must_change_password"])
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        user.credentials_reset_by = None
+    user.save(update_fields=["password", "must_change_password", "credentials_reset_by"])
     record_event(
         actor=user,
         action="user.password_change",
@@ -161,5 +212,8 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    if not user.must_change_password and user.credentials_reset_by_id is not None:
+        user.credentials_reset_by = None
+        user.save(update_fields=["credentials_reset_by"])
     record_event(actor=user, action="user.second_factor_enrol", obj=user)
     return True

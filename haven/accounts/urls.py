@@ -13,4 +13,9 @@ urlpatterns = [
     path("me/", views.account, name="account"),
     path("members/", views.members, name="members"),
     path("members/<uuid:public_id>/reset/", views.member_reset, name="member_reset"),
+    path(
+        "members/<uuid:public_id>/reset-second-step/",
+        views.member_reset_second_factor,
+        name="member_reset_second_factor",
+    ),
 ]

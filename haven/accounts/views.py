@@ -168,10 +168,20 @@ def members(request: AuthedRequest) -> HttpResponse:
 @login_required
 def member_reset(request: AuthedRequest, public_id: str) -> HttpResponse:
     user = get_object_or_404(User, public_id=public_id)
-    try:
-        password = services.password_reset_by_admin(actor=request.user, user=user)
-    except PermissionDenied:
-        raise
+    password = services.password_reset_by_admin(actor=request.user, user=user)
     return render(
         request, "accounts/member_reset_done.html", {"member": user, "password": password}
     )
+
+
+@require_POST
+@login_required
+def member_reset_second_factor(request: AuthedRequest, public_id: str) -> HttpResponse:
+    user = get_object_or_404(User, public_id=public_id)
+    services.second_factor_reset_by_admin(actor=request.user, user=user)
+    messages.success(
+        request,
+        _("%(name)s's second step is removed; they set up a new one at their next sign-in.")
+        % {"name": user.get_full_name() or user.username},
+    )
+    return redirect("accounts:members")

@@ -27,6 +27,17 @@ _DEFAULT_MESSAGES = {
 }
 
 
+# The same codes as DRF gives for these statuses, so that a client sees one code per status
+# whether Django (no matching route) or DRF (no such object) answered.
+_DEFAULT_CODES = {
+    400: "bad_request",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    500: "server_error",
+}
+
+
 def _envelope(code: str, message: Any, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": str(message), **extra}}
 
@@ -34,7 +45,8 @@ def _envelope(code: str, message: Any, **extra: Any) -> dict[str, Any]:
 def error_response(status_code: int) -> JsonResponse:
     """For Django's own error handlers when the path is under /api/."""
     message = _(_DEFAULT_MESSAGES.get(status_code, "Error."))
-    return JsonResponse(_envelope(str(status_code), message), status=status_code)
+    code = _DEFAULT_CODES.get(status_code, str(status_code))
+    return JsonResponse(_envelope(code, message), status=status_code)
 
 
 def _field_errors(detail: Any) -> dict[str, list[str]]:

@@ -41,6 +41,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     SENSITIVITY = {
         "given_name": S.IDENTITY,
         "family_name": S.IDENTITY,
+        "family_name_first": S.IDENTITY,
         "name_romanised": S.IDENTITY,
         "aliases": S.IDENTITY,
         "sex": S.IDENTITY,
@@ -63,6 +64,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
             "id",
             "given_name",
             "family_name",
+            "family_name_first",
             "name_romanised",
             "aliases",
             "sex",
@@ -101,6 +103,7 @@ class ChildInputSerializer(serializers.Serializer):
 
     given_name = serializers.CharField(max_length=120)
     family_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    family_name_first = serializers.BooleanField(required=False)
     name_romanised = serializers.CharField(max_length=250, required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)

@@ -118,6 +118,7 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def stage(self, request: Request, public_id: str) -> Response:
         case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.CHANGE_STAGE, case)
         payload = s.StageChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.case_change_stage(case=case, actor=request.user, **payload.validated_data)
@@ -153,6 +154,7 @@ class CaseViewSet(viewsets.ViewSet):
             return Response(
                 s.InterviewSerializer(case.interviews.all(), many=True, context=context).data
             )
+        require(request.user, Capability.RECORD_INTERVIEW, case)
         payload = s.InterviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         interview = services.interview_record(
@@ -166,6 +168,7 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, public_id: str) -> Response:
         case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.WRITE_NOTE, case)
         payload = s.NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = services.case_note_add(
@@ -181,6 +184,7 @@ class CaseViewSet(viewsets.ViewSet):
     def child(self, request: Request, public_id: str) -> Response:
         """Update the child's record through this case."""
         case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.EDIT_CASE, case)
         payload = s.ChildUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         fields, lists = _split_child(dict(payload.validated_data))
@@ -229,6 +233,7 @@ class AlertViewSet(viewsets.ViewSet):
         )
         if alert is None:
             raise Http404
+        require(request.user, Capability.RESOLVE_ALERT, alert.case)
         payload = s.ResolveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         alert = alert_resolve(

@@ -1,4 +1,9 @@
-"""How audit action codes read on a case's timeline. Codes are namespaced by what they touch."""
+"""How audit action codes read on a case's timeline. Codes are namespaced by what they touch.
+
+The detail line is built only from coded values in the event (stages, roles, kinds), never from
+free text, which the audit trail does not hold."""
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -18,3 +23,41 @@ ACTION_LABELS = {
 
 def label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
+
+
+def detail(action: str, changes: dict[str, Any]) -> str:
+    from haven.cases.models import AssignmentRole, Case, Interview
+
+    def after(field: str) -> Any:
+        pair = changes.get(field)
+        return pair[1] if pair else None
+
+    if action == "case.stage" and "stage" in changes:
+        before, now = changes["stage"]
+        names = dict(Case.Stage.choices)
+        return f"{names.get(before, before)} → {names.get(now, now)}"
+    if action == "assignment.start" and after("role"):
+        return str(dict(AssignmentRole.choices).get(after("role"), after("role")))
+    if action == "interview.record" and after("kind"):
+        return str(dict(Interview.Kind.choices).get(after("kind"), after("kind")))
+    if action == "child.update":
+        return ", ".join(_field_name(name) for name in sorted(changes))
+    return ""
+
+
+def _field_name(name: str) -> str:
+    from django.core.exceptions import FieldDoesNotExist
+
+    from haven.children.models import Child
+
+    extra = {
+        "nationalities": _("nationality"),
+        "languages": _("languages"),
+        "aliases": _("other names"),
+    }
+    if name in extra:
+        return str(extra[name])
+    try:
+        return str(Child._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name

@@ -58,6 +58,12 @@ class AuditEvent(models.Model):
 
         return label(self.action)
 
+    @property
+    def detail(self) -> str:
+        from haven.audit.labels import detail
+
+        return detail(self.action, self.changes)
+
 
 class AccessLog(models.Model):
     occurred_at = models.DateTimeField(db_index=True)

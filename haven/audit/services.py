@@ -18,7 +18,7 @@ from haven.audit.models import AccessLog, AuditChainHead, AuditEvent
 REDACTED = "[changed]"
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, datetime | date):
@@ -26,7 +26,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(getattr(value, "public_id", value.pk))
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     return str(value)
 
 
@@ -35,7 +35,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        values[name] = _jsonable(getattr(instance, getattr(field, "attname", name)))
+        values[name] = jsonable(getattr(instance, getattr(field, "attname", name)))
     return values
 
 
@@ -111,7 +111,7 @@ def record_event(
         object_type=obj._meta.label_lower,
         object_id=str(getattr(obj, "public_id", obj.pk)),
         case_id=getattr(case, "pk", None),
-        changes={k: [_jsonable(v) for v in pair] for k, pair in (changes or {}).items()},
+        changes={k: [jsonable(v) for v in pair] for k, pair in (changes or {}).items()},
         # The digest must cover the address as the database will return it (IPv6 canonical form).
         ip_address=AuditEvent._meta.get_field("ip_address").get_prep_value(ctx.ip_address),
         channel=ctx.channel,

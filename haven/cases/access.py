@@ -47,7 +47,9 @@ def agencies_where(user: Any, capability: str) -> list[Any]:
 
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    # Without an active membership a person is no longer staff anywhere: assignments they still
+    # hold (nobody ended them when they left) grant nothing (DP-2).
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
         return Case.objects.none()
     agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
     assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values("case_id")
@@ -74,7 +76,7 @@ def access_child_by_id(user: Any, public_id: UUID | str) -> Child:
 
 def case_roles(user: Any, case: Case) -> frozenset[str]:
     """The staff roles the user acts in on this case (empty when they cannot see it)."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not memberships(user):
         return frozenset()
     cache: dict[int, frozenset[str]] = case.__dict__.setdefault("_haven_roles", {})
     if user.pk not in cache:
@@ -88,6 +90,11 @@ def case_roles(user: Any, case: Case) -> frozenset[str]:
         roles |= {ASSIGNMENT_ACTS_AS[r] for r in assigned.values_list("role", flat=True)}
         cache[user.pk] = frozenset(roles)
     return cache[user.pk]
+
+
+def forget_roles(case: Case) -> None:
+    """Drop the roles cached on this case object; called when its assignments change."""
+    case.__dict__.pop("_haven_roles", None)
 
 
 def readable(user: Any, case: Case) -> frozenset[Sensitivity]:

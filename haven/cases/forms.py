@@ -46,10 +46,19 @@ class StageForm(forms.Form):
         field.choices = [(s, Case.Stage(s).label) for s in case.allowed_stages()]
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Shows each person with their agency and role, so the right interpreter or lawyer is
+    picked among colleagues of several agencies."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        roles = "; ".join(
+            f"{m.agency.name}, {m.get_role_display()}" for m in obj.memberships.all() if m.is_active
+        )
+        return f"{obj.get_full_name() or obj.username} ({roles})"
+
+
 class AssignForm(forms.Form):
-    user: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Person"), queryset=User.objects.none()
-    )
+    user: forms.ModelChoiceField = StaffChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(label=_("Role on the case"), choices=AssignmentRole.choices)
     handover_note = forms.CharField(
         label=_("Handover note"),
@@ -66,16 +75,20 @@ class AssignForm(forms.Form):
         active = Membership.objects.filter(is_active=True).values("user_id")
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = User.objects.filter(pk__in=active, is_active=True).order_by(
-            "first_name", "last_name"
+        field.queryset = (
+            User.objects.filter(pk__in=active, is_active=True)
+            .prefetch_related("memberships__agency")
+            .order_by("first_name", "last_name")
         )
 
 
 class InterviewForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Interview.Kind.choices)
+    kind = forms.ChoiceField(label=_("Type of interview"), choices=Interview.Kind.choices)
     conducted_at = forms.DateTimeField(label=_("When"), widget=datetime_input())
     interviewer = forms.CharField(label=_("Interviewed by"), max_length=200)
-    interviewer_agency = forms.CharField(label=_("Their agency"), max_length=200, required=False)
+    interviewer_agency = forms.CharField(
+        label=_("Interviewer's agency"), max_length=200, required=False
+    )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
     location = forms.CharField(label=_("Where"), required=False)
     interpreter = forms.CharField(label=_("Interpreter"), max_length=200, required=False)
@@ -107,7 +120,9 @@ class CaseFilterForm(forms.Form):
         required=False,
     )
     stage = forms.ChoiceField(
-        label=_("Stage"), choices=[("", _("All open stages")), *Case.Stage.choices], required=False
+        label=_("Stage"),
+        choices=[("", _("All stages (open cases)")), *Case.Stage.choices],
+        required=False,
     )
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
     alerts = forms.BooleanField(label=_("Only cases with alerts"), required=False)

@@ -152,10 +152,10 @@ class Interview(HavenModel):
         OTHER = "other", _("Other")
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("type of interview"), max_length=20, choices=Kind.choices)
     conducted_at = models.DateTimeField(_("when"))
     interviewer = models.CharField(_("interviewed by"), max_length=200)
-    interviewer_agency = models.CharField(_("their agency"), max_length=200, blank=True)
+    interviewer_agency = models.CharField(_("interviewer's agency"), max_length=200, blank=True)
     location = EncryptedTextField(_("where"), sensitivity=Sensitivity.LOCATION)
     interpreter = models.CharField(_("interpreter"), max_length=200, blank=True)
     support_person = models.CharField(_("support person present"), max_length=200, blank=True)

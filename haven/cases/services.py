@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, record_event, snapshot
-from haven.cases.access import agencies_where, require
+from haven.cases.access import agencies_where, forget_roles, require
 from haven.cases.models import (
     AssignmentRole,
     Case,
@@ -95,6 +95,7 @@ def case_register(
 def _start_assignment(
     *, case: Case, actor: Any, user: Any, role: str, at: datetime, handover_note: str = ""
 ) -> CaseAssignment:
+    forget_roles(case)
     assignment = CaseAssignment.objects.create(
         case=case,
         user=user,
@@ -115,6 +116,7 @@ def _start_assignment(
 
 
 def _end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> None:
+    forget_roles(assignment.case)
     assignment.ended_at = at
     assignment.updated_by = actor
     assignment.save(update_fields=["ended_at", "updated_by", "updated_at"])

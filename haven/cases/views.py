@@ -30,21 +30,20 @@ from haven.safeguards.selectors import alerts_for_case
 @login_required
 def my_cases(request: AuthedRequest) -> HttpResponse:
     # Filters arrive by POST so that a child's name never sits in a URL or history (DP-13).
-    form = CaseFilterForm(request.POST or None)
+    # Supervisors start with their whole agency; everyone else with the cases assigned to them.
+    can_see_all = can(request.user, Capability.SEE_AGENCY_CASES)
+    default_scope = "all" if can_see_all else "mine"
+    form = CaseFilterForm(request.POST or None, initial={"scope": default_scope})
     filters = form.cleaned_data if form.is_valid() else {}
     cases = selectors.case_list(
         request.user,
-        scope=filters.get("scope") or "mine",
+        scope=filters.get("scope") or default_scope,
         stage=filters.get("stage") or "",
         query=filters.get("q") or "",
         with_alerts=bool(filters.get("alerts")),
     )[:200]
     log_read(user=request.user, what="case.list")
-    context = {
-        "form": form,
-        "cases": cases,
-        "can_see_all": can(request.user, Capability.SEE_AGENCY_CASES),
-    }
+    context = {"form": form, "cases": cases, "can_see_all": can_see_all}
     if request.htmx:
         return render(request, "cases/my_cases.html#results", context)
     return render(request, "cases/my_cases.html", context)
@@ -76,7 +75,9 @@ def case_register(request: AuthedRequest) -> HttpResponse:
                 % {"ref": case.reference},
             )
             return redirect("cases:detail", public_id=case.public_id)
-    return render(request, "cases/register.html", {"form": form})
+    return render(
+        request, "cases/register.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[str, object]:

@@ -63,6 +63,9 @@ def presumption_of_minority(
         return Presumption(
             True,
             True,
-            _("Signs of minority: presumed a child until an age assessment is completed."),
+            _(
+                "Signs the person is under 18: presumed a child until an age assessment "
+                "is completed."
+            ),
         )
-    return Presumption(False, False, _("Estimated 18 or older, no signs of minority."))
+    return Presumption(False, False, _("Estimated 18 or older, with no signs of being under 18."))

@@ -14,13 +14,30 @@ from haven.children.models import (
 )
 from haven.core.forms import date_input
 
+# Shown first in the pickers: the countries and languages practitioners in the region meet most.
+REGION_COUNTRIES = ("TH", "MM", "KH", "LA", "VN", "MY", "ID", "PH", "SG", "BN", "TL", "CN", "BD")
+REGION_LANGUAGES = (
+    "th", "my", "km", "lo", "vi", "ms", "id", "tl", "ceb", "tet", "zh", "bn",
+    "shn", "kac", "mnw", "kjp", "hmn", "rhg", "jav", "sun", "en",
+)  # fmt: skip
 
-def _country_choices() -> list[tuple[str, str]]:
-    return [("", "—"), *countries()]
+
+def _grouped(rows: tuple[tuple[str, str], ...], first: tuple[str, ...]) -> list[Any]:
+    names = dict(rows)
+    region = [(code, names[code]) for code in first if code in names]
+    return [("", "—"), (_("In the region"), region), (_("All"), list(rows))]
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return [("", "—"), *languages()]
+def _country_choices() -> list[Any]:
+    return _grouped(countries(), REGION_COUNTRIES)
+
+
+def _language_choices() -> list[Any]:
+    return _grouped(languages(), REGION_LANGUAGES)
+
+
+def _other_language_choices() -> list[Any]:
+    return _language_choices()[1:]
 
 
 class ChildForm(forms.Form):
@@ -32,6 +49,11 @@ class ChildForm(forms.Form):
         help_text=_("As the child says it, in their own script."),
     )
     family_name = forms.CharField(label=_("Family name"), max_length=120, required=False)
+    family_name_first = forms.BooleanField(
+        label=_("The family name comes first"),
+        required=False,
+        help_text=_("As in Khmer, Vietnamese or Chinese names."),
+    )
     name_romanised = forms.CharField(
         label=_("Name in Latin letters"), max_length=250, required=False
     )
@@ -76,7 +98,7 @@ class ChildForm(forms.Form):
     )
     other_languages = forms.MultipleChoiceField(
         label=_("Other languages"),
-        choices=languages,
+        choices=_other_language_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
@@ -93,6 +115,7 @@ class ChildForm(forms.Form):
     CHILD_FIELDS = (
         "given_name",
         "family_name",
+        "family_name_first",
         "name_romanised",
         "sex",
         "gender",

@@ -27,7 +27,7 @@ class Gender(models.TextChoices):
     MASCULINE = "Masculine", _("Masculine")
     TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender feminine")
     TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender masculine")
-    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    NON_CONFORMING = "NonConforming", _("Gender non-conforming")
     UNKNOWN = "NonSpecifiedUnknown", _("Not specified or unknown")
     SELF_DESCRIBED = "SelfDescribed", _("In the child's own words")
 
@@ -67,6 +67,11 @@ DEPRIVED_OF_PARENTAL_CARE = frozenset(
 class Child(HavenModel):
     given_name = models.CharField(_("given name"), max_length=120)
     family_name = models.CharField(_("family name"), max_length=120, blank=True)
+    family_name_first = models.BooleanField(
+        _("family name comes first"),
+        default=False,
+        help_text=_("As in Khmer, Vietnamese or Chinese names."),
+    )
     name_romanised = models.CharField(
         _("name in Latin letters"),
         max_length=250,
@@ -119,7 +124,7 @@ class Child(HavenModel):
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The birth date cannot be in the future.")
         if self.birth_date and self.birth_date.year < 1900:
-            errors["birth_date"] = _("Check the birth date: the year is too early.")
+            errors["birth_date"] = _("Check the birth date: the year is too long ago.")
         if self.age_status == AgeStatus.KNOWN and not self.birth_date:
             errors["birth_date"] = _("A known age needs the documented birth date.")
         if self.gender == Gender.SELF_DESCRIBED and not self.gender_self_described.strip():
@@ -129,7 +134,10 @@ class Child(HavenModel):
 
     @property
     def display_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        parts = (self.given_name, self.family_name)
+        if self.family_name_first:
+            parts = (self.family_name, self.given_name)
+        return " ".join(part for part in parts if part)
 
     @property
     def completed_age_assessment(self) -> "AgeAssessment | None":

@@ -12,10 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
-from haven.audit.services import diff, record_event, snapshot
+from haven.audit.services import diff, jsonable, record_event, snapshot
 from haven.cases.access import require
 from haven.children.codes import validate_country, validate_language
-from haven.children.models import AgeAssessment, Child, ChildAlias, ChildLanguage, ChildNationality
+from haven.children.models import (
+    AgeAssessment,
+    AgeStatus,
+    Child,
+    ChildAlias,
+    ChildLanguage,
+    ChildNationality,
+)
 from haven.safeguards.engine import evaluate
 from haven.safeguards.rules.identification import check_presumption_not_ended
 
@@ -24,6 +31,7 @@ from haven.safeguards.rules.identification import check_presumption_not_ended
 CHILD_FIELDS = (
     "given_name",
     "family_name",
+    "family_name_first",
     "name_romanised",
     "sex",
     "gender",
@@ -196,16 +204,27 @@ def age_assessment_record(
         created_by=actor,
         updated_by=actor,
     )
+    changes: dict[str, list[Any]] = {
+        "status": [None, assessment.status],
+        "result": [None, assessment.result],
+    }
+    if completed and child.age_status != AgeStatus.DETERMINED:
+        changes["child.age_status"] = [child.age_status, AgeStatus.DETERMINED]
+        child.age_status = AgeStatus.DETERMINED
+    if completed and assessed_birth_date and assessed_birth_date != child.birth_date:
+        # The assessed date becomes the child's working birth date, so age-based measures and
+        # statistics use the determined age.
+        changes["child.birth_date"] = [jsonable(child.birth_date), assessed_birth_date.isoformat()]
+        child.birth_date = assessed_birth_date
     if completed:
-        Child.objects.filter(pk=child.pk).update(
-            age_status="determined", updated_by=actor, updated_at=timezone.now()
-        )
+        child.updated_by = actor
+        child.save(update_fields=["age_status", "birth_date", "updated_by", "updated_at"])
     record_event(
         actor=actor,
         action="child.age_assessment",
         obj=assessment,
         case=case,
-        changes={"status": [None, assessment.status], "result": [None, assessment.result]},
+        changes=changes,
     )
     evaluate(child.cases.all())
     return assessment

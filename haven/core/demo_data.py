@@ -50,7 +50,9 @@ class StaffSpec:
 
 
 # One account per role (every Role appears), plus a second case worker in the authority and a
-# case worker in the Cambodian NGO. The supervisor comes before the people it supervises.
+# supervisor and case worker in the Cambodian NGO. The supervisor comes before the people it
+# supervises. The police and immigration officers sit in the authority's multidisciplinary team,
+# so the children they identify open cases there and are handed to a case worker (ID-4).
 STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("supervisor", Role.SUPERVISOR, CPA, "Orawan", "Sukjaroen"),
     StaffSpec("caseworker", Role.CASE_WORKER, CPA, "Kanya", "Saengdao", supervised=True),
@@ -67,6 +69,7 @@ STAFF: tuple[StaffSpec, ...] = (
     StaffSpec("healthworker", Role.HEALTH_WORKER, SHELTER, "Siriporn", "Kittikhun"),
     StaffSpec("psychologist", Role.PSYCHOLOGIST, SHELTER, "Ploy", "Anantasuk"),
     StaffSpec("lawyer", Role.LAWYER, SHELTER, "Krit", "Suwannaphum"),
+    StaffSpec("supervisor_kh", Role.SUPERVISOR, KH_NGO, "Sokha", "Chea"),
     StaffSpec("caseworker_kh", Role.CASE_WORKER, KH_NGO, "Bopha", "Vann"),
     StaffSpec("interpreter", Role.INTERPRETER, KH_NGO, "Vuthy", "Heng"),
 )

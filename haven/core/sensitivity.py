@@ -13,7 +13,7 @@ class Sensitivity(models.TextChoices):
     BASIC = "basic", _("Case basics (reference, stage, dates)")
     IDENTITY = "identity", _("Identity (names, age, sex, nationality, languages)")
     FAMILY = "family", _("Family and parental care")
-    NARRATIVE = "narrative", _("The child's account and case notes")
+    NARRATIVE = "narrative", _("What the child has told, and case notes")
     HEALTH = "health", _("Health and disability")
     LEGAL = "legal", _("Legal matters")
     LOCATION = "location", _("Whereabouts")

@@ -1,13 +1,16 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from haven.accounts.roles import Capability
+from haven.audit.services import log_read
+from haven.cases.access import can
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.safeguards import selectors, services
@@ -24,6 +27,7 @@ class ResolveForm(forms.Form):
 @login_required
 def my_alerts(request: AuthedRequest) -> HttpResponse:
     alerts = selectors.open_alerts_for_user(request.user)[:300]
+    log_read(user=request.user, what="alert.list")  # the list shows children's names
     return render(request, "safeguards/my_alerts.html", {"alerts": alerts})
 
 
@@ -33,6 +37,8 @@ def resolve(request: AuthedRequest, public_id: str) -> HttpResponse:
     alert = selectors.open_alerts_for_user(request.user).filter(public_id=public_id).first()
     if alert is None:
         raise Http404
+    if not can(request.user, Capability.RESOLVE_ALERT, alert.case):
+        raise PermissionDenied
     form = ResolveForm(request.POST)
     if form.is_valid():
         try:

@@ -6,7 +6,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import Membership, User
 from haven.accounts.roles import Role
-from haven.accounts.services import logout_everywhere, password_reset_by_admin, staff_create
+from haven.accounts.services import (
+    logout_everywhere,
+    password_reset_by_admin,
+    second_factor_reset_by_admin,
+    staff_create,
+)
 from haven.audit.models import AuditEvent
 from haven.audit.verify import verify_chain
 from tests.factories import staff
@@ -74,13 +79,14 @@ def test_dp3_password_reset_by_an_admin_of_the_same_agency(admin, case_worker):
     # when their agency's administrator resets the account
     temporary = password_reset_by_admin(actor=admin, user=case_worker)
 
-    # then the temporary password works, the old one does not, the second factor is gone, the
-    # user must change the password, and every session has ended
+    # then the temporary password works, the old one does not, the second factor stays (so the
+    # administrator cannot sign in as the user), the user must change the password, and every
+    # session has ended
     fresh = User.objects.get(pk=case_worker.pk)
     assert fresh.check_password(temporary) is True
     assert fresh.check_password(PASSWORD) is False
     assert fresh.must_change_password is True
-    assert TOTPDevice.objects.filter(user=case_worker).count() == 0
+    assert TOTPDevice.objects.filter(user=case_worker).count() == 1
     assert fresh.get_session_auth_hash() != old_hash
 
     # and the audit row records the reset without the password
@@ -217,3 +223,99 @@ def test_staff_create_by_an_admin_of_another_agency_is_refused(other_admin, agen
         staff_create(actor=other_admin, agency=agency, username="newworker", role=Role.CASE_WORKER)
 
     assert _staff_counts() == before
+
+
+# --- second-factor reset and the two-person rule ---------------------------------------------
+
+
+def test_dp3_second_factor_reset_removes_the_device_and_ends_sessions(admin, case_worker):
+    old_hash = case_worker.get_session_auth_hash()
+
+    second_factor_reset_by_admin(actor=admin, user=case_worker)
+
+    fresh = User.objects.get(pk=case_worker.pk)
+    assert TOTPDevice.objects.filter(user=case_worker).count() == 0
+    assert fresh.check_password(PASSWORD) is True
+    assert fresh.get_session_auth_hash() != old_hash
+    assert AuditEvent.objects.filter(action="user.second_factor_reset", actor=admin).count() == 1
+
+
+def test_dp3_one_admin_cannot_hold_both_factors_of_an_account(admin, case_worker):
+    # given an admin who removed a colleague's second factor
+    second_factor_reset_by_admin(actor=admin, user=case_worker)
+    before = _account(case_worker)
+
+    # when the same admin tries to reset the password too
+    with pytest.raises(PermissionDenied):
+        password_reset_by_admin(actor=admin, user=case_worker)
+
+    # then nothing changed: the colleague's own password still works
+    assert _account(case_worker) == before
+    assert User.objects.get(pk=case_worker.pk).check_password(PASSWORD) is True
+
+
+def test_dp3_one_admin_cannot_reset_the_second_factor_after_the_password(admin, case_worker):
+    password_reset_by_admin(actor=admin, user=case_worker)
+    before = _account(case_worker)
+
+    with pytest.raises(PermissionDenied):
+        second_factor_reset_by_admin(actor=admin, user=case_worker)
+
+    assert _account(case_worker) == before
+
+
+def test_dp3_a_second_admin_may_do_the_other_reset(agency, admin, case_worker):
+    second_admin = staff(agency, Role.AGENCY_ADMIN, username="admin2")
+    second_factor_reset_by_admin(actor=admin, user=case_worker)
+
+    temporary = password_reset_by_admin(actor=second_admin, user=case_worker)
+
+    assert User.objects.get(pk=case_worker.pk).check_password(temporary) is True
+
+
+def test_dp2_admin_cannot_reset_someone_who_also_works_for_another_agency(
+    admin, case_worker, other_agency
+):
+    Membership.objects.create(user=case_worker, agency=other_agency, role=Role.CASE_WORKER)
+    before = _account(case_worker)
+
+    with pytest.raises(PermissionDenied):
+        password_reset_by_admin(actor=admin, user=case_worker)
+
+    assert _account(case_worker) == before
+
+
+# --- agencies --------------------------------------------------------------------------------
+
+
+def test_agency_create_needs_a_system_administrator(agency, admin):
+    from haven.accounts.models import Agency
+    from haven.accounts.services import agency_create
+
+    before = Agency.objects.count()
+    with pytest.raises(PermissionDenied):
+        agency_create(
+            actor=admin, name="Fictional New Agency", organisation_type="NGO", country="TH"
+        )
+    assert Agency.objects.count() == before
+
+    sysadmin = staff(agency, Role.SYSTEM_ADMIN, username="root-admin")
+    created = agency_create(
+        actor=sysadmin, name="Fictional New Agency", organisation_type="NGO", country="TH"
+    )
+    assert (created.name, created.country) == ("Fictional New Agency", "TH")
+    assert AuditEvent.objects.filter(action="agency.create", actor=sysadmin).count() == 1
+
+
+def test_agency_create_rejects_an_unknown_country(agency):
+    from django.core.exceptions import ValidationError
+
+    from haven.accounts.models import Agency
+    from haven.accounts.services import agency_create
+
+    sysadmin = staff(agency, Role.SYSTEM_ADMIN, username="root-admin")
+    before = Agency.objects.count()
+    with pytest.raises(ValidationError) as excinfo:
+        agency_create(actor=sysadmin, name="Nowhere", organisation_type="NGO", country="XX")
+    assert "country" in excinfo.value.message_dict
+    assert Agency.objects.count() == before

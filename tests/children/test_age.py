@@ -261,7 +261,11 @@ def test_id2_completed_assessment_finding_an_adult_ends_the_presumption(case_wor
     assert child.age_status == AgeStatus.DETERMINED
     assert child.is_presumed_child is False
     event = AuditEvent.objects.get(action="child.age_assessment")
-    assert event.changes == {"status": [None, "completed"], "result": [None, "adult"]}
+    assert event.changes == {
+        "status": [None, "completed"],
+        "result": [None, "adult"],
+        "child.age_status": ["disputed", "determined"],
+    }
     assert verify_chain() == []
 
 

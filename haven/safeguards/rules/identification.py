@@ -22,7 +22,7 @@ PRESUMPTION_OF_MINORITY = register(
         code="id2.presumption_of_minority",
         measure_id="ID-2",
         severity=Severity.BLOCK,
-        title=_("Presumption of minority"),
+        title=_("Presumed to be a child"),
         message=_(
             "This person is presumed to be a child. Changing the age details cannot end that: "
             "record a completed age assessment (method, evidence, who decided) instead. Until "

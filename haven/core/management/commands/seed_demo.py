@@ -227,6 +227,7 @@ class Seeder:
             child={
                 "given_name": spec.given.script,
                 "family_name": spec.family.script if spec.family else "",
+                "family_name_first": culture.family_first,
                 "name_romanised": spec.name_romanised,
                 "sex": spec.sex,
                 "birth_date": birth_date,
@@ -266,14 +267,15 @@ class Seeder:
             return
         actor = by or dc.case_worker
         assert actor is not None
-        agency = self.agencies[dc.agency_key]
         already = Interview.objects.filter(case=dc.case).count()
-        # Distinct whole days in the past, oldest first: interviews happened before today.
-        days = sorted(self.rng.sample(range(2, 120), count), reverse=True)
+        # Distinct whole days in the past, oldest first. The identifying officer's account comes
+        # before anything the case worker records, so the timeline reads in order.
+        window = range(60, 120) if by is not None else range(2, 60)
+        days = sorted(self.rng.sample(window, count), reverse=True)
         language = dc.languages[0]
         for n, days_ago in enumerate(days, start=already):
             kind = INTERVIEW_KINDS[n % len(INTERVIEW_KINDS)]
-            interviewer, interviewer_agency = self._interviewer(kind, actor, agency)
+            interviewer, interviewer_agency = self._interviewer(kind, actor, dc.agency_key)
             interview_record(
                 case=_fresh(dc.case),
                 actor=actor,
@@ -292,15 +294,19 @@ class Seeder:
                 notes="Fictional demo interview: no content recorded.",
             )
 
-    def _interviewer(self, kind: str, actor: User, agency: Agency) -> tuple[str, str]:
+    def _interviewer(self, kind: str, actor: User, agency_key: str) -> tuple[str, str]:
+        """Who asked the questions (free text): often not the person recording the interview."""
+        in_thailand = agency_key != demo.KH_NGO  # the demo police and shelter work in Thailand
         if kind == Interview.Kind.STATEMENT:
-            police = self.users["police"]
-            return police.get_full_name(), "Anti-trafficking police unit (fictional)"
+            police = self.users["police"].get_full_name() if in_thailand else "Police investigator"
+            return police, "Anti-trafficking police unit (fictional)"
         if kind == Interview.Kind.TESTIMONY:
             return "Juvenile court judge (fictional)", "Juvenile and family court (fictional)"
-        if kind == Interview.Kind.MEDICAL_HISTORY:
+        if kind == Interview.Kind.MEDICAL_HISTORY and in_thailand:
             return self.users["healthworker"].get_full_name(), self.agencies[demo.SHELTER].name
-        return actor.get_full_name(), agency.name
+        if kind == Interview.Kind.MEDICAL_HISTORY:
+            return "Clinic nurse", "Partner health clinic (fictional)"
+        return actor.get_full_name(), self.agencies[agency_key].name
 
     def _interpreter_for(self, language: str, agency_key: str) -> str:
         if language in AGENCY_LANGUAGES[agency_key]:
