@@ -1,11 +1,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from haven.api import views
 
-router = DefaultRouter(trailing_slash=True, use_regex_path=False)
-router.include_root_view = False
+# SimpleRouter: no format-suffix twins of every route, no browsable root; JSON only.
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("children", views.ChildViewSet, basename="child")
 router.register("alerts", views.AlertViewSet, basename="alert")

@@ -90,7 +90,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "alerts": alerts_for_case(case),
         "retellings": selectors.retelling_count(case),
         "assignments": selectors.current_assignments(case),
-        "handovers": max(selectors.case_worker_history(case).count() - 1, 0),
+        "case_workers": selectors.case_worker_history(case),
         "interviews": case.interviews.all()[:50],
         "notes": case.notes.select_related("created_by")[:50],
         "timeline": selectors.timeline(case),
