@@ -77,3 +77,29 @@ def assigned_interpreter(case, supervisor, other_agency):  # type: ignore[no-unt
     user = staff(other_agency, Role.INTERPRETER, username="interp")
     case_assign(case=case, actor=supervisor, user=user, role="interpreter")
     return user
+
+
+@pytest.fixture
+def admin(agency):  # type: ignore[no-untyped-def]
+    """The administrator of `agency`: manages staff accounts, sees no case."""
+    return staff(agency, Role.AGENCY_ADMIN, username="admin")
+
+
+@pytest.fixture
+def other_admin(other_agency):  # type: ignore[no-untyped-def]
+    return staff(other_agency, Role.AGENCY_ADMIN, username="otheradmin")
+
+
+def account_state(user) -> tuple:  # type: ignore[no-untyped-def]
+    """Everything a credential reset touches, to prove a refused one touched nothing."""
+    from haven.audit.models import AuditEvent
+
+    user.refresh_from_db()
+    return (
+        user.password,
+        user.must_change_password,
+        user.session_salt,
+        user.get_session_auth_hash(),
+        list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed")),
+        AuditEvent.objects.count(),
+    )

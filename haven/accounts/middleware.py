@@ -29,27 +29,24 @@ class SecondFactorRequiredMiddleware:
         path = request.path
         if user.is_authenticated and not path.startswith(_BEFORE_SECOND_FACTOR):
             if not user.is_verified():
-                if path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": {
-                                "code": "second_factor_required",
-                                "message": _("Complete the second sign-in step first."),
-                            }
-                        },
-                        status=403,
-                    )
-                return redirect("accounts:verify")
+                return _send_to(
+                    request,
+                    "accounts:verify",
+                    "second_factor_required",
+                    _("Complete the second sign-in step first."),
+                )
             if user.must_change_password and path != _PASSWORD_CHANGE:
-                if path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": {
-                                "code": "password_change_required",
-                                "message": _("Change your temporary password first."),
-                            }
-                        },
-                        status=403,
-                    )
-                return redirect("accounts:password_change")
+                return _send_to(
+                    request,
+                    "accounts:password_change",
+                    "password_change_required",
+                    _("Change your temporary password first."),
+                )
         return self.get_response(request)
+
+
+def _send_to(request: HttpRequest, page: str, code: str, message: str) -> HttpResponse:
+    """Pages are redirected to the step to take; the API answers 403 in its error envelope."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": {"code": code, "message": message}}, status=403)
+    return redirect(page)

@@ -12,7 +12,7 @@ from haven.accounts.models import Membership, User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.models import CaseNote
-from tests.conftest import signed_in
+from tests.conftest import account_state, signed_in
 from tests.factories import UserFactory, staff
 
 PASSWORD = "correct-horse-battery"  # the factories' password
@@ -250,26 +250,10 @@ def test_a_user_with_a_temporary_password_must_change_it_first(
     assert case_worker.check_password("a-new-fictional-passphrase")
 
 
-@pytest.fixture
-def admin(agency):  # type: ignore[no-untyped-def]
-    return staff(agency, Role.AGENCY_ADMIN, username="admin")
-
-
-def _account(user: User) -> tuple:
-    user.refresh_from_db()
-    return (
-        user.password,
-        user.must_change_password,
-        user.session_salt,
-        list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed")),
-        AuditEvent.objects.count(),
-    )
-
-
 def test_agency_admin_resets_a_colleagues_password(client: Client, admin, case_worker) -> None:
     colleague_session = signed_in(Client(), case_worker)
     signed_in(client, admin)
-    before = _account(case_worker)
+    before = account_state(case_worker)
 
     response = client.post(f"/accounts/members/{case_worker.public_id}/reset/")
 
@@ -294,19 +278,19 @@ def test_password_reset_by_someone_not_allowed_is_refused_and_changes_nothing(
         "self": (admin, admin),
     }[who]
     signed_in(client, actor)
-    before = _account(target)
+    before = account_state(target)
 
     response = client.post(f"/accounts/members/{target.public_id}/reset/")
 
     assert response.status_code == 403
-    assert _account(target) == before
+    assert account_state(target) == before
 
 
 def test_password_reset_is_post_only(client: Client, admin, case_worker) -> None:
     signed_in(client, admin)
-    before = _account(case_worker)
+    before = account_state(case_worker)
     assert client.get(f"/accounts/members/{case_worker.public_id}/reset/").status_code == 405
-    assert _account(case_worker) == before
+    assert account_state(case_worker) == before
 
 
 # --- the demo's on-screen code ----------------------------------------------------------------

@@ -14,32 +14,10 @@ from haven.accounts.services import (
 )
 from haven.audit.models import AuditEvent
 from haven.audit.verify import verify_chain
+from tests.conftest import account_state
 from tests.factories import staff
 
 PASSWORD = "correct-horse-battery"  # the factories' password
-
-
-def _account(user: User) -> tuple:
-    """Everything a password reset touches, to prove a refused one touched nothing."""
-    user.refresh_from_db()
-    return (
-        user.password,
-        user.must_change_password,
-        user.session_salt,
-        user.get_session_auth_hash(),
-        TOTPDevice.objects.filter(user=user).count(),
-        AuditEvent.objects.count(),
-    )
-
-
-@pytest.fixture
-def admin(agency):  # type: ignore[no-untyped-def]
-    return staff(agency, Role.AGENCY_ADMIN, username="admin")
-
-
-@pytest.fixture
-def other_admin(other_agency):  # type: ignore[no-untyped-def]
-    return staff(other_agency, Role.AGENCY_ADMIN, username="otheradmin")
 
 
 # --- sessions --------------------------------------------------------------------------------
@@ -124,14 +102,14 @@ def test_dp3_password_reset_refused_changes_nothing(agency, admin, other_admin, 
     else:
         Membership.objects.filter(user=admin).update(is_active=False)
         actor, target = User.objects.get(pk=admin.pk), case_worker
-    before = _account(target)
+    before = account_state(target)
 
     # when they try
     with pytest.raises(PermissionDenied):
         password_reset_by_admin(actor=actor, user=target)
 
     # then the password, the flag, the sessions, the second factor and the audit trail are as before
-    assert _account(target) == before
+    assert account_state(target) == before
     assert User.objects.get(pk=target.pk).check_password(PASSWORD) is True
 
 
@@ -243,25 +221,25 @@ def test_dp3_second_factor_reset_removes_the_device_and_ends_sessions(admin, cas
 def test_dp3_one_admin_cannot_hold_both_factors_of_an_account(admin, case_worker):
     # given an admin who removed a colleague's second factor
     second_factor_reset_by_admin(actor=admin, user=case_worker)
-    before = _account(case_worker)
+    before = account_state(case_worker)
 
     # when the same admin tries to reset the password too
     with pytest.raises(PermissionDenied):
         password_reset_by_admin(actor=admin, user=case_worker)
 
     # then nothing changed: the colleague's own password still works
-    assert _account(case_worker) == before
+    assert account_state(case_worker) == before
     assert User.objects.get(pk=case_worker.pk).check_password(PASSWORD) is True
 
 
 def test_dp3_one_admin_cannot_reset_the_second_factor_after_the_password(admin, case_worker):
     password_reset_by_admin(actor=admin, user=case_worker)
-    before = _account(case_worker)
+    before = account_state(case_worker)
 
     with pytest.raises(PermissionDenied):
         second_factor_reset_by_admin(actor=admin, user=case_worker)
 
-    assert _account(case_worker) == before
+    assert account_state(case_worker) == before
 
 
 def test_dp3_a_second_admin_may_do_the_other_reset(agency, admin, case_worker):
@@ -277,12 +255,12 @@ def test_dp2_admin_cannot_reset_someone_who_also_works_for_another_agency(
     admin, case_worker, other_agency
 ):
     Membership.objects.create(user=case_worker, agency=other_agency, role=Role.CASE_WORKER)
-    before = _account(case_worker)
+    before = account_state(case_worker)
 
     with pytest.raises(PermissionDenied):
         password_reset_by_admin(actor=admin, user=case_worker)
 
-    assert _account(case_worker) == before
+    assert account_state(case_worker) == before
 
 
 # --- agencies --------------------------------------------------------------------------------
