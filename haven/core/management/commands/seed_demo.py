@@ -460,6 +460,8 @@ class Command(BaseCommand):
         if Agency.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("The database already has agencies: no demo data added.")
+                # `make run` calls this every time: show the logins again.
+                self.report()
                 return
             raise CommandError(
                 "The database is not empty. Use a fresh database, or --if-empty to skip."
