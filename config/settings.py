@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "haven.children",
     "haven.cases",
     "haven.safeguards",
+    "haven.identification",
     "haven.api",
 ]
 
@@ -162,6 +163,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The client's address, for lockouts and the audit trail alike (haven.audit.middleware): behind
+# HAVEN_PROXY_COUNT trusted proxies it is read from X-Forwarded-For by django-ipware, counting
+# from the right, so a client cannot forge it; otherwise REMOTE_ADDR.
+HAVEN_PROXY_COUNT = envint("HAVEN_PROXY_COUNT", 1 if envbool("HAVEN_BEHIND_PROXY") else 0)
+AXES_IPWARE_PROXY_COUNT = HAVEN_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HAVEN_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Idle timeout: every request renews the session; after HAVEN_SESSION_IDLE_MINUTES without one,
 # the user must sign in again. Shared devices are the norm in the field.
@@ -258,6 +267,7 @@ SPECTACULAR_SETTINGS = {
     "and safeguard rules as the web pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["haven.api.permissions.IsVerifiedStaff"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -266,6 +276,8 @@ SPECTACULAR_SETTINGS = {
         "AgeStatusEnum": "haven.children.models.AgeStatus",
         "AgeStatusInputEnum": "haven.children.models.AGE_STATUS_INPUT_CHOICES",
         "StageEnum": "haven.cases.models.Case.Stage",
+        "TraffickingStatusEnum": "haven.cases.models.Case.TraffickingStatus",
+        "StatusDecidedByEnum": "haven.cases.models.Case.StatusDecidedBy",
     },
 }
 
@@ -279,3 +291,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# The admin site must never show or let anyone copy a second-factor secret.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Flash messages can name a case: keep them on the server, not in a browser cookie (DP-13).
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("haven.accounts.urls")),
     path("cases/", include("haven.cases.urls")),
+    path("cases/", include("haven.identification.urls")),
     path("alerts/", include("haven.safeguards.urls")),
     path("api/", include("haven.api.urls")),
     path("system-admin/", admin.site.urls),

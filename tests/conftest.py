@@ -103,3 +103,13 @@ def account_state(user) -> tuple:  # type: ignore[no-untyped-def]
         list(TOTPDevice.objects.filter(user=user).values_list("pk", "confirmed")),
         AuditEvent.objects.count(),
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():  # type: ignore[no-untyped-def]
+    """A request in another language must not leave it active for the next test."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -20,16 +20,14 @@ class User(AbstractUser):
 
     public_id = models.UUIDField(_("ID"), default=uuid.uuid4, unique=True, editable=False)
     preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
+    # ISO 639 codes of the languages the person can work in with a child; an interpreter is
+    # needed when none of them is the child's (CC-10, ID-4).
+    languages = models.JSONField(_("working languages"), default=list, blank=True)
     must_change_password = models.BooleanField(
         _("must change password at next sign-in"), default=False
     )
     # Rotating this salt invalidates every session of the user ("log out everywhere").
     session_salt = models.CharField(max_length=32, default=_new_session_salt, editable=False)
-    # The administrator who last reset a credential, until the user has both factors of their
-    # own again (the two-person rule in accounts.services).
-    credentials_reset_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
 
     class Meta:
         verbose_name = _("user")

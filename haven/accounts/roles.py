@@ -38,6 +38,9 @@ class Capability(models.TextChoices):
     EDIT_CASE = "edit_case", _("Update a case and the child's record")
     CHANGE_STAGE = "change_stage", _("Move a case to another stage")
     RECORD_INTERVIEW = "record_interview", _("Record interviews and statements")
+    SCREEN = "screen", _("Screen a child and record first steps")
+    DECIDE_STATUS = "decide_status", _("Record the competent authority's decision on victim status")
+    DETERMINE_AGE = "determine_age", _("Complete an age determination")
     WRITE_NOTE = "write_note", _("Write case notes")
     RESOLVE_ALERT = "resolve_alert", _("Resolve safeguard alerts")
     MANAGE_MEMBERS = "manage_members", _("Manage the agency's staff accounts")
@@ -48,6 +51,7 @@ class Capability(models.TextChoices):
 _ALL = frozenset(S)
 _FRONT_LINE = frozenset(
     {
+        Capability.SCREEN,
         Capability.EDIT_CASE,
         Capability.CHANGE_STAGE,
         Capability.RECORD_INTERVIEW,
@@ -84,16 +88,32 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.REGISTER_CHILD,
         Capability.ASSIGN,
         Capability.VIEW_STATISTICS,
+        Capability.DETERMINE_AGE,
     },
     Role.CHILD_PROTECTION_OFFICER: _FRONT_LINE
-    | {Capability.SEE_AGENCY_CASES, Capability.REGISTER_CHILD, Capability.ASSIGN},
+    | {
+        Capability.SEE_AGENCY_CASES,
+        Capability.REGISTER_CHILD,
+        Capability.ASSIGN,
+        Capability.DECIDE_STATUS,
+        Capability.DETERMINE_AGE,
+    },
     Role.GUARDIAN: frozenset({Capability.WRITE_NOTE}),
     Role.HEALTH_WORKER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
     Role.PSYCHOLOGIST: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
     Role.LAWYER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
     # Police and immigration identify children and refer them on (ID-4); they do not manage cases.
-    Role.LAW_ENFORCEMENT: frozenset({Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW}),
-    Role.IMMIGRATION_OFFICER: frozenset({Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW}),
+    Role.LAW_ENFORCEMENT: frozenset(
+        {
+            Capability.REGISTER_CHILD,
+            Capability.RECORD_INTERVIEW,
+            Capability.SCREEN,
+            Capability.DECIDE_STATUS,
+        }
+    ),
+    Role.IMMIGRATION_OFFICER: frozenset(
+        {Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW, Capability.SCREEN}
+    ),
     Role.INTERPRETER: frozenset(),
     Role.SHELTER_STAFF: frozenset({Capability.WRITE_NOTE}),
     Role.SAFEGUARDING_LEAD: frozenset(),
@@ -111,7 +131,31 @@ def roles_with(capability: str) -> frozenset[str]:
     return frozenset(role for role, caps in CAPABILITIES.items() if capability in caps)
 
 
-# What a person assigned to a case may read and do there, as the staff role it corresponds to.
+# Which staff roles may take each part on a case: an interpreter is assigned as an interpreter,
+# never as a guardian or lawyer, whatever a supervisor picks (DP-1).
+ASSIGNABLE: dict[str, frozenset[str]] = {
+    "case_worker": CASE_WORKER_ROLES,
+    "guardian": frozenset({Role.GUARDIAN}),
+    "support_person": frozenset(
+        {
+            Role.CASE_WORKER,
+            Role.SUPERVISOR,
+            Role.CHILD_PROTECTION_OFFICER,
+            Role.GUARDIAN,
+            Role.PSYCHOLOGIST,
+            Role.SHELTER_STAFF,
+        }
+    ),
+    "interpreter": frozenset({Role.INTERPRETER}),
+    "health_worker": frozenset({Role.HEALTH_WORKER}),
+    "psychologist": frozenset({Role.PSYCHOLOGIST}),
+    "lawyer": frozenset({Role.LAWYER}),
+    "shelter_staff": frozenset({Role.SHELTER_STAFF}),
+    "identifying_officer": frozenset({Role.LAW_ENFORCEMENT, Role.IMMIGRATION_OFFICER}),
+}
+
+# What a person assigned to a case may read and do there, as the staff role it corresponds to
+# (and never more than their own staff role allows: haven.cases.access).
 ASSIGNMENT_ACTS_AS: dict[str, str] = {
     "case_worker": Role.CASE_WORKER,
     "guardian": Role.GUARDIAN,

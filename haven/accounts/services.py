@@ -78,6 +78,13 @@ def staff_create(
         raise PermissionDenied(_("You cannot add staff to this agency."))
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a role.")})
+    if actor is not None:
+        # Only code run on the server (actor None: the first accounts, the demo) may choose a
+        # password or create a system administrator; a person always hands over a temporary
+        # password that its owner must change.
+        if role == Role.SYSTEM_ADMIN and not _admin_agencies(actor, Capability.MANAGE_AGENCIES):
+            raise PermissionDenied(_("Only a system administrator can create this role."))
+        password = None
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     initial = password or temporary_password()
@@ -123,28 +130,25 @@ def _end_sessions(user: User) -> None:
 def password_reset_by_admin(*, actor: Any, user: User) -> str:
     """Reset a colleague's password. Returns a temporary password to hand over in person; it
     must be changed at next sign-in, and every session of the user ends. The second factor is
-    kept, so the administrator cannot sign in as the user with it.
+    kept, so the administrator cannot sign in as the user.
 
-    Two-person rule: if this administrator also reset the user's second factor and the user has
-    not enrolled a new one, another administrator must reset the password (otherwise one person
-    would hold both factors of someone else's account)."""
+    Refused while the account has no second factor (after a second-factor reset, before the
+    owner enrols a new one): whoever held the new password could then enrol their own
+    authenticator and take the account over. An account whose owner lost both is replaced by a
+    new account instead."""
     _check_may_reset(actor, user)
-    has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    if not has_device and user.credentials_reset_by_id == actor.pk:
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise PermissionDenied(
             _(
-                "You reset this account's second step; "
-                "another administrator must reset its password."
+                "This account has no second step yet: its owner must sign in with their own "
+                "password and set one up first. If they have lost both, create a new account."
             )
         )
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
-    user.credentials_reset_by = actor
     _end_sessions(user)
-    user.save(
-        update_fields=["password", "must_change_password", "credentials_reset_by", "session_salt"]
-    )
+    user.save(update_fields=["password", "must_change_password", "session_salt"])
     record_event(
         actor=actor,
         action="user.password_reset",
@@ -157,19 +161,20 @@ def password_reset_by_admin(*, actor: Any, user: User) -> str:
 @transaction.atomic
 def second_factor_reset_by_admin(*, actor: Any, user: User) -> None:
     """Remove a colleague's second factor (a lost phone). They enrol a new one at next sign-in
-    with their own password; every session ends. Same two-person rule as the password reset."""
+    with their own password; every session ends. Refused while the account holds a temporary
+    password, which an administrator knows: the two resets together would hand over both
+    factors."""
     _check_may_reset(actor, user)
-    if user.must_change_password and user.credentials_reset_by_id == actor.pk:
+    if user.must_change_password:
         raise PermissionDenied(
             _(
-                "You reset this account's password; "
-                "another administrator must reset its second step."
+                "This account still has a temporary password: its owner must sign in and "
+                "choose their own before the second step can be reset."
             )
         )
     TOTPDevice.objects.filter(user=user).delete()
-    user.credentials_reset_by = actor
     _end_sessions(user)
-    user.save(update_fields=["credentials_reset_by", "session_salt"])
+    user.save(update_fields=["session_salt"])
     record_event(actor=actor, action="user.second_factor_reset", obj=user)
 
 
@@ -185,9 +190,7 @@ def logout_everywhere(*, user: User) -> None:
 def password_change(*, user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.must_change_password = False
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        user.credentials_reset_by = None
-    user.save(update_fields=["password", "must_change_password", "credentials_reset_by"])
+    user.save(update_fields=["password", "must_change_password"])
     record_event(
         actor=user,
         action="user.password_change",
@@ -212,8 +215,5 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    if not user.must_change_password and user.credentials_reset_by_id is not None:
-        user.credentials_reset_by = None
-        user.save(update_fields=["credentials_reset_by"])
     record_event(actor=user, action="user.second_factor_enrol", obj=user)
     return True

@@ -258,3 +258,126 @@ class AlertSerializer(serializers.Serializer):
 
 class ResolveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+# --- identification -----------------------------------------------------------------------
+
+
+class ExploitationRowSerializer(serializers.Serializer):
+    form = serializers.CharField(help_text="HTCDS TypeOfExploitation code, or 'none'.")
+    sub_type = serializers.CharField(required=False, allow_blank=True)
+    industry = serializers.CharField(required=False, allow_blank=True)
+
+
+class ScreeningInputSerializer(serializers.Serializer):
+    """Codes are checked by the service, whose errors list the allowed values."""
+
+    screened_at = serializers.DateTimeField()
+    acts = serializers.ListField(child=serializers.CharField(), help_text="Act codes, or ['none'].")
+    forms = ExploitationRowSerializer(many=True)
+    means = serializers.ListField(child=serializers.CharField(), required=False)
+    methods_of_control = serializers.ListField(child=serializers.CharField(), required=False)
+    movement = serializers.CharField(required=False, default="unknown")
+    indicators = serializers.ListField(child=serializers.CharField(), required=False)
+    protection_concerns = serializers.BooleanField(required=False, default=False)
+    child_interviewed = serializers.BooleanField(required=False, default=False)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    location = serializers.CharField(required=False, allow_blank=True)
+    interpreter = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    support_person = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    notes = serializers.CharField(required=False, allow_blank=True)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.validated_data)
+        data["forms"] = [dict(row) for row in data.pop("forms")]
+        data["indicator_codes"] = data.pop("indicators", [])
+        return data
+
+
+class ScreeningSerializer(SensitiveFieldsMixin, serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    screened_at = serializers.DateTimeField()
+    outcome = serializers.CharField()
+    screened_as_child = serializers.BooleanField()
+    acts = serializers.ListField(child=serializers.CharField())
+    forms = serializers.SerializerMethodField()
+    means = serializers.ListField(child=serializers.CharField())
+    methods_of_control = serializers.ListField(child=serializers.CharField())
+    movement = serializers.CharField()
+    indicators = serializers.SerializerMethodField()
+    protection_concerns = serializers.BooleanField()
+    location = serializers.CharField()
+    interpreter = serializers.CharField()
+    support_person = serializers.CharField()
+    notes = serializers.CharField()
+
+    SENSITIVITY = {
+        "acts": S.NARRATIVE,
+        "forms": S.NARRATIVE,
+        "means": S.NARRATIVE,
+        "methods_of_control": S.NARRATIVE,
+        "movement": S.NARRATIVE,
+        "indicators": S.NARRATIVE,
+        "location": S.LOCATION,
+        "notes": S.NARRATIVE,
+    }
+
+    def get_forms(self, screening: Any) -> list[dict[str, str]]:
+        return [
+            {"form": f.form, "sub_type": f.sub_type, "industry": f.industry}
+            for f in screening.forms.all()
+        ]
+
+    def get_indicators(self, screening: Any) -> list[str]:
+        return [i.code for i in screening.indicators.all()]
+
+
+class FirstStepSerializer(SensitiveFieldsMixin, serializers.Serializer):
+    id = serializers.UUIDField(source="step.public_id")
+    kind = serializers.CharField(source="step.kind")
+    measure_id = serializers.CharField(source="step.measure_id")
+    due_at = serializers.DateTimeField(source="step.due_at")
+    state = serializers.CharField(
+        help_text="open, overdue, done, not_needed, or met (by an assignment)"
+    )
+    closed_at = serializers.DateTimeField(source="step.closed_at", allow_null=True)
+    note = serializers.CharField(source="step.note")
+
+    SENSITIVITY = {"note": S.NARRATIVE}
+
+
+class StepCloseSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Case.TraffickingStatus.choices)
+    decided_by = serializers.ChoiceField(choices=Case.StatusDecidedBy.choices)
+
+
+class IndicatorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    form = serializers.CharField()
+    dimension = serializers.CharField()
+    grade = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # the indicator's source
+    based_on = serializers.BooleanField()
+
+
+class ChildSearchSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    born_from = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1990, max_value=2100
+    )
+    born_to = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1990, max_value=2100
+    )
+    sex = serializers.CharField(required=False, allow_blank=True)
+    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
+
+
+class ChildSearchResultSerializer(serializers.Serializer):
+    cases = serializers.ListField(child=serializers.DictField())
+    elsewhere = serializers.ListField(child=serializers.DictField())

@@ -9,6 +9,7 @@ router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("cases", views.CaseViewSet, basename="case")
 router.register("children", views.ChildViewSet, basename="child")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
 
 app_name = "api"
 urlpatterns = [

@@ -27,6 +27,10 @@ from haven.cases.access import (
 from haven.cases.models import Case
 from haven.children.models import ChildAlias, ChildLanguage, ChildNationality
 from haven.children.services import child_update
+from haven.identification import selectors as id_selectors
+from haven.identification import services as id_services
+from haven.identification.models import FirstStep, Indicator
+from haven.identification.search import find_children
 from haven.safeguards import selectors as alert_selectors
 from haven.safeguards.services import alert_resolve
 
@@ -193,6 +197,81 @@ class CaseViewSet(viewsets.ViewSet):
             s.ChildSerializer(child, context={"readable": readable(request.user, case)}).data
         )
 
+    # --- identification (ID-1 … ID-7) ---
+
+    @extend_schema(methods=["get"], responses=s.ScreeningSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.ScreeningInputSerializer, responses={201: s.ScreeningSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def screenings(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        context = {"readable": readable(request.user, case)}
+        if request.method == "GET":
+            log_read(user=request.user, what="screening.list", case=case)
+            rows = id_selectors.screenings(case)
+            return Response(s.ScreeningSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.SCREEN, case)
+        payload = s.ScreeningInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        screening = id_services.screening_record(
+            case=case, actor=request.user, **payload.service_kwargs()
+        )
+        return Response(
+            s.ScreeningSerializer(screening, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses=s.FirstStepSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="first-steps")
+    def first_steps(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        rows = id_selectors.first_steps(case)
+        context = {"readable": readable(request.user, case)}
+        return Response(s.FirstStepSerializer(rows, many=True, context=context).data)
+
+    @extend_schema(request=s.StepCloseSerializer, responses=s.FirstStepSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="first-steps/<uuid:step_id>/<str:outcome>",
+    )
+    def first_step_close(
+        self, request: Request, public_id: str, step_id: str, outcome: str
+    ) -> Response:
+        """Close a first step: `outcome` is "done" (with an optional note) or "not-needed"
+        (with a reason)."""
+        case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.SCREEN, case)
+        step = FirstStep.objects.filter(case=case, public_id=step_id).first()
+        if step is None or outcome not in ("done", "not-needed"):
+            raise Http404
+        payload = s.StepCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if outcome == "done":
+            id_services.first_step_done(
+                step=step, actor=request.user, note=payload.validated_data.get("note", "")
+            )
+        else:
+            id_services.first_step_not_needed(
+                step=step, actor=request.user, reason=payload.validated_data.get("reason", "")
+            )
+        row = next(r for r in id_selectors.first_steps(case) if r["step"].pk == step.pk)
+        context = {"readable": readable(request.user, case)}
+        return Response(s.FirstStepSerializer(row, context=context).data)
+
+    @extend_schema(request=s.StatusSerializer, responses=s.CaseDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def decide_status(self, request: Request, public_id: str) -> Response:
+        """The competent authority's decision on the child's status (HTCDS)."""
+        case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.DECIDE_STATUS, case)
+        payload = s.StatusSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        id_services.trafficking_status_decide(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(self._detail(request, case))
+
 
 class ChildViewSet(viewsets.ViewSet):
     lookup_field = "public_id"
@@ -208,6 +287,40 @@ class ChildViewSet(viewsets.ViewSet):
         classes: frozenset = frozenset().union(*readable_by_case(request.user, cases).values())
         log_read(user=request.user, what="child.view", child=child, case=cases[0])
         return Response(s.ChildSerializer(child, context={"readable": classes}).data)
+
+    @extend_schema(request=s.ChildSearchSerializer, responses=s.ChildSearchResultSerializer)
+    @action(detail=False, methods=["post"])
+    def search(self, request: Request) -> Response:
+        """Is this child already known? Matching cases you can see; for others, only the
+        agencies that hold a possible match (ID-7, DP-2)."""
+        require(request.user, Capability.REGISTER_CHILD)
+        payload = s.ChildSearchSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        result = find_children(request.user, **payload.validated_data)
+        log_read(user=request.user, what="child.search")
+        return Response(
+            {
+                "cases": [
+                    {
+                        "id": str(case.public_id),
+                        "reference": case.reference,
+                        "score": round(score, 3),
+                    }
+                    for case, score in result.visible
+                ],
+                "elsewhere": [
+                    {"agency": name, "country": country} for name, country in result.elsewhere
+                ],
+            }
+        )
+
+
+class IndicatorViewSet(viewsets.ViewSet):
+    @extend_schema(responses=s.IndicatorSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """The indicator library (ID-3); lists marked based_on came from a secondary source."""
+        rows = Indicator.objects.filter(is_active=True)
+        return Response(s.IndicatorSerializer(rows, many=True).data)
 
 
 class AlertViewSet(viewsets.ViewSet):

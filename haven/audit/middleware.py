@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from axes.helpers import get_client_ip_address
 from django.http import HttpRequest, HttpResponse
 
 from haven.audit import context
@@ -11,9 +12,9 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         channel = "api" if request.path.startswith("/api/") else "web"
-        token = context.set_current(
-            context.RequestContext(ip_address=request.META.get("REMOTE_ADDR"), channel=channel)
-        )
+        # The same address django-axes locks out on (proxy-aware; see settings).
+        ip_address = get_client_ip_address(request)
+        token = context.set_current(context.RequestContext(ip_address=ip_address, channel=channel))
         try:
             return self.get_response(request)
         finally:

@@ -13,6 +13,7 @@ A child is visible through any visible case. Which fields of a visible case a us
 comes from their roles on it (haven.accounts.roles.READABLE).
 """
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -74,64 +75,89 @@ def access_child_by_id(user: Any, public_id: UUID | str) -> Child:
         raise Http404 from exc
 
 
-def case_roles(user: Any, case: Case) -> frozenset[str]:
-    """The staff roles the user acts in on this case (empty when they cannot see it)."""
+@dataclass(frozen=True)
+class Grant:
+    """What a user may read and do on one case."""
+
+    readable: frozenset[Sensitivity]
+    capabilities: frozenset[str]
+
+
+_NO_GRANT = Grant(frozenset(), frozenset())
+
+
+def _grant(user: Any, agency_roles: set[str], assignment_roles: set[str]) -> Grant:
+    """Agency-wide roles grant what the role allows. An assignment grants what its part on the
+    case allows, but never more than the person's own staff role allows: a shelter worker who is
+    a child's support person does not read what a psychologist would (DP-1)."""
+    own = {m.role for m in memberships(user)}
+    own_readable: set[Sensitivity] = set().union(*(READABLE[r] for r in own)) if own else set()
+    own_caps: set[str] = set().union(*(CAPABILITIES[r] for r in own)) if own else set()
+    readable_classes: set[Sensitivity] = set()
+    caps: set[str] = set()
+    for role in agency_roles:
+        readable_classes |= READABLE[role]
+        caps |= CAPABILITIES[role]
+    for assignment_role in assignment_roles:
+        acts_as = ASSIGNMENT_ACTS_AS[assignment_role]
+        readable_classes |= READABLE[acts_as] & own_readable
+        caps |= CAPABILITIES[acts_as] & own_caps
+    return Grant(frozenset(readable_classes), frozenset(caps))
+
+
+def _agency_roles(user: Any, agency_id: int) -> set[str]:
+    see_all = roles_with(Capability.SEE_AGENCY_CASES)
+    return {m.role for m in memberships(user) if m.agency_id == agency_id and m.role in see_all}
+
+
+def case_grant(user: Any, case: Case) -> Grant:
+    """What the user may read and do on this case (nothing when they cannot see it)."""
     if not getattr(user, "is_authenticated", False) or not memberships(user):
-        return frozenset()
-    cache: dict[int, frozenset[str]] = case.__dict__.setdefault("_haven_roles", {})
+        return _NO_GRANT
+    cache: dict[int, Grant] = case.__dict__.setdefault("_haven_grants", {})
     if user.pk not in cache:
-        see_all = roles_with(Capability.SEE_AGENCY_CASES)
-        roles = {
-            m.role
-            for m in memberships(user)
-            if m.agency_id == case.lead_agency_id and m.role in see_all
-        }
         assigned = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
-        roles |= {ASSIGNMENT_ACTS_AS[r] for r in assigned.values_list("role", flat=True)}
-        cache[user.pk] = frozenset(roles)
+        cache[user.pk] = _grant(
+            user,
+            _agency_roles(user, case.lead_agency_id),
+            set(assigned.values_list("role", flat=True)),
+        )
     return cache[user.pk]
 
 
 def forget_roles(case: Case) -> None:
-    """Drop the roles cached on this case object; called when its assignments change."""
-    case.__dict__.pop("_haven_roles", None)
+    """Drop the grants cached on this case object; called when its assignments change."""
+    case.__dict__.pop("_haven_grants", None)
 
 
 def readable(user: Any, case: Case) -> frozenset[Sensitivity]:
     """Sensitivity classes the user may read on this case (DP-1)."""
-    classes: set[Sensitivity] = set()
-    for role in case_roles(user, case):
-        classes |= READABLE[role]
-    return frozenset(classes)
+    return case_grant(user, case).readable
 
 
 def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensitivity]]:
     """readable() for many cases with one query, for lists and exports."""
-    see_all = roles_with(Capability.SEE_AGENCY_CASES)
-    agency_roles: dict[int, set[str]] = {}
-    for m in memberships(user):
-        if m.role in see_all:
-            agency_roles.setdefault(m.agency_id, set()).add(m.role)
+    if not getattr(user, "is_authenticated", False) or not memberships(user):
+        return {case.pk: frozenset() for case in cases}
     assigned: dict[int, set[str]] = {}
     rows = CaseAssignment.objects.filter(
         user=user, ended_at__isnull=True, case_id__in=[c.pk for c in cases]
     ).values_list("case_id", "role")
     for case_id, role in rows:
-        assigned.setdefault(case_id, set()).add(ASSIGNMENT_ACTS_AS[role])
-    result: dict[int, frozenset[Sensitivity]] = {}
-    for case in cases:
-        classes: set[Sensitivity] = set()
-        for role in agency_roles.get(case.lead_agency_id, set()) | assigned.get(case.pk, set()):
-            classes |= READABLE[role]
-        result[case.pk] = frozenset(classes)
-    return result
+        assigned.setdefault(case_id, set()).add(role)
+    return {
+        case.pk: _grant(
+            user, _agency_roles(user, case.lead_agency_id), assigned.get(case.pk, set())
+        ).readable
+        for case in cases
+    }
 
 
 def can(user: Any, capability: str, case: Case | None = None) -> bool:
     """Whether the user may take an action: on a case when one is given, else anywhere."""
     if case is None:
         return any(capability in CAPABILITIES[m.role] for m in memberships(user))
-    return any(capability in CAPABILITIES[role] for role in case_roles(user, case))
+    return capability in case_grant(user, case).capabilities
 
 
 def require(user: Any, capability: str, case: Case | None = None) -> None:

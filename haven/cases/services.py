@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Agency, Membership
-from haven.accounts.roles import CASE_WORKER_ROLES, Capability
+from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, record_event, snapshot
 from haven.cases.access import agencies_where, forget_roles, require
 from haven.cases.models import (
@@ -136,6 +136,10 @@ def case_assign(
     """Assign a person to a case. A new case worker replaces the current one: that is a
     handover (CC-9), and it needs a handover note so the child does not have to retell."""
     require(actor, Capability.ASSIGN, case)
+    # Lock the case first (before the audit chain, like every service) so that two handovers
+    # of one case run one after the other. NO KEY: the lock must not block inserting rows that
+    # point to the case.
+    Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Choose a role on the case.")})
     membership_roles = set(
@@ -145,6 +149,13 @@ def case_assign(
     )
     if not membership_roles:
         raise ValidationError({"user": _("This person has no active account.")})
+    if not membership_roles & ASSIGNABLE[role]:
+        raise ValidationError(
+            {
+                "role": _("%(name)s cannot be assigned as %(part)s: their role does not allow it.")
+                % {"name": user, "part": AssignmentRole(role).label.lower()}
+            }
+        )
     if role == AssignmentRole.CASE_WORKER:
         in_lead_agency = Membership.objects.filter(
             user=user, agency=case.lead_agency, is_active=True, role__in=CASE_WORKER_ROLES
@@ -181,6 +192,8 @@ def case_assign(
 def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     """End someone's assignment to a case (their access ends with it)."""
     require(actor, Capability.ASSIGN, assignment.case)
+    Case.objects.select_for_update(no_key=True).get(pk=assignment.case_id)
+    assignment = CaseAssignment.objects.select_related("case").get(pk=assignment.pk)
     if assignment.ended_at is not None:
         raise ValidationError(_("This assignment has already ended."))
     _end_assignment(assignment=assignment, actor=actor, at=timezone.now())
@@ -192,7 +205,7 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
     """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason.
     Leaving identification ends the identifying officer's access."""
     require(actor, Capability.CHANGE_STAGE, case)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if to_stage not in Case.Stage.values:
         raise ValidationError({"to_stage": _("Choose a stage.")})
     if to_stage not in Case.TRANSITIONS[case.stage]:

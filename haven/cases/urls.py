@@ -10,6 +10,11 @@ urlpatterns = [
     path("<uuid:public_id>/", views.case_detail, name="detail"),
     path("<uuid:public_id>/stage/", views.case_stage, name="stage"),
     path("<uuid:public_id>/assign/", views.case_assign, name="assign"),
+    path(
+        "<uuid:public_id>/assignments/<uuid:assignment_id>/end/",
+        views.assignment_end,
+        name="assignment_end",
+    ),
     path("<uuid:public_id>/notes/", views.note_add, name="note_add"),
     path("<uuid:public_id>/interviews/new/", views.interview_new, name="interview_new"),
     path("<uuid:public_id>/child/", child_views.child_edit, name="child_edit"),

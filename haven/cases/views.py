@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,8 @@ from haven.cases.forms import (
 from haven.cases.models import Case
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
+from haven.identification.forms import StatusForm
+from haven.identification.selectors import first_steps, screenings
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.selectors import alerts_for_case
 
@@ -94,6 +96,11 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "interviews": case.interviews.all()[:50],
         "notes": case.notes.select_related("created_by")[:50],
         "timeline": selectors.timeline(case),
+        "screenings": screenings(case)[:10],
+        "first_steps": first_steps(case),
+        "status_form": StatusForm(initial={"status": case.trafficking_status})
+        if can(user, Capability.DECIDE_STATUS, case)
+        else None,
         "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
         "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
         "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
@@ -101,6 +108,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "edit": can(user, Capability.EDIT_CASE, case),
             "interview": can(user, Capability.RECORD_INTERVIEW, case),
             "resolve": can(user, Capability.RESOLVE_ALERT, case),
+            "screen": can(user, Capability.SCREEN, case),
         },
         **extra,
     }
@@ -160,6 +168,22 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(
         request, "cases/detail.html", _case_context(request, case, assign_form=form), status=400
     )
+
+
+@require_POST
+@login_required
+def assignment_end(request: AuthedRequest, public_id: str, assignment_id: str) -> HttpResponse:
+    case = _post_form(request, public_id, Capability.ASSIGN)
+    assignment = selectors.current_assignments(case).filter(public_id=assignment_id).first()
+    if assignment is None:
+        raise Http404
+    services.assignment_end(assignment=assignment, actor=request.user)
+    messages.success(
+        request,
+        _("%(name)s is no longer assigned as %(part)s.")
+        % {"name": assignment.user, "part": assignment.get_role_display().lower()},
+    )
+    return redirect("cases:detail", public_id=case.public_id)
 
 
 @require_POST

@@ -32,23 +32,64 @@ def age_on(birth_date: date, today: date) -> int:
 
 
 def presumption_of_minority(
-    child: Any, completed_assessment: Any, today: date | None = None
+    child: Any,
+    completed_assessment: Any,
+    today: date | None = None,
+    *,
+    standing: bool | None = None,
 ) -> Presumption:
+    """Whether the person is (presumed) a child. `standing` is whether the presumption already
+    applied to them (Child.presumed_minor, by default): once it applies it does not end by
+    itself — not on an estimated 18th birthday, not by a new document — only through a
+    completed age assessment."""
     today = today or timezone.localdate()
     if completed_assessment is not None:
         if completed_assessment.result == "child":
+            if child.birth_date and age_on(child.birth_date, today) >= ADULT_AGE:
+                return Presumption(
+                    False,
+                    False,
+                    _(
+                        "Found under 18 by an age assessment; 18 or older now by the "
+                        "assessed birth date."
+                    ),
+                )
             return Presumption(
                 True, False, _("A completed age assessment found the person under 18.")
             )
         return Presumption(
             False, False, _("A completed age assessment found the person 18 or older.")
         )
+    found = _from_details(child, today)
+    standing = child.presumed_minor if standing is None else standing
+    if standing and not found.is_child:
+        return Presumption(
+            True,
+            True,
+            _(
+                "Presumed a child until an age assessment is completed: the presumption does "
+                "not end by itself."
+            ),
+        )
+    return found
 
+
+def _from_details(child: Any, today: date) -> Presumption:
     status = child.age_status
     age = age_on(child.birth_date, today) if child.birth_date else None
     if status == AgeStatus.KNOWN and age is not None:
         if age < ADULT_AGE:
             return Presumption(True, False, _("Documented birth date: under 18."))
+        if child.minority_indicators:
+            # Documents can be forged or borrowed; signs of minority outweigh them.
+            return Presumption(
+                True,
+                True,
+                _(
+                    "Documents say 18 or older, but there are signs the person is under 18: "
+                    "presumed a child."
+                ),
+            )
         return Presumption(False, False, _("Documented birth date: 18 or older."))
     if status in (AgeStatus.UNCERTAIN, AgeStatus.DISPUTED, AgeStatus.DETERMINED) or age is None:
         return Presumption(

@@ -106,6 +106,9 @@ class Child(HavenModel):
         choices=ParentalCare.choices,
         default=ParentalCare.UNKNOWN,
     )
+    # Whether the presumption of minority has applied to this person (ID-2). Set by the
+    # services whenever it applies; only a completed age assessment clears it.
+    presumed_minor = models.BooleanField(default=False, editable=False)
     has_disability = models.BooleanField(_("has a disability"), default=False)
     special_needs = EncryptedTextField(
         _("disability and special needs"), sensitivity=Sensitivity.HEALTH

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
-from haven.audit.services import diff, jsonable, record_event, snapshot
+from haven.audit.services import REDACTED, diff, record_event, snapshot
 from haven.cases.access import require
+from haven.children.age import ADULT_AGE, age_on, presumption_of_minority
 from haven.children.codes import validate_country, validate_language
 from haven.children.models import (
     AgeAssessment,
@@ -44,12 +45,11 @@ CHILD_FIELDS = (
     "has_disability",
     "special_needs",
 )
-CONTENT_FIELDS = (
-    "given_name",
-    "family_name",
-    "name_romanised",
-    "gender_self_described",
-    "special_needs",
+# Everything about the child is case content, recorded in the audit trail as changed without
+# its values (DP-3; the trail is append-only and could never be erased under DP-8). Only the
+# fields that explain the presumption of minority keep their values.
+CONTENT_FIELDS = tuple(
+    f for f in CHILD_FIELDS if f not in {"age_status", "claims_adult", "minority_indicators"}
 )
 
 
@@ -85,7 +85,7 @@ def _set_identity_lists(
             [ChildNationality(child=child, country=c) for c in codes if c not in before]
         )
         if before != sorted(codes):
-            changes["nationalities"] = [before, sorted(codes)]
+            changes["nationalities"] = [REDACTED, REDACTED]
     if languages is not None:
         codes = _clean_codes(languages, validate_language, "languages")
         before = list(
@@ -99,7 +99,7 @@ def _set_identity_lists(
             ]
         )
         if sorted(before) != sorted(codes) or before[:1] != codes[:1]:
-            changes["languages"] = [before, codes]
+            changes["languages"] = [REDACTED, REDACTED]
     if aliases is not None:
         names = [a.strip()[:250] for a in aliases if a.strip()]
         names = list(dict.fromkeys(names))
@@ -109,7 +109,7 @@ def _set_identity_lists(
             [ChildAlias(child=child, name=n) for n in names if n not in before]
         )
         if before != sorted(names):
-            changes["aliases"] = ["[changed]", "[changed]"]
+            changes["aliases"] = [REDACTED, REDACTED]
     return changes
 
 
@@ -128,6 +128,7 @@ def child_create(
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
     child = Child(created_by=actor, updated_by=actor, **fields)
     child.full_clean()
+    child.presumed_minor = presumption_of_minority(child, None, standing=False).is_presumed
     child.save()
     _set_identity_lists(child, nationalities=nationalities, languages=languages, aliases=aliases)
     return child
@@ -149,14 +150,16 @@ def child_update(
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
-    child = Child.objects.select_for_update().get(pk=case.child_id)
+    child = Child.objects.select_for_update(no_key=True).get(pk=case.child_id)
     was_presumed_child = child.is_presumed_child
     before = snapshot(child, CHILD_FIELDS)
     for name, value in fields.items():
         setattr(child, name, value)
     child.updated_by = actor
     child.full_clean()
-    check_presumption_not_ended(was_child=was_presumed_child, child=child)
+    now = presumption_of_minority(child, child.completed_age_assessment, standing=False)
+    check_presumption_not_ended(was_child=was_presumed_child, child_now=now.is_child)
+    child.presumed_minor = child.presumed_minor or now.is_presumed
     child.save()
     changes = diff(before, snapshot(child, CHILD_FIELDS), content_fields=CONTENT_FIELDS)
     changes |= _set_identity_lists(
@@ -181,9 +184,12 @@ def age_assessment_record(
     assessed_birth_date: date | None = None,
 ) -> AgeAssessment:
     """Record an age assessment (ID-2). A completed assessment is the only way the presumption
-    of minority ends; while one is pending the person stays a presumed child."""
+    of minority ends; while one is pending the person stays a presumed child. Completing one
+    is a determination: it needs the evidence, and a supervisor or child-protection officer."""
     require(actor, Capability.EDIT_CASE, case)
-    child = case.child
+    if completed:
+        require(actor, Capability.DETERMINE_AGE, case)
+    child = Child.objects.select_for_update(no_key=True).get(pk=case.child_id)
     if not method.strip():
         raise ValidationError({"method": _("Say how the age was assessed.")})
     if not decided_by.strip():
@@ -192,6 +198,18 @@ def age_assessment_record(
         raise ValidationError({"result": _("A completed assessment needs its result.")})
     if assessed_birth_date and assessed_birth_date > timezone.localdate():
         raise ValidationError({"assessed_birth_date": _("The birth date cannot be in the future.")})
+    if completed and not evidence.strip():
+        raise ValidationError({"evidence": _("Write the evidence the determination rests on.")})
+    if completed and assessed_birth_date:
+        adult_by_date = age_on(assessed_birth_date, timezone.localdate()) >= ADULT_AGE
+        if adult_by_date != (result == AgeAssessment.Result.ADULT):
+            raise ValidationError(
+                {
+                    "assessed_birth_date": _(
+                        "The assessed birth date does not agree with the result."
+                    )
+                }
+            )
     assessment = AgeAssessment.objects.create(
         child=child,
         method=method.strip(),
@@ -214,11 +232,15 @@ def age_assessment_record(
     if completed and assessed_birth_date and assessed_birth_date != child.birth_date:
         # The assessed date becomes the child's working birth date, so age-based measures and
         # statistics use the determined age.
-        changes["child.birth_date"] = [jsonable(child.birth_date), assessed_birth_date.isoformat()]
+        changes["child.birth_date"] = [REDACTED, REDACTED]
         child.birth_date = assessed_birth_date
     if completed:
+        # The determination replaces the presumption (children.age).
+        child.presumed_minor = False
         child.updated_by = actor
-        child.save(update_fields=["age_status", "birth_date", "updated_by", "updated_at"])
+        child.save(
+            update_fields=["age_status", "birth_date", "presumed_minor", "updated_by", "updated_at"]
+        )
     record_event(
         actor=actor,
         action="child.age_assessment",

@@ -65,10 +65,14 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
                     for case_id, subject in new
                 ],
                 batch_size=500,
+                # Two evaluations of one case at once (a write and the sweep) may both see an
+                # alert as new; the partial unique constraint keeps one, the other is skipped.
+                ignore_conflicts=True,
             )
             gone = [pk for key, pk in open_keys.items() if key not in breaches]
             for chunk in _chunks(gone):
-                Alert.objects.filter(pk__in=chunk).update(
+                # Only alerts still open: one resolved a moment ago keeps its resolution.
+                Alert.objects.filter(pk__in=chunk, status=Alert.Status.OPEN).update(
                     status=Alert.Status.CLEARED, closed_at=now, updated_at=now
                 )
             ended = [pk for key, pk in resolved_keys.items() if key not in breaches]

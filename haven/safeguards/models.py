@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.safeguards.registry import Severity, get_rule
 
@@ -26,7 +27,7 @@ class Alert(HavenModel):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    resolution_reason = models.TextField(_("reason"), blank=True)
+    resolution_reason = EncryptedTextField(_("reason"))
     # A resolved alert is not raised again while its condition keeps holding; once the condition
     # goes, this is set, and a new breach raises a new alert.
     condition_ended_at = models.DateTimeField(null=True, blank=True)

@@ -143,7 +143,8 @@ def test_staff_create_by_an_agency_admin(admin, agency):
     assert temporary not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
 
 
-def test_staff_create_with_a_chosen_password_does_not_force_a_change(admin, agency):
+def test_staff_create_by_a_person_always_hands_over_a_temporary_password(admin, agency):
+    # A person may not choose a colleague's password: they would know it
     user, initial = staff_create(
         actor=admin,
         agency=agency,
@@ -152,8 +153,27 @@ def test_staff_create_with_a_chosen_password_does_not_force_a_change(admin, agen
         password="Fictional-pass-123",
     )
 
+    assert initial != "Fictional-pass-123"
+    assert User.objects.get(pk=user.pk).must_change_password is True
+
+
+def test_staff_create_on_the_server_may_set_a_password(agency):
+    user, initial = staff_create(
+        actor=None,
+        agency=agency,
+        username="bootstrap",
+        role=Role.AGENCY_ADMIN,
+        password="Fictional-pass-123",
+    )
     assert initial == "Fictional-pass-123"
     assert User.objects.get(pk=user.pk).must_change_password is False
+
+
+def test_agency_admin_cannot_create_a_system_administrator(admin, agency):
+    before = User.objects.count()
+    with pytest.raises(PermissionDenied):
+        staff_create(actor=admin, agency=agency, username="root2", role=Role.SYSTEM_ADMIN)
+    assert User.objects.count() == before
 
 
 @pytest.mark.parametrize("username", ["cw", "CW", "Cw"])
@@ -242,11 +262,27 @@ def test_dp3_one_admin_cannot_reset_the_second_factor_after_the_password(admin, 
     assert account_state(case_worker) == before
 
 
-def test_dp3_a_second_admin_may_do_the_other_reset(agency, admin, case_worker):
+def test_dp3_no_administrator_resets_the_password_of_an_account_without_second_factor(
+    agency, admin, case_worker
+):
+    # Given one administrator removed the colleague's second factor
     second_admin = staff(agency, Role.AGENCY_ADMIN, username="admin2")
     second_factor_reset_by_admin(actor=admin, user=case_worker)
+    before = account_state(case_worker)
 
-    temporary = password_reset_by_admin(actor=second_admin, user=case_worker)
+    # When a second administrator tries to reset the password (and could then enrol a device)
+    with pytest.raises(PermissionDenied):
+        password_reset_by_admin(actor=second_admin, user=case_worker)
+
+    # Then nothing changed: only the owner, with their own password, can enrol a new device
+    assert account_state(case_worker) == before
+
+
+def test_dp3_after_the_owner_enrols_again_a_password_reset_is_possible(admin, case_worker):
+    second_factor_reset_by_admin(actor=admin, user=case_worker)
+    TOTPDevice.objects.create(user=case_worker, name="new phone", confirmed=True)
+
+    temporary = password_reset_by_admin(actor=admin, user=case_worker)
 
     assert User.objects.get(pk=case_worker.pk).check_password(temporary) is True
 

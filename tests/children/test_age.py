@@ -87,14 +87,27 @@ def _years_ago(years: int, today: date = TODAY) -> date:
             (False, False),
         ),
         (
-            {"age_status": "known", "birth_date": _years_ago(30)},
+            {"age_status": "determined", "birth_date": _years_ago(16)},
             _Assessment("child"),
             (True, False),
+        ),
+        ({"age_status": "determined", "birth_date": None}, _Assessment("child"), (True, False)),
+        # Found a child, and the assessed birth date now says 18 or older: no longer a child.
+        (
+            {"age_status": "determined", "birth_date": _years_ago(30)},
+            _Assessment("child"),
+            (False, False),
+        ),
+        # Documents can be forged: signs of minority outweigh a documented adult age.
+        (
+            {"age_status": "known", "birth_date": _years_ago(19), "minority_indicators": True},
+            None,
+            (True, True),
         ),
     ],
 )
 def test_id2_presumption_of_minority_table(fields, assessment, expected):
-    result = presumption_of_minority(_person(**fields), assessment, today=TODAY)
+    result = presumption_of_minority(_person(**fields), assessment, today=TODAY, standing=False)
 
     assert (result.is_child, result.is_presumed) == expected
     assert str(result.reason) != ""
@@ -185,7 +198,7 @@ def _born(years_ago: int) -> dict:
     [
         pytest.param(
             {"age_status": "uncertain", "minority_indicators": True},
-            {"age_status": "known", **_born(30)},
+            {"age_status": "known", "minority_indicators": False, **_born(30)},
             id="uncertain-to-documented-adult",
         ),
         pytest.param(
@@ -239,14 +252,16 @@ def test_id2_a_claim_to_be_adult_is_recorded_but_the_presumption_stays(case_work
     assert AuditEvent.objects.get(action="child.update").changes == {"claims_adult": [False, True]}
 
 
-def test_id2_completed_assessment_finding_an_adult_ends_the_presumption(case_worker, agency):
+def test_id2_completed_assessment_finding_an_adult_ends_the_presumption(
+    case_worker, supervisor, agency
+):
     # given a person whose age is disputed
     case = _open_case(case_worker, agency, age_status="disputed", minority_indicators=True)
 
     # when a completed age assessment finds them 18 or older
     assessment = age_assessment_record(
         case=case,
-        actor=case_worker,
+        actor=supervisor,
         method="Fictional multidisciplinary assessment",
         decided_by="Fictional Assessment Panel",
         evidence="Fictional documents reviewed.",
@@ -286,14 +301,16 @@ def test_id2_pending_assessment_does_not_end_the_presumption(case_worker, agency
     assert child.is_presumed_child is True
 
 
-def test_id2_completed_assessment_needs_a_result_and_saves_nothing_without_one(case_worker, agency):
+def test_id2_completed_assessment_needs_a_result_and_saves_nothing_without_one(
+    case_worker, supervisor, agency
+):
     case = _open_case(case_worker, agency, age_status="disputed")
     events = AuditEvent.objects.count()
 
     with pytest.raises(ValidationError) as excinfo:
         age_assessment_record(
             case=case,
-            actor=case_worker,
+            actor=supervisor,
             method="Fictional method",
             decided_by="Fictional Panel",
             completed=True,
@@ -403,7 +420,28 @@ def test_child_update_keeps_valid_iso_codes_with_the_first_language_preferred(ca
         ("th", True),
         ("my", False),
     ]
+    # the audit trail says they changed, never which (DP-3)
     assert AuditEvent.objects.get(action="child.update").changes == {
-        "languages": [["my"], ["th", "my"]],
-        "nationalities": [["MM"], ["MM", "TH"]],
+        "languages": ["[changed]", "[changed]"],
+        "nationalities": ["[changed]", "[changed]"],
     }
+
+
+def test_id2_presumption_does_not_end_on_an_estimated_18th_birthday():
+    # Given a person presumed a child at 17 by an estimate
+    person = _person(age_status="estimated", birth_date=_years_ago(17))
+    assert presumption_of_minority(person, None, today=TODAY, standing=False).is_presumed
+
+    # When the estimated birthday passes, with the presumption standing on the record
+    a_year_later = TODAY.replace(year=TODAY.year + 1)
+    result = presumption_of_minority(person, None, today=a_year_later, standing=True)
+
+    # Then the person is still presumed a child until an age assessment is completed
+    assert (result.is_child, result.is_presumed) == (True, True)
+
+
+def test_id2_registration_records_that_the_presumption_applies(case_worker, agency):
+    case = _open_case(
+        case_worker, agency, age_status="estimated", birth_date=_years_ago(17, timezone.localdate())
+    )
+    assert Child.objects.get(pk=case.child_id).presumed_minor is True

@@ -19,7 +19,7 @@ def test_display_name_follows_the_childs_name_order(case_worker, agency):
     assert case.child.display_name == "Sophea Chan"
 
 
-def test_id2_completed_assessment_sets_the_working_birth_date(case_worker, agency):
+def test_id2_completed_assessment_sets_the_working_birth_date(case_worker, supervisor, agency):
     # Given a child whose age is disputed and unknown
     case = case_register(
         actor=case_worker,
@@ -31,9 +31,10 @@ def test_id2_completed_assessment_sets_the_working_birth_date(case_worker, agenc
     # When a completed assessment finds the child under 18, with an assessed birth date
     age_assessment_record(
         case=case,
-        actor=case_worker,
+        actor=supervisor,
         method="Fictional multidisciplinary assessment",
         decided_by="Fictional panel",
+        evidence="Fictional school record.",
         completed=True,
         result="child",
         assessed_birth_date=assessed,

@@ -5,13 +5,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from haven.safeguards.errors import SafeguardViolation
-from haven.safeguards.registry import BlockRule, Severity, register
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
-def check_presumption_not_ended(*, was_child: bool, child: Any) -> None:
+def check_presumption_not_ended(*, was_child: bool, child_now: bool) -> None:
     """ID-2: a change to the age fields must not end the presumption of minority. Only a
     completed age assessment (children.services.age_assessment_record) can."""
-    if was_child and not child.is_presumed_child:
+    if was_child and not child_now:
         raise SafeguardViolation(
             PRESUMPTION_OF_MINORITY.measure_id, PRESUMPTION_OF_MINORITY.message
         )
@@ -29,5 +29,101 @@ PRESUMPTION_OF_MINORITY = register(
             "then every child measure applies."
         ),
         check=check_presumption_not_ended,
+    )
+)
+
+
+def _overdue_steps(measure_id: str) -> Any:
+    def breaches(cases: Any) -> Any:
+        from django.utils import timezone
+
+        from haven.cases.models import Case
+        from haven.identification.models import FirstStep
+        from haven.identification.selectors import met_by_assignment_q
+
+        rows = (
+            FirstStep.objects.filter(
+                case__in=cases.exclude(stage=Case.Stage.CLOSED),
+                status=FirstStep.Status.OPEN,
+                measure_id=measure_id,
+                due_at__lt=timezone.now(),
+            )
+            .exclude(met_by_assignment_q())
+            .values_list("case_id", "kind")
+        )
+        return list(rows)
+
+    return breaches
+
+
+FIRST_STEP_OVERDUE = register(
+    AlertRule(
+        code="id4.first_step_overdue",
+        measure_id="ID-4",
+        severity=Severity.ALERT,
+        title=_("An immediate first step is overdue"),
+        message=_(
+            "A first step after identification is past its due time. Do it now — referral to "
+            "child protection, safe accommodation, urgent medical care, a case worker, an "
+            "interpreter, a guardian, information about rights — or close it with the reason "
+            "it does not apply. The checklist is on the case page."
+        ),
+        breaches=_overdue_steps("ID-4"),
+    )
+)
+
+PRECARIOUS_REFERRAL_OVERDUE = register(
+    AlertRule(
+        code="id5.referral_overdue",
+        measure_id="ID-5",
+        severity=Severity.ALERT,
+        title=_("Referral to child protection is overdue"),
+        message=_(
+            "This child was not assessed as a victim but is in a precarious situation, and "
+            "must still be referred to the child-protection authority. Make the referral now, "
+            "and record it in the checklist on the case page."
+        ),
+        breaches=_overdue_steps("ID-5"),
+    )
+)
+
+
+def _age_assessment_needed(cases: Any) -> Any:
+    """Presumed children whose recorded details point to adulthood (a claim to be 18+, or a
+    birth date 18 or more years ago) and who have no age assessment at all, pending or done."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from haven.cases.models import Case
+    from haven.children.age import ADULT_AGE
+
+    today = timezone.localdate()
+    try:
+        cutoff = today.replace(year=today.year - ADULT_AGE)
+    except ValueError:  # 29 February
+        cutoff = today.replace(year=today.year - ADULT_AGE, day=28)
+    rows = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .filter(child__age_status__in=["uncertain", "disputed", "estimated"])
+        .filter(Q(child__claims_adult=True) | Q(child__birth_date__lte=cutoff))
+        .filter(Q(child__minority_indicators=True) | ~Q(child__age_status="estimated"))
+        .exclude(child__age_assessments__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    return [(pk, "") for pk in rows]
+
+
+AGE_ASSESSMENT_NEEDED = register(
+    AlertRule(
+        code="id2.age_assessment_needed",
+        measure_id="ID-2",
+        severity=Severity.REMINDER,
+        title=_("An age assessment is needed"),
+        message=_(
+            "The recorded details point to 18 or older, but the person is presumed to be a "
+            "child and every child measure applies. Arrange an age assessment (method, "
+            "evidence, who decides) and record it on the case."
+        ),
+        breaches=_age_assessment_needed,
     )
 )

@@ -133,7 +133,7 @@ def _years_ago(today: date, years: int) -> date:
 
 def _fresh(case: Case) -> Case:
     """Reload a case before each service call: access checks cache a user's roles on the case
-    instance (haven.cases.access.case_roles), and assignments change between calls here."""
+    instance (haven.cases.access.case_grant), and assignments change between calls here."""
     return Case.objects.select_related("child", "lead_agency").get(pk=case.pk)
 
 
@@ -339,14 +339,25 @@ class Seeder:
         claimants = [dc for dc in self.cases if dc.spec.claims_adult]
         for n, dc in enumerate(claimants[:2]):
             completed = n == 1
+            # Completing a determination is for a supervisor or child-protection officer.
+            determiner = (
+                Membership.objects.filter(
+                    agency=dc.case.lead_agency_id,
+                    role__in=[Role.SUPERVISOR, Role.CHILD_PROTECTION_OFFICER],
+                    is_active=True,
+                )
+                .select_related("user")
+                .first()
+            )
+            actor = determiner.user if completed and determiner else dc.case_worker
             age_assessment_record(
                 case=_fresh(dc.case),
-                actor=dc.case_worker,
+                actor=actor,
                 method="Holistic assessment: interview, school records, paediatric examination",
                 decided_by="Multidisciplinary age-assessment panel (fictional)",
                 evidence="Fictional demo evidence.",
-                completed=completed,
-                result="child" if completed else "",
+                completed=completed and determiner is not None,
+                result="child" if completed and determiner else "",
                 assessed_birth_date=_years_ago(self.today, 16) if completed else None,
             )
 

@@ -1,0 +1,173 @@
+"""Identification pages: screening, the first-steps checklist, victim status, and "is this child
+already known?". Cases are loaded only through haven.cases.access."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.roles import Capability
+from haven.audit.services import log_read
+from haven.cases import selectors as case_selectors
+from haven.cases.access import access_case_by_id, can, readable
+from haven.core.forms import apply_service_error
+from haven.core.http import AuthedRequest
+from haven.identification import search, services
+from haven.identification.forms import (
+    FindChildForm,
+    ScreeningForm,
+    StatusForm,
+    StepDoneForm,
+    StepNotNeededForm,
+)
+from haven.identification.indicators import ilo_guidance
+from haven.identification.models import FirstStep
+from haven.identification.selectors import screenings
+from haven.safeguards.errors import SafeguardViolation
+
+
+def _case_for(request: AuthedRequest, public_id: str, capability: str):  # type: ignore[no-untyped-def]
+    case = access_case_by_id(request.user, public_id)
+    if not can(request.user, capability, case):
+        raise PermissionDenied
+    return case
+
+
+@login_required
+def screening_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _case_for(request, public_id, Capability.SCREEN)
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = services.screening_record(
+                case=case, actor=request.user, **form.service_kwargs()
+            )
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The screening is recorded: %(outcome)s.")
+                % {"outcome": screening.get_outcome_display()},
+            )
+            return redirect(
+                "identification:screening",
+                public_id=case.public_id,
+                screening_id=screening.public_id,
+            )
+    log_read(user=request.user, what="screening.form", case=case)
+    return render(
+        request,
+        "identification/screening_new.html",
+        {
+            "case": case,
+            "form": form,
+            "presumption": case.child.presumption,
+            "retellings": case_selectors.retelling_count(case),
+            "told_to": case_selectors.retelling_summary(case),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def screening_detail(request: AuthedRequest, public_id: str, screening_id: str) -> HttpResponse:
+    case = access_case_by_id(request.user, public_id)
+    screening = screenings(case).filter(public_id=screening_id).first()
+    if screening is None:
+        raise Http404
+    log_read(user=request.user, what="screening.view", case=case)
+    return render(
+        request,
+        "identification/screening_detail.html",
+        {
+            "case": case,
+            "screening": screening,
+            "guidance": ilo_guidance(screening.indicators.all()),
+            "can_read": {str(s) for s in readable(request.user, case)},
+        },
+    )
+
+
+def _step_for(request: AuthedRequest, public_id: str, step_id: str) -> FirstStep:
+    case = _case_for(request, public_id, Capability.SCREEN)
+    step = FirstStep.objects.filter(case=case, public_id=step_id).select_related("case").first()
+    if step is None:
+        raise Http404
+    return step
+
+
+@require_POST
+@login_required
+def step_done(request: AuthedRequest, public_id: str, step_id: str) -> HttpResponse:
+    step = _step_for(request, public_id, step_id)
+    form = StepDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.first_step_done(step=step, actor=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("“%(step)s” is done.") % {"step": step.get_kind_display()})
+    return redirect("cases:detail", public_id=public_id)
+
+
+@require_POST
+@login_required
+def step_not_needed(request: AuthedRequest, public_id: str, step_id: str) -> HttpResponse:
+    step = _step_for(request, public_id, step_id)
+    form = StepNotNeededForm(request.POST)
+    if form.is_valid():
+        try:
+            services.first_step_not_needed(
+                step=step, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("“%(step)s” is closed with your reason.") % {"step": step.get_kind_display()},
+            )
+    else:
+        messages.error(request, _("Write why this step does not apply."))
+    return redirect("cases:detail", public_id=public_id)
+
+
+@require_POST
+@login_required
+def status_decide(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _case_for(request, public_id, Capability.DECIDE_STATUS)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.trafficking_status_decide(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The decision is recorded."))
+    else:
+        messages.error(request, _("Choose the status and who decided."))
+    return redirect("cases:detail", public_id=public_id)
+
+
+@login_required
+def find_child(request: AuthedRequest) -> HttpResponse:
+    """Search before registering (ID-7: the child may already be known). Sent by POST so the
+    name never sits in a URL (DP-13)."""
+    if not can(request.user, Capability.REGISTER_CHILD):
+        raise PermissionDenied
+    form = FindChildForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = search.find_children(request.user, **form.cleaned_data)
+        log_read(user=request.user, what="child.search")
+    return render(
+        request,
+        "identification/find_child.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
