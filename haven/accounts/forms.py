@@ -1,5 +1,30 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+
+class StaffForm(forms.Form):
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=None,
+        to_field_name="public_id",
+        empty_label=None,  # type: ignore[arg-type]
+    )
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("Given name"), max_length=150)
+    last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args: Any, agencies: Any, roles: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies
+        role = self.fields["role"]
+        assert isinstance(role, forms.ChoiceField)
+        role.choices = roles
 
 
 class TokenForm(forms.Form):

@@ -1,8 +1,10 @@
 import secrets
 import uuid
+import zoneinfo
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,15 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone name."), params={"zone": value}
+        ) from exc
+
+
 class OrganisationType(models.TextChoices):
     """HTCDS 2.0 organisation types (vic_TraffickingStatusDecisionMakingOrg)."""
 
@@ -62,6 +73,13 @@ class Agency(HavenModel):
         _("organisation type"), max_length=40, choices=OrganisationType.choices
     )
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Bangkok",
+        validators=[validate_time_zone],
+        help_text=_("Dates and times are shown and entered in this zone, e.g. Asia/Jakarta."),
+    )
     is_child_protection_authority = models.BooleanField(
         _("child-protection authority"), default=False
     )

@@ -32,6 +32,7 @@ def agency_create(
     organisation_type: str,
     country: str,
     is_child_protection_authority: bool = False,
+    time_zone: str = "Asia/Bangkok",
 ) -> Agency:
     """Add an agency. `actor=None` is the bootstrap path (the first agency, the demo data),
     open only to code run on the server, never to a request."""
@@ -42,6 +43,7 @@ def agency_create(
         organisation_type=organisation_type,
         country=country,
         is_child_protection_authority=is_child_protection_authority,
+        time_zone=time_zone,
         created_by=actor,
         updated_by=actor,
     )

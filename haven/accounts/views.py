@@ -7,7 +7,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,10 +18,11 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services
-from haven.accounts.forms import TokenForm
-from haven.accounts.models import Membership, User
-from haven.accounts.roles import Capability
+from haven.accounts.forms import StaffForm, TokenForm
+from haven.accounts.models import Agency, Membership, User
+from haven.accounts.roles import Capability, Role
 from haven.cases.access import agencies_where
+from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 
 
@@ -162,6 +163,43 @@ def members(request: AuthedRequest) -> HttpResponse:
         .order_by("agency__name", "user__last_name", "user__username")
     )
     return render(request, "accounts/members.html", {"rows": rows})
+
+
+@login_required
+def member_new(request: AuthedRequest) -> HttpResponse:
+    agencies = agencies_where(request.user, Capability.MANAGE_MEMBERS)
+    if not agencies:
+        raise PermissionDenied
+    may_add_sysadmin = bool(agencies_where(request.user, Capability.MANAGE_AGENCIES))
+    roles = [(r.value, r.label) for r in Role if r != Role.SYSTEM_ADMIN or may_add_sysadmin]
+    form = StaffForm(
+        request.POST or None,
+        agencies=Agency.objects.filter(pk__in=[a.pk for a in agencies]),
+        roles=roles,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, password = services.staff_create(
+                actor=request.user,
+                agency=data["agency"],
+                username=data["username"],
+                role=data["role"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            return render(
+                request,
+                "accounts/member_reset_done.html",
+                {"member": user, "password": password, "new": True},
+            )
+    return render(
+        request, "accounts/member_new.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @require_POST

@@ -34,10 +34,11 @@ from haven.identification.search import find_children
 from haven.safeguards import selectors as alert_selectors
 from haven.safeguards.services import alert_resolve
 
-_CHILD_PREFETCH = [
+_CHILD_PREFETCH: list[Any] = [
     Prefetch("child__nationalities", queryset=ChildNationality.objects.all()),
     Prefetch("child__languages", queryset=ChildLanguage.objects.all()),
     Prefetch("child__aliases", queryset=ChildAlias.objects.all()),
+    "child__age_assessments",
 ]
 
 

@@ -27,7 +27,9 @@ def case_list(
         )
     if stage in Case.Stage.values:
         cases = cases.filter(stage=stage)
-    elif not stage:
+    elif not query:
+        # Searching by name includes closed cases: a child who comes back must be found
+        # (RR-6), not registered again.
         cases = cases.exclude(stage=Case.Stage.CLOSED)
     if query:
         query = query.strip()

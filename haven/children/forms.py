@@ -129,6 +129,16 @@ class ChildForm(forms.Form):
         "special_needs",
     )
 
+    def lock_determined_age(self) -> None:
+        """A completed age assessment set the age: it is shown, not edited here (a new
+        assessment changes it)."""
+        status = self.fields["age_status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = AgeStatus.choices
+        for name in ("age_status", "birth_date"):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = _("Set by a completed age assessment.")
+
     def child_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.CHILD_FIELDS}
 

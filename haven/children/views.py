@@ -12,6 +12,7 @@ from haven.audit.services import log_read
 from haven.cases.access import access_case_by_id, can
 from haven.children import services
 from haven.children.forms import AgeAssessmentForm, ChildForm
+from haven.children.models import AgeStatus
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.safeguards.errors import SafeguardViolation
@@ -29,6 +30,8 @@ def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = _editable_case(request, public_id)
     child = case.child
     form = ChildForm(request.POST or None, initial=ChildForm.initial_for(child))
+    if child.age_status == AgeStatus.DETERMINED:
+        form.lock_determined_age()
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update(

@@ -25,18 +25,21 @@ How a name becomes keys (``name_keys``):
    phonetic matching) are built for English or European names and fold the wrong things
    (Soundex keeps only the first letter and three consonants, so Somchai and Sangchai collide,
    and none of them knows that "Phonesavanh" and "Ponsavan" are one Lao name).
-4. A second set of keys drops honorifics and particles that come and go between records
-   (Burmese Ma/Maung/Ko/Daw at the start, Thai child titles, Vietnamese Thị/Văn, Malay
-   bin/binti, Jr.), and a space-less key copes with "Mary Joy"/"Maryjoy", "Srey Pov"/"Sreypov".
+4. Keys are made from each name, from the given and family names together and from a
+   nickname in place of the given name; each key also comes without spaces, for storage and
+   trigram search ("Mary Joy"/"Maryjoy").
 
 How two people are compared (``similarity``): for every pair of keys, the words of the shorter
 name are aligned with the words of the longer one in any order (so family-name-first and
 given-name-first agree), adjacent words may be joined to line up "Kyaw Kyaw" with "Kyawkyaw",
 and each word pair is scored with rapidfuzz (Indel ratio blended with Jaro-Winkler, with some
-credit when only the vowels differ, as they do between romanisations of abugidas). The score of
-a name is the weighted mean of its word scores, pulled down by its weakest word, so that one
-different given name is not outvoted by a shared family name; missing middle names cost a
-little. The score of two people is the best over their keys.
+credit when only the vowels differ, as they do between romanisations of abugidas, or only
+t/d, k/g/c, p/b, s/z, and a cost when the first sound differs). The score of a name is the mean
+of its word scores, pulled down by its weakest word, so that one different given name is not
+outvoted by a shared family name; a missing middle name costs a little, a missing first or last
+name more. Particles and titles that come and go between records (Vietnamese Thị/Văn, Malay
+bin/binti, Burmese Ma/Maung at the start) may be left out, unless both names have them and
+they differ (Thị is not Văn). The score of two people is the best over their keys.
 
 The threshold and the weights were chosen on tests/identification/name_pairs.csv (fictional
 names in seven languages of the region); tests/identification/test_name_matching.py reports the
@@ -58,7 +61,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 __all__ = ["MATCH_THRESHOLD", "match_candidates", "name_keys", "similarity"]
 
 #: Two people whose best key pair scores at least this are shown as possibly the same child.
-MATCH_THRESHOLD = 0.86
+MATCH_THRESHOLD = 0.89
 
 # --- scripts --------------------------------------------------------------------------------
 
@@ -87,15 +90,14 @@ class _TaiScript:
         silent: str,
         lead_h: str,
         sonorants: str,
-        carrier: str,
-        cluster_first: str,
-        cluster_second: str,
+        clusters: str,
     ) -> None:
         self.initials, self.finals, self.vowels = initials, finals, vowels
-        self.lead_h, self.sonorants, self.carrier = lead_h, sonorants, carrier
-        self.cluster_first, self.cluster_second = cluster_first, cluster_second
+        self.lead_h, self.sonorants = lead_h, sonorants
+        self.clusters = set(clusters.split())
         consonants = "".join(initials)
-        cluster = f"[{cluster_first}][{cluster_second}]|" if cluster_first else ""
+        # a vowel written before a consonant cluster: เพลง, ประ (but แก้ว is kaeo, not kwae)
+        cluster = "".join(f"{c}|" for c in self.clusters if not c.endswith("ว"))
         onset = f"(?:{lead_h}[{sonorants}]|{cluster}[{consonants}])"
         self.silent = re.compile(silent)
         # composite and preposed vowels, rewritten as Latin vowels after their onset
@@ -134,7 +136,7 @@ class _TaiScript:
                 open_syllable = False
             elif not nxt:
                 out.append(self.initials[ch] + ("o" if out else "a"))
-            elif ch in self.cluster_first and nxt in self.cluster_second and after:
+            elif ch + nxt in self.clusters and after:
                 out.append(self.initials[ch])  # cluster: pr, kl, kw ...
                 open_syllable = False
             else:
@@ -175,9 +177,7 @@ _THAI_SCRIPT = _TaiScript(
     silent=r"[\u0e48-\u0e4b]|(?:[ทต]ร|[ก-ฮ][ิุ]?)\u0e4c",
     lead_h="ห",
     sonorants="งญนมยรลว",
-    carrier="อ",
-    cluster_first="กขคปพผตบดศสท",
-    cluster_second="รลว",
+    clusters="กร กล กว ขร ขล ขว คร คล คว ปร ปล พร พล ผล ตร บร บล ดร ทร ศร สร",
 )  # fmt: skip
 
 _LAO_SCRIPT = _TaiScript(
@@ -202,9 +202,7 @@ _LAO_SCRIPT = _TaiScript(
     silent=r"[\u0ec8-\u0ecb]|[ກ-ຮ]\u0ecc",
     lead_h="ຫ",
     sonorants="ງຍນມລວຣ",
-    carrier="ອ",
-    cluster_first="",
-    cluster_second="",
+    clusters="",
 )  # fmt: skip
 
 
@@ -406,14 +404,16 @@ _EQUIVALENT = {
     **dict.fromkeys(["binti", "bte", "bt", "bint", "bti"], "binti"),
     **dict.fromkeys(["bin", "bn", "b"], "bin"),
     "abd": "abdul",
+    **dict.fromkeys(["achmad", "akhmad", "ahmad"], "ahmad"),
 }  # fmt: skip
-# Dropped anywhere in the second set of keys.
-_PARTICLES = {"ti", "wan", "bin", "binti", "jr", "sr", "ii", "iii"}
-# Dropped at the start of a name of two words or more in the second set of keys.
-_TITLES = {
-    "ma", "maung", "mg", "ko", "u", "daw", "naw", "saw", "nang", "nan", "sai", "mi", "mr",
-    "mrs", "ms", "miss", "nai", "dekcai", "dekyin", "tao", "sao", "nangsao",
-}  # fmt: skip
+# Words that may be missing from one record of a name: particles anywhere (Vietnamese Thị/Văn,
+# Malay bin/binti, Jr.) and titles at the start (Burmese Ma/Maung/Ko/U/Daw, Karen Naw/Saw, Shan
+# Nang/Sai, Thai and Lao titles written in Latin letters).
+_PARTICLE_WORDS = ["thi", "van", "bin", "binti", "jr", "sr", "ii", "iii"]
+_TITLE_WORDS = [
+    "ma", "maung", "ko", "u", "daw", "naw", "saw", "nang", "nan", "sai", "mr", "mrs", "ms",
+    "miss", "nai", "dekchai", "dekying", "nangsao", "thao", "sao",
+]  # fmt: skip
 
 _V = "aeiou"
 _PHONETIC_RULES: list[tuple[re.Pattern[str], str]] = [
@@ -465,6 +465,10 @@ def _phonetic(token: str) -> str:
         for pattern, replacement in _PHONETIC_RULES:
             token = pattern.sub(replacement, token)
     return token
+
+
+_PARTICLES = {_phonetic(w) for w in _PARTICLE_WORDS}
+_TITLES = {_phonetic(w) for w in _TITLE_WORDS}
 
 
 def _tokens(romanised: str) -> list[str]:
@@ -530,7 +534,7 @@ def name_keys(*names: str) -> list[str]:
                         token_lists.append(all_given_replaced)
     keys: list[str] = []
     for tokens in token_lists:
-        for key in (" ".join(tokens), "".join(tokens)):
+        for key in (" ".join(tokens), _phonetic("".join(tokens))):
             if key not in keys:
                 keys.append(key)
     return keys
@@ -542,12 +546,12 @@ _VOWELS_RE = re.compile(r"(?<!^)[aeiouy]")
 _SOUND_ALIKE = str.maketrans("dgbzc", "tkpsk")
 
 # Weights of the score, chosen on tests/identification/name_pairs.csv.
-_JARO_WINKLER_WEIGHT = 0.5  # blended with the Indel ratio for one word against another
+_JARO_WINKLER_WEIGHT = 0.25  # blended with the Indel ratio for one word against another
 _SKELETON_FLOOR = 0.88  # a word pair differing only in vowels scores at least this ...
-_SKELETON_MIN_LENGTH = 4  # ... if it has at least this many consonants
+_SKELETON_MIN_LENGTH = 3  # ... if it has at least this many consonants
 _SOUND_ALIKE_FLOOR = 0.9  # a word pair differing only in t/d, k/g/c, p/b, s/z
 _FIRST_LETTER_FACTOR = 0.9  # a word pair whose first sounds differ (Hung/Dung, Heng/Seng)
-_WEAKEST_WORD_WEIGHT = 0.75  # how far the weakest word pulls the mean down
+_WEAKEST_WORD_WEIGHT = 0.5  # how far the weakest word pulls the mean down
 _MISSING_WORD_WEIGHT = 0.5  # a first or last word of the longer name left unmatched
 _MISSING_MIDDLE_WEIGHT = 0.2  # a middle word left unmatched (Filipino middle names)
 
@@ -626,7 +630,7 @@ def _spaced(keys: Sequence[str]) -> list[str]:
     """The keys without the space-less variants of other keys: word alignment joins words where
     needed, and a long space-less string would make names alike that share only a family
     name."""
-    joined = {k.replace(" ", "") for k in keys if " " in k}
+    joined = {_phonetic(k.replace(" ", "")) for k in keys if " " in k}
     return [k for k in keys if " " in k or k not in joined]
 
 

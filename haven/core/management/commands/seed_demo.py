@@ -169,6 +169,7 @@ class Seeder:
                 organisation_type=spec.organisation_type,
                 country=spec.country,
                 is_child_protection_authority=spec.is_child_protection_authority,
+                time_zone={"KH": "Asia/Phnom_Penh"}.get(spec.country, "Asia/Bangkok"),
             )
 
     def create_staff(self) -> None:
