@@ -2,6 +2,7 @@
 transaction and writes an audit event; passwords and keys never appear in it."""
 
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,6 +74,7 @@ def staff_create(
     email: str = "",
     password: str | None = None,
     supervisor: User | None = None,
+    languages: Iterable[str] = (),
 ) -> tuple[User, str]:
     """Create a staff account with one membership. Returns the user and the temporary password
     to hand over; the user must change it at first sign-in and enrol a second factor."""
@@ -90,7 +92,17 @@ def staff_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     initial = password or temporary_password()
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    from haven.children.codes import validate_language
+
+    codes = list(dict.fromkeys(languages))
+    for code in codes:
+        try:
+            validate_language(code)
+        except ValidationError as exc:
+            raise ValidationError({"languages": exc.messages}) from exc
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, languages=codes
+    )
     user.set_password(initial)
     user.must_change_password = password is None
     user.full_clean(exclude=["password"])

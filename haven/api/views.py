@@ -226,6 +226,7 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["get"], url_path="first-steps")
     def first_steps(self, request: Request, public_id: str) -> Response:
         case = access_case_by_id(request.user, public_id)
+        log_read(user=request.user, what="first_step.list", case=case)
         rows = id_selectors.first_steps(case)
         context = {"readable": readable(request.user, case)}
         return Response(s.FirstStepSerializer(rows, many=True, context=context).data)

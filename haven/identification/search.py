@@ -28,9 +28,10 @@ class SearchResult:
 
 
 def _names(child: Child) -> list[str]:
-    names = [child.given_name, child.family_name, child.name_romanised, child.display_name]
-    names += [a.name for a in child.aliases.all()]
-    return [n for n in names if n]
+    """Given name and family name in their places (names.name_keys reads them by position,
+    "" when missing), then the other forms."""
+    others = [child.name_romanised, child.display_name, *(a.name for a in child.aliases.all())]
+    return [child.given_name, child.family_name, *(n for n in others if n)]
 
 
 def find_children(

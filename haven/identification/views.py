@@ -15,6 +15,7 @@ from haven.cases import selectors as case_selectors
 from haven.cases.access import access_case_by_id, can, readable
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
+from haven.core.sensitivity import Sensitivity
 from haven.identification import search, services
 from haven.identification.forms import (
     FindChildForm,
@@ -76,6 +77,10 @@ def screening_new(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 def screening_detail(request: AuthedRequest, public_id: str, screening_id: str) -> HttpResponse:
     case = access_case_by_id(request.user, public_id)
+    if Sensitivity.NARRATIVE not in readable(request.user, case):
+        # The page shows the screening's answers, which only narrative readers may read (DP-1,
+        # as in the API); the outcome alone is on the case page.
+        raise PermissionDenied
     screening = screenings(case).filter(public_id=screening_id).first()
     if screening is None:
         raise Http404

@@ -32,6 +32,8 @@ from haven.cases.services import (
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.children.services import age_assessment_record, child_update
 from haven.core import demo_data as demo
+from haven.identification.models import FirstStep, Indicator
+from haven.identification.services import first_step_done, screening_record
 from haven.safeguards.models import Alert
 
 Stage = Case.Stage
@@ -100,6 +102,34 @@ AGENCY_LANGUAGES: dict[str, frozenset[str]] = {
 }
 # The interpreter account's languages: it is assigned to the authority's cases in them.
 INTERPRETER_LANGUAGES = frozenset({"km", "vi"})
+
+
+# Forms of exploitation read from the fictional summaries (words → an HTCDS row).
+FORM_HINTS: tuple[tuple[tuple[str, ...], dict[str, str]], ...] = (
+    (("fishing",), {"form": "ForcedLabour", "industry": "A_AgricultureForestryAndFishing"}),
+    (("farm", "cane"), {"form": "ChildLabour", "industry": "A_AgricultureForestryAndFishing"}),
+    (("factory",), {"form": "ForcedLabour", "industry": "C_Manufacturing"}),
+    (("domestic",), {"form": "Servitude", "industry": "T_ActivitiesOfHouseholdsAsEmployers"}),
+    (("beg",), {"form": "ForcedBegging"}),
+    (("scam",), {"form": "Other", "sub_type": "ForcedCriminality"}),
+    (
+        ("karaoke", "massage", "entertainment"),
+        {"form": "SexualExploitation", "sub_type": "Prostitution"},
+    ),
+    (("online",), {"form": "SexualExploitation", "sub_type": "RemoteInteractiveServices"}),
+    (("marriage",), {"form": "ForcedMarriage"}),
+)
+FIRST_STEP_NOTES = {
+    "cp_referral": "Referred to the provincial child-protection office (fictional).",
+    "safe_accommodation": "Placed in the open shelter, own room with a peer.",
+    "urgent_medical": "Seen by the shelter nurse; no urgent needs.",
+    "case_worker": "Case worker assigned.",
+    "interpreter": "Interpreter booked for every meeting.",
+    "guardian": "Guardian appointed by the provincial office.",
+    "rights_information": (
+        "Rights explained in the child's language; written sheet left with the child."
+    ),
+}
 
 
 @dataclass
@@ -185,6 +215,11 @@ class Seeder:
                 # Passing the password keeps must_change_password off: demo users sign in directly.
                 password=demo.DEMO_PASSWORD,
                 supervisor=self.users["supervisor"] if spec.supervised else None,
+                languages=sorted(
+                    INTERPRETER_LANGUAGES | {"th"}
+                    if spec.role == Role.INTERPRETER
+                    else AGENCY_LANGUAGES[spec.agency]
+                ),
             )
             # A confirmed second factor: in demo mode the verification page shows its code.
             TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
@@ -214,7 +249,9 @@ class Seeder:
             )
             already = Interview.objects.filter(case=dc.case).count()
             self.record_interviews(dc, total - already, all_told=dc in heavy)
+            self.screen(dc)
             self.move_along(dc)
+        self.leave_first_steps_open()
 
     def register(self, spec: demo.ChildSpec, plan: str, registrar: User) -> DemoCase:
         agency = self.agencies[spec.agency]
@@ -315,6 +352,53 @@ class Seeder:
         if language in INTERPRETER_LANGUAGES:
             return self.users["interpreter"].get_full_name()
         return demo.INTERPRETER_NAMES.get(language, "")
+
+    # --- identification (ID-1 ... ID-7) -----------------------------------------------------
+
+    def screen(self, dc: DemoCase) -> None:
+        """Screen every child: the form of exploitation follows the fictional summary. Children
+        still in identification were screened days ago; every first step is then recorded as
+        done except where leave_first_steps_open leaves some for the alerts."""
+        summary = dc.spec.summary.lower()
+        forms = [row for words, row in FORM_HINTS if any(w in summary for w in words)][:2]
+        precarious = not forms
+        days_ago = self.rng.randint(2, 6) if dc.plan.startswith("identification") else 0
+        screening_record(
+            case=_fresh(dc.case),
+            actor=dc.case_worker,
+            screened_at=timezone.now() - timedelta(days=days_ago, minutes=self.rng.randint(5, 50)),
+            acts=["none"]
+            if precarious
+            else self.rng.sample(["recruitment", "transportation", "harbouring", "receipt"], 2),
+            forms=[{"form": "none"}] if precarious else forms,
+            means=self.rng.choice(
+                (["none"], ["deception"], ["abuse_of_vulnerability", "payments"])
+            ),
+            movement=self.rng.choice(("internal", "cross_border", "none", "unknown")),
+            methods_of_control=self.rng.sample(
+                ["DebtBondage", "WithholdsDocuments", "TakesEarnings", "ExcessiveWorkingHours"], 2
+            ),
+            indicator_codes=list(
+                Indicator.objects.order_by("?").values_list("code", flat=True)[:3]
+            ),
+            protection_concerns=precarious,
+            interpreter="Fictional interpreter" if self.rng.random() < 0.5 else "",
+        )
+        if not dc.plan.startswith("identification"):
+            for step in FirstStep.objects.filter(case=dc.case, status=FirstStep.Status.OPEN):
+                first_step_done(step=step, actor=dc.case_worker, note=FIRST_STEP_NOTES[step.kind])
+
+    def leave_first_steps_open(self) -> None:
+        """Children in identification keep their open first steps (some overdue: ID-4 alerts);
+        one child not found to be a victim waits for the child-protection referral (ID-5)."""
+        for dc in self.cases:
+            if not dc.plan.startswith("identification"):
+                continue
+            for step in FirstStep.objects.filter(case=dc.case, status=FirstStep.Status.OPEN):
+                if step.kind in (FirstStep.Kind.SAFE_ACCOMMODATION, FirstStep.Kind.URGENT_MEDICAL):
+                    first_step_done(
+                        step=step, actor=dc.case_worker, note=FIRST_STEP_NOTES[step.kind]
+                    )
 
     def move_along(self, dc: DemoCase) -> None:
         assert dc.case_worker is not None
