@@ -9,6 +9,7 @@ from haven.core.forms import datetime_input
 from haven.identification.codes import (
     Act,
     Exploitation,
+    IndicatorDimension,
     Industry,
     Means,
     MethodOfControl,
@@ -114,7 +115,9 @@ class ScreeningForm(forms.Form):
         for indicator in self.indicator_rows:
             labels[indicator.dimension] = str(indicator.get_dimension_display())
             groups.setdefault(indicator.dimension, []).append((indicator, by_code[indicator.code]))
-        return [(labels[d], rows) for d, rows in groups.items()]
+        # General signs first, then the ILO-EC dimensions in the source's order.
+        order = {d: n for n, d in enumerate(IndicatorDimension.values)}
+        return [(labels[d], groups[d]) for d in sorted(groups, key=lambda d: order.get(d, 99))]
 
     def form_rows(self) -> list[dict[str, str]]:
         """One row per form of exploitation, with its kind or industry (HTCDS)."""
