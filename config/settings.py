@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "haven.accounts.middleware.SecondFactorRequiredMiddleware",
+    "haven.core.middleware.AgencyTimeZoneMiddleware",
     "haven.audit.middleware.RequestContextMiddleware",
     "haven.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
