@@ -55,3 +55,69 @@ def screenings(case: Any) -> QuerySet[Screening]:
         .prefetch_related("forms", "indicators")
         .order_by("-screened_at")
     )
+
+
+def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[str, dict[str, int]]:
+    """Counts of screenings by the dimensions along which children are overlooked (CC-16):
+    sex, gender identity, age band, national or not of the screening agency's country,
+    disability, form of exploitation, and outcome. A handful of grouped queries, whatever the
+    number of screenings; the reports issue turns them into released statistics (with small-cell
+    suppression there, not here)."""
+    from datetime import date
+
+    from django.db.models import Case as Conditional
+    from django.db.models import CharField, Count, Value, When
+    from django.utils import timezone
+
+    from haven.children.models import ChildNationality
+    from haven.identification.models import ScreeningExploitation
+
+    rows = screenings_qs if screenings_qs is not None else Screening.objects.all()
+    today = timezone.localdate()
+
+    def years_ago(n: int) -> date:
+        try:
+            return today.replace(year=today.year - n)
+        except ValueError:  # 29 February
+            return today.replace(year=today.year - n, day=28)
+
+    band = Conditional(
+        When(case__child__birth_date__isnull=True, then=Value("unknown")),
+        When(case__child__birth_date__gt=years_ago(6), then=Value("0-5")),
+        When(case__child__birth_date__gt=years_ago(12), then=Value("6-11")),
+        When(case__child__birth_date__gt=years_ago(15), then=Value("12-14")),
+        When(case__child__birth_date__gt=years_ago(18), then=Value("15-17")),
+        default=Value("18+"),
+        output_field=CharField(),
+    )
+    national = Exists(
+        ChildNationality.objects.filter(
+            child_id=OuterRef("case__child_id"), country=OuterRef("case__lead_agency__country")
+        )
+    )
+
+    def grouped(qs: Any, field: str) -> dict[str, int]:
+        return {str(k): n for k, n in qs.values_list(field).annotate(n=Count("pk")).order_by()}
+
+    return {
+        "sex": grouped(rows, "case__child__sex"),
+        "gender": grouped(rows, "case__child__gender"),
+        "age_band": grouped(rows.annotate(band=band), "band"),
+        "national": {
+            ("national" if k else "non_national"): n
+            for k, n in rows.annotate(national=national)
+            .values_list("national")
+            .annotate(n=Count("pk"))
+            .order_by()
+        },
+        "disability": {
+            ("disability" if k else "no_disability"): n
+            for k, n in rows.values_list("case__child__has_disability")
+            .annotate(n=Count("pk"))
+            .order_by()
+        },
+        "form": grouped(
+            ScreeningExploitation.objects.filter(screening__in=rows.values("pk")), "form"
+        ),
+        "outcome": grouped(rows, "outcome"),
+    }
