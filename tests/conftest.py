@@ -113,3 +113,37 @@ def _default_language():  # type: ignore[no-untyped-def]
     from django.utils import translation
 
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def cp_officer(agency):  # type: ignore[no-untyped-def]
+    """A child-protection officer of `agency`: sees every case of the agency and may record the
+    competent authority's decision on victim status."""
+    return staff(agency, Role.CHILD_PROTECTION_OFFICER, username="cp_officer")
+
+
+@pytest.fixture
+def unassigned_case_worker(agency):  # type: ignore[no-untyped-def]
+    """A case worker of `agency` who is not on `case`: sees none of it (DP-1)."""
+    return staff(agency, Role.CASE_WORKER, username="unassigned_cw")
+
+
+@pytest.fixture
+def presumed_screening(case, case_worker):  # type: ignore[no-untyped-def]
+    """A screening of `case` an hour ago that found an act and a purpose (ID-1), with a location
+    and notes: its first steps (ID-4) are the referral, done because `agency` is the
+    child-protection authority, the case worker, met by the assignment, and safe accommodation,
+    urgent medical needs, rights information and (the child speaks Burmese) an interpreter."""
+    from haven.identification.services import screening_record
+
+    return screening_record(
+        case=case,
+        actor=case_worker,
+        screened_at=timezone.now() - timedelta(hours=1),
+        acts=["harbouring"],
+        forms=[{"form": "ForcedBegging"}],
+        means=["none"],
+        movement="none",
+        location="Fictional market, stall 12",
+        notes="Fictional: sells flowers at night for an adult who keeps the money.",
+    )

@@ -40,7 +40,7 @@ class Capability(models.TextChoices):
     RECORD_INTERVIEW = "record_interview", _("Record interviews and statements")
     SCREEN = "screen", _("Screen a child and record first steps")
     DECIDE_STATUS = "decide_status", _("Record the competent authority's decision on victim status")
-    DETERMINE_AGE = "determine_age", _("Complete an age determination")
+    DETERMINE_AGE = "determine_age", _("Complete an age assessment")
     WRITE_NOTE = "write_note", _("Write case notes")
     RESOLVE_ALERT = "resolve_alert", _("Resolve safeguard alerts")
     MANAGE_MEMBERS = "manage_members", _("Manage the agency's staff accounts")

@@ -155,7 +155,8 @@ def password_reset_by_admin(*, actor: Any, user: User) -> str:
         raise PermissionDenied(
             _(
                 "This account has no second step yet: its owner must sign in with their own "
-                "password and set one up first. If they have lost both, create a new account."
+                "password and set one up first. If they have also forgotten their password, "
+                "create a new account for them."
             )
         )
     password = temporary_password()

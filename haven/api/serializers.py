@@ -3,6 +3,7 @@ case is left out of the response entirely (DP-1)."""
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from haven.cases.models import AssignmentRole, Case, CaseAssignment, CaseNote, Interview
@@ -376,6 +377,14 @@ class ChildSearchSerializer(serializers.Serializer):
     )
     sex = serializers.CharField(required=False, allow_blank=True)
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        low, high = attrs.get("born_from"), attrs.get("born_to")
+        if low and high and low > high:
+            raise serializers.ValidationError(
+                {"born_to": _("The second year must not be before the first.")}
+            )
+        return attrs
 
 
 class ChildSearchResultSerializer(serializers.Serializer):

@@ -199,7 +199,7 @@ def age_assessment_record(
     if assessed_birth_date and assessed_birth_date > timezone.localdate():
         raise ValidationError({"assessed_birth_date": _("The birth date cannot be in the future.")})
     if completed and not evidence.strip():
-        raise ValidationError({"evidence": _("Write the evidence the determination rests on.")})
+        raise ValidationError({"evidence": _("Write the evidence the assessment rests on.")})
     if completed and assessed_birth_date:
         adult_by_date = age_on(assessed_birth_date, timezone.localdate()) >= ADULT_AGE
         if adult_by_date != (result == AgeAssessment.Result.ADULT):

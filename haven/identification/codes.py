@@ -25,7 +25,7 @@ class Means(models.TextChoices):
     DECEPTION = "deception", _("Deception")
     ABUSE_OF_POWER = "abuse_of_power", _("Abuse of power")
     ABUSE_OF_VULNERABILITY = "abuse_of_vulnerability", _("Abuse of a position of vulnerability")
-    PAYMENTS = "payments", _("Giving or receiving payments to a person in control")
+    PAYMENTS = "payments", _("Payments or benefits to a person in control of the child")
 
 
 class Movement(models.TextChoices):

@@ -66,7 +66,7 @@ class ScreeningForm(forms.Form):
         help_text=_("For a child these never change the outcome. They matter for prosecution."),
     )
     movement = forms.ChoiceField(
-        label=_("Movement (recorded; not needed)"),
+        label=_("Movement (recorded; not required)"),
         choices=Movement.choices,
         initial=Movement.UNKNOWN,
     )

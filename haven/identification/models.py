@@ -133,13 +133,13 @@ class FirstStep(HavenModel):
     a child in a precarious situation (ID-5), with a due date the rules can query."""
 
     class Kind(models.TextChoices):
-        CP_REFERRAL = "cp_referral", _("Referral to the child-protection authority")
-        SAFE_ACCOMMODATION = "safe_accommodation", _("Safe accommodation")
-        URGENT_MEDICAL = "urgent_medical", _("Urgent medical needs checked")
-        CASE_WORKER = "case_worker", _("A trusted case worker")
-        INTERPRETER = "interpreter", _("An interpreter in the child's language")
-        GUARDIAN = "guardian", _("A guardian appointed")
-        RIGHTS_INFORMATION = "rights_information", _("Information about rights given")
+        CP_REFERRAL = "cp_referral", _("Refer to the child-protection authority")
+        SAFE_ACCOMMODATION = "safe_accommodation", _("Arrange safe accommodation")
+        URGENT_MEDICAL = "urgent_medical", _("Check urgent medical needs")
+        CASE_WORKER = "case_worker", _("Assign a trusted case worker")
+        INTERPRETER = "interpreter", _("Arrange an interpreter in the child's language")
+        GUARDIAN = "guardian", _("Appoint a guardian")
+        RIGHTS_INFORMATION = "rights_information", _("Explain the child's rights")
 
     class Status(models.TextChoices):
         OPEN = "open", _("To do")

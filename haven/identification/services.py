@@ -81,6 +81,9 @@ def _codes(
 
 
 def _forms(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
+    rows = list(rows)
+    if any(row.get("form") == NONE for row in rows) and len(rows) > 1:
+        raise ValidationError({"forms": _("Choose “none observed” or some items, not both.")})
     clean: list[dict[str, str]] = []
     for row in rows:
         form = row.get("form", "")

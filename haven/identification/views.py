@@ -116,7 +116,7 @@ def step_done(request: AuthedRequest, public_id: str, step_id: str) -> HttpRespo
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("“%(step)s” is done.") % {"step": step.get_kind_display()})
+            messages.success(request, _("Recorded as done: %(step)s.") % {"step": step.get_kind_display()})
     return redirect("cases:detail", public_id=public_id)
 
 
@@ -135,7 +135,7 @@ def step_not_needed(request: AuthedRequest, public_id: str, step_id: str) -> Htt
         else:
             messages.success(
                 request,
-                _("“%(step)s” is closed with your reason.") % {"step": step.get_kind_display()},
+                _("Closed with your reason: %(step)s.") % {"step": step.get_kind_display()},
             )
     else:
         messages.error(request, _("Write why this step does not apply."))

@@ -340,3 +340,11 @@ def test_status_decision_needs_the_capability(case, case_worker):
         )
     case.refresh_from_db()
     assert (case.trafficking_status, AuditEvent.objects.count()) == before
+
+
+def test_id3_none_observed_and_a_form_together_are_refused(case, case_worker):
+    before = _counts()
+    with pytest.raises(ValidationError) as excinfo:
+        _screen(case, case_worker, forms=[{"form": "none"}, {"form": "ForcedBegging"}])
+    assert "forms" in excinfo.value.message_dict
+    assert _counts() == before
