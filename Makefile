@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint typecheck migrations-check pytest clean messages
+.PHONY: run test venv lint typecheck migrations-check pytest clean messages e2e-deps screenshots
 
 $(STAMP): requirements.lock
 	@python=$$(scripts/find-python) || exit 1; \
@@ -34,8 +34,19 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run --settings=tests.settings
 
+# axe-core (npm) for the browser tests' accessibility checks. Without npm the journeys still
+# run, and a skipped test says that the accessibility checks did not.
+E2E := tests/e2e
+E2E_NPM := $(E2E)/node_modules/.package-lock.json
+$(E2E_NPM): $(E2E)/package-lock.json
+	npm ci --prefix $(E2E) --no-audit --no-fund --loglevel=error
+
+e2e-deps:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(E2E_NPM); \
+	  else echo "npm not found: the e2e accessibility checks will be skipped" >&2; fi
+
 # pytest exits 5 when it collected no test: that is a broken suite, not a pass.
-pytest: $(STAMP)
+pytest: $(STAMP) e2e-deps
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
@@ -44,8 +55,14 @@ test: lint typecheck migrations-check pytest
 # Refresh the translation catalogues, then compile them (the .mo files are committed so that a
 # fresh machine needs no gettext tools).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --settings=tests.settings
-	$(PY) manage.py compilemessages -l id --ignore=.venv --settings=tests.settings
+	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules --settings=tests.settings
+	$(PY) manage.py compilemessages -l id --ignore=.venv --ignore=node_modules --settings=tests.settings
+
+# The user guide's pictures: the browser journeys on a 360×640 screen, in docs/screenshots/.
+screenshots: $(STAMP) e2e-deps
+	@test -x /usr/bin/chromium || { echo "screenshots need /usr/bin/chromium (apt-get install -y chromium)" >&2; exit 1; }
+	rm -f docs/screenshots/*.png
+	HAVEN_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q $(E2E)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache $(E2E)/node_modules

@@ -66,7 +66,13 @@ def verify(request: AuthedRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", _("That code is not right or has expired. Try the current one."))
+        form.add_error(
+            "token",
+            _(
+                "That code is not right or has expired. Wait a few seconds, then type the "
+                "code your app shows now."
+            ),
+        )
     return render(
         request,
         "accounts/verify.html",

@@ -127,6 +127,34 @@ class ChildInputSerializer(serializers.Serializer):
     )
 
 
+class AgeAssessmentInputSerializer(serializers.Serializer):
+    method = serializers.CharField(max_length=200)
+    decided_by = serializers.CharField(max_length=200)
+    evidence = serializers.CharField(required=False, allow_blank=True)
+    completed = serializers.BooleanField(required=False, default=False)
+    result = serializers.CharField(required=False, allow_blank=True)
+    assessed_birth_date = serializers.DateField(required=False, allow_null=True)
+
+
+class AgeAssessmentSerializer(SensitiveFieldsMixin, serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    method = serializers.CharField()
+    decided_by = serializers.CharField()
+    evidence = serializers.CharField()
+    status = serializers.CharField()
+    result = serializers.CharField()
+    assessed_birth_date = serializers.DateField(allow_null=True)
+    completed_at = serializers.DateTimeField(allow_null=True)
+
+    SENSITIVITY = {
+        "method": S.IDENTITY,
+        "decided_by": S.IDENTITY,
+        "evidence": S.IDENTITY,
+        "result": S.IDENTITY,
+        "assessed_birth_date": S.IDENTITY,
+    }
+
+
 class ChildUpdateSerializer(ChildInputSerializer):
     given_name = serializers.CharField(max_length=120, required=False)
 

@@ -26,7 +26,7 @@ from haven.cases.access import (
 )
 from haven.cases.models import Case
 from haven.children.models import ChildAlias, ChildLanguage, ChildNationality
-from haven.children.services import child_update
+from haven.children.services import age_assessment_record, child_update
 from haven.identification import selectors as id_selectors
 from haven.identification import services as id_services
 from haven.identification.models import FirstStep, Indicator
@@ -196,6 +196,24 @@ class CaseViewSet(viewsets.ViewSet):
         child = child_update(case=case, actor=request.user, **fields, **lists)
         return Response(
             s.ChildSerializer(child, context={"readable": readable(request.user, case)}).data
+        )
+
+    @extend_schema(
+        request=s.AgeAssessmentInputSerializer, responses={201: s.AgeAssessmentSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="age-assessments")
+    def age_assessments(self, request: Request, public_id: str) -> Response:
+        """Record an age assessment (ID-2). Completing one needs the evidence and a supervisor
+        or child-protection officer; only a completed one ends the presumption of minority."""
+        case = access_case_by_id(request.user, public_id)
+        require(request.user, Capability.EDIT_CASE, case)
+        payload = s.AgeAssessmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assessment = age_assessment_record(case=case, actor=request.user, **payload.validated_data)
+        context = {"readable": readable(request.user, case)}
+        return Response(
+            s.AgeAssessmentSerializer(assessment, context=context).data,
+            status=status.HTTP_201_CREATED,
         )
 
     # --- identification (ID-1 … ID-7) ---

@@ -66,10 +66,7 @@ def presumption_of_minority(
         return Presumption(
             True,
             True,
-            _(
-                "Presumed a child until an age assessment is completed: the presumption does "
-                "not end by itself."
-            ),
+            _("The presumption applied earlier; it ends only with a completed age assessment."),
         )
     return found
 
@@ -85,28 +82,22 @@ def _from_details(child: Any, today: date) -> Presumption:
             return Presumption(
                 True,
                 True,
-                _(
-                    "Documents say 18 or older, but there are signs the person is under 18: "
-                    "presumed a child."
-                ),
+                _("Documents say 18 or older, but there are signs the person is under 18."),
             )
         return Presumption(False, False, _("Documented birth date: 18 or older."))
     if status in (AgeStatus.UNCERTAIN, AgeStatus.DISPUTED, AgeStatus.DETERMINED) or age is None:
         return Presumption(
             True,
             True,
-            _("Age uncertain or disputed: presumed a child until an age assessment is completed."),
+            _("The age is uncertain or disputed, and no age assessment is completed."),
         )
     # An estimated age.
     if age < ADULT_AGE:
-        return Presumption(True, True, _("Estimated to be under 18: presumed a child."))
+        return Presumption(True, True, _("The estimated age is under 18."))
     if child.minority_indicators:
         return Presumption(
             True,
             True,
-            _(
-                "Signs the person is under 18: presumed a child until an age assessment "
-                "is completed."
-            ),
+            _("There are signs the person is under 18, and no age assessment is completed."),
         )
     return Presumption(False, False, _("Estimated 18 or older, with no signs of being under 18."))

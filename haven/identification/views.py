@@ -116,7 +116,9 @@ def step_done(request: AuthedRequest, public_id: str, step_id: str) -> HttpRespo
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Recorded as done: %(step)s.") % {"step": step.get_kind_display()})
+            messages.success(
+                request, _("Recorded as done: %(step)s.") % {"step": step.get_kind_display()}
+            )
     return redirect("cases:detail", public_id=public_id)
 
 

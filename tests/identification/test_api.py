@@ -690,3 +690,45 @@ def test_dp3_reading_screenings_and_first_steps_writes_an_access_log_row(
         case.child_id,
         "api",
     )
+
+
+def test_id2_api_age_assessment_completed_by_a_supervisor_ends_the_presumption(
+    client, case, supervisor
+):
+    signed_in(client, supervisor)
+    response = client.post(
+        f"/api/v1/cases/{case.public_id}/age-assessments/",
+        {
+            "method": "Fictional assessment",
+            "decided_by": "Fictional panel",
+            "evidence": "Fictional records.",
+            "completed": True,
+            "result": "adult",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert (response.json()["status"], response.json()["result"]) == ("completed", "adult")
+    case.child.refresh_from_db()
+    assert case.child.is_presumed_child is False
+
+
+def test_id2_api_case_worker_cannot_complete_an_age_assessment(client, case, case_worker):
+    from haven.children.models import AgeAssessment
+
+    signed_in(client, case_worker)
+    response = client.post(
+        f"/api/v1/cases/{case.public_id}/age-assessments/",
+        {
+            "method": "Fictional assessment",
+            "decided_by": "Me",
+            "evidence": "None really.",
+            "completed": True,
+            "result": "adult",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert AgeAssessment.objects.count() == 0
+    case.child.refresh_from_db()
+    assert case.child.is_presumed_child is True

@@ -706,6 +706,7 @@ def test_dp3_identification_pages_log_the_read_and_send_no_store(
 # --- "is this child already known?" is for those who may register a child ------------------
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("caller", "status"),
     [
