@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "haven.core.middleware.AgencyTimeZoneMiddleware",
     "haven.audit.middleware.RequestContextMiddleware",
     "haven.core.middleware.NoStoreMiddleware",
+    "haven.core.middleware.FriendlyMethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

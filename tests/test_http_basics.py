@@ -401,3 +401,10 @@ def test_cc9_a_case_worker_registers_a_child_and_finds_them_in_my_cases(
     assert "Kanya Fictionalchild" in my_cases
     assert f'href="/cases/{case.public_id}/"' in my_cases
     assert case.assignments.get().user == case_worker
+
+
+def test_a_plain_visit_to_a_save_only_address_explains_itself(client, case, case_worker):
+    signed_in(client, case_worker)
+    response = client.get(f"/cases/{case.public_id}/stage/")
+    assert response.status_code == 405
+    assert "This address only saves a form" in response.content.decode()
