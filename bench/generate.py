@@ -380,6 +380,9 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20_000, help="number of cases (20000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
     args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL"):
+        # Without it, settings fall back to the development database next to manage.py.
+        raise SystemExit("set DATABASE_URL to the (migrated, empty) database to fill")
     setup_django()
     summary = generate(args.cases, seed=args.seed)
     print(f"generated {summary.cases} cases in {summary.seconds:.1f} s: {summary.as_dict()}")

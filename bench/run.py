@@ -156,6 +156,7 @@ def measure(summary: Any, reps: int) -> list[dict]:
     from haven.cases.selectors import case_list
     from haven.safeguards.engine import evaluate
     from haven.safeguards.models import Alert
+    from haven.safeguards.registry import alert_rules
 
     case_t = Case._meta.db_table
     assignment_t = CaseAssignment._meta.db_table
@@ -277,6 +278,23 @@ def measure(summary: Any, reps: int) -> list[dict]:
         what="evaluate(open cases) again, nothing changed: no alert raised or cleared",
     )
 
+    # Each alert rule's set-based query on its own (breaches only, no alert bookkeeping), to
+    # tell which rule costs what.
+    for rule in alert_rules():
+        record(
+            f"  {rule.measure_id} query: open cases",
+            lambda rule=rule: list(rule.breaches(Case.objects.exclude(stage=Case.Stage.CLOSED))),
+            baseline="baseline: open cases x assignments",
+            what=f"list({rule.measure_id} breaches(open cases)), the query inside the sweep",
+        )
+        record(
+            f"  {rule.measure_id} query: one case",
+            lambda rule=rule: list(rule.breaches(Case.objects.filter(pk=next_pk()))),
+            baseline="baseline: one case by pk",
+            what=f"list({rule.measure_id} breaches(one case)), the query after each write",
+            n=max(reps, 21),
+        )
+
     # b. One case, as after every write.
     record(
         "evaluate one case",
@@ -326,6 +344,30 @@ def database_info() -> dict[str, str]:
     return info
 
 
+def code_version() -> str:
+    """The commit measured, and whether the working tree had uncommitted changes."""
+    import subprocess
+
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", "haven", "config"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return f"{head}{' with uncommitted changes' if dirty else ''}"
+
+
 def print_table(rows: list[dict]) -> None:
     print()
     print(f"{'operation':<36} {'median ms':>10} {'queries':>8}  ratio to baseline")
@@ -338,7 +380,7 @@ def print_table(rows: list[dict]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20_000, help="number of cases (20000)")
-    parser.add_argument("--reps", type=int, default=5, help="timed repetitions (5)")
+    parser.add_argument("--reps", type=int, default=7, help="timed repetitions (7)")
     parser.add_argument("--seed", type=int, default=1, help="random seed of the data (1)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument(
@@ -356,6 +398,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, connections
 
+    from haven.safeguards.registry import alert_rules
+
     print(f"{kind}: {args.cases} cases, {args.reps} repetitions")
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -367,6 +411,7 @@ def main() -> None:
         # What autovacuum would have done after a bulk load: statistics and a visibility map.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    load_before = os.getloadavg()
     info = database_info()
     print(f"  {', '.join(f'{k} {v}' for k, v in info.items())}\n")
     try:
@@ -390,7 +435,11 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": sys.version.split()[0],
+            "load_average_before": load_before,
+            "load_average_after": os.getloadavg(),
         },
+        "code": code_version(),
+        "alert_rules": [f"{r.measure_id} {r.code}" for r in alert_rules()],
         "migrate_s": migrate_s,
         "generate_s": summary.seconds,
         "data": summary.as_dict(),

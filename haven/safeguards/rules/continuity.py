@@ -8,14 +8,19 @@ from haven.safeguards.registry import AlertRule, Severity, register
 
 
 def open_case_without_case_worker(cases: Any) -> Any:
+    from django.db.models import Exists, OuterRef
+
     from haven.cases.models import Case, CaseAssignment
 
-    with_worker = CaseAssignment.objects.filter(role="case_worker", ended_at__isnull=True).values(
-        "case_id"
+    # A correlated NOT EXISTS, not NOT IN (subquery): for one case it reads one index entry
+    # instead of every current case worker, and PostgreSQL never falls back to re-scanning the
+    # list per case when it outgrows work_mem (bench/README.md).
+    current_worker = CaseAssignment.objects.filter(
+        case_id=OuterRef("pk"), role="case_worker", ended_at__isnull=True
     )
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
-        .exclude(pk__in=with_worker)
+        .filter(~Exists(current_worker))
         .values_list("pk", flat=True)
     )
     return ((pk, "") for pk in rows)

@@ -26,17 +26,28 @@ def retelling_counts(cases: Any) -> Any:
 
 
 def too_many_retellings(cases: Any) -> Any:
-    from haven.cases.models import Case
+    from haven.cases.models import Case, Interview
 
     threshold = settings.HAVEN_RETELLING_ALERT_THRESHOLD
-    rows = (
-        retelling_counts(cases.exclude(stage=Case.Stage.CLOSED))
-        .filter(retellings__gt=threshold)
-        .values_list("pk", "retellings")
+    open_cases = cases.exclude(stage=Case.Stage.CLOSED)
+    # One grouped pass over the interviews of these children (not a subquery per case), then
+    # the open cases of the children above the limit: two queries whatever the number of cases.
+    over = dict(
+        Interview.objects.filter(
+            child_told_story=True, case__child_id__in=open_cases.values("child_id")
+        )
+        .values("case__child_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=threshold)
+        .values_list("case__child_id", "n")
+        .order_by()
     )
+    if not over:
+        return []
+    rows = open_cases.filter(child_id__in=list(over)).values_list("pk", "child_id")
     # The subject is the count, so each further retelling raises a new alert even after the
     # previous one was resolved with a reason.
-    return ((pk, str(n)) for pk, n in rows)
+    return [(pk, str(over[child_id])) for pk, child_id in rows]
 
 
 TOO_MANY_RETELLINGS = register(
