@@ -280,6 +280,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                 assignments.append(
                     CaseAssignment(
                         case_id=case.pk,
+                        agency_id=agencies[a].pk,
                         user_id=worker,
                         role="case_worker",
                         started_at=case.opened_at,
@@ -294,6 +295,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                 assignments.append(
                     CaseAssignment(
                         case_id=case.pk,
+                        agency_id=agencies[a].pk,
                         user_id=previous,
                         role="case_worker",
                         started_at=case.opened_at,
@@ -305,7 +307,11 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
             else:
                 assignments.append(
                     CaseAssignment(
-                        case_id=case.pk, user_id=worker, role="case_worker", started_at=start
+                        case_id=case.pk,
+                        agency_id=agencies[a].pk,
+                        user_id=worker,
+                        role="case_worker",
+                        started_at=start,
                     )
                 )
             for role, share in (("guardian", 0.3), ("interpreter", 0.15)):
@@ -313,6 +319,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                     assignments.append(
                         CaseAssignment(
                             case_id=case.pk,
+                            agency_id=agencies[a].pk,
                             user_id=rng.choice(by_role[(a, role)]),
                             role=role,
                             started_at=_between(rng, case.opened_at, now),

@@ -92,6 +92,6 @@ def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]
         updated_by=actor,
     )
     CaseAssignment.objects.create(
-        case=case, user=actor, role=AssignmentRole.CASE_WORKER, started_at=now
+        case=case, user=actor, agency=agency, role=AssignmentRole.CASE_WORKER, started_at=now
     )
     return case

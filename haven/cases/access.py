@@ -53,7 +53,7 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
         return Case.objects.none()
     agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
-    assigned = CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values("case_id")
+    assigned = CaseAssignment.objects.current().filter(user=user).values("case_id")
     return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned))
 
 
@@ -116,7 +116,7 @@ def case_grant(user: Any, case: Case) -> Grant:
         return _NO_GRANT
     cache: dict[int, Grant] = case.__dict__.setdefault("_haven_grants", {})
     if user.pk not in cache:
-        assigned = CaseAssignment.objects.filter(case=case, user=user, ended_at__isnull=True)
+        assigned = CaseAssignment.objects.current().filter(case=case, user=user)
         cache[user.pk] = _grant(
             user,
             _agency_roles(user, case.lead_agency_id),
@@ -140,9 +140,11 @@ def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensit
     if not getattr(user, "is_authenticated", False) or not memberships(user):
         return {case.pk: frozenset() for case in cases}
     assigned: dict[int, set[str]] = {}
-    rows = CaseAssignment.objects.filter(
-        user=user, ended_at__isnull=True, case_id__in=[c.pk for c in cases]
-    ).values_list("case_id", "role")
+    rows = (
+        CaseAssignment.objects.current()
+        .filter(user=user, case_id__in=[c.pk for c in cases])
+        .values_list("case_id", "role")
+    )
     for case_id, role in rows:
         assigned.setdefault(case_id, set()).add(role)
     return {

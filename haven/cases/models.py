@@ -110,6 +110,22 @@ class AssignmentRole(models.TextChoices):
     IDENTIFYING_OFFICER = "identifying_officer", _("Identifying officer")
 
 
+class AssignmentQuerySet(models.QuerySet["CaseAssignment"]):
+    def current(self) -> "AssignmentQuerySet":
+        """Assignments in force: not ended, and held by someone still active in the agency they
+        were assigned through. Someone who leaves that agency loses the case with it (DP-2),
+        even before anyone ends the assignment."""
+        from haven.accounts.models import Membership
+
+        active = Membership.objects.filter(
+            user_id=models.OuterRef("user_id"),
+            agency_id=models.OuterRef("agency_id"),
+            is_active=True,
+            user__is_active=True,
+        )
+        return self.filter(ended_at__isnull=True).filter(models.Exists(active))
+
+
 class CaseAssignment(HavenModel):
     """Who works on a case, from when to when. The history of case-worker assignments is the
     record of handovers (CC-9): each handover carries a note so the child need not retell."""
@@ -118,10 +134,17 @@ class CaseAssignment(HavenModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
     )
+    # The agency through which the person holds the assignment (for a case worker, the lead
+    # agency). The assignment is in force only while they are active in it.
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", null=True
+    )
     role = models.CharField(_("role on the case"), max_length=24, choices=AssignmentRole.choices)
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
     handover_note = EncryptedTextField(_("handover note"))
+
+    objects = AssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assignment")

@@ -40,8 +40,8 @@ def case_list(
             | Q(child__name_romanised__icontains=query)
             | Q(child__aliases__name__icontains=query)
         ).distinct()
-    current_worker = CaseAssignment.objects.filter(
-        case=OuterRef("pk"), role="case_worker", ended_at__isnull=True
+    current_worker = CaseAssignment.objects.current().filter(
+        case=OuterRef("pk"), role="case_worker"
     )
     cases = cases.annotate(
         open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True),
@@ -59,7 +59,8 @@ def case_list(
 
 def current_assignments(case: Case) -> QuerySet[CaseAssignment]:
     return (
-        case.assignments.filter(ended_at__isnull=True)
+        CaseAssignment.objects.current()
+        .filter(case=case)
         .select_related("user")
         .order_by("role", "started_at")
     )

@@ -92,6 +92,19 @@ def case_register(
     return case
 
 
+def _assigned_through(*, case: Case, user: Any, role: str) -> int:
+    """The agency through which `user` takes `role` on the case: the lead agency for a case
+    worker or when they work there, otherwise their agency whose role allows the part."""
+    memberships = list(Membership.objects.filter(user=user, is_active=True))
+    allowed = CASE_WORKER_ROLES if role == AssignmentRole.CASE_WORKER else ASSIGNABLE[role]
+    fitting = [m for m in memberships if m.role in allowed]
+    lead = next((m for m in fitting if m.agency_id == case.lead_agency_id), None)
+    chosen = lead or (fitting[0] if fitting else None)
+    if chosen is None:
+        raise ValidationError({"user": _("This person has no active account for this part.")})
+    return chosen.agency_id
+
+
 def _start_assignment(
     *, case: Case, actor: Any, user: Any, role: str, at: datetime, handover_note: str = ""
 ) -> CaseAssignment:
@@ -99,6 +112,7 @@ def _start_assignment(
     assignment = CaseAssignment.objects.create(
         case=case,
         user=user,
+        agency_id=_assigned_through(case=case, user=user, role=role),
         role=role,
         started_at=at,
         handover_note=handover_note,

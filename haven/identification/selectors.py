@@ -14,9 +14,7 @@ def met_by_assignment_q() -> Q:
 
     q = Q(pk__in=[])
     for kind, role in MET_BY_ASSIGNMENT.items():
-        current = CaseAssignment.objects.filter(
-            case_id=OuterRef("case_id"), role=role, ended_at__isnull=True
-        )
+        current = CaseAssignment.objects.current().filter(case_id=OuterRef("case_id"), role=role)
         q |= Q(Q(kind=kind), Exists(current))
     return q
 
@@ -30,10 +28,7 @@ def first_steps(case: Any) -> list[dict[str, Any]]:
 
     now = timezone.now()
     current = {
-        a.role: a
-        for a in CaseAssignment.objects.filter(case=case, ended_at__isnull=True).select_related(
-            "user"
-        )
+        a.role: a for a in CaseAssignment.objects.current().filter(case=case).select_related("user")
     }
     rows = []
     for step in FirstStep.objects.filter(case=case).select_related("closed_by"):

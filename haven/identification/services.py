@@ -128,7 +128,8 @@ def _needs_interpreter(case: Case) -> bool:
     if not child_languages:
         return False
     worker = (
-        CaseAssignment.objects.filter(case=case, role="case_worker", ended_at__isnull=True)
+        CaseAssignment.objects.current()
+        .filter(case=case, role="case_worker")
         .select_related("user")
         .first()
     )

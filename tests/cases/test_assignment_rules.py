@@ -73,3 +73,23 @@ def test_dp2_ending_an_assignment_needs_the_assign_capability(
     assert response.status_code == 403
     assignment.refresh_from_db()
     assert assignment.ended_at is None
+
+
+def test_dp2_leaving_the_agency_ends_access_to_its_cases_even_with_another_job(
+    case, case_worker, other_agency
+):
+    # Given the case worker leaves the agency (membership ended) and joins another one
+    from haven.accounts.models import Membership
+    from haven.cases.access import cases_for_user
+    from haven.safeguards.engine import evaluate
+    from haven.safeguards.models import Alert
+
+    Membership.objects.filter(user=case_worker).update(is_active=False)
+    Membership.objects.create(user=case_worker, agency=other_agency, role=Role.CASE_WORKER)
+    case_worker._haven_memberships = None
+
+    # Then the old case is gone from what they see, and the child has no case worker (CC-9)
+    assert list(cases_for_user(case_worker)) == []
+    assert readable(case_worker, case) == frozenset()
+    evaluate(type(case).objects.filter(pk=case.pk))
+    assert Alert.objects.filter(case=case, rule_code="cc9.no_case_worker", status="open").exists()

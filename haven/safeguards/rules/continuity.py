@@ -15,8 +15,8 @@ def open_case_without_case_worker(cases: Any) -> Any:
     # A correlated NOT EXISTS, not NOT IN (subquery): for one case it reads one index entry
     # instead of every current case worker, and PostgreSQL never falls back to re-scanning the
     # list per case when it outgrows work_mem (bench/README.md).
-    current_worker = CaseAssignment.objects.filter(
-        case_id=OuterRef("pk"), role="case_worker", ended_at__isnull=True
+    current_worker = CaseAssignment.objects.current().filter(
+        case_id=OuterRef("pk"), role="case_worker"
     )
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
