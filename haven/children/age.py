@@ -45,7 +45,8 @@ def presumption_of_minority(
     today = today or timezone.localdate()
     if completed_assessment is not None:
         if completed_assessment.result == "child":
-            if child.birth_date and age_on(child.birth_date, today) >= ADULT_AGE:
+            born = getattr(completed_assessment, "assessed_birth_date", None)
+            if born and age_on(born, today) >= ADULT_AGE:
                 return Presumption(
                     False,
                     False,

@@ -200,6 +200,11 @@ def age_assessment_record(
         raise ValidationError({"assessed_birth_date": _("The birth date cannot be in the future.")})
     if completed and not evidence.strip():
         raise ValidationError({"evidence": _("Write the evidence the assessment rests on.")})
+    if completed and not assessed_birth_date:
+        # Without it the child's old, perhaps claimed, birth date would decide their age.
+        raise ValidationError(
+            {"assessed_birth_date": _("A completed assessment needs the assessed birth date.")}
+        )
     if completed and assessed_birth_date:
         adult_by_date = age_on(assessed_birth_date, timezone.localdate()) >= ADULT_AGE
         if adult_by_date != (result == AgeAssessment.Result.ADULT):

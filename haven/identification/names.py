@@ -464,6 +464,10 @@ _PARTICLES = {_phonetic(w) for w in _PARTICLE_WORDS}
 _TITLES = {_phonetic(w) for w in _TITLE_WORDS}
 
 
+# The most words of one name that are compared (see name_keys).
+MAX_WORDS = 6
+
+
 def _tokens(romanised: str) -> list[str]:
     text = unicodedata.normalize("NFKD", romanised.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
@@ -528,6 +532,9 @@ def name_keys(*names: str) -> list[str]:
                         token_lists.append(all_given_replaced)
     keys: list[str] = []
     for tokens in token_lists:
+        # Word alignment tries orderings of the words, which grows factorially: a name is cut
+        # to its first MAX_WORDS words, enough for every real name in the region.
+        tokens = tokens[:MAX_WORDS]
         for key in (" ".join(tokens), _phonetic("".join(tokens))):
             if key not in keys:
                 keys.append(key)

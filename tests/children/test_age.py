@@ -29,8 +29,9 @@ def _person(**fields) -> Child:  # type: ignore[no-untyped-def]
 
 
 class _Assessment:
-    def __init__(self, result: str) -> None:
+    def __init__(self, result: str, assessed_birth_date: date | None = None) -> None:
         self.result = result
+        self.assessed_birth_date = assessed_birth_date
 
 
 def _years_ago(years: int, today: date = TODAY) -> date:
@@ -95,8 +96,14 @@ def _years_ago(years: int, today: date = TODAY) -> date:
         # Found a child, and the assessed birth date now says 18 or older: no longer a child.
         (
             {"age_status": "determined", "birth_date": _years_ago(30)},
-            _Assessment("child"),
+            _Assessment("child", _years_ago(30)),
             (False, False),
+        ),
+        # Found a child: an older birth date claimed earlier does not make the person an adult.
+        (
+            {"age_status": "determined", "birth_date": _years_ago(19)},
+            _Assessment("child", _years_ago(16)),
+            (True, False),
         ),
         # Documents can be forged: signs of minority outweigh a documented adult age.
         (
@@ -267,6 +274,7 @@ def test_id2_completed_assessment_finding_an_adult_ends_the_presumption(
         evidence="Fictional documents reviewed.",
         completed=True,
         result="adult",
+        assessed_birth_date=timezone.localdate() - timedelta(days=20 * 365),
     )
 
     # then the presumption ends, the age status says it was determined, and it is audited
@@ -280,6 +288,7 @@ def test_id2_completed_assessment_finding_an_adult_ends_the_presumption(
         "status": [None, "completed"],
         "result": [None, "adult"],
         "child.age_status": ["disputed", "determined"],
+        "child.birth_date": ["[changed]", "[changed]"],
     }
     assert verify_chain() == []
 

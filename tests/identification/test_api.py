@@ -704,6 +704,7 @@ def test_id2_api_age_assessment_completed_by_a_supervisor_ends_the_presumption(
             "evidence": "Fictional records.",
             "completed": True,
             "result": "adult",
+            "assessed_birth_date": "2000-01-01",
         },
         content_type="application/json",
     )
@@ -725,6 +726,7 @@ def test_id2_api_case_worker_cannot_complete_an_age_assessment(client, case, cas
             "evidence": "None really.",
             "completed": True,
             "result": "adult",
+            "assessed_birth_date": "2000-01-01",
         },
         content_type="application/json",
     )

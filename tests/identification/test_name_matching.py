@@ -175,3 +175,14 @@ def test_name_matching_candidates_ranked_best_first():
     assert [child_id for child_id, _ in found] == [2, 4]
     assert found[0][1] >= found[1][1] >= MATCH_THRESHOLD
     assert match_candidates(["Siriphon Sangtong"], children, threshold=0.0)[-1][1] < 0.5
+
+
+def test_name_matching_caps_every_key_at_max_words():
+    # Word alignment is factorial in the number of words: a 20-word name (or alias) must not
+    # reach it whole, or one search ties up a worker for minutes.
+    from haven.identification.names import MAX_WORDS, name_keys
+
+    long_name = " ".join(["Siriporn", "Saengthong"] * 10)
+    keys = name_keys(long_name, "", long_name)
+    assert keys
+    assert max(len(key.split()) for key in keys) == MAX_WORDS
