@@ -151,6 +151,8 @@ def password_reset_by_admin(*, actor: Any, user: User) -> str:
     authenticator and take the account over. An account whose owner lost both is replaced by a
     new account instead."""
     _check_may_reset(actor, user)
+    # Lock the account row: a concurrent second-factor reset must see this one, and this one it.
+    user = User.objects.select_for_update().get(pk=user.pk)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         raise PermissionDenied(
             _(
@@ -180,6 +182,7 @@ def second_factor_reset_by_admin(*, actor: Any, user: User) -> None:
     password, which an administrator knows: the two resets together would hand over both
     factors."""
     _check_may_reset(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
     if user.must_change_password:
         raise PermissionDenied(
             _(

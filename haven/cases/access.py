@@ -36,7 +36,11 @@ def memberships(user: Any) -> list[Membership]:
         return []
     cached = getattr(user, "_haven_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("agency"))
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("agency")
+            .order_by("pk")
+        )
         user._haven_memberships = cached
     return cached
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.accounts.models import Agency, Membership, User
 from haven.cases.models import AssignmentRole, Case, Interview
 from haven.children.forms import ChildForm
-from haven.core.forms import datetime_input
+from haven.core.forms import EventDateTimeField, datetime_input
 
 
 class CaseRegisterForm(ChildForm):
@@ -84,7 +84,7 @@ class AssignForm(forms.Form):
 
 class InterviewForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of interview"), choices=Interview.Kind.choices)
-    conducted_at = forms.DateTimeField(label=_("When"), widget=datetime_input())
+    conducted_at = EventDateTimeField(label=_("When"), widget=datetime_input())
     interviewer = forms.CharField(label=_("Interviewed by"), max_length=200)
     interviewer_agency = forms.CharField(
         label=_("Interviewer's agency"), max_length=200, required=False

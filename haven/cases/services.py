@@ -25,6 +25,7 @@ from haven.cases.models import (
     StageChange,
 )
 from haven.children.services import child_create
+from haven.core.forms import validate_event_time
 from haven.safeguards.engine import evaluate
 
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
@@ -297,10 +298,7 @@ def interview_record(
         updated_by=actor,
     )
     interview.full_clean(exclude=["case"])
-    if conducted_at > timezone.now():
-        raise ValidationError(
-            {"conducted_at": _("An interview cannot be recorded before it happens.")}
-        )
+    validate_event_time(conducted_at, "conducted_at")
     interview.save()
     record_event(
         actor=actor,

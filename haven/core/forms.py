@@ -30,6 +30,36 @@ def apply_service_error(form: forms.Form, exc: Exception) -> None:
     raise exc
 
 
+# Case work began long after this; an earlier year is a typing slip (and year 1 overflows
+# the time-zone arithmetic).
+EARLIEST_YEAR = 1990
+
+
+def validate_event_time(value: Any, field: str) -> None:
+    """A recorded event (interview, screening) happened in the past, and not before 1990."""
+    from django.utils import timezone
+
+    if value is None:
+        return
+    if value.year < EARLIEST_YEAR:
+        raise ValidationError({field: _("Check the date: the year is too long ago.")})
+    if value > timezone.now():
+        raise ValidationError({field: _("This cannot be recorded before it happens.")})
+
+
+class EventDateTimeField(forms.DateTimeField):
+    """A date and time in the past, entered in the agency's time zone."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            result = super().to_python(value)
+        except OverflowError as exc:
+            raise forms.ValidationError(_("Check the date: the year is too long ago.")) from exc
+        if result is not None and result.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("Check the date: the year is too long ago."))
+        return result
+
+
 def date_input(**attrs: Any) -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 

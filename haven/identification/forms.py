@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case
-from haven.core.forms import datetime_input
+from haven.core.forms import EventDateTimeField, datetime_input
 from haven.identification.codes import (
     Act,
     Exploitation,
@@ -30,7 +30,7 @@ def _checkboxes(**kwargs: Any) -> forms.MultipleChoiceField:
 
 
 class ScreeningForm(forms.Form):
-    screened_at = forms.DateTimeField(label=_("When"), widget=datetime_input())
+    screened_at = EventDateTimeField(label=_("When"), widget=datetime_input())
     acts = _checkboxes(
         label=_("What was done to the child?"),
         choices=[*Act.choices, _NONE_OBSERVED],

@@ -16,6 +16,7 @@ from haven.cases.access import require
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import interview_record
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+from haven.core.forms import validate_event_time
 from haven.identification.codes import (
     Act,
     Exploitation,
@@ -254,10 +255,7 @@ def screening_record(
         raise ValidationError(
             {"indicators": _("Unknown indicator(s): %(codes)s.") % {"codes": ", ".join(unknown)}}
         )
-    if screened_at > timezone.now():
-        raise ValidationError(
-            {"screened_at": _("A screening cannot be recorded before it happens.")}
-        )
+    validate_event_time(screened_at, "screened_at")
     if child_interviewed and not duration_minutes:
         raise ValidationError({"duration_minutes": _("Say how long the interview took.")})
 

@@ -422,3 +422,26 @@ def test_a_failing_registration_leaves_no_child_case_or_audit_row(agency, case_w
         AuditEvent.objects.count(),
     ) == counts
     assert verify_chain() == []
+
+
+def test_id6_an_interview_dated_in_year_one_is_refused_not_a_server_error(
+    client, case, case_worker, agency
+):
+    from tests.conftest import signed_in
+
+    agency.time_zone = "Asia/Jakarta"
+    agency.save(update_fields=["time_zone"])
+    signed_in(client, case_worker)
+    before = Interview.objects.count()
+    response = client.post(
+        f"/cases/{case.public_id}/interviews/new/",
+        {
+            "kind": "assessment",
+            "conducted_at": "0001-01-01T00:00",
+            "interviewer": "X",
+            "duration_minutes": 5,
+        },
+    )
+    assert response.status_code == 400
+    assert "the year is too long ago" in response.content.decode()
+    assert Interview.objects.count() == before
