@@ -310,7 +310,9 @@ class ScreeningInputSerializer(serializers.Serializer):
     indicators = serializers.ListField(child=serializers.CharField(), required=False)
     protection_concerns = serializers.BooleanField(required=False, default=False)
     child_interviewed = serializers.BooleanField(required=False, default=False)
-    duration_minutes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=600
+    )
     location = serializers.CharField(required=False, allow_blank=True)
     interpreter = serializers.CharField(required=False, allow_blank=True, max_length=200)
     support_person = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -341,6 +343,7 @@ class ScreeningSerializer(SensitiveFieldsMixin, serializers.Serializer):
     notes = serializers.CharField()
 
     SENSITIVITY = {
+        "protection_concerns": S.NARRATIVE,
         "acts": S.NARRATIVE,
         "forms": S.NARRATIVE,
         "means": S.NARRATIVE,
@@ -418,3 +421,4 @@ class ChildSearchSerializer(serializers.Serializer):
 class ChildSearchResultSerializer(serializers.Serializer):
     cases = serializers.ListField(child=serializers.DictField())
     elsewhere = serializers.ListField(child=serializers.DictField())
+    partial = serializers.BooleanField(help_text="True when not every child could be compared.")

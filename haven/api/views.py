@@ -331,6 +331,7 @@ class ChildViewSet(viewsets.ViewSet):
                 "elsewhere": [
                     {"agency": name, "country": country} for name, country in result.elsewhere
                 ],
+                "partial": result.partial,
             }
         )
 

@@ -18,6 +18,11 @@ ACTION_LABELS = {
     "interview.record": _("Interview recorded"),
     "note.add": _("Note added"),
     "alert.resolve": _("Alert resolved"),
+    "screening.record": _("Screening recorded"),
+    "first_step.create": _("First step added to the checklist"),
+    "first_step.close": _("First step recorded"),
+    "first_step.measure": _("Referral now part of the first steps"),
+    "case.status": _("Victim status recorded"),
 }
 
 

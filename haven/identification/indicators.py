@@ -4,9 +4,11 @@ Pure functions: nothing here reads or writes the database. The indicator library
 (fixtures/indicators.json, the `Indicator` model); this module only counts the grades of the
 indicators ticked in a screening.
 
-Guidance only. The screening outcome for a child is computed from the act and the purpose of
-exploitation (ID-1, haven.identification.outcome), never from these indicators: a child with no
+Guidance only. Whether a child is a presumed victim is computed from the act and the purpose of
+exploitation (ID-1, haven.identification.outcome), never from these grades: a child with no
 positive dimension may still be a victim, and the means dimensions are never needed for a child.
+Observed signs other than the means dimensions only decide whether a child who is not a presumed
+victim is in a precarious situation, and so referred to child protection (ID-5).
 
 The rule (ILO–EC, Operational indicators of trafficking in human beings, 2009), as read here,
 with every count "at least", over the distinct indicators ticked in one dimension:

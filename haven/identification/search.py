@@ -5,9 +5,9 @@ by birth year, sex and nationality. A user sees the matching children they may s
 matches held by agencies they cannot see, only the agency's name and country, so that they can
 call that agency — never the child's details (DP-1, DP-2).
 
-Candidates are narrowed in SQL by the structured filters, then scored in Python over at most
-MAX_CANDIDATES children; at national scale the next step is a trigram index (pg_trgm) on
-stored romanised keys to narrow by name in SQL too.
+Names are scored in Python over the MAX_CANDIDATES most recently registered children, and the
+page says so when there are more; at national scale the next step is a trigram index (pg_trgm)
+on stored romanised keys, to narrow by name in SQL.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ MAX_CANDIDATES = 20000
 class SearchResult:
     visible: list[tuple[Case, float]] = field(default_factory=list)
     elsewhere: list[tuple[str, str]] = field(default_factory=list)  # (agency name, country)
+    partial: bool = False  # more children than MAX_CANDIDATES: the oldest were not compared
 
 
 def _names(child: Child) -> list[str]:
@@ -32,6 +33,18 @@ def _names(child: Child) -> list[str]:
     "" when missing), then the other forms."""
     others = [child.name_romanised, child.display_name, *(a.name for a in child.aliases.all())]
     return [child.given_name, child.family_name, *(n for n in others if n)]
+
+
+def _fits(
+    child: Child, born_from: int | None, born_to: int | None, sex: str, nationality: str
+) -> bool:
+    if born_from and child.birth_date and child.birth_date < date(born_from, 1, 1):
+        return False
+    if born_to and child.birth_date and child.birth_date > date(born_to, 12, 31):
+        return False
+    if sex and child.sex not in (sex, "unknown"):
+        return False
+    return not nationality or nationality in {n.country for n in child.nationalities.all()}
 
 
 def find_children(
@@ -43,33 +56,35 @@ def find_children(
     sex: str = "",
     nationality: str = "",
 ) -> SearchResult:
+    """Match by name over every child; the birth year, sex and nationality narrow only the
+    children the user may see. For the others only the agency is named, and it is named on the
+    name alone: narrowing them too would let repeated searches reveal a hidden child's birth
+    year, sex or nationality one question at a time (DP-1)."""
     from haven.identification.names import match_candidates
 
-    children = Child.objects.all()
-    if born_from:
-        children = children.exclude(birth_date__lt=date(born_from, 1, 1))
-    if born_to:
-        children = children.exclude(birth_date__gt=date(born_to, 12, 31))
-    if sex:
-        children = children.filter(sex__in=[sex, "unknown"])
-    if nationality:
-        children = children.filter(nationalities__country=nationality).distinct()
-    candidates = children.prefetch_related("aliases").order_by("-created_at")[:MAX_CANDIDATES]
+    candidates = list(
+        Child.objects.prefetch_related("aliases", "nationalities").order_by("-created_at")[
+            : MAX_CANDIDATES + 1
+        ]
+    )
+    result = SearchResult(partial=len(candidates) > MAX_CANDIDATES)
+    candidates = candidates[:MAX_CANDIDATES]
     matches = match_candidates([name], ((c, _names(c)) for c in candidates))
     if not matches:
-        return SearchResult()
+        return result
     scores = {child.pk: score for child, score in matches}
+    children = {child.pk: child for child, _score in matches}
     visible_cases = (
         cases_for_user(user)
         .filter(child_id__in=scores)
         .select_related("child", "lead_agency")
         .order_by("-opened_at")
     )
-    result = SearchResult()
     seen: set[int] = set()
     for case in visible_cases:
-        result.visible.append((case, scores[case.child_id]))
         seen.add(case.child_id)
+        if _fits(children[case.child_id], born_from, born_to, sex, nationality):
+            result.visible.append((case, scores[case.child_id]))
     result.visible.sort(key=lambda row: -row[1])
     hidden = [pk for pk in scores if pk not in seen]
     agencies = (

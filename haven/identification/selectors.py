@@ -90,6 +90,7 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
             child_id=OuterRef("case__child_id"), country=OuterRef("case__lead_agency__country")
         )
     )
+    known_nationality = Exists(ChildNationality.objects.filter(child_id=OuterRef("case__child_id")))
 
     def grouped(qs: Any, field: str) -> dict[str, int]:
         return {str(k): n for k, n in qs.values_list(field).annotate(n=Count("pk")).order_by()}
@@ -99,9 +100,9 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
         "gender": grouped(rows, "case__child__gender"),
         "age_band": grouped(rows.annotate(band=band), "band"),
         "national": {
-            ("national" if k else "non_national"): n
-            for k, n in rows.annotate(national=national)
-            .values_list("national")
+            ("unknown" if not known else "national" if k else "non_national"): n
+            for k, known, n in rows.annotate(national=national, known=known_nationality)
+            .values_list("national", "known")
             .annotate(n=Count("pk"))
             .order_by()
         },

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
-from haven.audit.services import record_event
+from haven.audit.services import REDACTED, record_event
 from haven.cases.access import require
-from haven.cases.models import Case, CaseAssignment
+from haven.cases.models import Case, CaseAssignment, StageChange
 from haven.cases.services import interview_record
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import validate_event_time
@@ -28,6 +28,7 @@ from haven.identification.codes import (
     Outcome,
     SexualExploitationType,
 )
+from haven.identification.indicators import MEANS_DIMENSIONS
 from haven.identification.models import FirstStep, Indicator, Screening, ScreeningExploitation
 from haven.identification.outcome import adult_outcome, child_outcome
 from haven.safeguards.engine import evaluate
@@ -166,11 +167,18 @@ def _create_first_steps(
         step.kind: step
         for step in FirstStep.objects.filter(case=case, status=FirstStep.Status.OPEN)
     }
-    done = set(
-        FirstStep.objects.filter(case=case, status=FirstStep.Status.DONE).values_list(
-            "kind", flat=True
-        )
+    # Steps done before the case was last reopened are done again: a child who comes back
+    # (RR-6) needs safety, care and information anew.
+    reopened = (
+        StageChange.objects.filter(case=case, from_stage=Case.Stage.CLOSED)
+        .order_by("-changed_at")
+        .values_list("changed_at", flat=True)
+        .first()
     )
+    done_steps = FirstStep.objects.filter(case=case, status=FirstStep.Status.DONE)
+    if reopened is not None:
+        done_steps = done_steps.filter(closed_at__gte=reopened)
+    done = set(done_steps.values_list("kind", flat=True))
     created = []
     for kind in kinds:
         if kind in done:
@@ -180,7 +188,15 @@ def _create_first_steps(
             if existing.measure_id == "ID-5" and measure == "ID-4":
                 # The child is now a presumed victim: the same referral, now under ID-4.
                 existing.measure_id = measure
-                existing.save(update_fields=["measure_id", "updated_at"])
+                existing.updated_by = actor
+                existing.save(update_fields=["measure_id", "updated_by", "updated_at"])
+                record_event(
+                    actor=actor,
+                    action="first_step.measure",
+                    obj=existing,
+                    case=case,
+                    changes={"measure_id": ["ID-5", "ID-4"]},
+                )
             continue
         step = FirstStep(
             case=case,
@@ -228,10 +244,13 @@ def screening_record(
     there a purpose of exploitation — must be answered, "none observed" included."""
     require(actor, Capability.SCREEN, case)
     case = (
-        Case.objects.select_for_update(no_key=True)
+        Case.objects.select_for_update(no_key=True, of=("self",))
         .select_related("child", "lead_agency")
         .get(pk=case.pk)
     )
+    if case.stage == Case.Stage.CLOSED:
+        # Its first steps would never raise an alert (ID-4): the case is reopened first (RR-6).
+        raise ValidationError(_("This case is closed. Reopen it before screening the child."))
     acts_given, forms_given = list(acts), list(forms)
     errors = {}
     if not acts_given:
@@ -261,19 +280,19 @@ def screening_record(
 
     is_child = case.child.is_presumed_child
     forms_present = [row["form"] for row in form_rows]
+    # Signs of means never count for a child (ID-1); methods of control show a child at risk.
+    signs = [i for i in indicators if i.dimension not in MEANS_DIMENSIONS]
+    concerns = protection_concerns or bool(control_codes)
     if is_child:
         outcome = child_outcome(
-            acts=act_codes,
-            forms=forms_present,
-            concerns=protection_concerns,
-            indicators=len(indicators),
+            acts=act_codes, forms=forms_present, concerns=concerns, indicators=len(signs)
         )
     else:
         outcome = adult_outcome(
             acts=act_codes,
             forms=forms_present,
             means=means_codes,
-            concerns=protection_concerns,
+            concerns=concerns,
             indicators=len(indicators),
         )
     screening = Screening.objects.create(
@@ -303,7 +322,8 @@ def screening_record(
         action="screening.record",
         obj=screening,
         case=case,
-        changes={"outcome": [None, outcome], "forms": [None, sorted(forms_present)]},
+        # The outcome and the forms of exploitation are case content: recorded as changed only.
+        changes={"outcome": [None, REDACTED], "forms": [None, REDACTED]},
     )
     if (
         outcome == Outcome.PRESUMED_VICTIM
@@ -330,11 +350,7 @@ def screening_record(
             action="first_step.create",
             obj=step,
             case=case,
-            changes={
-                "kind": [None, step.kind],
-                "due_at": [None, step.due_at],
-                "status": [None, step.status],
-            },
+            changes={"due_at": [None, step.due_at], "status": [None, step.status]},
         )
     evaluate(Case.objects.filter(pk=case.pk))
     return screening
@@ -352,7 +368,7 @@ def _set_status(*, case: Case, actor: Any, status: str, decided_by: str) -> None
         obj=case,
         case=case,
         changes={
-            "trafficking_status": [before[0], status],
+            "trafficking_status": [REDACTED, REDACTED],
             "status_decided_by": [before[1], decided_by],
         },
     )
@@ -375,7 +391,7 @@ def trafficking_status_decide(*, case: Case, actor: Any, status: str, decided_by
 
 def _close_step(*, step: FirstStep, actor: Any, status: str, note: str) -> FirstStep:
     require(actor, Capability.SCREEN, step.case)
-    step = FirstStep.objects.select_for_update().select_related("case").get(pk=step.pk)
+    step = FirstStep.objects.select_for_update(of=("self",)).select_related("case").get(pk=step.pk)
     if step.status != FirstStep.Status.OPEN:
         raise ValidationError(_("This step is already closed."))
     step.status = status

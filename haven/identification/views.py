@@ -54,6 +54,10 @@ def screening_new(request: AuthedRequest, public_id: str) -> HttpResponse:
                 _("The screening is recorded: %(outcome)s.")
                 % {"outcome": screening.get_outcome_display()},
             )
+            if Sensitivity.NARRATIVE not in readable(request.user, case):
+                # Police and immigration screen but do not read the account: the case page
+                # shows them the outcome and the first steps.
+                return redirect("cases:detail", public_id=case.public_id)
             return redirect(
                 "identification:screening",
                 public_id=case.public_id,

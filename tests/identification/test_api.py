@@ -186,7 +186,7 @@ def test_id3_api_unknown_form_code_is_refused_with_the_allowed_values_and_nothin
         (
             {"screened_at": (timezone.now() + timedelta(days=1)).isoformat()},
             "screened_at",
-            "A screening cannot be recorded before it happens.",
+            "This cannot be recorded before it happens.",
         ),
         ({"child_interviewed": True}, "duration_minutes", "Say how long the interview took."),
         ({"duration_minutes": 0}, "duration_minutes", None),
@@ -236,14 +236,22 @@ def test_dp1_an_assigned_interpreter_reads_the_outcome_but_not_the_screenings_na
     [row] = response.json()
     assert row["outcome"] == "presumed_victim"
     assert row["id"] == str(presumed_screening.public_id)
-    for key in ("forms", "acts", "means", "movement", "indicators", "notes", "location"):
+    for key in (
+        "forms",
+        "acts",
+        "means",
+        "movement",
+        "indicators",
+        "notes",
+        "location",
+        "protection_concerns",
+    ):
         assert key not in row, key
     assert set(row) == {
         "id",
         "screened_at",
         "outcome",
         "screened_as_child",
-        "protection_concerns",
         "interpreter",
         "support_person",
     }

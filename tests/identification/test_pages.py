@@ -311,7 +311,7 @@ def test_id7_a_second_screening_from_the_form_keeps_the_first(
         ({"screened_at": None}, "This field is required."),
         (
             {"screened_at": _form_time(timedelta(minutes=30))},
-            "A screening cannot be recorded before it happens.",
+            "This cannot be recorded before it happens.",
         ),
         ({"child_interviewed": "on"}, "Say how long the interview took."),
         ({"indicators": ["not-an-indicator"]}, "Select a valid choice. not-an-indicator"),

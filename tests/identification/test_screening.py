@@ -348,3 +348,77 @@ def test_id3_none_observed_and_a_form_together_are_refused(case, case_worker):
         _screen(case, case_worker, forms=[{"form": "none"}, {"form": "ForcedBegging"}])
     assert "forms" in excinfo.value.message_dict
     assert _counts() == before
+
+
+def test_id5_methods_of_control_without_act_or_purpose_still_mean_a_child_at_risk(
+    case, case_worker
+):
+    screening = _screen(
+        case,
+        case_worker,
+        acts=["none"],
+        forms=[{"form": "none"}],
+        methods_of_control=["DebtBondage", "WithholdsDocuments"],
+    )
+    assert screening.outcome == Outcome.PRECARIOUS
+
+
+def test_id1_signs_of_means_alone_do_not_change_a_childs_outcome(case, case_worker):
+    from haven.identification.models import Indicator
+
+    means_sign = Indicator.objects.filter(dimension="deceptive_recruitment").first()
+    assert means_sign is not None
+    screening = _screen(
+        case,
+        case_worker,
+        acts=["none"],
+        forms=[{"form": "none"}],
+        indicator_codes=[means_sign.code],
+    )
+    assert screening.outcome == Outcome.NO_CONCERN
+
+
+def test_rr6_a_closed_case_is_reopened_before_screening(case, case_worker, supervisor):
+    from haven.cases.services import case_change_stage
+
+    case_change_stage(case=case, actor=supervisor, to_stage="closed", reason="Fictional closing.")
+    before = _counts()
+    with pytest.raises(ValidationError):
+        _screen(case, case_worker)
+    assert _counts() == before
+
+
+def test_rr6_a_child_who_comes_back_gets_the_first_steps_again(case, case_worker, supervisor):
+    from haven.cases.services import case_change_stage
+
+    # Given a first screening whose steps were all done, then the case closed and reopened
+    _screen(case, case_worker)
+    for step in FirstStep.objects.filter(case=case, status="open"):
+        first_step_done(step=step, actor=case_worker, note="Done.")
+    case_change_stage(case=case, actor=supervisor, to_stage="closed", reason="Fictional closing.")
+    case_change_stage(case=case, actor=supervisor, to_stage="protection", reason="She came back.")
+
+    # When she is screened again as a presumed victim
+    _screen(case, case_worker)
+
+    # Then safety, care and information are asked for anew
+    reopened_steps = set(
+        FirstStep.objects.filter(case=case, status="open").values_list("kind", flat=True)
+    )
+    assert {"safe_accommodation", "urgent_medical", "rights_information"} <= reopened_steps
+
+
+def test_id2_reminder_for_a_presumed_child_who_says_they_are_adult(case_worker, agency):
+    case = case_register(
+        actor=case_worker,
+        agency=agency,
+        child=child_fields(
+            age_status="estimated",
+            birth_date=timezone.localdate() - timedelta(days=16 * 365),
+            claims_adult=True,
+        ),
+    )
+    evaluate(Case.objects.filter(pk=case.pk))
+    assert Alert.objects.filter(
+        case=case, rule_code="id2.age_assessment_needed", status="open"
+    ).exists()

@@ -116,6 +116,7 @@ def test_id7_dp2_the_api_shows_a_child_known_elsewhere_only_as_the_agency_and_co
     assert response.json() == {
         "cases": [],
         "elsewhere": [{"agency": "Fictional Shelter Network", "country": "KH"}],
+        "partial": False,
     }
     content = response.content.decode()
     for secret in _secrets(known_elsewhere):
@@ -134,7 +135,7 @@ def test_id7_a_romanised_name_finds_the_child_in_thai_script_in_either_order(
 
 def test_id7_a_different_name_finds_nothing(client: Client, case_worker, known_elsewhere) -> None:
     signed_in(client, case_worker)
-    assert _api(client, name="Kyaw Zin Htet").json() == {"cases": [], "elsewhere": []}
+    assert _api(client, name="Kyaw Zin Htet").json() == {"cases": [], "elsewhere": [], "partial": False}
     main = _main(client.post("/cases/find/", {"name": "Kyaw Zin Htet"}))
     assert "No child with a similar name was found." in main
 
@@ -154,6 +155,7 @@ def test_id7_a_child_the_user_can_see_is_listed_with_a_link_to_the_case(
     assert body == {
         "cases": [{"id": str(case.public_id), "reference": case.reference, "score": 1.0}],
         "elsewhere": [],
+        "partial": False,
     }
 
 
@@ -188,6 +190,7 @@ def test_dp1_a_case_of_ones_own_agency_one_is_not_on_is_only_hinted(
     assert body == {
         "cases": [],
         "elsewhere": [{"agency": "Fictional Child Protection Office", "country": "TH"}],
+        "partial": False,
     }
     main = _main(client.post("/cases/find/", {"name": "Mali Testchild"}))
     assert case.reference not in main and str(case.public_id) not in main
@@ -260,20 +263,22 @@ def test_id7_filters_narrow_the_results(
 
 
 @pytest.mark.parametrize(
-    ("filters", "hinted"),
+    "filters",
     [
-        ({"sex": "female", "nationality": "TH", "born_from": 2012, "born_to": 2012}, True),
-        ({"sex": "male"}, False),
-        ({"nationality": "KH"}, False),
-        ({"born_from": 2013}, False),
-        ({"born_to": 2011}, False),
+        {"sex": "female", "nationality": "TH", "born_from": 2012, "born_to": 2012},
+        {"sex": "male"},
+        {"nationality": "KH"},
+        {"born_from": 2013},
+        {"born_to": 2011},
     ],
 )
-def test_id7_filters_narrow_the_hints_from_other_agencies_too(
-    client: Client, case_worker, known_elsewhere, filters, hinted
+def test_dp1_hints_from_other_agencies_do_not_depend_on_the_filters(
+    client: Client, case_worker, known_elsewhere, filters
 ) -> None:
+    # Narrowing hidden children by birth year, sex or nationality would let repeated searches
+    # reveal those facts about a child the user may not see: the hint rests on the name alone.
     signed_in(client, case_worker)
-    expected = [{"agency": "Fictional Shelter Network", "country": "KH"}] if hinted else []
+    expected = [{"agency": "Fictional Shelter Network", "country": "KH"}]
     assert _api(client, name=QUERY, **filters).json()["elsewhere"] == expected
 
 

@@ -104,9 +104,8 @@ def _age_assessment_needed(cases: Any) -> Any:
         cutoff = today.replace(year=today.year - ADULT_AGE, day=28)
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
-        .filter(child__age_status__in=["uncertain", "disputed", "estimated"])
+        .filter(child__presumed_minor=True)
         .filter(Q(child__claims_adult=True) | Q(child__birth_date__lte=cutoff))
-        .filter(Q(child__minority_indicators=True) | ~Q(child__age_status="estimated"))
         .exclude(child__age_assessments__isnull=False)
         .values_list("pk", flat=True)
     )
