@@ -421,4 +421,6 @@ class ChildSearchSerializer(serializers.Serializer):
 class ChildSearchResultSerializer(serializers.Serializer):
     cases = serializers.ListField(child=serializers.DictField())
     elsewhere = serializers.ListField(child=serializers.DictField())
-    partial = serializers.BooleanField(help_text="True when not every child could be compared.")
+    partial = serializers.BooleanField(  # type: ignore[assignment]  # the response key
+        help_text="True when not every child could be compared."
+    )

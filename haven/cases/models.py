@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import OrganisationType
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
@@ -34,14 +35,8 @@ class Case(HavenModel):
         ACTUAL = "ActualVictimOfTrafficking", _("Victim (determined)")
         NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not a victim")
 
-    class StatusDecidedBy(models.TextChoices):
-        """HTCDS 2.0 vic_TraffickingStatusDecisionMakingOrg."""
-
-        POLICE = "Police", _("Police")
-        NGO = "NGO", _("Non-governmental organisation")
-        COURT_OR_PROSECUTION = "CourtOrProsecution", _("Court or prosecution")
-        GOVERNMENT = "NonPoliceGovernmentalOrganization", _("Non-police government organisation")
-        OTHER = "Other", _("Other")
+    # HTCDS 2.0 vic_TraffickingStatusDecisionMakingOrg: the same code list as agencies' types.
+    StatusDecidedBy = OrganisationType
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases")

@@ -135,7 +135,11 @@ def test_id7_a_romanised_name_finds_the_child_in_thai_script_in_either_order(
 
 def test_id7_a_different_name_finds_nothing(client: Client, case_worker, known_elsewhere) -> None:
     signed_in(client, case_worker)
-    assert _api(client, name="Kyaw Zin Htet").json() == {"cases": [], "elsewhere": [], "partial": False}
+    assert _api(client, name="Kyaw Zin Htet").json() == {
+        "cases": [],
+        "elsewhere": [],
+        "partial": False,
+    }
     main = _main(client.post("/cases/find/", {"name": "Kyaw Zin Htet"}))
     assert "No child with a similar name was found." in main
 
