@@ -18,11 +18,9 @@ from haven.identification.codes import (
     SexualExploitationType,
 )
 from haven.identification.models import Indicator
-from haven.identification.services import NONE
+from haven.identification.services import LABOUR_FORMS, NONE
 
 _NONE_OBSERVED = (NONE, _("None observed"))
-# Forms of exploitation whose rows carry an industry (HTCDS: forced labour industry).
-LABOUR_FORMS = (Exploitation.FORCED_LABOUR, Exploitation.CHILD_LABOUR, Exploitation.SERVITUDE)
 
 
 def _checkboxes(**kwargs: Any) -> forms.MultipleChoiceField:
@@ -106,6 +104,22 @@ class ScreeningForm(forms.Form):
             self.initial.setdefault(
                 "screened_at", timezone.localtime().replace(second=0, microsecond=0)
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        forms_ticked = set(data.get("forms_of_exploitation", []))
+        # A kind ticked without its form would be lost: say so instead.
+        for field, form in (
+            ("sexual_types", Exploitation.SEXUAL),
+            ("other_types", Exploitation.OTHER),
+        ):
+            if data.get(field) and form not in forms_ticked:
+                self.add_error(field, _("Tick “%(form)s” above as well.") % {"form": form.label})
+        if data.get("industries") and not forms_ticked & set(LABOUR_FORMS):
+            self.add_error(
+                "industries", _("Tick forced labour, child labour or servitude above as well.")
+            )
+        return data
 
     def indicator_groups(self) -> list[tuple[str, list[Any]]]:
         """Checkboxes grouped by dimension, for the template."""

@@ -55,6 +55,11 @@ MET_BY_ASSIGNMENT: dict[str, str] = {
     FirstStep.Kind.GUARDIAN: "guardian",
 }
 
+# Forms whose rows may carry an industry (HTCDS: forced labour industry).
+LABOUR_FORMS = frozenset(
+    {Exploitation.FORCED_LABOUR, Exploitation.CHILD_LABOUR, Exploitation.SERVITUDE}
+)
+
 SUB_TYPES: dict[str, set[str]] = {
     Exploitation.SEXUAL: set(SexualExploitationType.values),
     Exploitation.OTHER: set(OtherExploitationType.values),
@@ -107,6 +112,10 @@ def _forms(rows: Iterable[Mapping[str, str]]) -> list[dict[str, str]]:
                 }
             )
         industry = row.get("industry", "") or ""
+        if industry and form not in LABOUR_FORMS:
+            raise ValidationError(
+                {"forms": _("An industry is recorded only for labour, child labour or servitude.")}
+            )
         if industry and industry not in Industry.values:
             raise ValidationError(
                 {

@@ -422,3 +422,33 @@ def test_id2_reminder_for_a_presumed_child_who_says_they_are_adult(case_worker, 
     assert Alert.objects.filter(
         case=case, rule_code="id2.age_assessment_needed", status="open"
     ).exists()
+
+
+def test_id3_an_industry_belongs_to_labour_forms_only(case, case_worker):
+    before = _counts()
+    with pytest.raises(ValidationError) as excinfo:
+        _screen(
+            case,
+            case_worker,
+            forms=[
+                {"form": "Other", "sub_type": "ForcedCriminality", "industry": "F_Construction"}
+            ],
+        )
+    assert "forms" in excinfo.value.message_dict
+    assert _counts() == before
+
+
+def test_id3_a_kind_ticked_without_its_form_is_pointed_out_not_dropped(db):
+    from haven.identification.forms import ScreeningForm
+
+    form = ScreeningForm(
+        {
+            "screened_at": "2026-01-05T10:00",
+            "acts": ["receipt"],
+            "forms_of_exploitation": ["ForcedBegging"],
+            "sexual_types": ["RemoteInteractiveServices"],
+            "movement": "unknown",
+        }
+    )
+    assert not form.is_valid()
+    assert "sexual_types" in form.errors
