@@ -18,6 +18,7 @@ from haven.audit.services import log_read
 from haven.cases import selectors, services
 from haven.cases.access import (
     access_case_by_id,
+    access_case_for,
     access_child_by_id,
     agencies_where,
     readable,
@@ -122,8 +123,7 @@ class CaseViewSet(viewsets.ViewSet):
     @extend_schema(request=s.StageChangeSerializer, responses=s.CaseDetailSerializer)
     @action(detail=True, methods=["post"])
     def stage(self, request: Request, public_id: str) -> Response:
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.CHANGE_STAGE, case)
+        case = access_case_for(request.user, public_id, Capability.CHANGE_STAGE)
         payload = s.StageChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.case_change_stage(case=case, actor=request.user, **payload.validated_data)
@@ -132,8 +132,7 @@ class CaseViewSet(viewsets.ViewSet):
     @extend_schema(request=s.AssignSerializer, responses={201: s.AssignmentSerializer})
     @action(detail=True, methods=["post"])
     def assignments(self, request: Request, public_id: str) -> Response:
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.ASSIGN, case)
+        case = access_case_for(request.user, public_id, Capability.ASSIGN)
         payload = s.AssignSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -172,8 +171,7 @@ class CaseViewSet(viewsets.ViewSet):
     @extend_schema(request=s.NoteSerializer, responses={201: s.NoteSerializer})
     @action(detail=True, methods=["post"])
     def notes(self, request: Request, public_id: str) -> Response:
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.WRITE_NOTE, case)
+        case = access_case_for(request.user, public_id, Capability.WRITE_NOTE)
         payload = s.NoteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         note = services.case_note_add(
@@ -188,8 +186,7 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["patch"])
     def child(self, request: Request, public_id: str) -> Response:
         """Update the child's record through this case."""
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.EDIT_CASE, case)
+        case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
         payload = s.ChildUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         fields, lists = _split_child(dict(payload.validated_data))
@@ -205,8 +202,7 @@ class CaseViewSet(viewsets.ViewSet):
     def age_assessments(self, request: Request, public_id: str) -> Response:
         """Record an age assessment (ID-2). Completing one needs the evidence and a supervisor
         or child-protection officer; only a completed one ends the presumption of minority."""
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.EDIT_CASE, case)
+        case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
         payload = s.AgeAssessmentInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         assessment = age_assessment_record(case=case, actor=request.user, **payload.validated_data)
@@ -260,8 +256,7 @@ class CaseViewSet(viewsets.ViewSet):
     ) -> Response:
         """Close a first step: `outcome` is "done" (with an optional note) or "not-needed"
         (with a reason)."""
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.SCREEN, case)
+        case = access_case_for(request.user, public_id, Capability.SCREEN)
         step = FirstStep.objects.filter(case=case, public_id=step_id).first()
         if step is None or outcome not in ("done", "not-needed"):
             raise Http404
@@ -283,8 +278,7 @@ class CaseViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"], url_path="status")
     def decide_status(self, request: Request, public_id: str) -> Response:
         """The competent authority's decision on the child's status (HTCDS)."""
-        case = access_case_by_id(request.user, public_id)
-        require(request.user, Capability.DECIDE_STATUS, case)
+        case = access_case_for(request.user, public_id, Capability.DECIDE_STATUS)
         payload = s.StatusSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         id_services.trafficking_status_decide(

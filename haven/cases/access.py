@@ -72,6 +72,14 @@ def children_for_user(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(pk__in=cases_for_user(user).values("child_id"))
 
 
+def access_case_for(user: Any, public_id: UUID | str, capability: str) -> Case:
+    """The case, for a user who may take `capability` on it: 404 when they cannot see it,
+    PermissionDenied when they can see it but not act."""
+    case = access_case_by_id(user, public_id)
+    require(user, capability, case)
+    return case
+
+
 def access_child_by_id(user: Any, public_id: UUID | str) -> Child:
     try:
         return children_for_user(user).get(public_id=public_id)

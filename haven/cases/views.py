@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors, services
-from haven.cases.access import access_case_by_id, agencies_where, can, readable
+from haven.cases.access import access_case_by_id, access_case_for, agencies_where, can, readable
 from haven.cases.forms import (
     AssignForm,
     CaseFilterForm,
@@ -121,17 +121,10 @@ def case_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(request, "cases/detail.html", _case_context(request, case))
 
 
-def _post_form(request: AuthedRequest, public_id: str, capability: str):  # type: ignore[no-untyped-def]
-    case = access_case_by_id(request.user, public_id)
-    if not can(request.user, capability, case):
-        raise PermissionDenied
-    return case
-
-
 @require_POST
 @login_required
 def case_stage(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _post_form(request, public_id, Capability.CHANGE_STAGE)
+    case = access_case_for(request.user, public_id, Capability.CHANGE_STAGE)
     form = StageForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -153,7 +146,7 @@ def case_stage(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_POST
 @login_required
 def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _post_form(request, public_id, Capability.ASSIGN)
+    case = access_case_for(request.user, public_id, Capability.ASSIGN)
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
@@ -173,7 +166,7 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_POST
 @login_required
 def assignment_end(request: AuthedRequest, public_id: str, assignment_id: str) -> HttpResponse:
-    case = _post_form(request, public_id, Capability.ASSIGN)
+    case = access_case_for(request.user, public_id, Capability.ASSIGN)
     assignment = selectors.current_assignments(case).filter(public_id=assignment_id).first()
     if assignment is None:
         raise Http404
@@ -189,7 +182,7 @@ def assignment_end(request: AuthedRequest, public_id: str, assignment_id: str) -
 @require_POST
 @login_required
 def note_add(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _post_form(request, public_id, Capability.WRITE_NOTE)
+    case = access_case_for(request.user, public_id, Capability.WRITE_NOTE)
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
@@ -209,7 +202,7 @@ def note_add(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def interview_new(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _post_form(request, public_id, Capability.RECORD_INTERVIEW)
+    case = access_case_for(request.user, public_id, Capability.RECORD_INTERVIEW)
     form = InterviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,6 +26,14 @@ class Presumption:
     reason: Any  # a lazily translated sentence
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier (28 February for a 29 February without a leap year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def age_on(birth_date: date, today: date) -> int:
     years = today.year - birth_date.year
     return years - ((today.month, today.day) < (birth_date.month, birth_date.day))

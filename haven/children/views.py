@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases.access import access_case_by_id, can
+from haven.cases.access import access_case_for
 from haven.children import services
 from haven.children.forms import AgeAssessmentForm, ChildForm
 from haven.children.models import AgeStatus
@@ -18,16 +18,9 @@ from haven.core.http import AuthedRequest
 from haven.safeguards.errors import SafeguardViolation
 
 
-def _editable_case(request: AuthedRequest, public_id: str):  # type: ignore[no-untyped-def]
-    case = access_case_by_id(request.user, public_id)
-    if not can(request.user, Capability.EDIT_CASE, case):
-        raise PermissionDenied
-    return case
-
-
 @login_required
 def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _editable_case(request, public_id)
+    case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
     child = case.child
     form = ChildForm(request.POST or None, initial=ChildForm.initial_for(child))
     if child.age_status == AgeStatus.DETERMINED:
@@ -59,7 +52,7 @@ def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def age_assessment_new(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _editable_case(request, public_id)
+    case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
     form = AgeAssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -64,6 +64,7 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
     from django.db.models import CharField, Count, Value, When
     from django.utils import timezone
 
+    from haven.children.age import years_before
     from haven.children.models import ChildNationality
     from haven.identification.models import ScreeningExploitation
 
@@ -71,10 +72,7 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
     today = timezone.localdate()
 
     def years_ago(n: int) -> date:
-        try:
-            return today.replace(year=today.year - n)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year - n, day=28)
+        return years_before(today, n)
 
     band = Conditional(
         When(case__child__birth_date__isnull=True, then=Value("unknown")),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors as case_selectors
-from haven.cases.access import access_case_by_id, can, readable
+from haven.cases.access import access_case_by_id, access_case_for, can, readable
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
@@ -30,16 +30,9 @@ from haven.identification.selectors import screenings
 from haven.safeguards.errors import SafeguardViolation
 
 
-def _case_for(request: AuthedRequest, public_id: str, capability: str):  # type: ignore[no-untyped-def]
-    case = access_case_by_id(request.user, public_id)
-    if not can(request.user, capability, case):
-        raise PermissionDenied
-    return case
-
-
 @login_required
 def screening_new(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _case_for(request, public_id, Capability.SCREEN)
+    case = access_case_for(request.user, public_id, Capability.SCREEN)
     form = ScreeningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -102,7 +95,7 @@ def screening_detail(request: AuthedRequest, public_id: str, screening_id: str) 
 
 
 def _step_for(request: AuthedRequest, public_id: str, step_id: str) -> FirstStep:
-    case = _case_for(request, public_id, Capability.SCREEN)
+    case = access_case_for(request.user, public_id, Capability.SCREEN)
     step = FirstStep.objects.filter(case=case, public_id=step_id).select_related("case").first()
     if step is None:
         raise Http404
@@ -151,7 +144,7 @@ def step_not_needed(request: AuthedRequest, public_id: str, step_id: str) -> Htt
 @require_POST
 @login_required
 def status_decide(request: AuthedRequest, public_id: str) -> HttpResponse:
-    case = _case_for(request, public_id, Capability.DECIDE_STATUS)
+    case = access_case_for(request.user, public_id, Capability.DECIDE_STATUS)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:

@@ -95,13 +95,10 @@ def _age_assessment_needed(cases: Any) -> Any:
     from django.utils import timezone
 
     from haven.cases.models import Case
-    from haven.children.age import ADULT_AGE
+    from haven.children.age import ADULT_AGE, years_before
 
     today = timezone.localdate()
-    try:
-        cutoff = today.replace(year=today.year - ADULT_AGE)
-    except ValueError:  # 29 February
-        cutoff = today.replace(year=today.year - ADULT_AGE, day=28)
+    cutoff = years_before(today, ADULT_AGE)
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
         .filter(child__presumed_minor=True)

@@ -29,6 +29,7 @@ from haven.cases.services import (
     case_register,
     interview_record,
 )
+from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.children.services import age_assessment_record, child_update
 from haven.core import demo_data as demo
@@ -155,10 +156,7 @@ def _resolved(value: tuple[str, ...] | None, default: tuple[str, ...]) -> tuple[
 
 
 def _years_ago(today: date, years: int) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February in a year without one
-        return today.replace(year=today.year - years, day=28)
+    return years_before(today, years)
 
 
 def _fresh(case: Case) -> Case:
