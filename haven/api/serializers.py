@@ -11,15 +11,21 @@ from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, Paren
 from haven.core.sensitivity import Sensitivity as S
 
 
+def basic(*names: str) -> dict[str, S]:
+    return dict.fromkeys(names, S.BASIC)
+
+
 class SensitiveFieldsMixin:
-    """Drop fields whose class is not in context["readable"]; unclassified fields are BASIC."""
+    """Drop fields whose class is not in context["readable"]. Every field must be classified;
+    one that is not is never sent (DP-14: children's data is the highest class by default), and
+    a test fails on it."""
 
     SENSITIVITY: dict[str, S] = {}
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         data = super().to_representation(instance)  # type: ignore[misc]
         readable = self._readable(instance)
-        return {k: v for k, v in data.items() if self.SENSITIVITY.get(k, S.BASIC) in readable}
+        return {k: v for k, v in data.items() if self.SENSITIVITY.get(k) in readable}
 
     def _readable(self, instance: Any) -> frozenset[S]:
         """context["readable"] is a set for one case, or {case_id: set} for a list."""
@@ -40,6 +46,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     is_presumed_child = serializers.BooleanField(read_only=True)
 
     SENSITIVITY = {
+        **basic("id", "is_presumed_child"),
         "given_name": S.IDENTITY,
         "family_name": S.IDENTITY,
         "family_name_first": S.IDENTITY,
@@ -147,6 +154,7 @@ class AgeAssessmentSerializer(SensitiveFieldsMixin, serializers.Serializer):
     completed_at = serializers.DateTimeField(allow_null=True)
 
     SENSITIVITY = {
+        **basic("id", "status", "completed_at"),
         "method": S.IDENTITY,
         "decided_by": S.IDENTITY,
         "evidence": S.IDENTITY,
@@ -175,7 +183,23 @@ class CaseSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     retellings = serializers.IntegerField(read_only=True, required=False)
     open_alerts = serializers.IntegerField(read_only=True, required=False)
 
-    SENSITIVITY = {"child": S.BASIC, "summary": S.NARRATIVE}
+    SENSITIVITY = {
+        **basic(
+            "id",
+            "reference",
+            "lead_agency",
+            "stage",
+            "stage_changed_at",
+            "trafficking_status",
+            "status_decided_by",
+            "opened_at",
+            "closed_at",
+            "retellings",
+            "open_alerts",
+            "child",
+        ),
+        "summary": S.NARRATIVE,
+    }
 
     class Meta:
         model = Case
@@ -201,6 +225,8 @@ class CaseSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     assignments = serializers.SerializerMethodField()
+
+    SENSITIVITY = {**CaseSerializer.SENSITIVITY, **basic("assignments")}
 
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "assignments"]
@@ -231,7 +257,21 @@ class AssignSerializer(serializers.Serializer):
 
 class InterviewSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    SENSITIVITY = {"location": S.LOCATION, "notes": S.NARRATIVE}
+    SENSITIVITY = {
+        **basic(
+            "id",
+            "kind",
+            "conducted_at",
+            "interviewer",
+            "interviewer_agency",
+            "interpreter",
+            "support_person",
+            "duration_minutes",
+            "child_told_story",
+        ),
+        "location": S.LOCATION,
+        "notes": S.NARRATIVE,
+    }
 
     class Meta:
         model = Interview
@@ -265,7 +305,7 @@ class InterviewInputSerializer(serializers.Serializer):
 
 class NoteSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    SENSITIVITY = {"body": S.NARRATIVE}
+    SENSITIVITY = {**basic("id", "created_at"), "body": S.NARRATIVE}
 
     class Meta:
         model = CaseNote
@@ -343,6 +383,9 @@ class ScreeningSerializer(SensitiveFieldsMixin, serializers.Serializer):
     notes = serializers.CharField()
 
     SENSITIVITY = {
+        **basic(
+            "id", "screened_at", "outcome", "screened_as_child", "interpreter", "support_person"
+        ),
         "protection_concerns": S.NARRATIVE,
         "acts": S.NARRATIVE,
         "forms": S.NARRATIVE,
@@ -375,7 +418,10 @@ class FirstStepSerializer(SensitiveFieldsMixin, serializers.Serializer):
     closed_at = serializers.DateTimeField(source="step.closed_at", allow_null=True)
     note = serializers.CharField(source="step.note")
 
-    SENSITIVITY = {"note": S.NARRATIVE}
+    SENSITIVITY = {
+        **basic("id", "kind", "measure_id", "due_at", "state", "closed_at"),
+        "note": S.NARRATIVE,
+    }
 
 
 class StepCloseSerializer(serializers.Serializer):
