@@ -408,3 +408,16 @@ def test_a_plain_visit_to_a_save_only_address_explains_itself(client, case, case
     response = client.get(f"/cases/{case.public_id}/stage/")
     assert response.status_code == 405
     assert "This address only saves a form" in response.content.decode()
+
+
+def test_dp15_a_refused_form_logs_no_case_content(client, case_worker, agency, caplog):
+    signed_in(client, case_worker)
+    with caplog.at_level("DEBUG"):
+        response = client.post(
+            "/cases/new/",
+            _register_form(agency, given_name="Secretname", birth_date="2999-01-01"),
+        )
+    assert response.status_code == 400
+    assert caplog.records  # Django logs the bad request ...
+    assert "Secretname" not in caplog.text  # ... and never what was typed
+    assert "Fictionalchild" not in caplog.text

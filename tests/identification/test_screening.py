@@ -452,3 +452,46 @@ def test_id3_a_kind_ticked_without_its_form_is_pointed_out_not_dropped(db):
     )
     assert not form.is_valid()
     assert "sexual_types" in form.errors
+
+
+# --- CC-10 and PS-1: which first steps a presumed victim needs -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("worker_languages", "needs_interpreter"), [(["th"], True), (["th", "my"], False)]
+)
+def test_cc10_an_interpreter_step_only_when_the_case_worker_does_not_speak_the_childs_language(
+    case, case_worker, worker_languages, needs_interpreter
+):
+    # The case fixture's child speaks Burmese ("my")
+    case_worker.languages = worker_languages
+    case_worker.save(update_fields=["languages"])
+
+    _screen(case, case_worker)
+
+    kinds = set(FirstStep.objects.filter(case=case).values_list("kind", flat=True))
+    assert ("interpreter" in kinds) is needs_interpreter
+
+
+@pytest.mark.parametrize(
+    ("parental_care", "needs_guardian"),
+    [
+        ("with_parents", False),
+        ("unaccompanied", True),
+        ("separated", True),
+        ("parental_complicity", True),
+        ("no_parents", True),
+    ],
+)
+def test_ps1_a_guardian_step_when_the_child_is_deprived_of_parental_care(
+    case, case_worker, parental_care, needs_guardian
+):
+    case.child.parental_care = parental_care
+    case.child.save(update_fields=["parental_care"])
+
+    _screen(case, case_worker)
+
+    guardian = FirstStep.objects.filter(case=case, kind="guardian").first()
+    assert (guardian is not None) is needs_guardian
+    if guardian is not None:
+        assert guardian.due_at - guardian.screening.screened_at == timedelta(hours=168)

@@ -325,3 +325,13 @@ def test_cc6_cc9_sweep_is_set_based_the_same_queries_for_3_and_30_cases(
     # for its breaches and one for the existing alerts, inside one savepoint; CC-6 reads the
     # cases of the children over the limit in one more query when there are any
     assert few == many == 2 + 2 * len(alert_rules()) + (1 if told else 0)
+
+
+def test_vw5_statements_and_testimonies_count_as_retellings(case, case_worker, settings):
+    # Given a limit of one, a statement to the police and a testimony in court
+    settings.HAVEN_RETELLING_ALERT_THRESHOLD = 1
+    interview(case, case_worker, kind="statement")
+    interview(case, case_worker, kind="testimony")
+
+    # Then both count, and the alert says how many times
+    assert _alerts(case, CC6) == [("2", "open")]
