@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "haven.cases",
     "haven.safeguards",
     "haven.identification",
+    "haven.consent",
+    "haven.protection",
     "haven.api",
 ]
 
@@ -251,6 +253,15 @@ HAVEN_AUDIT_KEY = os.environ.get("HAVEN_AUDIT_KEY", SECRET_KEY)
 
 # Safeguard thresholds (measure IDs in brackets).
 HAVEN_RETELLING_ALERT_THRESHOLD = envint("HAVEN_RETELLING_ALERT_THRESHOLD", 3)  # CC-6, VW-5
+# From this age a child's own consent suffices; younger children give assent and a parent or
+# guardian consents too (CC-3, DP-5). Set it to the age of medical consent where Haven runs.
+HAVEN_CHILD_CONSENT_AGE = envint("HAVEN_CHILD_CONSENT_AGE", 16)
+# How many children one guardian may hold at once, unless a supervisor overrides (PS-2).
+HAVEN_GUARDIAN_CASELOAD_CEILING = envint("HAVEN_GUARDIAN_CASELOAD_CEILING", 15)
+# Hours from identification to a guardian's appointment for a child deprived of care (PS-1).
+HAVEN_GUARDIAN_DUE_HOURS = envint("HAVEN_GUARDIAN_DUE_HOURS", 168)
+# A child with no information session this many hours after identification (PS-5).
+HAVEN_INFORMATION_DUE_HOURS = envint("HAVEN_INFORMATION_DUE_HOURS", 72)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

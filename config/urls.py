@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("haven.accounts.urls")),
     path("cases/", include("haven.cases.urls")),
     path("cases/", include("haven.identification.urls")),
+    path("cases/", include("haven.protection.urls")),
     path("alerts/", include("haven.safeguards.urls")),
     path("api/", include("haven.api.urls")),
     path("system-admin/", admin.site.urls),

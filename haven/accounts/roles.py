@@ -46,6 +46,16 @@ class Capability(models.TextChoices):
     MANAGE_MEMBERS = "manage_members", _("Manage the agency's staff accounts")
     MANAGE_AGENCIES = "manage_agencies", _("Add agencies")
     VIEW_STATISTICS = "view_statistics", _("See aggregate statistics")
+    RECORD_CONSENT = "record_consent", _("Record consent and its withdrawal")
+    INFORM_CHILD = "inform_child", _("Record information given to the child")
+    DECIDE_BEST_INTERESTS = (
+        "decide_best_interests",
+        _("Record best-interests assessments and determinations"),
+    )
+    APPOINT_GUARDIAN = "appoint_guardian", _("Record a guardian's appointment")
+    OVERRIDE_CASELOAD = "override_caseload", _("Approve a guardian beyond the caseload ceiling")
+    ASSESS_NEEDS = "assess_needs", _("Assess needs and strengths")
+    RECORD_SERVICE = "record_service", _("Record services for the child and family")
 
 
 _ALL = frozenset(S)
@@ -57,6 +67,23 @@ _FRONT_LINE = frozenset(
         Capability.RECORD_INTERVIEW,
         Capability.WRITE_NOTE,
         Capability.RESOLVE_ALERT,
+        Capability.RECORD_CONSENT,
+        Capability.INFORM_CHILD,
+        Capability.DECIDE_BEST_INTERESTS,
+        Capability.APPOINT_GUARDIAN,
+        Capability.ASSESS_NEEDS,
+        Capability.RECORD_SERVICE,
+    }
+)
+# Practitioners who give care on a case they are assigned to: they explain it and ask for
+# consent themselves (PS-4, PS-5), and record what they provide (PS-3).
+_CARE = frozenset(
+    {
+        Capability.RECORD_INTERVIEW,
+        Capability.WRITE_NOTE,
+        Capability.RECORD_CONSENT,
+        Capability.INFORM_CHILD,
+        Capability.RECORD_SERVICE,
     }
 )
 
@@ -89,6 +116,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.ASSIGN,
         Capability.VIEW_STATISTICS,
         Capability.DETERMINE_AGE,
+        Capability.OVERRIDE_CASELOAD,
     },
     Role.CHILD_PROTECTION_OFFICER: _FRONT_LINE
     | {
@@ -97,11 +125,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.ASSIGN,
         Capability.DECIDE_STATUS,
         Capability.DETERMINE_AGE,
+        Capability.OVERRIDE_CASELOAD,
     },
-    Role.GUARDIAN: frozenset({Capability.WRITE_NOTE}),
-    Role.HEALTH_WORKER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
-    Role.PSYCHOLOGIST: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
-    Role.LAWYER: frozenset({Capability.RECORD_INTERVIEW, Capability.WRITE_NOTE}),
+    Role.GUARDIAN: frozenset({Capability.WRITE_NOTE, Capability.INFORM_CHILD}),
+    Role.HEALTH_WORKER: _CARE,
+    Role.PSYCHOLOGIST: _CARE | {Capability.ASSESS_NEEDS},
+    Role.LAWYER: _CARE,
     # Police and immigration identify children and refer them on (ID-4); they do not manage cases.
     Role.LAW_ENFORCEMENT: frozenset(
         {
@@ -115,7 +144,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW, Capability.SCREEN}
     ),
     Role.INTERPRETER: frozenset(),
-    Role.SHELTER_STAFF: frozenset({Capability.WRITE_NOTE}),
+    Role.SHELTER_STAFF: frozenset(
+        {Capability.WRITE_NOTE, Capability.INFORM_CHILD, Capability.RECORD_SERVICE}
+    ),
     Role.SAFEGUARDING_LEAD: frozenset(),
     Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
     Role.STATISTICIAN: frozenset({Capability.VIEW_STATISTICS}),

@@ -144,6 +144,24 @@ def _end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> 
     )
 
 
+def assignment_for_appointment(*, case: Case, actor: Any, user: Any, role: str) -> CaseAssignment:
+    """Give a person the access that an appointment recorded by another service brings (a
+    guardian appointed by a court sees the case). The caller has checked the actor may record
+    the appointment and holds the case lock; the person's own role must still allow the part."""
+    current = CaseAssignment.objects.current().filter(case=case, user=user, role=role).first()
+    if current is not None:
+        return current
+    return _start_assignment(case=case, actor=actor, user=user, role=role, at=timezone.now())
+
+
+def assignment_end_for_appointment(*, case: Case, actor: Any, user: Any, role: str) -> None:
+    """End the access an appointment brought, when the appointment ends."""
+    for assignment in CaseAssignment.objects.filter(
+        case=case, user=user, role=role, ended_at__isnull=True
+    ):
+        _end_assignment(assignment=assignment, actor=actor, at=timezone.now())
+
+
 @transaction.atomic
 def case_assign(
     *, case: Case, actor: Any, user: Any, role: str, handover_note: str = ""

@@ -36,6 +36,17 @@ def _language_choices() -> list[Any]:
     return _grouped(languages(), REGION_LANGUAGES)
 
 
+def language_field(label: Any, **kwargs: Any) -> forms.ChoiceField:
+    """A language picker with the region's languages first (used wherever a form asks which
+    language something was said in)."""
+    return forms.ChoiceField(label=label, choices=_language_choices, **kwargs)
+
+
+def preferred_language(child: Any) -> str:
+    row = child.languages.order_by("-is_preferred", "language").values_list("language", flat=True)
+    return row.first() or ""
+
+
 def _other_language_choices() -> list[Any]:
     return _language_choices()[1:]
 

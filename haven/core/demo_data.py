@@ -397,3 +397,31 @@ def child_specs(count: int, rng: Random) -> list[ChildSpec]:
             )
         )
     return specs
+
+
+# Guardians from outside Haven: relatives and volunteer guardians appointed by the authorities.
+EXTERNAL_GUARDIANS: tuple[tuple[str, str], ...] = (
+    ("Wanida Rattanakul", "Volunteer guardian network (fictional)"),
+    ("Preecha Somboon", "Provincial guardianship office (fictional)"),
+    ("Channary Pich", "Volunteer guardian network (fictional)"),
+)
+GUARDIAN_AUTHORITY = "Provincial juvenile and family court (fictional)"
+INFORMATION_QUESTIONS = (
+    "Asked whether her mother will be told where she is, and whether she can keep her phone.",
+    "Asked how long he will stay at the shelter and if he can send money home.",
+    "Asked what happens if she does not want to talk to the police. Told it is her choice and "
+    "help continues either way.",
+)
+NEEDS = {
+    "physical": "Needs a dental check and glasses.",
+    "psychological": "Nightmares and trouble sleeping since rescue.",
+    "social": "Family not yet traced; misses her brother.",
+    "legal": "Needs identity documents and legal advice about the case.",
+    "educational": "Two years of school missed.",
+    "economic": "Family in debt to the recruiter.",
+}
+STRENGTHS = {
+    "psychological": "Hopeful, talks openly with the shelter caregiver.",
+    "social": "Close friendship with a peer at the shelter.",
+    "educational": "Reads and writes well; wants to become a nurse.",
+}

@@ -47,6 +47,18 @@ def validate_event_time(value: Any, field: str) -> None:
         raise ValidationError({field: _("This cannot be recorded before it happens.")})
 
 
+def validate_event_date(value: Any, field: str) -> None:
+    """A date on which something happened: not in the future, and not before 1990."""
+    from django.utils import timezone
+
+    if value is None:
+        return
+    if value.year < EARLIEST_YEAR:
+        raise ValidationError({field: _("Check the date: the year is too long ago.")})
+    if value > timezone.localdate():
+        raise ValidationError({field: _("This cannot be recorded before it happens.")})
+
+
 class EventDateTimeField(forms.DateTimeField):
     """A date and time in the past, entered in the agency's time zone."""
 
@@ -66,3 +78,15 @@ def date_input(**attrs: Any) -> forms.DateInput:
 
 def datetime_input(**attrs: Any) -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local", **attrs}, format="%Y-%m-%dT%H:%M")
+
+
+def run_service(form: forms.Form, call: Any) -> Any:
+    """Call a service with a valid form's data; a refusal (ValidationError, SafeguardViolation)
+    lands on the form and nothing is saved. Returns the service's result, or None."""
+    if not form.is_valid():
+        return None
+    try:
+        return call()
+    except (ValidationError, SafeguardViolation) as exc:
+        apply_service_error(form, exc)
+        return None

@@ -8,38 +8,68 @@ from haven.cases.models import CaseAssignment
 from haven.identification.models import FirstStep, Screening
 
 
-def met_by_assignment_q() -> Q:
-    """Open steps that a current assignment already meets (case worker, interpreter, guardian)."""
+def met_q() -> Q:
+    """Open steps that another record already meets: a current assignment (case worker,
+    interpreter), a guardian's appointment, an information session about the child's rights."""
+    from haven.consent.models import InformationSession
     from haven.identification.services import MET_BY_ASSIGNMENT
+    from haven.protection.models import GuardianAppointment
 
-    q = Q(pk__in=[])
+    q = Q(
+        Q(kind=FirstStep.Kind.GUARDIAN),
+        Exists(GuardianAppointment.objects.current().filter(case_id=OuterRef("case_id"))),
+    ) | Q(
+        Q(kind=FirstStep.Kind.RIGHTS_INFORMATION),
+        Exists(InformationSession.objects.filter(case_id=OuterRef("case_id"), covers_rights=True)),
+    )
     for kind, role in MET_BY_ASSIGNMENT.items():
         current = CaseAssignment.objects.current().filter(case_id=OuterRef("case_id"), role=role)
         q |= Q(Q(kind=kind), Exists(current))
     return q
 
 
-def first_steps(case: Any) -> list[dict[str, Any]]:
-    """The checklist with each step's state: done, closed with a reason, met by an assignment,
-    overdue, or to do by its due time."""
-    from django.utils import timezone
-
+def _met_by(case: Any) -> dict[str, str]:
+    """What meets each step on this case, as a line for the checklist."""
+    from haven.consent.models import InformationSession
     from haven.identification.services import MET_BY_ASSIGNMENT
+    from haven.protection.models import GuardianAppointment
 
-    now = timezone.now()
+    met: dict[str, str] = {}
     current = {
         a.role: a for a in CaseAssignment.objects.current().filter(case=case).select_related("user")
     }
+    for kind, role in MET_BY_ASSIGNMENT.items():
+        if role in current:
+            a = current[role]
+            met[kind] = f"{a.user} ({a.get_role_display()})"
+    appointment = (
+        GuardianAppointment.objects.current().filter(case=case).select_related("guardian").first()
+    )
+    if appointment is not None:
+        met[FirstStep.Kind.GUARDIAN] = str(appointment.guardian)
+    session = InformationSession.objects.filter(case=case, covers_rights=True).first()
+    if session is not None:
+        met[FirstStep.Kind.RIGHTS_INFORMATION] = session.given_by
+    return met
+
+
+def first_steps(case: Any) -> list[dict[str, Any]]:
+    """The checklist with each step's state: done, closed with a reason, met by another record,
+    overdue, or to do by its due time."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    met = _met_by(case)
     rows = []
     for step in FirstStep.objects.filter(case=case).select_related("closed_by"):
-        assignment = current.get(MET_BY_ASSIGNMENT.get(step.kind, ""))
-        if step.status == FirstStep.Status.OPEN and assignment is not None:
+        met_by = met.get(step.kind)
+        if step.status == FirstStep.Status.OPEN and met_by is not None:
             state = "met"
         elif step.status == FirstStep.Status.OPEN:
             state = "overdue" if step.due_at < now else "open"
         else:
             state = step.status
-        rows.append({"step": step, "state": state, "assignment": assignment})
+        rows.append({"step": step, "state": state, "met_by": met_by})
     return rows
 
 
@@ -115,3 +145,17 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
         ),
         "outcome": grouped(rows, "outcome"),
     }
+
+
+def identified_at() -> Any:
+    """A subquery for annotating cases with when the child was first presumed a victim: the
+    moment the clocks of PS-1 (guardian) and PS-5 (information) start."""
+    from django.db.models import Subquery
+
+    from haven.identification.codes import Outcome
+
+    return Subquery(
+        Screening.objects.filter(case_id=OuterRef("pk"), outcome=Outcome.PRESUMED_VICTIM)
+        .order_by("screened_at")
+        .values("screened_at")[:1]
+    )

@@ -48,11 +48,18 @@ DEFAULT_DUE_HOURS = {
 }
 
 # Steps met by assigning someone to the case: the checklist and the ID-4 rule read the current
-# assignments, so the step needs no second record of the same fact.
+# assignments, so the step needs no second record of the same fact. The guardian step is met by
+# a guardian's appointment and the rights step by an information session that explained the
+# child's rights (haven.identification.selectors.met_q).
 MET_BY_ASSIGNMENT: dict[str, str] = {
     FirstStep.Kind.CASE_WORKER: "case_worker",
     FirstStep.Kind.INTERPRETER: "interpreter",
-    FirstStep.Kind.GUARDIAN: "guardian",
+}
+# Steps whose lateness is the alert of a more specific measure (PS-1 guardian, PS-5
+# information), so the ID-4 rule does not raise a second alert for the same fact.
+OWNED_BY_MEASURE: dict[str, str] = {
+    FirstStep.Kind.GUARDIAN: "PS-1",
+    FirstStep.Kind.RIGHTS_INFORMATION: "PS-5",
 }
 
 # Forms whose rows may carry an industry (HTCDS: forced labour industry).

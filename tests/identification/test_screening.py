@@ -253,13 +253,10 @@ def test_id4_each_overdue_step_raises_an_alert_and_an_assignment_meets_its_step(
             case=case, rule_code="id4.first_step_overdue", status="open"
         ).values_list("subject", flat=True)
     )
-    # the case worker step is met by the current assignment; the guardian is due in 7 days
-    assert open_subjects == {
-        "safe_accommodation",
-        "urgent_medical",
-        "rights_information",
-        "interpreter",
-    }
+    # the case worker step is met by the current assignment; the guardian is due in 7 days;
+    # the late rights information is PS-5's alert, not a second ID-4 one
+    assert open_subjects == {"safe_accommodation", "urgent_medical", "interpreter"}
+    assert Alert.objects.filter(case=case, rule_code="ps5.no_information", status="open").exists()
 
     # When an interpreter is assigned
     interpreter = staff(agency, Role.INTERPRETER, username="interp2")

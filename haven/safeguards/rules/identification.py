@@ -39,7 +39,8 @@ def _overdue_steps(measure_id: str) -> Any:
 
         from haven.cases.models import Case
         from haven.identification.models import FirstStep
-        from haven.identification.selectors import met_by_assignment_q
+        from haven.identification.selectors import met_q
+        from haven.identification.services import OWNED_BY_MEASURE
 
         rows = (
             FirstStep.objects.filter(
@@ -48,7 +49,8 @@ def _overdue_steps(measure_id: str) -> Any:
                 measure_id=measure_id,
                 due_at__lt=timezone.now(),
             )
-            .exclude(met_by_assignment_q())
+            .exclude(met_q())
+            .exclude(kind__in=list(OWNED_BY_MEASURE))
             .values_list("case_id", "kind")
         )
         return list(rows)

@@ -2,7 +2,10 @@
 
 Every record is written through the same service functions the views and the API use (DESIGN
 idea 1), so the demo has a real audit chain and the safeguard alerts a real caseload would raise:
-children who have told their story too often (CC-6) and open cases with no case worker (CC-9).
+children who have told their story too often (CC-6), open cases with no case worker (CC-9), a
+special need without support (CC-5), an older teenager offered only work (CC-11), a child with no
+written information (PS-5). One young girl's medical examination rests on her assent and her
+guardian's consent (PS-4).
 """
 
 from collections import Counter
@@ -32,9 +35,18 @@ from haven.cases.services import (
 from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.children.services import age_assessment_record, child_update
+from haven.consent.services import consent_record, consent_withdraw, information_session_record
 from haven.core import demo_data as demo
 from haven.identification.models import FirstStep, Indicator
 from haven.identification.services import first_step_done, screening_record
+from haven.protection.models import Guardian
+from haven.protection.services import (
+    decision_record,
+    guardian_appoint,
+    guardian_create,
+    needs_assessment_record,
+    service_record,
+)
 from haven.safeguards.models import Alert
 
 Stage = Case.Stage
@@ -126,11 +138,9 @@ FIRST_STEP_NOTES = {
     "urgent_medical": "Seen by the shelter nurse; no urgent needs.",
     "case_worker": "Case worker assigned.",
     "interpreter": "Interpreter booked for every meeting.",
-    "guardian": "Guardian appointed by the provincial office.",
-    "rights_information": (
-        "Rights explained in the child's language; written sheet left with the child."
-    ),
 }
+# Met by the guardian's appointment and the information session (protect()), not by a tick.
+MET_BY_RECORDS = (FirstStep.Kind.GUARDIAN, FirstStep.Kind.RIGHTS_INFORMATION)
 
 
 @dataclass
@@ -183,6 +193,7 @@ class Seeder:
         self.update_children()
         self.hand_over()
         self.assign_teams()
+        self.protect()
         self.add_notes()
         self.leave_without_case_worker()
 
@@ -383,7 +394,9 @@ class Seeder:
             interpreter="Fictional interpreter" if self.rng.random() < 0.5 else "",
         )
         if not dc.plan.startswith("identification"):
-            for step in FirstStep.objects.filter(case=dc.case, status=FirstStep.Status.OPEN):
+            for step in FirstStep.objects.filter(
+                case=dc.case, status=FirstStep.Status.OPEN
+            ).exclude(kind__in=MET_BY_RECORDS):
                 first_step_done(step=step, actor=dc.case_worker, note=FIRST_STEP_NOTES[step.kind])
 
     def leave_first_steps_open(self) -> None:
@@ -481,8 +494,6 @@ class Seeder:
 
     def assign_teams(self) -> None:
         open_cases = self._cpa_open()
-        deprived = [c for c in open_cases if c.spec.parental_care in DEPRIVED_OF_PARENTAL_CARE]
-        self._assign("guardian", AssignmentRole.GUARDIAN, deprived[:4])
         speaking = [c for c in open_cases if INTERPRETER_LANGUAGES & set(c.languages)]
         self._assign("interpreter", AssignmentRole.INTERPRETER, speaking[:3])
         for username, role, count in (
@@ -492,6 +503,201 @@ class Seeder:
             ("lawyer", AssignmentRole.LAWYER, 2),
         ):
             self._assign(username, role, self.rng.sample(open_cases, min(count, len(open_cases))))
+
+    # --- protection and support (PS-1 … PS-7) -------------------------------------------------
+
+    def protect(self) -> None:
+        """Information, guardians, consent, best interests, needs and services for the children
+        past identification, with a few gaps left for the alerts a real caseload would raise."""
+        guardians = self.create_guardians()
+        progressed = [
+            dc
+            for dc in self.cases
+            if dc.is_open and not dc.plan.startswith("identification") and dc.case_worker
+        ]
+        questions = iter(demo.INFORMATION_QUESTIONS * len(progressed))
+        for n, dc in enumerate(progressed):
+            assert dc.case_worker is not None
+            # PS-5: one child was told but given nothing in writing.
+            information_session_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                given_at=timezone.now(),
+                topics=[
+                    "status",
+                    "rights",
+                    "services",
+                    "legal_process",
+                    "confidentiality",
+                    "complaints",
+                ],
+                language=dc.languages[0] if dc.languages else "th",
+                formats=["verbal"] if n == 1 else ["verbal", "written", "visual"],
+                given_by=dc.case_worker.get_full_name(),
+                written_copy_left=n != 1,
+                child_questions=next(questions),
+            )
+            service_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                type="Accommodation",
+                provider="Open shelter for children (fictional)",
+                start_on=self.today - timedelta(days=self.rng.randint(10, 90)),
+                status="in_progress",
+            )
+        self.appoint_guardians(progressed, guardians)
+        cpa_progressed = [dc for dc in progressed if dc.agency_key == demo.CPA]
+        if cpa_progressed:
+            self.medical_examination(min(cpa_progressed, key=lambda dc: dc.spec.age or 99))
+        self.assess_needs(cpa_progressed)
+
+    def create_guardians(self) -> dict[str, list[Guardian]]:
+        cpa = self.agencies[demo.CPA]
+        supervisor = self.users["supervisor"]
+        made = {
+            demo.CPA: [guardian_create(agency=cpa, actor=supervisor, user=self.users["guardian"])],
+            demo.KH_NGO: [],
+        }
+        for n, (name, organisation) in enumerate(demo.EXTERNAL_GUARDIANS):
+            key = demo.KH_NGO if n == 2 else demo.CPA
+            actor = self.users["supervisor_kh"] if key == demo.KH_NGO else supervisor
+            made[key].append(
+                guardian_create(
+                    agency=self.agencies[key],
+                    actor=actor,
+                    name=name,
+                    organisation=organisation,
+                    contact="+66 2 000 0000 (fictional)" if key == demo.CPA else "",
+                )
+            )
+        return made
+
+    def appoint_guardians(
+        self, progressed: list[DemoCase], guardians: dict[str, list[Guardian]]
+    ) -> None:
+        """PS-1: children deprived of parental care get a guardian; the Haven guardian takes the
+        first four (and sees those cases). One child still waits for an appointment."""
+        deprived = [dc for dc in progressed if dc.spec.parental_care in DEPRIVED_OF_PARENTAL_CARE]
+        for n, dc in enumerate(deprived[:-1] if len(deprived) > 1 else deprived):
+            pool = guardians.get(dc.agency_key) or []
+            if not pool:
+                continue
+            guardian = pool[0] if n < 4 or len(pool) == 1 else pool[1 + n % (len(pool) - 1)]
+            guardian_appoint(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                guardian=guardian,
+                appointed_on=self.today - timedelta(days=self.rng.randint(1, 20)),
+                appointed_by=demo.GUARDIAN_AUTHORITY,
+            )
+            if guardian.user is not None:
+                dc.team.add(guardian.user.username)
+
+    def medical_examination(self, dc: DemoCase) -> None:
+        """PS-4: the youngest child's examination rests on her assent and her guardian's (or a
+        parent's) consent; her earlier consent to research was withdrawn."""
+        assert dc.case_worker is not None
+        young = (dc.spec.age or 0) < settings.HAVEN_CHILD_CONSENT_AGE
+        guardian = dc.spec.parental_care in DEPRIVED_OF_PARENTAL_CARE
+        common: dict[str, Any] = {
+            "given_on": self.today - timedelta(days=2),
+            "language": dc.languages[0] if dc.languages else "th",
+            "formats": ["verbal", "visual"],
+            "explained_by": dc.case_worker.get_full_name(),
+            "checklist": [
+                "purpose",
+                "uses",
+                "research",
+                "access",
+                "retention",
+                "withdrawal",
+                "confidentiality_limits",
+            ],
+            "child_answer": "agrees",
+            "representative": ("guardian" if guardian else "parent") if young else "none",
+            "representative_name": "The appointed guardian" if guardian else "Her mother",
+            "representative_answer": "consents" if young else "",
+        }
+        consent_record(
+            case=_fresh(dc.case),
+            actor=dc.case_worker,
+            purpose="medical_examination",
+            scope="A general health check by the shelter doctor; no blood tests.",
+            expires_on=self.today + timedelta(days=60),
+            **common,
+        )
+        research = consent_record(
+            case=_fresh(dc.case), actor=dc.case_worker, purpose="research", **common
+        )
+        consent_withdraw(
+            consent=research,
+            actor=dc.case_worker,
+            withdrawn_by="The child herself",
+            reason="Changed her mind after talking with her guardian.",
+        )
+        service_record(
+            case=_fresh(dc.case),
+            actor=dc.case_worker,
+            type="Health",
+            health_procedure="examination",
+            provider="Shelter doctor (fictional)",
+            start_on=self.today + timedelta(days=1),
+            status="planned",
+        )
+        decision_record(
+            case=_fresh(dc.case),
+            actor=dc.case_worker,
+            kind="bia",
+            subject="care",
+            decided_on=self.today - timedelta(days=1),
+            question="What care and support does she need while her family is traced?",
+            options="Open shelter with peers; foster family; kinship care with an aunt.",
+            child_views="Wants to stay with the friend she met at the shelter until her family "
+            "is found.",
+            child_views_weight="Given great weight: she explained her reasons clearly and they "
+            "match her safety needs.",
+            outcome="Stays at the open shelter; family tracing continues; review in 90 days.",
+            justification="Safe, familiar, with a peer she trusts; keeps school continuity.",
+        )
+
+    def assess_needs(self, cases: list[DemoCase]) -> None:
+        """PS-7 for a few children. One suffered severe abuse and has no support for it yet
+        (CC-5); an older teenager has vocational training but no education offer (CC-11)."""
+        levels = ("none", "some", "high")
+        for n, dc in enumerate(cases[:4]):
+            assert dc.case_worker is not None
+            needs_assessment_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                assessed_on=self.today - timedelta(days=3),
+                findings=[
+                    {
+                        "domain": domain,
+                        "level": levels[(n + i) % 3],
+                        "needs": "" if levels[(n + i) % 3] == "none" else demo.NEEDS[domain],
+                        "strengths": demo.STRENGTHS.get(domain, ""),
+                    }
+                    for i, domain in enumerate(
+                        ("physical", "psychological", "social", "legal", "educational", "economic")
+                    )
+                ],
+                child_views="Wants to go back to school and to see her younger brother.",
+                severe_harm=n == 0,
+                next_review_on=self.today + timedelta(days=90),
+            )
+        teens = [dc for dc in cases if (dc.spec.age or 0) >= 16]
+        if teens:
+            dc = teens[0]
+            assert dc.case_worker is not None
+            service_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                type="Livelihood",
+                provider="Vocational training centre (fictional)",
+                start_on=self.today - timedelta(days=5),
+                status="in_progress",
+                description="Motorbike repair course.",
+            )
 
     def _assign(self, username: str, role: str, cases: list[DemoCase]) -> None:
         for dc in cases:

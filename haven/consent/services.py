@@ -1,0 +1,321 @@
+"""Every write about consent and information (DESIGN idea 1). One transaction each: check the
+actor may act, validate, save, audit, re-evaluate the case's alerts."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts.roles import Capability
+from haven.audit.services import record_event
+from haven.cases.access import require
+from haven.cases.models import Case
+from haven.children.age import age_on
+from haven.children.codes import validate_language
+from haven.consent.models import (
+    CHECKLIST_KEYS,
+    ChildAnswer,
+    Consent,
+    Format,
+    InformationSession,
+    Purpose,
+    Representative,
+    RepresentativeAnswer,
+    Topic,
+)
+from haven.core.forms import validate_event_date, validate_event_time
+from haven.safeguards.engine import evaluate
+
+
+def _evaluate(case: Case) -> None:
+    evaluate(Case.objects.filter(pk=case.pk))
+
+
+def _choices(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
+    allowed = list(allowed)
+    clean = [v for v in allowed if v in set(values)]  # in the catalogue's order, no repeats
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValidationError({field: _("Choose from the list.")})
+    if not clean:
+        raise ValidationError({field: message})
+    return clean
+
+
+def _validate_language(code: str, field: str) -> None:
+    try:
+        validate_language(code)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def grants_consent(
+    *, child_answer: str, child_age: int | None, representative: str, representative_answer: str
+) -> bool:
+    """Whether a conversation's answers permit the measure (CC-3, DP-5).
+
+    A refusal by the child or the representative is respected. From HAVEN_CHILD_CONSENT_AGE the
+    child's own consent suffices; a younger child (or one whose age is not known) gives assent
+    and a parent, guardian or legal representative consents too. A child who could not be asked
+    (a baby, a child who cannot communicate it) needs the representative's consent."""
+    if child_answer == ChildAnswer.REFUSES or representative_answer == RepresentativeAnswer.REFUSES:
+        return False
+    representative_consents = (
+        representative != Representative.NONE
+        and representative_answer == RepresentativeAnswer.CONSENTS
+    )
+    if child_answer == ChildAnswer.NOT_ASKED:
+        return representative_consents
+    old_enough = child_age is not None and child_age >= settings.HAVEN_CHILD_CONSENT_AGE
+    return old_enough or representative_consents
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    case: Case,
+    actor: Any,
+    purpose: str,
+    given_on: date,
+    language: str,
+    formats: Iterable[str],
+    explained_by: str,
+    checklist: Iterable[str],
+    child_answer: str,
+    purpose_detail: str = "",
+    scope: str = "",
+    recipients: str = "",
+    expires_on: date | None = None,
+    child_not_asked_reason: str = "",
+    representative: str = Representative.NONE,
+    representative_name: str = "",
+    representative_answer: str = "",
+    notes: str = "",
+) -> Consent:
+    """Record a consent conversation for one purpose (CC-3, PS-4, DP-5, DP-6): the child's
+    consent or assent, a representative's consent where needed, and what was explained. A
+    refusal is recorded like a consent, and respected."""
+    require(actor, Capability.RECORD_CONSENT, case)
+    errors: dict[str, Any] = {}
+    missing = [key for key in CHECKLIST_KEYS if key not in set(checklist)]
+    if missing:
+        errors["checklist"] = _(
+            "Go through every point with the child before recording consent (DP-6). "
+            "Still to explain: %(n)d of %(total)d."
+        ) % {"n": len(missing), "total": len(CHECKLIST_KEYS)}
+    if purpose == Purpose.OTHER and not purpose_detail.strip():
+        errors["purpose_detail"] = _("Say what the consent is for.")
+    if purpose == Purpose.INFORMATION_SHARING and not recipients.strip():
+        errors["recipients"] = _("Say who will receive the information (DP-5).")
+    if expires_on and given_on and expires_on < given_on:
+        errors["expires_on"] = _("The consent cannot end before the date it was given.")
+    if child_answer == ChildAnswer.NOT_ASKED and len(child_not_asked_reason.strip()) < 5:
+        errors["child_not_asked_reason"] = _("Say why the child could not be asked.")
+    if representative != Representative.NONE:
+        if not representative_answer:
+            errors["representative_answer"] = _("Record the representative's answer.")
+        if not representative_name.strip():
+            errors["representative_name"] = _("Write the representative's name.")
+    elif representative_answer:
+        errors["representative"] = _("Say who the representative is.")
+    if not explained_by.strip():
+        errors["explained_by"] = _("Say who explained it.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(given_on, "given_on")
+    _validate_language(language, "language")
+    clean_formats = _choices(
+        formats, Format.values, "formats", _("Say how it was explained to the child.")
+    )
+    birth_date = case.child.birth_date
+    child_age = age_on(birth_date, given_on) if birth_date else None
+    consent = Consent(
+        case=case,
+        purpose=purpose,
+        purpose_detail=purpose_detail.strip(),
+        scope=scope.strip(),
+        recipients=recipients.strip(),
+        given_on=given_on,
+        expires_on=expires_on,
+        language=language,
+        formats=clean_formats,
+        explained_by=explained_by.strip(),
+        checklist=list(CHECKLIST_KEYS),
+        child_answer=child_answer,
+        child_not_asked_reason=child_not_asked_reason.strip(),
+        child_age=child_age,
+        representative=representative,
+        representative_name=representative_name.strip(),
+        representative_answer=representative_answer,
+        grants=grants_consent(
+            child_answer=child_answer,
+            child_age=child_age,
+            representative=representative,
+            representative_answer=representative_answer,
+        ),
+        notes=notes.strip(),
+        recorded_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    consent.full_clean(exclude=["case", "recorded_by", "override_decision"])
+    consent.save()
+    record_event(
+        actor=actor,
+        action="consent.record",
+        obj=consent,
+        case=case,
+        changes={
+            "purpose": [None, purpose],
+            "child_answer": [None, child_answer],
+            "representative_answer": [None, representative_answer],
+            "grants": [None, consent.grants],
+        },
+    )
+    _evaluate(case)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, consent: Consent, actor: Any, withdrawn_by: str, reason: str = ""
+) -> Consent:
+    """Withdraw a consent (CC-3, DP-5): from now on it permits nothing. Care under way that
+    needed it raises a PS-4 alert until it stops or consent is given again."""
+    require(actor, Capability.RECORD_CONSENT, consent.case)
+    consent = (
+        Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
+    )
+    if consent.withdrawn_at:
+        raise ValidationError(_("This consent was already withdrawn."))
+    if not withdrawn_by.strip():
+        raise ValidationError({"withdrawn_by": _("Say who withdrew it.")})
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = withdrawn_by.strip()[:200]
+    consent.withdrawal_reason = reason.strip()
+    consent.updated_by = actor
+    consent.save(
+        update_fields=[
+            "withdrawn_at",
+            "withdrawn_by",
+            "withdrawal_reason",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=actor,
+        action="consent.withdraw",
+        obj=consent,
+        case=consent.case,
+        changes={"withdrawn": [False, True]},
+    )
+    _evaluate(consent.case)
+    return consent
+
+
+MEDICAL_PURPOSES = frozenset(
+    {Purpose.MEDICAL_EXAMINATION, Purpose.MEDICAL_TESTING, Purpose.MEDICAL_TREATMENT}
+)
+
+
+@transaction.atomic
+def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
+    """Override a refusal with a documented best-interests determination (CC-3, PS-4): never
+    with a note or an assessment, only with a BID taken on the same case, which for medical care
+    must be a determination about medical care without consent."""
+    from haven.protection.models import Decision
+
+    require(actor, Capability.DECIDE_BEST_INTERESTS, consent.case)
+    consent = (
+        Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
+    )
+    if consent.withdrawn_at or consent.grants or consent.override_decision_id:
+        raise ValidationError(_("Only a refusal that stands can be overridden."))
+    if decision is None or decision.case_id != consent.case_id or decision.kind != "bid":
+        raise ValidationError(
+            {"decision": _("Choose a best-interests determination taken on this case.")}
+        )
+    if (
+        consent.purpose in MEDICAL_PURPOSES
+        and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT
+    ):
+        raise ValidationError(
+            {
+                "decision": _(
+                    "Medical care without consent needs a determination about exactly that."
+                )
+            }
+        )
+    consent.override_decision = decision
+    consent.updated_by = actor
+    consent.save(update_fields=["override_decision", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="consent.override",
+        obj=consent,
+        case=consent.case,
+        changes={"override_decision": [None, str(decision.public_id)]},
+    )
+    _evaluate(consent.case)
+    return consent
+
+
+@transaction.atomic
+def information_session_record(
+    *,
+    case: Case,
+    actor: Any,
+    given_at: datetime,
+    topics: Iterable[str],
+    language: str,
+    formats: Iterable[str],
+    given_by: str,
+    written_copy_left: bool,
+    interpreter: str = "",
+    child_questions: str = "",
+) -> InformationSession:
+    """Log information given to the child (PS-5): topics, language, how, by whom, the child's
+    questions, and whether a written copy was left so the child can read it again."""
+    require(actor, Capability.INFORM_CHILD, case)
+    if not given_by.strip():
+        raise ValidationError({"given_by": _("Say who gave the information.")})
+    validate_event_time(given_at, "given_at")
+    clean_topics = _choices(topics, Topic.values, "topics", _("Tick what was explained."))
+    clean_formats = _choices(
+        formats, Format.values, "formats", _("Say how the information was given.")
+    )
+    if written_copy_left and Format.WRITTEN not in clean_formats:
+        clean_formats.append(Format.WRITTEN)
+    _validate_language(language, "language")
+    session = InformationSession(
+        case=case,
+        given_at=given_at,
+        topics=clean_topics,
+        language=language,
+        formats=clean_formats,
+        given_by=given_by.strip(),
+        interpreter=interpreter.strip(),
+        child_questions=child_questions.strip(),
+        written_copy_left=written_copy_left,
+        stage=case.stage,
+        covers_rights=Topic.RIGHTS in clean_topics,
+        created_by=actor,
+        updated_by=actor,
+    )
+    session.full_clean(exclude=["case"])
+    session.save()
+    record_event(
+        actor=actor,
+        action="information.record",
+        obj=session,
+        case=case,
+        changes={"topics": [None, clean_topics], "written_copy_left": [None, written_copy_left]},
+    )
+    _evaluate(case)
+    return session

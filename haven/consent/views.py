@@ -1,0 +1,138 @@
+"""Consent and information pages. Cases are loaded only through haven.cases.access; every
+write calls a service."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.roles import Capability
+from haven.cases.access import access_case_for
+from haven.children.forms import preferred_language
+from haven.consent import services
+from haven.consent.forms import ConsentForm, InformationForm, OverrideForm, WithdrawForm
+from haven.consent.models import Consent
+from haven.core.forms import run_service
+from haven.core.http import AuthedRequest
+from haven.protection.selectors import determinations
+
+
+def _back(case_id: object, anchor: str) -> HttpResponse:
+    from django.urls import reverse
+
+    return redirect(reverse("protection:overview", args=[case_id]) + f"#{anchor}")
+
+
+@login_required
+def consent_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_CONSENT)
+    form = ConsentForm(
+        request.POST or None,
+        consent_age=settings.HAVEN_CHILD_CONSENT_AGE,
+        initial={
+            "language": preferred_language(case.child),
+            "explained_by": request.user.get_full_name(),
+        },
+    )
+    if request.method == "POST":
+        consent = run_service(
+            form,
+            lambda: services.consent_record(case=case, actor=request.user, **form.cleaned_data),
+        )
+        if consent is not None:
+            if consent.grants:
+                messages.success(request, _("Consent recorded: it is in force."))
+            else:
+                messages.warning(
+                    request,
+                    _("Recorded. This does not give consent: the answer is respected (CC-3)."),
+                )
+            return _back(case.public_id, "consent")
+    return render(
+        request,
+        "consent/consent_new.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _consent_for(request: AuthedRequest, public_id: str, consent_id: str, capability: str):  # type: ignore[no-untyped-def]
+    case = access_case_for(request.user, public_id, capability)
+    consent = Consent.objects.filter(case=case, public_id=consent_id).select_related("case").first()
+    if consent is None:
+        raise Http404
+    return case, consent
+
+
+@require_POST
+@login_required
+def consent_withdraw(request: AuthedRequest, public_id: str, consent_id: str) -> HttpResponse:
+    case, consent = _consent_for(request, public_id, consent_id, Capability.RECORD_CONSENT)
+    form = WithdrawForm(request.POST)
+    done = run_service(
+        form,
+        lambda: services.consent_withdraw(consent=consent, actor=request.user, **form.cleaned_data),
+    )
+    if done is None:
+        messages.error(request, _("Not withdrawn: say who withdrew it."))
+    else:
+        messages.success(
+            request,
+            _("Withdrawn. From now on it permits nothing: %(purpose)s.")
+            % {"purpose": consent.get_purpose_display()},
+        )
+    return _back(case.public_id, "consent")
+
+
+@require_POST
+@login_required
+def consent_override(request: AuthedRequest, public_id: str, consent_id: str) -> HttpResponse:
+    case, consent = _consent_for(request, public_id, consent_id, Capability.DECIDE_BEST_INTERESTS)
+    form = OverrideForm(request.POST, decisions=determinations(case))
+    done = run_service(
+        form,
+        lambda: services.consent_override(
+            consent=consent, actor=request.user, decision=form.cleaned_data["decision"]
+        ),
+    )
+    if done is None:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(request, " ".join(errors) or _("Choose a determination."))
+    else:
+        messages.success(request, _("The refusal is overridden by the determination."))
+    return _back(case.public_id, "consent")
+
+
+@login_required
+def information_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.INFORM_CHILD)
+    form = InformationForm(
+        request.POST or None,
+        initial={
+            "language": preferred_language(case.child),
+            "given_by": request.user.get_full_name(),
+            "given_at": timezone.localtime().replace(second=0, microsecond=0),
+            "formats": ["verbal", "written"],
+            "written_copy_left": True,
+        },
+    )
+    if request.method == "POST":
+        session = run_service(
+            form,
+            lambda: services.information_session_record(
+                case=case, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if session is not None:
+            messages.success(request, _("The information session is recorded."))
+            return _back(case.public_id, "information")
+    return render(
+        request,
+        "consent/information_new.html",
+        {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )

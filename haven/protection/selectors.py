@@ -1,0 +1,67 @@
+"""Reads for protection and support. Callers pass a case already loaded through
+haven.cases.access and the sensitivity classes the user may read on it."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from haven.core.sensitivity import Sensitivity
+from haven.protection.models import (
+    SERVICE_SENSITIVITY,
+    Decision,
+    Guardian,
+    GuardianAppointment,
+    NeedsAssessment,
+    Service,
+)
+
+
+def decisions(case: Any) -> QuerySet[Decision]:
+    return Decision.objects.filter(case=case).select_related("decided_by")
+
+
+def determinations(case: Any) -> QuerySet[Decision]:
+    return decisions(case).filter(kind=Decision.Kind.BID)
+
+
+def guardian_appointments(case: Any) -> QuerySet[GuardianAppointment]:
+    return GuardianAppointment.objects.filter(case=case).select_related(
+        "guardian", "over_ceiling_approved_by"
+    )
+
+
+def guardians_with_caseload(agency_id: int) -> QuerySet[Guardian]:
+    """The agency's guardians with how many children each holds now (PS-2)."""
+    return (
+        Guardian.objects.filter(agency_id=agency_id)
+        .select_related("user")
+        .annotate(caseload=Count("appointments", filter=Q(appointments__ended_on__isnull=True)))
+        .order_by("-is_active", "name")
+    )
+
+
+def needs_assessments(case: Any) -> QuerySet[NeedsAssessment]:
+    return (
+        NeedsAssessment.objects.filter(case=case)
+        .select_related("assessed_by")
+        .prefetch_related("findings")
+    )
+
+
+def readable_service_types(classes: Iterable[str]) -> list[str]:
+    """The service types whose details a reader of `classes` may see (DP-1)."""
+    from haven.protection.models import ServiceType
+
+    allowed = set(classes)
+    return [
+        t
+        for t in ServiceType.values
+        if SERVICE_SENSITIVITY.get(ServiceType(t), Sensitivity.BASIC) in allowed
+    ]
+
+
+def services(case: Any, classes: Iterable[str]) -> QuerySet[Service]:
+    return Service.objects.filter(
+        case=case, type__in=readable_service_types(classes)
+    ).select_related("decision")

@@ -1,0 +1,587 @@
+"""Every write about protection and support (DESIGN idea 1): best-interests decisions,
+guardianship, needs and strengths, services. One transaction each: check the actor may act,
+validate, run the blocking safeguards, save, audit, re-evaluate the case's alerts."""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Agency, Membership
+from haven.accounts.roles import Capability, Role
+from haven.audit.services import diff, record_event, snapshot
+from haven.cases.access import can, require
+from haven.cases.models import AssignmentRole, Case
+from haven.cases.services import assignment_end_for_appointment, assignment_for_appointment
+from haven.children.age import age_on
+from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+from haven.core.forms import EARLIEST_YEAR, validate_event_date
+from haven.protection.models import (
+    CONSENT_NEEDED,
+    Decision,
+    DecisionParticipant,
+    Domain,
+    Guardian,
+    GuardianAppointment,
+    HealthProcedure,
+    NeedsAssessment,
+    NeedsFinding,
+    NotDeliveredReason,
+    Recipient,
+    Service,
+    ServiceStatus,
+    ServiceType,
+    SpecialNeed,
+)
+from haven.safeguards.engine import evaluate
+from haven.safeguards.rules import protection as rules
+
+# Under this age a child is "very young" and needs special attention (CC-5, CC-11).
+VERY_YOUNG_AGE = 6
+# A determination is taken by a panel (PS-6): at least this many named participants.
+BID_PANEL_MINIMUM = 2
+
+
+def _evaluate(case: Case) -> None:
+    evaluate(Case.objects.filter(pk=case.pk))
+
+
+def _lock(case: Case) -> None:
+    # Lock the case before the audit chain, as every service does (see cases.services).
+    Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+
+
+def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
+    return {field: message for field, message in messages.items() if not values[field].strip()}
+
+
+# ---------------------------------------------------------------- best interests (CC-1, CC-2)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    subject: str,
+    decided_on: date,
+    question: str,
+    options: str,
+    outcome: str,
+    justification: str,
+    child_views: str = "",
+    child_views_weight: str = "",
+    child_views_not_obtained: str = "",
+    family_views: str = "",
+    risks: str = "",
+    participants: Iterable[Mapping[str, str]] = (),
+) -> Decision:
+    """Record a best-interests assessment or determination (CC-1, CC-2, PS-6). It is refused
+    without the child's views — or the reason they could not be obtained — and, when the views
+    are there, without saying how they were weighed given the child's age and maturity."""
+    require(actor, Capability.DECIDE_BEST_INTERESTS, case)
+    texts = {
+        "question": question,
+        "options": options,
+        "outcome": outcome,
+        "justification": justification,
+    }
+    errors = _required(
+        texts,
+        {
+            "question": _("Write the question to be decided."),
+            "options": _("Write the options that were considered."),
+            "outcome": _("Write the decision."),
+            "justification": _("Say why this is in the child's best interests (CC-1)."),
+        },
+    )
+    if kind not in Decision.Kind.values:
+        errors["kind"] = _("Choose an assessment or a determination.")
+    if subject not in Decision.Subject.values:
+        errors["subject"] = _("Choose what it decides.")
+    people = []
+    for row in participants:
+        name, role = row.get("name", "").strip(), row.get("role", "").strip()
+        if name or role:
+            if not (name and role):
+                errors["participants"] = _("Give each participant's name and role.")
+            people.append((name[:200], role[:200]))
+    if kind == Decision.Kind.BID and len(people) < BID_PANEL_MINIMUM:
+        errors.setdefault(
+            "participants",
+            _("A determination is taken by a panel: name at least %(n)d participants.")
+            % {"n": BID_PANEL_MINIMUM},
+        )
+    if child_views.strip() and not child_views_weight.strip():
+        errors["child_views_weight"] = _(
+            "Say how the child's views were weighed, given their age and maturity (CC-2)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    rules.CHILD_VIEWS_HEARD.check(
+        child_views=child_views, not_obtained_reason=child_views_not_obtained
+    )
+    validate_event_date(decided_on, "decided_on")
+    decision = Decision.objects.create(
+        case=case,
+        kind=kind,
+        subject=subject,
+        decided_on=decided_on,
+        question=question.strip(),
+        options=options.strip(),
+        child_views=child_views.strip(),
+        child_views_weight=child_views_weight.strip(),
+        child_views_not_obtained=("" if child_views.strip() else child_views_not_obtained.strip()),
+        family_views=family_views.strip(),
+        risks=risks.strip(),
+        outcome=outcome.strip(),
+        justification=justification.strip(),
+        decided_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    DecisionParticipant.objects.bulk_create(
+        DecisionParticipant(decision=decision, name=name, role=role) for name, role in people
+    )
+    record_event(
+        actor=actor,
+        action="decision.record",
+        obj=decision,
+        case=case,
+        changes={
+            "kind": [None, kind],
+            "subject": [None, subject],
+            "child_views": [None, "[given]" if child_views.strip() else "[not obtained]"],
+            "participants": [None, len(people)],
+        },
+    )
+    _evaluate(case)
+    return decision
+
+
+# ---------------------------------------------------------------- guardianship (PS-1, PS-2)
+
+
+@transaction.atomic
+def guardian_create(
+    *,
+    agency: Agency,
+    actor: Any,
+    name: str = "",
+    user: Any = None,
+    organisation: str = "",
+    contact: str = "",
+    caseload_ceiling: int | None = None,
+) -> Guardian:
+    """Add a person who can be appointed guardian: a Haven user with the guardian role in the
+    agency, or a person outside Haven (a relative appointed by a court, a volunteer)."""
+    if not Membership.objects.filter(
+        user=actor, agency=agency, is_active=True, role__in=_GUARDIAN_MANAGERS
+    ).exists():
+        raise ValidationError({"agency": _("You cannot add guardians for this agency.")})
+    if user is not None:
+        if not Membership.objects.filter(
+            user=user, agency=agency, role=Role.GUARDIAN, is_active=True
+        ).exists():
+            raise ValidationError({"user": _("This person is not a guardian in this agency.")})
+        if Guardian.objects.filter(agency=agency, user=user).exists():
+            raise ValidationError({"user": _("This guardian is already on the list.")})
+    elif not name.strip():
+        raise ValidationError({"name": _("Write the guardian's name.")})
+    if caseload_ceiling is not None and caseload_ceiling < 1:
+        raise ValidationError({"caseload_ceiling": _("The ceiling must be at least 1.")})
+    guardian = Guardian.objects.create(
+        agency=agency,
+        user=user,
+        name=name.strip() or (user.get_full_name() if user else ""),
+        organisation=organisation.strip(),
+        contact=contact.strip(),
+        caseload_ceiling=caseload_ceiling,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="guardian.create",
+        obj=guardian,
+        changes={"user": [None, str(user.public_id) if user else None]},
+    )
+    return guardian
+
+
+_GUARDIAN_MANAGERS = (Role.CASE_WORKER, Role.SUPERVISOR, Role.CHILD_PROTECTION_OFFICER)
+
+
+def guardian_caseload(guardian: Guardian) -> int:
+    return GuardianAppointment.objects.current().filter(guardian=guardian).count()
+
+
+@transaction.atomic
+def guardian_appoint(
+    *,
+    case: Case,
+    actor: Any,
+    guardian: Guardian,
+    appointed_on: date,
+    appointed_by: str,
+    reason: str = "",
+    over_ceiling_reason: str = "",
+) -> GuardianAppointment:
+    """Record a guardian's appointment (PS-1). A guardian at their caseload ceiling is refused
+    unless a supervisor approves with a reason (PS-2). A guardian who uses Haven gets access to
+    the case as its guardian."""
+    require(actor, Capability.APPOINT_GUARDIAN, case)
+    _lock(case)
+    errors: dict[str, Any] = {}
+    if guardian.agency_id != case.lead_agency_id or not guardian.is_active:
+        errors["guardian"] = _("Choose an available guardian of the lead agency.")
+    if not appointed_by.strip():
+        errors["appointed_by"] = _("Say which court or authority appointed the guardian.")
+    if case.child.parental_care not in DEPRIVED_OF_PARENTAL_CARE and len(reason.strip()) < 10:
+        errors["reason"] = _(
+            "The child's record says they are not deprived of parental care. Say why a "
+            "guardian is needed, or correct the child's parental care first."
+        )
+    if GuardianAppointment.objects.current().filter(case=case).exists():
+        errors["guardian"] = _("The child already has a guardian. End that appointment first.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(appointed_on, "appointed_on")
+    guardian = Guardian.objects.select_for_update().get(pk=guardian.pk)  # one count at a time
+    load = guardian_caseload(guardian)
+    approved_by = None
+    if load >= guardian.ceiling:
+        if not over_ceiling_reason.strip():
+            rules.GUARDIAN_CASELOAD.check(load=load, ceiling=guardian.ceiling)
+        if not can(actor, Capability.OVERRIDE_CASELOAD, case):
+            raise ValidationError(
+                {
+                    "over_ceiling_reason": _(
+                        "Only a supervisor can approve a guardian beyond the ceiling."
+                    )
+                }
+            )
+        approved_by = actor
+    appointment = GuardianAppointment.objects.create(
+        case=case,
+        guardian=guardian,
+        appointed_on=appointed_on,
+        appointed_by=appointed_by.strip()[:200],
+        reason=reason.strip(),
+        over_ceiling_reason=over_ceiling_reason.strip() if approved_by else "",
+        over_ceiling_approved_by=approved_by,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="guardian.appoint",
+        obj=appointment,
+        case=case,
+        changes={
+            "guardian": [None, str(guardian.public_id)],
+            "caseload": [load, load + 1],
+            "over_ceiling": [None, approved_by is not None],
+        },
+    )
+    if guardian.user_id:
+        assignment_for_appointment(
+            case=case, actor=actor, user=guardian.user, role=AssignmentRole.GUARDIAN
+        )
+    _evaluate(case)
+    return appointment
+
+
+@transaction.atomic
+def guardian_appointment_end(
+    *, appointment: GuardianAppointment, actor: Any, ended_on: date, reason: str
+) -> GuardianAppointment:
+    """End a guardianship (the child turned 18, returned to their parents, another guardian
+    follows). A guardian who uses Haven loses access to the case with it."""
+    require(actor, Capability.APPOINT_GUARDIAN, appointment.case)
+    _lock(appointment.case)
+    appointment = GuardianAppointment.objects.select_related("case", "guardian").get(
+        pk=appointment.pk
+    )
+    if appointment.ended_on is not None:
+        raise ValidationError(_("This appointment has already ended."))
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Say why the guardianship ends.")})
+    validate_event_date(ended_on, "ended_on")
+    if ended_on < appointment.appointed_on:
+        raise ValidationError({"ended_on": _("A guardianship cannot end before the appointment.")})
+    appointment.ended_on = ended_on
+    appointment.end_reason = reason.strip()
+    appointment.updated_by = actor
+    appointment.save(update_fields=["ended_on", "end_reason", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="guardian.end",
+        obj=appointment,
+        case=appointment.case,
+        changes={"ended_on": [None, ended_on]},
+    )
+    if appointment.guardian.user_id:
+        assignment_end_for_appointment(
+            case=appointment.case,
+            actor=actor,
+            user=appointment.guardian.user,
+            role=AssignmentRole.GUARDIAN,
+        )
+    _evaluate(appointment.case)
+    return appointment
+
+
+# ---------------------------------------------------------------- needs and strengths (PS-7)
+
+
+def special_needs_of(case: Case, *, on: date, severe_harm: bool) -> list[str]:
+    """The special needs that call for special attention (CC-5)."""
+    child = case.child
+    found: list[str] = []
+    if child.birth_date and age_on(child.birth_date, on) < VERY_YOUNG_AGE:
+        found.append(SpecialNeed.VERY_YOUNG)
+    if child.has_disability:
+        found.append(SpecialNeed.DISABILITY)
+    if severe_harm:
+        found.append(SpecialNeed.SEVERE_HARM)
+    return found
+
+
+@transaction.atomic
+def needs_assessment_record(
+    *,
+    case: Case,
+    actor: Any,
+    assessed_on: date,
+    findings: Iterable[Mapping[str, str]],
+    child_views: str = "",
+    severe_harm: bool = False,
+    next_review_on: date | None = None,
+) -> NeedsAssessment:
+    """Record an assessment of needs and strengths in every domain (PS-7). Each domain gets a
+    level; a need is described; and the child's strengths are recorded, not only their
+    vulnerabilities. Repeat it over time: each one is kept."""
+    require(actor, Capability.ASSESS_NEEDS, case)
+    rows = {row.get("domain", ""): row for row in findings}
+    errors: dict[str, Any] = {}
+    for domain in Domain:
+        row = rows.get(domain)
+        if row is None or row.get("level") not in NeedsFinding.Level.values:
+            errors[f"{domain}_level"] = _("Assess this domain.")
+        elif row["level"] != NeedsFinding.Level.NONE and not row.get("needs", "").strip():
+            errors[f"{domain}_needs"] = _("Describe the need.")
+    if set(rows) - set(Domain.values):
+        errors["findings"] = _("Choose from the list.")
+    if not errors and not any(rows[d].get("strengths", "").strip() for d in Domain.values):
+        errors["findings"] = _(
+            "Record the child's strengths and resilience too, in at least one domain (PS-7)."
+        )
+    if next_review_on and assessed_on and next_review_on <= assessed_on:
+        errors["next_review_on"] = _("The next assessment must come after this one.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(assessed_on, "assessed_on")
+    assessment = NeedsAssessment.objects.create(
+        case=case,
+        assessed_on=assessed_on,
+        assessed_by=actor,
+        child_views=child_views.strip(),
+        severe_harm=severe_harm,
+        special_needs=special_needs_of(case, on=assessed_on, severe_harm=severe_harm),
+        next_review_on=next_review_on,
+        created_by=actor,
+        updated_by=actor,
+    )
+    NeedsFinding.objects.bulk_create(
+        NeedsFinding(
+            assessment=assessment,
+            domain=domain,
+            level=rows[domain]["level"],
+            needs=rows[domain].get("needs", "").strip(),
+            strengths=rows[domain].get("strengths", "").strip(),
+        )
+        for domain in Domain.values
+    )
+    record_event(
+        actor=actor,
+        action="needs.record",
+        obj=assessment,
+        case=case,
+        changes={
+            "levels": [None, {d: rows[d]["level"] for d in Domain.values}],
+            "special_needs": [None, assessment.special_needs],
+        },
+    )
+    _evaluate(case)
+    return assessment
+
+
+# ---------------------------------------------------------------- services (PS-3, PS-4, CC-8)
+
+
+def _check_consent(case: Case, service: Service) -> None:
+    """PS-4: care that needs consent goes ahead only with consent in force, a best-interests
+    determination, or — in an emergency — an urgent reason, with the determination to follow."""
+    from haven.consent.selectors import consent_in_force
+
+    if not service.consent_purpose or service.status not in _GOING_AHEAD:
+        return
+    if service.urgent_reason or service.decision_id:
+        return
+    rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
+
+
+_GOING_AHEAD = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS, ServiceStatus.COMPLETED)
+
+
+def _validate_service(service: Service) -> None:
+    errors: dict[str, Any] = {}
+    if service.type == ServiceType.HEALTH and not service.health_procedure:
+        errors["health_procedure"] = _("Say what kind of health care.")
+    if service.type != ServiceType.HEALTH:
+        service.health_procedure = ""
+    if service.recipient == Recipient.FAMILY and not service.family_member.strip():
+        errors["family_member"] = _("Say which family member (their relationship to the child).")
+    if service.end_on and service.end_on < service.start_on:
+        errors["end_on"] = _("The service cannot end before it starts.")
+    if service.start_on.year < EARLIEST_YEAR:
+        errors["start_on"] = _("Check the date: the year is too long ago.")
+    if service.status == ServiceStatus.NOT_DELIVERED and not service.not_delivered_reason:
+        errors["not_delivered_reason"] = _("Say why it was not delivered.")
+    if service.status != ServiceStatus.NOT_DELIVERED:
+        service.not_delivered_reason = ""
+    if (
+        service.not_delivered_reason == NotDeliveredReason.OTHER
+        and not service.reason_detail.strip()
+    ):
+        errors["reason_detail"] = _("Describe why.")
+    if service.status == ServiceStatus.COMPLETED and not service.end_on:
+        errors["end_on"] = _("Give the date the service ended.")
+    decision = service.decision if service.decision_id else None
+    if decision is not None and (decision.case_id != service.case_id or decision.kind != "bid"):
+        errors["decision"] = _("Choose a best-interests determination taken on this case.")
+    if errors:
+        raise ValidationError(errors)
+    rules.HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
+    service.consent_purpose = (
+        CONSENT_NEEDED.get(HealthProcedure(service.health_procedure), "")
+        if service.health_procedure and service.recipient == Recipient.CHILD
+        else ""
+    )
+
+
+_SERVICE_FIELDS = [
+    "recipient",
+    "family_member",
+    "type",
+    "health_procedure",
+    "provider",
+    "start_on",
+    "end_on",
+    "status",
+    "not_delivered_reason",
+    "special_need",
+]
+
+
+@transaction.atomic
+def service_record(
+    *,
+    case: Case,
+    actor: Any,
+    type: str,
+    provider: str,
+    start_on: date,
+    status: str,
+    recipient: str = Recipient.CHILD,
+    family_member: str = "",
+    health_procedure: str = "",
+    description: str = "",
+    end_on: date | None = None,
+    not_delivered_reason: str = "",
+    reason_detail: str = "",
+    special_need: str = "",
+    urgent_reason: str = "",
+    decision: Decision | None = None,
+) -> Service:
+    """Record a service for the child or a family member (PS-3). Eligibility is need alone:
+    nothing asks about cooperation with the authorities or nationality (CC-8, CC-4). Medical
+    examination, testing and treatment need consent in force (PS-4)."""
+    require(actor, Capability.RECORD_SERVICE, case)
+    service = Service(
+        case=case,
+        recipient=recipient,
+        family_member=family_member.strip(),
+        type=type,
+        health_procedure=health_procedure,
+        description=description.strip(),
+        provider=provider.strip(),
+        start_on=start_on,
+        end_on=end_on,
+        status=status,
+        not_delivered_reason=not_delivered_reason,
+        reason_detail=reason_detail.strip(),
+        special_need=special_need,
+        urgent_reason=urgent_reason.strip(),
+        decision=decision,
+        created_by=actor,
+        updated_by=actor,
+    )
+    service.full_clean(exclude=["case", "decision", "consent_purpose"])
+    _validate_service(service)
+    _check_consent(case, service)
+    service.save()
+    record_event(
+        actor=actor,
+        action="service.record",
+        obj=service,
+        case=case,
+        changes=diff({}, snapshot(service, _SERVICE_FIELDS)),
+    )
+    _evaluate(case)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    service: Service,
+    actor: Any,
+    status: str,
+    end_on: date | None = None,
+    not_delivered_reason: str = "",
+    reason_detail: str = "",
+    decision: Decision | None = None,
+) -> Service:
+    """Move a service on (under way, completed, declined, not delivered). Care that needs
+    consent cannot go ahead once consent is withdrawn (PS-4)."""
+    require(actor, Capability.RECORD_SERVICE, service.case)
+    service = (
+        Service.objects.select_for_update(of=("self",)).select_related("case").get(pk=service.pk)
+    )
+    before = snapshot(service, [*_SERVICE_FIELDS, "decision"])
+    service.status = status
+    service.end_on = end_on
+    service.not_delivered_reason = not_delivered_reason
+    service.reason_detail = reason_detail.strip()
+    if decision is not None:
+        service.decision = decision
+    service.updated_by = actor
+    service.full_clean(exclude=["case", "decision", "consent_purpose"])
+    _validate_service(service)
+    _check_consent(service.case, service)
+    service.save()
+    record_event(
+        actor=actor,
+        action="service.update",
+        obj=service,
+        case=service.case,
+        changes=diff(before, snapshot(service, [*_SERVICE_FIELDS, "decision"])),
+    )
+    _evaluate(service.case)
+    return service

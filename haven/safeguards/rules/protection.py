@@ -1,0 +1,342 @@
+"""Protection and support rules (CC-1, CC-2, CC-5, CC-8, CC-11, PS-1 … PS-7)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.safeguards.errors import SafeguardViolation
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
+
+# ------------------------------------------------------------------------------ blocks
+
+
+def check_child_views(*, child_views: str, not_obtained_reason: str) -> None:
+    """CC-2: no decision without the child's views, or the reason they could not be had."""
+    if not child_views.strip() and len(not_obtained_reason.strip()) < 10:
+        raise SafeguardViolation(CHILD_VIEWS_HEARD.measure_id, CHILD_VIEWS_HEARD.message)
+
+
+CHILD_VIEWS_HEARD = register(
+    BlockRule(
+        code="cc2.child_views_heard",
+        measure_id="CC-2",
+        severity=Severity.BLOCK,
+        title=_("The child's views are missing"),
+        message=_(
+            "A decision about a child needs the child's views, in their words, and how they "
+            "were weighed. If they could not be obtained (a baby, a child too unwell to take "
+            "part), write why."
+        ),
+        check=check_child_views,
+    )
+)
+
+
+def check_caseload(*, load: int, ceiling: int) -> None:
+    """PS-2: a guardian at their ceiling takes no more children without an approved reason."""
+    if load >= ceiling:
+        raise SafeguardViolation(
+            GUARDIAN_CASELOAD.measure_id,
+            _(
+                "This guardian already has %(load)d children (the ceiling is %(ceiling)d). "
+                "Choose another guardian, or a supervisor can approve this one with a reason."
+            )
+            % {"load": load, "ceiling": ceiling},
+        )
+
+
+GUARDIAN_CASELOAD = register(
+    BlockRule(
+        code="ps2.guardian_caseload",
+        measure_id="PS-2",
+        severity=Severity.BLOCK,
+        title=_("The guardian's caseload is full"),
+        message=_(
+            "A guardian can only act for a limited number of children at once. Choose another "
+            "guardian, or a supervisor can approve this one with a reason."
+        ),
+        check=check_caseload,
+    )
+)
+
+
+def check_consent_in_force(*, in_force: Any) -> None:
+    """PS-4: medical examination, testing or treatment only with consent in force."""
+    if in_force is None:
+        raise SafeguardViolation(NO_FORCED_CARE.measure_id, NO_FORCED_CARE.message)
+
+
+NO_FORCED_CARE = register(
+    BlockRule(
+        code="ps4.no_forced_care",
+        measure_id="PS-4",
+        severity=Severity.BLOCK,
+        title=_("No consent for this care"),
+        message=_(
+            "There is no consent in force for this care: it was never given, was refused, has "
+            "ended or was withdrawn. Record the child's consent (or assent, with a guardian's "
+            "or parent's consent). Without it, care may go ahead only under a best-interests "
+            "determination, or in an emergency with the reason recorded."
+        ),
+        check=check_consent_in_force,
+    )
+)
+
+# Words that make a reason about cooperation with the authorities, in the languages Haven is
+# used in. Help never depends on it (CC-8): such a reason is refused, not recorded.
+_COOPERATION_WORDS = (
+    "cooperat",
+    "co-operat",
+    "testif",
+    "testimony",
+    "give evidence",
+    "statement to the police",
+    "kooperatif",
+    "kerja sama",
+    "kerjasama",
+    "bekerja sama",
+    "bersaksi",
+    "kesaksian",
+    "ความร่วมมือ",
+    "ให้การ",
+    "សហការ",
+)
+
+
+def mentions_cooperation(text: str) -> bool:
+    lowered = text.casefold()
+    return any(word in lowered for word in _COOPERATION_WORDS)
+
+
+def check_not_conditional(*, reason: str) -> None:
+    """CC-8: a service is never refused or stopped because the child does not cooperate."""
+    if mentions_cooperation(reason):
+        raise SafeguardViolation(HELP_NOT_CONDITIONAL.measure_id, HELP_NOT_CONDITIONAL.message)
+
+
+HELP_NOT_CONDITIONAL = register(
+    BlockRule(
+        code="cc8.help_not_conditional",
+        measure_id="CC-8",
+        severity=Severity.BLOCK,
+        title=_("Help never depends on cooperation"),
+        message=_(
+            "Protection and support are given on the basis of need and never depend on the "
+            "child's cooperation with the authorities, so this cannot be a reason for not "
+            "giving a service. Give the service, or record the real reason."
+        ),
+        check=check_not_conditional,
+    )
+)
+
+# ------------------------------------------------------------------------------ alerts
+
+
+def _identified_before(cases: Any, hours: int) -> Any:
+    """Open cases whose child was first presumed a victim more than `hours` ago."""
+    from django.utils import timezone
+
+    from haven.cases.models import Case
+    from haven.identification.selectors import identified_at
+
+    return (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .annotate(identified_at=identified_at())
+        .filter(identified_at__lt=timezone.now() - timedelta(hours=hours))
+    )
+
+
+def guardian_overdue(cases: Any) -> Any:
+    from django.conf import settings
+    from django.db.models import Exists, OuterRef
+
+    from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+    from haven.protection.models import GuardianAppointment
+
+    current = GuardianAppointment.objects.current().filter(case_id=OuterRef("pk"))
+    rows = (
+        _identified_before(cases, settings.HAVEN_GUARDIAN_DUE_HOURS)
+        .filter(child__parental_care__in=DEPRIVED_OF_PARENTAL_CARE)
+        .filter(~Exists(current))
+        .values_list("pk", flat=True)
+    )
+    return [(pk, "") for pk in rows]
+
+
+GUARDIAN_OVERDUE = register(
+    AlertRule(
+        code="ps1.guardian_overdue",
+        measure_id="PS-1",
+        severity=Severity.ALERT,
+        title=_("No guardian yet"),
+        message=_(
+            "This child is deprived of parental care and has no guardian, past the time "
+            "allowed after identification. Ask the competent authority to appoint one and "
+            "record the appointment on the protection page."
+        ),
+        breaches=guardian_overdue,
+    )
+)
+
+
+def _no_consent_q() -> Any:
+    from django.db.models import Exists, OuterRef
+
+    from haven.consent.models import Consent
+
+    in_force = Consent.objects.in_force().filter(
+        case_id=OuterRef("case_id"), purpose=OuterRef("consent_purpose")
+    )
+    return ~Exists(in_force)
+
+
+def care_without_consent(cases: Any) -> Any:
+    from haven.protection.models import ACTIVE_SERVICE_STATUSES, Service
+
+    rows = (
+        Service.objects.filter(case__in=cases, status__in=ACTIVE_SERVICE_STATUSES)
+        .exclude(consent_purpose="")
+        .filter(urgent_reason="", decision__isnull=True)
+        .filter(_no_consent_q())
+        .values_list("case_id", "public_id")
+    )
+    return [(case_id, str(public_id)) for case_id, public_id in rows]
+
+
+CARE_WITHOUT_CONSENT = register(
+    AlertRule(
+        code="ps4.care_without_consent",
+        measure_id="PS-4",
+        severity=Severity.ALERT,
+        title=_("Care planned without consent"),
+        message=_(
+            "Medical care is planned or under way, but the consent it needs was withdrawn or "
+            "has ended. Stop it, or ask the child (and guardian) again and record their answer."
+        ),
+        breaches=care_without_consent,
+    )
+)
+
+
+def urgent_care_needs_determination(cases: Any) -> Any:
+    from haven.protection.models import Service
+
+    rows = (
+        Service.objects.filter(case__in=cases, decision__isnull=True)
+        .exclude(consent_purpose="")
+        .exclude(urgent_reason="")
+        .filter(_no_consent_q())
+        .values_list("case_id", "public_id")
+    )
+    return [(case_id, str(public_id)) for case_id, public_id in rows]
+
+
+URGENT_CARE_NEEDS_BID = register(
+    AlertRule(
+        code="ps4.urgent_care_needs_bid",
+        measure_id="PS-4",
+        severity=Severity.ALERT,
+        title=_("Urgent care without consent: a determination must follow"),
+        message=_(
+            "Medical care was given urgently without consent. Urgent protection is never held "
+            "up, but a best-interests determination must now record why, with the child's "
+            "views; link it to the service."
+        ),
+        breaches=urgent_care_needs_determination,
+    )
+)
+
+
+def special_needs_unaddressed(cases: Any) -> Any:
+    """CC-5: each special need found at the latest needs assessment has a service for it."""
+    from django.db.models import OuterRef, Subquery
+
+    from haven.cases.models import Case
+    from haven.protection.models import NeedsAssessment, Service, ServiceStatus
+
+    latest = NeedsAssessment.objects.filter(case_id=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    flagged = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .filter(needs_assessments__isnull=False)
+        .annotate(latest_needs=Subquery(latest.values("special_needs")[:1]))
+        .values_list("pk", "latest_needs")
+        .distinct()
+    )
+    wanted = {}
+    for pk, needs in flagged:
+        if isinstance(needs, str):  # some backends return the JSON text through a subquery
+            import json
+
+            needs = json.loads(needs)
+        if needs:
+            wanted[pk] = set(needs)
+    if not wanted:
+        return []
+    addressed = set(
+        Service.objects.filter(case_id__in=list(wanted))
+        .exclude(special_need="")
+        .exclude(status__in=(ServiceStatus.NOT_DELIVERED, ServiceStatus.DECLINED))
+        .values_list("case_id", "special_need")
+    )
+    return [
+        (pk, need) for pk, needs in wanted.items() for need in needs if (pk, need) not in addressed
+    ]
+
+
+SPECIAL_NEEDS_UNADDRESSED = register(
+    AlertRule(
+        code="cc5.special_needs_unaddressed",
+        measure_id="CC-5",
+        severity=Severity.ALERT,
+        title=_("A special need has no support"),
+        message=_(
+            "The needs assessment found a special need — a very young child, a disability, or "
+            "severe exploitation or abuse — and no service addresses it. Add one and mark which "
+            "special need it serves."
+        ),
+        breaches=special_needs_unaddressed,
+    )
+)
+
+# An older teenager (CC-11): offered education, not only work or training.
+OLDER_TEENAGER_AGE = 15
+
+
+def education_not_offered(cases: Any) -> Any:
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from haven.cases.models import Case
+    from haven.children.age import years_before
+    from haven.protection.models import Recipient, Service, ServiceStatus, ServiceType
+
+    child_services = Service.objects.filter(case_id=OuterRef("pk"), recipient=Recipient.CHILD)
+    livelihood = child_services.filter(type=ServiceType.LIVELIHOOD).exclude(
+        status=ServiceStatus.NOT_DELIVERED
+    )
+    education = child_services.filter(type=ServiceType.EDUCATION)
+    rows = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .filter(child__birth_date__lte=years_before(timezone.localdate(), OLDER_TEENAGER_AGE))
+        .filter(Exists(livelihood))
+        .filter(~Exists(education))
+        .values_list("pk", flat=True)
+    )
+    return [(pk, "") for pk in rows]
+
+
+EDUCATION_OFFERED = register(
+    AlertRule(
+        code="cc11.education_offered",
+        measure_id="CC-11",
+        severity=Severity.REMINDER,
+        title=_("Offer education, not only work"),
+        message=_(
+            "An older teenager has work or vocational training in their plan but no education. "
+            "Offer education options too (school, non-formal or catch-up classes) and record "
+            "the child's choice."
+        ),
+        breaches=education_not_offered,
+    )
+)
