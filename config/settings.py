@@ -262,6 +262,29 @@ HAVEN_GUARDIAN_CASELOAD_CEILING = envint("HAVEN_GUARDIAN_CASELOAD_CEILING", 15)
 HAVEN_GUARDIAN_DUE_HOURS = envint("HAVEN_GUARDIAN_DUE_HOURS", 168)
 # A child with no information session this many hours after identification (PS-5).
 HAVEN_INFORMATION_DUE_HOURS = envint("HAVEN_INFORMATION_DUE_HOURS", 72)
+# The longest a shelter placement may go between reviews (ND-3).
+HAVEN_SHELTER_REVIEW_MAX_DAYS = envint("HAVEN_SHELTER_REVIEW_MAX_DAYS", 90)
+# Email the people a critical alert is escalated to (ND-2), besides their inbox. The email says
+# only that an alert needs them. Needs EMAIL_* settings for the mail server.
+HAVEN_NOTIFY_EMAIL = envbool("HAVEN_NOTIFY_EMAIL")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.console.EmailBackend"
+        if DEV
+        else "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {}
+        if DEV
+        else {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": envint("EMAIL_PORT", 587),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": envbool("EMAIL_USE_TLS", True),
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "haven@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -56,6 +56,11 @@ class Capability(models.TextChoices):
     OVERRIDE_CASELOAD = "override_caseload", _("Approve a guardian beyond the caseload ceiling")
     ASSESS_NEEDS = "assess_needs", _("Assess needs and strengths")
     RECORD_SERVICE = "record_service", _("Record services for the child and family")
+    RECORD_PLACEMENT = (
+        "record_placement",
+        _("Record where the child lives, restrictions and family contact"),
+    )
+    RECORD_LEGAL = "record_legal", _("Record charges against the child and challenges to detention")
 
 
 _ALL = frozenset(S)
@@ -73,6 +78,8 @@ _FRONT_LINE = frozenset(
         Capability.APPOINT_GUARDIAN,
         Capability.ASSESS_NEEDS,
         Capability.RECORD_SERVICE,
+        Capability.RECORD_PLACEMENT,
+        Capability.RECORD_LEGAL,
     }
 )
 # Practitioners who give care on a case they are assigned to: they explain it and ask for
@@ -130,7 +137,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GUARDIAN: frozenset({Capability.WRITE_NOTE, Capability.INFORM_CHILD}),
     Role.HEALTH_WORKER: _CARE,
     Role.PSYCHOLOGIST: _CARE | {Capability.ASSESS_NEEDS},
-    Role.LAWYER: _CARE,
+    Role.LAWYER: _CARE | {Capability.RECORD_LEGAL},
     # Police and immigration identify children and refer them on (ID-4); they do not manage cases.
     Role.LAW_ENFORCEMENT: frozenset(
         {
@@ -138,10 +145,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.RECORD_INTERVIEW,
             Capability.SCREEN,
             Capability.DECIDE_STATUS,
+            # A child held by the police is recorded at once, and raises ND-2's critical alert.
+            Capability.RECORD_PLACEMENT,
         }
     ),
     Role.IMMIGRATION_OFFICER: frozenset(
-        {Capability.REGISTER_CHILD, Capability.RECORD_INTERVIEW, Capability.SCREEN}
+        {
+            Capability.REGISTER_CHILD,
+            Capability.RECORD_INTERVIEW,
+            Capability.SCREEN,
+            Capability.RECORD_PLACEMENT,
+        }
     ),
     Role.INTERPRETER: frozenset(),
     Role.SHELTER_STAFF: frozenset(

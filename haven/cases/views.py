@@ -25,6 +25,7 @@ from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.identification.forms import StatusForm
 from haven.identification.selectors import first_steps, screenings
+from haven.protection.models import Placement
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.selectors import alerts_for_case
 
@@ -98,6 +99,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "timeline": selectors.timeline(case),
         "screenings": screenings(case)[:10],
         "first_steps": first_steps(case),
+        "placement": Placement.objects.current().filter(case=case).first(),
         "status_form": StatusForm(initial={"status": case.trafficking_status})
         if can(user, Capability.DECIDE_STATUS, case)
         else None,

@@ -38,8 +38,9 @@ def _evaluate(case: Case) -> None:
 
 def _choices(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
     allowed = list(allowed)
-    clean = [v for v in allowed if v in set(values)]  # in the catalogue's order, no repeats
-    unknown = set(values) - set(allowed)
+    given = set(values)
+    clean = [v for v in allowed if v in given]  # in the catalogue's order, no repeats
+    unknown = given - set(allowed)
     if unknown:
         raise ValidationError({field: _("Choose from the list.")})
     if not clean:
@@ -102,7 +103,8 @@ def consent_record(
     refusal is recorded like a consent, and respected."""
     require(actor, Capability.RECORD_CONSENT, case)
     errors: dict[str, Any] = {}
-    missing = [key for key in CHECKLIST_KEYS if key not in set(checklist)]
+    covered = set(checklist)
+    missing = [key for key in CHECKLIST_KEYS if key not in covered]
     if missing:
         errors["checklist"] = _(
             "Go through every point with the child before recording consent (DP-6). "
@@ -133,6 +135,8 @@ def consent_record(
         formats, Format.values, "formats", _("Say how it was explained to the child.")
     )
     birth_date = case.child.birth_date
+    if birth_date and given_on < birth_date:
+        raise ValidationError({"given_on": _("Check the date: it is before the child's birth.")})
     child_age = age_on(birth_date, given_on) if birth_date else None
     consent = Consent(
         case=case,
@@ -193,6 +197,10 @@ def consent_withdraw(
     )
     if consent.withdrawn_at:
         raise ValidationError(_("This consent was already withdrawn."))
+    if not (consent.grants or consent.override_decision_id):
+        raise ValidationError(
+            _("Only a consent that was given can be withdrawn; a refusal stands as it is.")
+        )
     if not withdrawn_by.strip():
         raise ValidationError({"withdrawn_by": _("Say who withdrew it.")})
     consent.withdrawn_at = timezone.now()
@@ -303,7 +311,7 @@ def information_session_record(
         interpreter=interpreter.strip(),
         child_questions=child_questions.strip(),
         written_copy_left=written_copy_left,
-        stage=case.stage,
+        stage=Case.objects.values_list("stage", flat=True).get(pk=case.pk),
         covers_rights=Topic.RIGHTS in clean_topics,
         created_by=actor,
         updated_by=actor,

@@ -425,3 +425,8 @@ STRENGTHS = {
     "social": "Close friendship with a peer at the shelter.",
     "educational": "Reads and writes well; wants to become a nurse.",
 }
+PLACEMENT_VIEWS = (
+    "Wants to stay at the shelter until her family is found; likes her room-mate.",
+    "Wants to go home to his grandmother as soon as it is safe.",
+    "Does not want to go back to the village where the recruiter lives.",
+)

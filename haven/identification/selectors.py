@@ -47,7 +47,11 @@ def _met_by(case: Any) -> dict[str, str]:
     )
     if appointment is not None:
         met[FirstStep.Kind.GUARDIAN] = str(appointment.guardian)
-    session = InformationSession.objects.filter(case=case, covers_rights=True).first()
+    session = (
+        InformationSession.objects.filter(case=case, covers_rights=True)
+        .filter(given_at__gte=episode_start(case.pk))
+        .first()
+    )
     if session is not None:
         met[FirstStep.Kind.RIGHTS_INFORMATION] = session.given_by
     return met
@@ -147,15 +151,42 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
     }
 
 
+def episode_start(case_ref: Any) -> Any:
+    """When the case's current episode began: its last reopening, or the beginning of time.
+    A child who returns (RR-6) is identified, informed and supported anew; what was done in an
+    earlier episode does not count for this one. `case_ref` is an OuterRef to the case id."""
+    from datetime import UTC, datetime
+
+    from django.db.models import DateTimeField, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from haven.cases.models import Case, StageChange
+
+    reopened = (
+        StageChange.objects.filter(case_id=case_ref, from_stage=Case.Stage.CLOSED)
+        .order_by("-changed_at")
+        .values("changed_at")[:1]
+    )
+    return Coalesce(
+        Subquery(reopened),
+        Value(datetime(1990, 1, 1, tzinfo=UTC)),
+        output_field=DateTimeField(),
+    )
+
+
 def identified_at() -> Any:
-    """A subquery for annotating cases with when the child was first presumed a victim: the
-    moment the clocks of PS-1 (guardian) and PS-5 (information) start."""
+    """A subquery for annotating cases with when the child was first presumed a victim in the
+    current episode: the moment the clocks of PS-1 (guardian) and PS-5 (information) start."""
     from django.db.models import Subquery
 
     from haven.identification.codes import Outcome
 
     return Subquery(
-        Screening.objects.filter(case_id=OuterRef("pk"), outcome=Outcome.PRESUMED_VICTIM)
+        Screening.objects.filter(
+            case_id=OuterRef("pk"),
+            outcome=Outcome.PRESUMED_VICTIM,
+            screened_at__gte=episode_start(OuterRef(OuterRef("pk"))),
+        )
         .order_by("screened_at")
         .values("screened_at")[:1]
     )

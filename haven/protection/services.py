@@ -3,11 +3,13 @@ guardianship, needs and strengths, services. One transaction each: check the act
 validate, run the blocking safeguards, save, audit, re-evaluate the case's alerts."""
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Agency, Membership
@@ -20,23 +22,34 @@ from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import EARLIEST_YEAR, validate_event_date
 from haven.protection.models import (
+    CLOSED,
     CONSENT_NEEDED,
+    DECIDED,
+    SHELTERS,
+    Charge,
     Decision,
     DecisionParticipant,
     Domain,
+    FamilyContact,
     Guardian,
     GuardianAppointment,
     HealthProcedure,
+    LibertyChallenge,
     NeedsAssessment,
     NeedsFinding,
     NotDeliveredReason,
+    Placement,
+    PlacementReview,
+    PlacementType,
     Recipient,
+    Restriction,
     Service,
     ServiceStatus,
     ServiceType,
     SpecialNeed,
 )
 from haven.safeguards.engine import evaluate
+from haven.safeguards.rules import placements as rules_placement
 from haven.safeguards.rules import protection as rules
 
 # Under this age a child is "very young" and needs special attention (CC-5, CC-11).
@@ -243,7 +256,7 @@ def guardian_appoint(
         errors["appointed_by"] = _("Say which court or authority appointed the guardian.")
     if case.child.parental_care not in DEPRIVED_OF_PARENTAL_CARE and len(reason.strip()) < 10:
         errors["reason"] = _(
-            "The child's record says they are not deprived of parental care. Say why a "
+            "The child's record does not say they are deprived of parental care. Say why a "
             "guardian is needed, or correct the child's parental care first."
         )
     if GuardianAppointment.objects.current().filter(case=case).exists():
@@ -412,9 +425,10 @@ def needs_assessment_record(
         action="needs.record",
         obj=assessment,
         case=case,
+        # Levels and special needs are the child's health and history: counted, not listed.
         changes={
-            "levels": [None, {d: rows[d]["level"] for d in Domain.values}],
-            "special_needs": [None, assessment.special_needs],
+            "domains": [None, len(Domain.values)],
+            "special_needs": [None, len(assessment.special_needs)],
         },
     )
     _evaluate(case)
@@ -432,7 +446,7 @@ def _check_consent(case: Case, service: Service) -> None:
     if not service.consent_purpose or service.status not in _GOING_AHEAD:
         return
     if service.urgent_reason or service.decision_id:
-        return
+        return  # the determination, if any, was checked in _validate_service
     rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
 
 
@@ -465,6 +479,16 @@ def _validate_service(service: Service) -> None:
     decision = service.decision if service.decision_id else None
     if decision is not None and (decision.case_id != service.case_id or decision.kind != "bid"):
         errors["decision"] = _("Choose a best-interests determination taken on this case.")
+    elif (
+        decision is not None
+        and CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other"))
+        and service.recipient == Recipient.CHILD
+        and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT
+    ):
+        # PS-4: only a determination about medical care without consent stands in for consent.
+        errors["decision"] = _(
+            "Medical care without consent needs a determination about exactly that."
+        )
     if errors:
         raise ValidationError(errors)
     rules.HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
@@ -487,6 +511,20 @@ _SERVICE_FIELDS = [
     "not_delivered_reason",
     "special_need",
 ]
+
+
+# What a service is (its type, the care, for which family member, which special need) says
+# something about the child: the audit trail records that it changed, not its value (DP-3).
+_SERVICE_CONTENT = ("type", "health_procedure", "family_member", "special_need")
+
+
+def _service_changes(
+    before: Mapping[str, Any], service: Service, before_decision: int | None = None
+) -> dict[str, list[Any]]:
+    changes = diff(before, snapshot(service, _SERVICE_FIELDS), content_fields=_SERVICE_CONTENT)
+    if service.decision_id != before_decision and service.decision is not None:
+        changes["decision"] = [None, str(service.decision.public_id)]
+    return changes
 
 
 @transaction.atomic
@@ -541,7 +579,7 @@ def service_record(
         action="service.record",
         obj=service,
         case=case,
-        changes=diff({}, snapshot(service, _SERVICE_FIELDS)),
+        changes=_service_changes({}, service),
     )
     _evaluate(case)
     return service
@@ -564,7 +602,8 @@ def service_update(
     service = (
         Service.objects.select_for_update(of=("self",)).select_related("case").get(pk=service.pk)
     )
-    before = snapshot(service, [*_SERVICE_FIELDS, "decision"])
+    before = snapshot(service, _SERVICE_FIELDS)
+    before_decision = service.decision_id
     service.status = status
     service.end_on = end_on
     service.not_delivered_reason = not_delivered_reason
@@ -581,7 +620,552 @@ def service_update(
         action="service.update",
         obj=service,
         case=service.case,
-        changes=diff(before, snapshot(service, [*_SERVICE_FIELDS, "decision"])),
+        changes=_service_changes(before, service, before_decision),
     )
     _evaluate(service.case)
     return service
+
+
+# ---------------------------------------------------------------- placements (ND-1 … ND-5)
+
+
+def _decision_of_case(case: Case, decision: Decision | None) -> Decision | None:
+    if decision is not None and (decision.case_id != case.pk or decision.kind != "bid"):
+        raise ValidationError(
+            {"decision": _("Choose a best-interests determination taken on this case.")}
+        )
+    return decision
+
+
+def _check_review_date(review_on: date | None, *, since: date, field: str) -> None:
+    """ND-3: a review date is required, not in the past, and within the longest interval."""
+    from django.conf import settings
+
+    rules_placement.SHELTER_REVIEW.check(review_on=review_on)
+    assert review_on is not None
+    today = timezone.localdate()
+    if review_on < today:
+        raise ValidationError({field: _("The review date cannot be in the past.")})
+    latest = max(since, today) + timedelta(days=settings.HAVEN_SHELTER_REVIEW_MAX_DAYS)
+    if review_on > latest:
+        raise ValidationError(
+            {
+                field: _("Review within %(days)d days: by %(date)s at the latest.")
+                % {"days": settings.HAVEN_SHELTER_REVIEW_MAX_DAYS, "date": latest.isoformat()}
+            }
+        )
+
+
+def _overlap(case: Case, start_on: date, end_on: date | None, exclude_pk: int | None) -> Any:
+    """A recorded placement of this case that overlaps [start_on, end_on)."""
+    others = Placement.objects.filter(case=case)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    q = Q(end_on__isnull=True) | Q(end_on__gt=start_on)
+    if end_on is not None:
+        q &= Q(start_on__lt=end_on)
+    return others.filter(q).order_by("start_on").first()
+
+
+_PLACEMENT_FIELDS = ["type", "start_on", "end_on", "review_on", "decision"]
+
+
+@transaction.atomic
+def placement_record(
+    *,
+    case: Case,
+    actor: Any,
+    type: str,
+    facility: str,
+    start_on: date,
+    end_on: date | None = None,
+    review_on: date | None = None,
+    decision: Decision | None = None,
+    urgent_reason: str = "",
+) -> Placement:
+    """Record where the child lives from `start_on`. The placement the child is in now ends
+    that day (the child moves). Detention is recorded because it happens, and raises ND-2's
+    critical alert; a shelter needs a review date (ND-3); a placement decision rests on a
+    best-interests determination or, when urgent, the reason it could not wait (CC-1)."""
+    require(actor, Capability.RECORD_PLACEMENT, case)
+    _lock(case)
+    errors: dict[str, Any] = {}
+    if type not in PlacementType.values:
+        errors["type"] = _("Choose where the child lives from the list.")
+    if not facility.strip():
+        errors["facility"] = _("Write the facility or household.")
+    if end_on is not None and start_on and end_on < start_on:
+        errors["end_on"] = _("A placement cannot end before it starts.")
+    if type in DECIDED and decision is None and len(urgent_reason.strip()) < 10:
+        errors["decision"] = _(
+            "Choose the best-interests determination that decided this placement, or say why "
+            "it could not wait (the determination then follows)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(start_on, "start_on")
+    _decision_of_case(case, decision)
+    if type in SHELTERS and end_on is None:
+        _check_review_date(review_on, since=start_on, field="review_on")
+    # The child moves: the open-ended placement the child is in ends the day the new one
+    # starts (a child held by the police this morning is in a shelter this afternoon). A past,
+    # closed period never ends the current placement: it must not overlap it.
+    current = (
+        Placement.objects.select_for_update()
+        .filter(case=case, end_on__isnull=True, start_on__lte=start_on)
+        .first()
+        if end_on is None
+        else None
+    )
+    clash = _overlap(case, start_on, end_on, exclude_pk=current.pk if current else None)
+    if clash is not None:
+        raise ValidationError(
+            {
+                "start_on": _(
+                    "This overlaps the placement “%(type)s” from %(start)s%(end)s. A child "
+                    "lives in one place at a time: correct the dates."
+                )
+                % {
+                    "type": clash.get_type_display(),
+                    "start": clash.start_on.isoformat(),
+                    "end": f" to {clash.end_on.isoformat()}" if clash.end_on else "",
+                }
+            }
+        )
+    if current is not None:
+        _end_placement(current, actor=actor, end_on=start_on, reason=_("The child moved."))
+    placement = Placement.objects.create(
+        case=case,
+        type=type,
+        facility=facility.strip(),
+        start_on=start_on,
+        end_on=end_on,
+        review_on=review_on if type in SHELTERS else None,
+        decision=decision,
+        urgent_reason="" if decision else urgent_reason.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="placement.record",
+        obj=placement,
+        case=case,
+        changes=diff({}, snapshot(placement, _PLACEMENT_FIELDS)),
+    )
+    _evaluate(case)
+    return placement
+
+
+def _end_placement(placement: Placement, *, actor: Any, end_on: date, reason: str) -> None:
+    before = snapshot(placement, ["end_on"])
+    placement.end_on = end_on
+    placement.end_reason = str(reason)[:300]
+    placement.updated_by = actor
+    placement.save(update_fields=["end_on", "end_reason", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="placement.end",
+        obj=placement,
+        case=placement.case,
+        changes=diff(before, snapshot(placement, ["end_on"])),
+    )
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str) -> Placement:
+    """End a placement without recording the next one (the child went missing, turned 18)."""
+    require(actor, Capability.RECORD_PLACEMENT, placement.case)
+    _lock(placement.case)
+    placement = Placement.objects.select_related("case").get(pk=placement.pk)
+    if placement.end_on is not None:
+        raise ValidationError(_("This placement has already ended."))
+    if len(reason.strip()) < 5:
+        raise ValidationError({"reason": _("Say why it ended.")})
+    validate_event_date(end_on, "end_on")
+    if end_on < placement.start_on:
+        raise ValidationError({"end_on": _("A placement cannot end before it starts.")})
+    _end_placement(placement, actor=actor, end_on=end_on, reason=reason.strip())
+    _evaluate(placement.case)
+    return placement
+
+
+@transaction.atomic
+def placement_link_decision(*, placement: Placement, actor: Any, decision: Decision) -> Placement:
+    """Link the determination that followed an urgent placement (CC-1)."""
+    require(actor, Capability.RECORD_PLACEMENT, placement.case)
+    _decision_of_case(placement.case, decision)
+    placement.decision = decision
+    placement.updated_by = actor
+    placement.save(update_fields=["decision", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="placement.decision",
+        obj=placement,
+        case=placement.case,
+        changes={"decision": [None, str(decision.public_id)]},
+    )
+    _evaluate(placement.case)
+    return placement
+
+
+@transaction.atomic
+def placement_review_record(
+    *,
+    placement: Placement,
+    actor: Any,
+    reviewed_on: date,
+    still_in_best_interests: bool,
+    next_review_on: date | None,
+    child_views: str = "",
+    child_views_not_obtained: str = "",
+    notes: str = "",
+) -> PlacementReview:
+    """Review a shelter placement (ND-3): hear the child (CC-2), decide whether it is still in
+    their best interests, and set the next review, within the longest interval."""
+    require(actor, Capability.RECORD_PLACEMENT, placement.case)
+    _lock(placement.case)
+    placement = Placement.objects.select_related("case").get(pk=placement.pk)
+    if placement.type not in SHELTERS or placement.end_on is not None:
+        raise ValidationError(_("Only a shelter placement the child is in now is reviewed here."))
+    rules.CHILD_VIEWS_HEARD.check(
+        child_views=child_views, not_obtained_reason=child_views_not_obtained
+    )
+    validate_event_date(reviewed_on, "reviewed_on")
+    if reviewed_on < placement.start_on:
+        raise ValidationError({"reviewed_on": _("The review cannot come before the placement.")})
+    _check_review_date(next_review_on, since=reviewed_on, field="next_review_on")
+    review = PlacementReview.objects.create(
+        placement=placement,
+        reviewed_on=reviewed_on,
+        child_views=child_views.strip(),
+        child_views_not_obtained="" if child_views.strip() else child_views_not_obtained.strip(),
+        still_in_best_interests=still_in_best_interests,
+        notes=notes.strip(),
+        next_review_on=next_review_on,
+        reviewed_by=actor,
+        created_by=actor,
+        updated_by=actor,
+    )
+    before = snapshot(placement, ["review_on"])
+    placement.review_on = next_review_on
+    placement.updated_by = actor
+    placement.save(update_fields=["review_on", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="placement.review",
+        obj=review,
+        case=placement.case,
+        changes={
+            **diff(before, snapshot(placement, ["review_on"])),
+            "still_in_best_interests": [None, still_in_best_interests],
+        },
+    )
+    _evaluate(placement.case)
+    return review
+
+
+@transaction.atomic
+def restriction_record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    description: str,
+    decided_by: str,
+    start_on: date,
+    review_on: date | None,
+    justification: str = "",
+    placement: Placement | None = None,
+) -> Restriction:
+    """Record a restriction on the child (ND-4). It is recorded even without a justification —
+    it is a fact — and then raises an alert until one is written; it always has a review date."""
+    require(actor, Capability.RECORD_PLACEMENT, case)
+    errors: dict[str, Any] = {}
+    if kind not in Restriction.Kind.values:
+        errors["kind"] = _("Choose what is restricted.")
+    if not description.strip():
+        errors["description"] = _("Describe the restriction.")
+    if not decided_by.strip():
+        errors["decided_by"] = _("Say who decided it.")
+    if review_on is None:
+        errors["review_on"] = _("Give a date to review the restriction (ND-4).")
+    elif review_on < timezone.localdate():
+        errors["review_on"] = _("The review date cannot be in the past.")
+    if placement is not None and placement.case_id != case.pk:
+        errors["placement"] = _("Choose a placement of this child.")
+    if errors:
+        raise ValidationError(errors)
+    assert review_on is not None
+    validate_event_date(start_on, "start_on")
+    restriction = Restriction.objects.create(
+        case=case,
+        placement=placement,
+        kind=kind,
+        description=description.strip(),
+        justification=justification.strip(),
+        decided_by=decided_by.strip()[:200],
+        start_on=start_on,
+        review_on=review_on,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="restriction.record",
+        obj=restriction,
+        case=case,
+        changes={
+            "kind": [None, kind],
+            "justified": [None, bool(justification.strip())],
+            "review_on": [None, review_on],
+        },
+    )
+    _evaluate(case)
+    return restriction
+
+
+@transaction.atomic
+def restriction_review(
+    *,
+    restriction: Restriction,
+    actor: Any,
+    lift: bool,
+    on: date,
+    justification: str = "",
+    review_on: date | None = None,
+) -> Restriction:
+    """Review a restriction (ND-4): lift it, or keep it with a justification and a new date."""
+    require(actor, Capability.RECORD_PLACEMENT, restriction.case)
+    restriction = (
+        Restriction.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=restriction.pk)
+    )
+    if restriction.ended_on is not None:
+        raise ValidationError(_("This restriction was already lifted."))
+    validate_event_date(on, "on")
+    before = snapshot(restriction, ["review_on", "ended_on"])
+    if lift:
+        restriction.ended_on = on
+    else:
+        if len(justification.strip()) < 10:
+            raise ValidationError(
+                {"justification": _("Say why the restriction is still in the child's interests.")}
+            )
+        if review_on is None or review_on <= max(on, timezone.localdate()):
+            raise ValidationError({"review_on": _("Give the next review date, after today.")})
+        restriction.justification = justification.strip()
+        restriction.review_on = review_on
+    restriction.updated_by = actor
+    restriction.save()
+    record_event(
+        actor=actor,
+        action="restriction.review",
+        obj=restriction,
+        case=restriction.case,
+        changes=diff(before, snapshot(restriction, ["review_on", "ended_on"])),
+    )
+    _evaluate(restriction.case)
+    return restriction
+
+
+@transaction.atomic
+def family_contact_record(
+    *,
+    case: Case,
+    actor: Any,
+    with_whom: str,
+    means: str,
+    frequency: str,
+    start_on: date,
+    supervised: bool = False,
+    child_views: str = "",
+) -> FamilyContact:
+    """Record how the child keeps in touch with family (ND-4): a right, restricted only in the
+    child's best interests (as a restriction of family contact)."""
+    require(actor, Capability.RECORD_PLACEMENT, case)
+    errors: dict[str, Any] = {}
+    if not with_whom.strip():
+        errors["with_whom"] = _("Say with whom.")
+    if means not in FamilyContact.Means.values:
+        errors["means"] = _("Choose how.")
+    if not frequency.strip():
+        errors["frequency"] = _("Say how often.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(start_on, "start_on")
+    contact = FamilyContact.objects.create(
+        case=case,
+        with_whom=with_whom.strip(),
+        means=means,
+        frequency=frequency.strip()[:100],
+        supervised=supervised,
+        child_views=child_views.strip(),
+        start_on=start_on,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="family_contact.record",
+        obj=contact,
+        case=case,
+        changes={"means": [None, means], "supervised": [None, supervised]},
+    )
+    return contact
+
+
+@transaction.atomic
+def charge_record(
+    *,
+    case: Case,
+    actor: Any,
+    offence: str,
+    authority: str,
+    status: str,
+    recorded_on: date,
+    description: str = "",
+) -> Charge:
+    """Record a charge, sanction or proceeding against the child (ND-1). For a presumed child
+    victim it raises the non-punishment alert until legal assistance is recorded and the
+    principle has been raised with the authority."""
+    require(actor, Capability.RECORD_LEGAL, case)
+    errors: dict[str, Any] = {}
+    if offence not in Charge.Offence.values:
+        errors["offence"] = _("Choose the offence.")
+    if status not in Charge.Status.values:
+        errors["status"] = _("Choose the status.")
+    if not authority.strip():
+        errors["authority"] = _("Say which authority.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(recorded_on, "recorded_on")
+    charge = Charge.objects.create(
+        case=case,
+        offence=offence,
+        description=description.strip(),
+        authority=authority.strip()[:200],
+        status=status,
+        recorded_on=recorded_on,
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="charge.record",
+        obj=charge,
+        case=case,
+        changes={"offence": [None, offence], "status": [None, status]},
+    )
+    _evaluate(case)
+    return charge
+
+
+@transaction.atomic
+def charge_update(
+    *,
+    charge: Charge,
+    actor: Any,
+    status: str,
+    non_punishment_raised_on: date | None = None,
+    non_punishment_raised_with: str = "",
+) -> Charge:
+    """Move a charge on, and record that the non-punishment principle was raised (ND-1)."""
+    require(actor, Capability.RECORD_LEGAL, charge.case)
+    charge = Charge.objects.select_for_update(of=("self",)).select_related("case").get(pk=charge.pk)
+    if status not in Charge.Status.values:
+        raise ValidationError({"status": _("Choose the status.")})
+    if non_punishment_raised_on is not None:
+        validate_event_date(non_punishment_raised_on, "non_punishment_raised_on")
+        if not non_punishment_raised_with.strip():
+            raise ValidationError(
+                {"non_punishment_raised_with": _("Say with whom the principle was raised.")}
+            )
+    fields = ["status", "non_punishment_raised_on"]
+    before = snapshot(charge, fields)
+    charge.status = status
+    if non_punishment_raised_on is not None:
+        charge.non_punishment_raised_on = non_punishment_raised_on
+        charge.non_punishment_raised_with = non_punishment_raised_with.strip()[:200]
+    charge.updated_by = actor
+    charge.save()
+    record_event(
+        actor=actor,
+        action="charge.update",
+        obj=charge,
+        case=charge.case,
+        changes=diff(before, snapshot(charge, fields)),
+    )
+    _evaluate(charge.case)
+    return charge
+
+
+@transaction.atomic
+def liberty_challenge_record(
+    *, placement: Placement, actor: Any, lodged_on: date, lodged_with: str, lodged_by: str
+) -> LibertyChallenge:
+    """Record a challenge to the child's deprivation of liberty (ND-5)."""
+    require(actor, Capability.RECORD_LEGAL, placement.case)
+    if placement.type not in CLOSED:
+        raise ValidationError(_("Only a closed placement deprives the child of liberty."))
+    errors = _required(
+        {"lodged_with": lodged_with, "lodged_by": lodged_by},
+        {
+            "lodged_with": _("Say with which court or authority."),
+            "lodged_by": _("Say who lodged it."),
+        },
+    )
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(lodged_on, "lodged_on")
+    if lodged_on < placement.start_on:
+        raise ValidationError({"lodged_on": _("The challenge cannot come before the placement.")})
+    challenge = LibertyChallenge.objects.create(
+        placement=placement,
+        lodged_on=lodged_on,
+        lodged_with=lodged_with.strip()[:200],
+        lodged_by=lodged_by.strip()[:200],
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="liberty_challenge.record",
+        obj=challenge,
+        case=placement.case,
+        changes={"lodged_on": [None, lodged_on]},
+    )
+    return challenge
+
+
+@transaction.atomic
+def liberty_challenge_decide(
+    *, challenge: LibertyChallenge, actor: Any, decided_on: date, outcome: str
+) -> LibertyChallenge:
+    """Record the decision on a challenge (ND-5): the time to a decision is reported."""
+    require(actor, Capability.RECORD_LEGAL, challenge.placement.case)
+    challenge = (
+        LibertyChallenge.objects.select_for_update(of=("self",))
+        .select_related("placement__case")
+        .get(pk=challenge.pk)
+    )
+    if challenge.decided_on is not None:
+        raise ValidationError(_("The decision is already recorded."))
+    if outcome not in LibertyChallenge.Outcome.values:
+        raise ValidationError({"outcome": _("Choose the decision.")})
+    validate_event_date(decided_on, "decided_on")
+    if decided_on < challenge.lodged_on:
+        raise ValidationError({"decided_on": _("The decision cannot come before the challenge.")})
+    challenge.decided_on = decided_on
+    challenge.outcome = outcome
+    challenge.updated_by = actor
+    challenge.save(update_fields=["decided_on", "outcome", "updated_by", "updated_at"])
+    record_event(
+        actor=actor,
+        action="liberty_challenge.decide",
+        obj=challenge,
+        case=challenge.placement.case,
+        changes={"decided_on": [None, decided_on], "outcome": [None, outcome]},
+    )
+    return challenge

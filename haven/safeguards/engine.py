@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from haven.safeguards.models import Alert
-from haven.safeguards.registry import AlertRule, alert_rules
+from haven.safeguards.registry import AlertRule, Severity, alert_rules
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -69,6 +69,16 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
                 # alert as new; the partial unique constraint keeps one, the other is skipped.
                 ignore_conflicts=True,
             )
+            if new and rule.severity == Severity.CRITICAL:
+                from haven.safeguards.escalation import escalate
+
+                raised = Alert.objects.filter(
+                    rule_code=rule.code,
+                    status=Alert.Status.OPEN,
+                    raised_at=now,
+                    case_id__in=[case_id for case_id, _subject in new],
+                ).select_related("case__lead_agency")
+                escalate(raised)
             gone = [pk for key, pk in open_keys.items() if key not in breaches]
             for chunk in _chunks(gone):
                 # Only alerts still open: one resolved a moment ago keeps its resolution.

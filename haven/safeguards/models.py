@@ -57,3 +57,27 @@ class Alert(HavenModel):
     @property
     def title(self):  # type: ignore[no-untyped-def]
         return self.rule.title
+
+
+class Notification(models.Model):
+    """A critical alert escalated to a person's inbox (ND-2): the case worker's supervisor and
+    the child-protection authority's officers. It says which case and which measure, never the
+    child's name or what happened."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="notifications")
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "alert"], name="notification_once")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.alert_id}"

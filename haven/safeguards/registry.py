@@ -35,6 +35,9 @@ class Rule:
     severity: str
     title: Any
     message: Any
+    # False for a breach nobody may "resolve" with a reason: it closes only when the facts
+    # change (a child in detention is moved out, ND-2).
+    resolvable: bool = True
 
 
 @dataclass(frozen=True)

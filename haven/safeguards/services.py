@@ -21,6 +21,10 @@ def alert_resolve(*, alert: Alert, actor: Any, reason: str) -> Alert:
     alert = Alert.objects.select_for_update().get(pk=alert.pk)
     if alert.status != Alert.Status.OPEN:
         raise ValidationError(_("This alert is no longer open."))
+    if not alert.rule.resolvable:
+        raise ValidationError(
+            _("This alert cannot be resolved with a reason: it closes when the facts change.")
+        )
     if len(reason.strip()) < 10:
         raise ValidationError(
             {
@@ -55,3 +59,13 @@ def alert_resolve(*, alert: Alert, actor: Any, reason: str) -> Alert:
         },
     )
     return alert
+
+
+@transaction.atomic
+def notification_read(*, notification: Any, actor: Any) -> None:
+    """Mark one of the actor's own notifications as read."""
+    from haven.safeguards.models import Notification
+
+    Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -6,4 +6,6 @@ app_name = "safeguards"
 urlpatterns = [
     path("", views.my_alerts, name="my_alerts"),
     path("<uuid:public_id>/resolve/", views.resolve, name="resolve"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/read/", views.inbox_read, name="inbox_read"),
 ]

@@ -6,5 +6,6 @@ from haven.safeguards.rules import (  # noqa: F401
     identification,
     information,
     interviews,
+    placements,
     protection,
 )

@@ -12,9 +12,12 @@ def no_information(cases: Any) -> Any:
     from django.db.models import Exists, OuterRef
 
     from haven.consent.models import InformationSession
+    from haven.identification.selectors import episode_start
     from haven.safeguards.rules.protection import _identified_before
 
-    sessions = InformationSession.objects.filter(case_id=OuterRef("pk"))
+    sessions = InformationSession.objects.filter(
+        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
+    )
     rows = (
         _identified_before(cases, settings.HAVEN_INFORMATION_DUE_HOURS)
         .filter(~Exists(sessions))
@@ -44,8 +47,11 @@ def no_written_copy(cases: Any) -> Any:
 
     from haven.cases.models import Case
     from haven.consent.models import InformationSession
+    from haven.identification.selectors import episode_start
 
-    sessions = InformationSession.objects.filter(case_id=OuterRef("pk"))
+    sessions = InformationSession.objects.filter(
+        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
+    )
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
         .filter(Exists(sessions))

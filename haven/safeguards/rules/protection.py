@@ -99,7 +99,9 @@ _COOPERATION_WORDS = (
     "bersaksi",
     "kesaksian",
     "ความร่วมมือ",
-    "ให้การ",
+    "ให้การเป็นพยาน",
+    "ให้ปากคำ",
+    "เป็นพยาน",
     "សហការ",
 )
 
@@ -191,13 +193,22 @@ def _no_consent_q() -> Any:
     return ~Exists(in_force)
 
 
+def _without_medical_determination() -> Any:
+    """Care not covered by a determination about medical care without consent (PS-4)."""
+    from django.db.models import Q
+
+    from haven.protection.models import Decision
+
+    return Q(decision__isnull=True) | ~Q(decision__subject=Decision.Subject.MEDICAL_WITHOUT_CONSENT)
+
+
 def care_without_consent(cases: Any) -> Any:
     from haven.protection.models import ACTIVE_SERVICE_STATUSES, Service
 
     rows = (
         Service.objects.filter(case__in=cases, status__in=ACTIVE_SERVICE_STATUSES)
         .exclude(consent_purpose="")
-        .filter(urgent_reason="", decision__isnull=True)
+        .filter(_without_medical_determination(), urgent_reason="")
         .filter(_no_consent_q())
         .values_list("case_id", "public_id")
     )
@@ -223,7 +234,8 @@ def urgent_care_needs_determination(cases: Any) -> Any:
     from haven.protection.models import Service
 
     rows = (
-        Service.objects.filter(case__in=cases, decision__isnull=True)
+        Service.objects.filter(case__in=cases)
+        .filter(_without_medical_determination())
         .exclude(consent_purpose="")
         .exclude(urgent_reason="")
         .filter(_no_consent_q())

@@ -41,10 +41,14 @@ from haven.identification.models import FirstStep, Indicator
 from haven.identification.services import first_step_done, screening_record
 from haven.protection.models import Guardian
 from haven.protection.services import (
+    charge_record,
     decision_record,
+    family_contact_record,
     guardian_appoint,
     guardian_create,
     needs_assessment_record,
+    placement_record,
+    restriction_record,
     service_record,
 )
 from haven.safeguards.models import Alert
@@ -546,10 +550,107 @@ class Seeder:
                 status="in_progress",
             )
         self.appoint_guardians(progressed, guardians)
+        self.place(progressed)
         cpa_progressed = [dc for dc in progressed if dc.agency_key == demo.CPA]
         if cpa_progressed:
             self.medical_examination(min(cpa_progressed, key=lambda dc: dc.spec.age or 99))
         self.assess_needs(cpa_progressed)
+
+    def place(self, progressed: list[DemoCase]) -> None:
+        """Where the children live (ND-1 … ND-5): most in the open shelter with a review date,
+        some back with family; one child still in identification is held in immigration detention
+        (ND-2's critical alert, escalated); one child faces a charge for illegal work (ND-1)."""
+        for n, dc in enumerate(progressed):
+            assert dc.case_worker is not None
+            home = dc.plan in ("follow_up", "relapsed") and n % 2 == 0
+            # CC-1: a determination decided the placement, except for one child placed
+            # urgently, whose determination is still to follow.
+            decision = None
+            if n != 2:
+                decision = decision_record(
+                    case=_fresh(dc.case),
+                    actor=dc.case_worker,
+                    kind="bid",
+                    subject="placement",
+                    decided_on=self.today - timedelta(days=self.rng.randint(1, 9)),
+                    question="Where should the child live while recovering?",
+                    options="Open shelter; kinship care; return to the family.",
+                    child_views=demo.PLACEMENT_VIEWS[n % len(demo.PLACEMENT_VIEWS)],
+                    child_views_weight="Given weight in line with the child's age and "
+                    "understanding; the child's wish matched the safety assessment.",
+                    outcome="Back with the family, with follow-up visits."
+                    if home
+                    else "Open shelter, reviewed with the child.",
+                    justification="Safe, and what the child asked for.",
+                    participants=[
+                        {"name": "Orawan Sukjaroen", "role": "Supervisor"},
+                        {"name": dc.case_worker.get_full_name(), "role": "Case worker"},
+                        {"name": "Fictional shelter manager", "role": "Shelter"},
+                    ],
+                )
+            placement_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                type="family" if home else "open_shelter",
+                facility="With the family (fictional village)"
+                if home
+                else "Open shelter for children (fictional), Chiang Mai",
+                start_on=self.today - timedelta(days=self.rng.randint(10, 80)),
+                review_on=None if home else self.today + timedelta(days=self.rng.randint(5, 60)),
+                decision=decision,
+                urgent_reason=""
+                if decision
+                else "Placed the night the child was found; the determination follows.",
+            )
+        if progressed:
+            dc = progressed[0]
+            assert dc.case_worker is not None
+            restriction_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                kind="communication",
+                description="Phone kept by staff at night.",
+                justification="The recruiter kept calling at night; the child asked for this.",
+                decided_by="Shelter manager with the child",
+                start_on=self.today - timedelta(days=7),
+                review_on=self.today + timedelta(days=21),
+            )
+            family_contact_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                with_whom="Mother and younger brother",
+                means="calls",
+                frequency="Twice a week",
+                child_views="Wants to call more often at weekends.",
+                start_on=self.today - timedelta(days=7),
+            )
+        charged = [dc for dc in progressed if dc.agency_key == demo.CPA][-1:]
+        for dc in charged:
+            assert dc.case_worker is not None
+            charge_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                offence="illegal_work",
+                authority="District immigration office (fictional)",
+                status="investigation",
+                recorded_on=self.today - timedelta(days=2),
+            )
+        waiting = [
+            dc
+            for dc in self.cases
+            if dc.plan.startswith("identification")
+            and dc.agency_key == demo.CPA
+            and dc.case_worker is not None
+        ][:1]
+        for dc in waiting:
+            assert dc.case_worker is not None
+            placement_record(
+                case=_fresh(dc.case),
+                actor=dc.case_worker,
+                type="immigration_detention",
+                facility="Immigration detention centre (fictional), Bangkok",
+                start_on=self.today - timedelta(days=1),
+            )
 
     def create_guardians(self) -> dict[str, list[Guardian]]:
         cpa = self.agencies[demo.CPA]

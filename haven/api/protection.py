@@ -1,0 +1,332 @@
+"""The protection API, under /api/v1/cases/<id>/: consent (CC-3, PS-4, DP-5, DP-6), information
+given to the child (PS-5), best-interests decisions (CC-1, CC-2, PS-6), guardianship (PS-1,
+PS-2), needs and strengths (PS-7, CC-5) and services (PS-3, PS-4, CC-8).
+
+As in haven.api.views: the case is loaded through haven.cases.access (404 when the caller may
+not see it, 403 when they see it but may not act, before the payload is looked at); records of
+the case are looked up only within it; every write is the service the pages call; lists log
+the read (DP-3) and send only what the caller may read (DP-1)."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from haven.accounts.roles import Capability
+from haven.api import protection_serializers as s
+from haven.audit.services import log_read
+from haven.cases.access import access_case_by_id, access_case_for, readable, require
+from haven.cases.models import Case
+from haven.consent import selectors as consent_selectors
+from haven.consent import services as consent_services
+from haven.consent.models import Consent
+from haven.protection import selectors
+from haven.protection import services as protection_services
+from haven.protection.models import Decision
+
+
+def _context(request: Request, case: Case) -> dict[str, Any]:
+    return {"readable": readable(request.user, case)}
+
+
+def _determination(case: Case, public_id: UUID | None) -> Decision | None:
+    """The decision of this case with this ID; a decision of another case is not found."""
+    if public_id is None:
+        return None
+    decision = selectors.decisions(case).filter(public_id=public_id).first()
+    if decision is None:
+        raise ValidationError(
+            {"decision": _("Choose a best-interests determination taken on this case.")}
+        )
+    return decision
+
+
+class ProtectionViewSet(viewsets.ViewSet):
+    """Detail routes only: they hang off a case, like CaseViewSet's."""
+
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"
+
+    # --- consent (CC-3, PS-4, DP-5, DP-6) ---
+
+    @extend_schema(methods=["get"], responses=s.ConsentSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.ConsentInputSerializer, responses={201: s.ConsentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def consents(self, request: Request, public_id: str) -> Response:
+        """Consent per measure. A refusal is recorded like a consent, and respected: `state`
+        says whether it permits the measure."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="consent.list", case=case)
+            rows = consent_selectors.consents(case)
+            return Response(s.ConsentSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_CONSENT, case)
+        payload = s.ConsentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = consent_services.consent_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.ConsentSerializer(consent, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    def _consent(
+        self, request: Request, public_id: str, consent_id: str, capability: str
+    ) -> tuple[Case, Consent]:
+        case = access_case_for(request.user, public_id, capability)
+        consent = consent_selectors.consents(case).filter(public_id=consent_id).first()
+        if consent is None:
+            raise Http404
+        return case, consent
+
+    @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"], url_path="consents/<uuid:consent_id>/withdraw")
+    def consent_withdraw(self, request: Request, public_id: str, consent_id: str) -> Response:
+        """Withdraw a consent: from now on it permits nothing (CC-3, DP-5)."""
+        case, consent = self._consent(request, public_id, consent_id, Capability.RECORD_CONSENT)
+        payload = s.ConsentWithdrawSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        consent = consent_services.consent_withdraw(
+            consent=consent, actor=request.user, **payload.validated_data
+        )
+        return Response(s.ConsentSerializer(consent, context=_context(request, case)).data)
+
+    @extend_schema(request=s.ConsentOverrideSerializer, responses=s.ConsentSerializer)
+    @action(detail=True, methods=["post"], url_path="consents/<uuid:consent_id>/override")
+    def consent_override(self, request: Request, public_id: str, consent_id: str) -> Response:
+        """Override a refusal with a best-interests determination taken on this case; for
+        medical care, one about medical care without consent (CC-3, PS-4)."""
+        case, consent = self._consent(
+            request, public_id, consent_id, Capability.DECIDE_BEST_INTERESTS
+        )
+        payload = s.ConsentOverrideSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        # A decision of another case is not looked up: the service refuses None in its words.
+        decision = (
+            selectors.decisions(case).filter(public_id=payload.validated_data["decision"]).first()
+        )
+        consent = consent_services.consent_override(
+            consent=consent, actor=request.user, decision=decision
+        )
+        return Response(s.ConsentSerializer(consent, context=_context(request, case)).data)
+
+    # --- information given to the child (PS-5) ---
+
+    @extend_schema(methods=["get"], responses=s.InformationSessionSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.InformationSessionInputSerializer,
+        responses={201: s.InformationSessionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="information-sessions")
+    def information_sessions(self, request: Request, public_id: str) -> Response:
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="information.list", case=case)
+            rows = consent_selectors.information_sessions(case)
+            return Response(s.InformationSessionSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.INFORM_CHILD, case)
+        payload = s.InformationSessionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        session = consent_services.information_session_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.InformationSessionSerializer(session, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    # --- best interests (CC-1, CC-2, PS-6) ---
+
+    @extend_schema(methods=["get"], responses=s.DecisionSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.DecisionInputSerializer, responses={201: s.DecisionSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def decisions(self, request: Request, public_id: str) -> Response:
+        """Best-interests assessments and determinations. Refused (422, CC-2) without the
+        child's views or the reason they could not be obtained."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="decision.list", case=case)
+            rows = selectors.decisions(case).prefetch_related("participants")
+            return Response(s.DecisionSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.DECIDE_BEST_INTERESTS, case)
+        payload = s.DecisionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decision = protection_services.decision_record(
+            case=case, actor=request.user, **payload.service_kwargs()
+        )
+        return Response(
+            s.DecisionSerializer(decision, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    # --- guardianship (PS-1, PS-2) ---
+
+    @extend_schema(responses=s.GuardianSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def guardians(self, request: Request, public_id: str) -> Response:
+        """The lead agency's available guardians with their caseloads (PS-2), for callers who
+        may appoint one on this case."""
+        case = access_case_for(request.user, public_id, Capability.APPOINT_GUARDIAN)
+        rows = selectors.guardians_with_caseload(case.lead_agency_id).filter(is_active=True)
+        return Response(s.GuardianSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["get"], responses=s.GuardianAppointmentSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.GuardianAppointInputSerializer,
+        responses={201: s.GuardianAppointmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="guardian-appointments")
+    def guardian_appointments(self, request: Request, public_id: str) -> Response:
+        """Guardians appointed for the child, current first. Family information: a caller who
+        may not read it gets an empty list. Refused (422, PS-2) when the guardian's caseload is
+        full, unless a supervisor gives a reason."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="guardian_appointment.list", case=case)
+            rows = selectors.guardian_appointments(case)
+            return Response(s.GuardianAppointmentSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.APPOINT_GUARDIAN, case)
+        payload = s.GuardianAppointInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        guardian = (
+            selectors.guardians_with_caseload(case.lead_agency_id)
+            .filter(public_id=data.pop("guardian"))
+            .first()
+        )
+        if guardian is None:
+            raise ValidationError(
+                {"guardian": _("Choose an available guardian of the lead agency.")}
+            )
+        appointment = protection_services.guardian_appoint(
+            case=case, actor=request.user, guardian=guardian, **data
+        )
+        return Response(
+            s.GuardianAppointmentSerializer(appointment, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.GuardianEndSerializer, responses=s.GuardianAppointmentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="guardian-appointments/<uuid:appointment_id>/end",
+    )
+    def guardian_appointment_end(
+        self, request: Request, public_id: str, appointment_id: str
+    ) -> Response:
+        """End a guardianship; a guardian who uses Haven loses access to the case with it."""
+        case = access_case_for(request.user, public_id, Capability.APPOINT_GUARDIAN)
+        appointment = selectors.guardian_appointments(case).filter(public_id=appointment_id).first()
+        if appointment is None:
+            raise Http404
+        payload = s.GuardianEndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ended = protection_services.guardian_appointment_end(
+            appointment=appointment, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.GuardianAppointmentSerializer(ended, context=_context(request, case)).data
+        )
+
+    # --- needs and strengths (PS-7, CC-5) ---
+
+    @extend_schema(methods=["get"], responses=s.NeedsAssessmentSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.NeedsAssessmentInputSerializer,
+        responses={201: s.NeedsAssessmentSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="needs-assessments")
+    def needs_assessments(self, request: Request, public_id: str) -> Response:
+        """Needs and strengths in six domains, latest first. The child's narrative: a caller
+        who may not read it gets an empty list."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="needs.list", case=case)
+            rows = selectors.needs_assessments(case)
+            return Response(s.NeedsAssessmentSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.ASSESS_NEEDS, case)
+        payload = s.NeedsAssessmentInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assessment = protection_services.needs_assessment_record(
+            case=case, actor=request.user, **payload.service_kwargs()
+        )
+        return Response(
+            s.NeedsAssessmentSerializer(assessment, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    # --- services (PS-3, PS-4, CC-8) ---
+
+    @extend_schema(methods=["get"], responses=s.ServiceSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.ServiceInputSerializer, responses={201: s.ServiceSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def services(self, request: Request, public_id: str) -> Response:
+        """Services for the child or a family member. Each is sent only to callers who may read
+        its type's class (health care: health; legal assistance: legal; accommodation:
+        whereabouts; family tracing: family); a service recorded by a caller who may not read
+        its class is answered with an empty object. Medical examination, testing and treatment
+        are refused (422, PS-4) without consent in force, a determination or an urgent reason."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="service.list", case=case)
+            rows = selectors.services(case, context["readable"])
+            return Response(s.ServiceSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_SERVICE, case)
+        payload = s.ServiceInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        decision = _determination(case, data.pop("decision", None))
+        service = protection_services.service_record(
+            case=case, actor=request.user, decision=decision, **data
+        )
+        return Response(
+            s.ServiceSerializer(service, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ServiceUpdateSerializer, responses=s.ServiceSerializer)
+    @action(detail=True, methods=["patch"], url_path="services/<uuid:service_id>")
+    def service_update(self, request: Request, public_id: str, service_id: str) -> Response:
+        """Move a service on (under way, completed, declined, not delivered). Fields left out
+        keep their value; a determination, once linked, stays. Care that needs consent cannot
+        go ahead without it (422, PS-4)."""
+        case = access_case_for(request.user, public_id, Capability.RECORD_SERVICE)
+        context = _context(request, case)
+        # A service of a class the caller may not read is not found (DP-1), as on the pages.
+        found = selectors.services(case, context["readable"]).filter(public_id=service_id).first()
+        if found is None:
+            raise Http404
+        payload = s.ServiceUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        updated = protection_services.service_update(
+            service=found,
+            actor=request.user,
+            status=data.get("status", found.status),
+            end_on=data.get("end_on", found.end_on),
+            not_delivered_reason=data.get("not_delivered_reason", found.not_delivered_reason),
+            reason_detail=data.get("reason_detail", found.reason_detail),
+            decision=_determination(case, data.get("decision")),
+        )
+        return Response(s.ServiceSerializer(updated, context=context).data)

@@ -1,0 +1,322 @@
+"""Where the child lives (ND-1 … ND-5): placements and their reviews, restrictions and family
+contact, charges against the child and challenges to detention. Cases are loaded only through
+haven.cases.access; every write calls a service."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from haven.accounts.roles import Capability
+from haven.audit.services import log_read
+from haven.cases.access import access_case_by_id, access_case_for, can, readable
+from haven.cases.models import Case
+from haven.core.forms import run_service
+from haven.core.http import AuthedRequest
+from haven.core.sensitivity import Sensitivity
+from haven.protection import selectors, services
+from haven.protection.forms import (
+    ChallengeDecisionForm,
+    ChallengeForm,
+    ChargeForm,
+    ChargeUpdateForm,
+    FamilyContactForm,
+    PlacementDecisionForm,
+    PlacementEndForm,
+    PlacementForm,
+    PlacementReviewForm,
+    RestrictionForm,
+    RestrictionReviewForm,
+)
+from haven.protection.models import Charge, LibertyChallenge, Placement, Restriction
+from haven.safeguards.selectors import alerts_for_case
+
+_MEASURES = ("ND-1", "ND-2", "ND-3", "ND-4", "ND-5", "CC-1")
+
+
+def _back(case: Case, anchor: str = "") -> HttpResponse:
+    url = reverse("protection:placements", args=[case.public_id])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _inline(
+    request: AuthedRequest,
+    case: Case,
+    form: forms.Form,
+    call: Callable[[], Any],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """A small form posted from the page: the outcome is a message, and the page again."""
+    if run_service(form, call) is None:
+        errors = [str(e) for errs in form.errors.values() for e in errs]
+        messages.error(request, _("Nothing was saved: %(why)s") % {"why": " ".join(errors)})
+    else:
+        messages.success(request, done)
+    return _back(case, anchor)
+
+
+@login_required
+def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = access_case_by_id(request.user, public_id)
+    classes = readable(request.user, case)
+    user = request.user
+    rows = list(selectors.placements(case))
+    bids = list(selectors.determinations(case))
+    log_read(user=user, what="placement.view", case=case)
+    return render(
+        request,
+        "protection/placements.html",
+        {
+            "case": case,
+            "can_read": {str(c) for c in classes},
+            "may": {
+                "place": can(user, Capability.RECORD_PLACEMENT, case),
+                "legal": can(user, Capability.RECORD_LEGAL, case),
+                "resolve": can(user, Capability.RESOLVE_ALERT, case),
+            },
+            "alerts": [a for a in alerts_for_case(case) if a.measure_id in _MEASURES],
+            "current": next((p for p in rows if p.end_on is None), None),
+            "placements": rows,
+            "bids": bids,
+            "restrictions": (
+                list(selectors.restrictions(case)) if Sensitivity.FAMILY in classes else []
+            ),
+            "contacts": (
+                list(selectors.family_contacts(case)) if Sensitivity.FAMILY in classes else []
+            ),
+            "charges": list(selectors.charges(case)) if Sensitivity.LEGAL in classes else [],
+            "today": timezone.localdate(),
+            "review_form": PlacementReviewForm(),
+            "charge_statuses": Charge.Status.choices,
+        },
+    )
+
+
+def _form_page(
+    request: AuthedRequest,
+    public_id: str,
+    capability: str,
+    form_class: type[forms.Form],
+    call: Callable[[Case, dict[str, Any]], Any],
+    title: str,
+    done: str,
+    anchor: str,
+    **form_kwargs: Callable[[Case], Any],
+) -> HttpResponse:
+    case = access_case_for(request.user, public_id, capability)
+    kwargs = {name: make(case) for name, make in form_kwargs.items()}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and run_service(form, lambda: call(case, form.cleaned_data)):
+        messages.success(request, done)
+        return _back(case, anchor)
+    return render(
+        request,
+        "protection/placement_form.html",
+        {"case": case, "form": form, "title": title},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def placement_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _form_page(
+        request,
+        public_id,
+        Capability.RECORD_PLACEMENT,
+        PlacementForm,
+        lambda case, data: services.placement_record(case=case, actor=request.user, **data),
+        _("Record where the child lives"),
+        _("The placement is recorded."),
+        "current",
+        decisions=selectors.determinations,
+    )
+
+
+@login_required
+def restriction_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _form_page(
+        request,
+        public_id,
+        Capability.RECORD_PLACEMENT,
+        RestrictionForm,
+        lambda case, data: services.restriction_record(case=case, actor=request.user, **data),
+        _("Record a restriction"),
+        _("The restriction is recorded."),
+        "restrictions",
+    )
+
+
+@login_required
+def family_contact_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _form_page(
+        request,
+        public_id,
+        Capability.RECORD_PLACEMENT,
+        FamilyContactForm,
+        lambda case, data: services.family_contact_record(case=case, actor=request.user, **data),
+        _("Record family contact"),
+        _("The family contact is recorded."),
+        "restrictions",
+    )
+
+
+@login_required
+def charge_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    return _form_page(
+        request,
+        public_id,
+        Capability.RECORD_LEGAL,
+        ChargeForm,
+        lambda case, data: services.charge_record(case=case, actor=request.user, **data),
+        _("Record a charge against the child"),
+        _("The charge is recorded."),
+        "charges",
+    )
+
+
+def _placement(case: Case, placement_id: str) -> Placement:
+    placement = Placement.objects.filter(case=case, public_id=placement_id).first()
+    if placement is None:
+        raise Http404
+    return placement
+
+
+@require_POST
+@login_required
+def placement_review(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
+    placement = _placement(case, placement_id)
+    form = PlacementReviewForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.placement_review_record(
+            placement=placement, actor=request.user, **form.cleaned_data
+        ),
+        _("The review is recorded."),
+        "current",
+    )
+
+
+@require_POST
+@login_required
+def placement_end(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
+    placement = _placement(case, placement_id)
+    form = PlacementEndForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.placement_end(
+            placement=placement, actor=request.user, **form.cleaned_data
+        ),
+        _("The placement is recorded as ended."),
+        "current",
+    )
+
+
+@require_POST
+@login_required
+def placement_decision(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
+    placement = _placement(case, placement_id)
+    form = PlacementDecisionForm(request.POST, decisions=selectors.determinations(case))
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.placement_link_decision(
+            placement=placement, actor=request.user, decision=form.cleaned_data["decision"]
+        ),
+        _("The determination is linked to the placement."),
+        "current",
+    )
+
+
+@require_POST
+@login_required
+def challenge_new(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
+    placement = _placement(case, placement_id)
+    form = ChallengeForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.liberty_challenge_record(
+            placement=placement, actor=request.user, **form.cleaned_data
+        ),
+        _("The challenge is recorded."),
+        "current",
+    )
+
+
+@require_POST
+@login_required
+def challenge_decide(request: AuthedRequest, public_id: str, challenge_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
+    challenge = LibertyChallenge.objects.filter(
+        placement__case=case, public_id=challenge_id
+    ).first()
+    if challenge is None:
+        raise Http404
+    form = ChallengeDecisionForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.liberty_challenge_decide(
+            challenge=challenge, actor=request.user, **form.cleaned_data
+        ),
+        _("The decision is recorded."),
+        "current",
+    )
+
+
+@require_POST
+@login_required
+def restriction_review(request: AuthedRequest, public_id: str, restriction_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
+    restriction = Restriction.objects.filter(case=case, public_id=restriction_id).first()
+    if restriction is None:
+        raise Http404
+    form = RestrictionReviewForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.restriction_review(
+            restriction=restriction, actor=request.user, **form.cleaned_data
+        ),
+        _("The restriction is reviewed."),
+        "restrictions",
+    )
+
+
+@require_POST
+@login_required
+def charge_update(request: AuthedRequest, public_id: str, charge_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
+    charge = Charge.objects.filter(case=case, public_id=charge_id).first()
+    if charge is None:
+        raise Http404
+    form = ChargeUpdateForm(request.POST)
+    return _inline(
+        request,
+        case,
+        form,
+        lambda: services.charge_update(charge=charge, actor=request.user, **form.cleaned_data),
+        _("The charge is updated."),
+        "charges",
+    )

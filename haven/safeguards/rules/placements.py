@@ -1,0 +1,284 @@
+"""Non-detention and non-punishment (ND-1 … ND-5), and placements decided in the child's best
+interests (CC-1)."""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.safeguards.errors import SafeguardViolation
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
+
+
+def check_review_date(*, review_on: Any) -> None:
+    """ND-3: a shelter placement cannot be saved without a review date."""
+    if review_on is None:
+        raise SafeguardViolation(SHELTER_REVIEW.measure_id, SHELTER_REVIEW.message)
+
+
+SHELTER_REVIEW = register(
+    BlockRule(
+        code="nd3.shelter_needs_review_date",
+        measure_id="ND-3",
+        severity=Severity.BLOCK,
+        title=_("A shelter placement needs a review date"),
+        message=_(
+            "A shelter is for the shortest possible time, decided case by case: give the date "
+            "by which this placement will be reviewed with the child."
+        ),
+        check=check_review_date,
+    )
+)
+
+
+def _current_placements(cases: Any, types: Any) -> Any:
+    from haven.cases.models import Case
+    from haven.protection.models import Placement
+
+    return Placement.objects.current().filter(
+        case__in=cases.exclude(stage=Case.Stage.CLOSED), type__in=list(types)
+    )
+
+
+def _pairs(rows: Any) -> list[tuple[int, str]]:
+    return [(case_id, str(public_id)) for case_id, public_id in rows]
+
+
+def child_detained(cases: Any) -> Any:
+    """A child — or a person presumed to be one — held by the police, in prison or in
+    immigration detention. Only a completed age assessment finding an adult takes a person out."""
+    from django.db.models import Exists, OuterRef
+
+    from haven.children.models import AgeAssessment
+    from haven.protection.models import DETENTION
+
+    found_adult = AgeAssessment.objects.filter(
+        child_id=OuterRef("case__child_id"),
+        status=AgeAssessment.Status.COMPLETED,
+        result=AgeAssessment.Result.ADULT,
+    )
+    rows = (
+        _current_placements(cases, DETENTION)
+        .filter(~Exists(found_adult))
+        .values_list("case_id", "public_id")
+    )
+    return _pairs(rows)
+
+
+CHILD_DETAINED = register(
+    AlertRule(
+        code="nd2.child_detained",
+        measure_id="ND-2",
+        severity=Severity.CRITICAL,
+        title=_("A child is held in detention"),
+        message=_(
+            "A child must never be held in a police cell, prison or immigration detention. "
+            "Move the child to a safe place now and record the new placement; the supervisor "
+            "and the child-protection authority have been told. This alert closes only when "
+            "the child is moved."
+        ),
+        breaches=child_detained,
+        resolvable=False,
+    )
+)
+
+
+def shelter_review_overdue(cases: Any) -> Any:
+    from django.utils import timezone
+
+    from haven.protection.models import SHELTERS
+
+    rows = (
+        _current_placements(cases, SHELTERS)
+        .filter(review_on__lt=timezone.localdate())
+        .values_list("case_id", "public_id")
+    )
+    return _pairs(rows)
+
+
+SHELTER_REVIEW_OVERDUE = register(
+    AlertRule(
+        code="nd3.shelter_review_overdue",
+        measure_id="ND-3",
+        severity=Severity.ALERT,
+        title=_("A shelter review is overdue"),
+        message=_(
+            "The review date of this shelter placement has passed. Review it with the child: "
+            "hear their views, decide whether it is still in their best interests, and set the "
+            "next date — or move the child."
+        ),
+        breaches=shelter_review_overdue,
+    )
+)
+
+
+def _open_restrictions(cases: Any) -> Any:
+    from haven.cases.models import Case
+    from haven.protection.models import Restriction
+
+    return Restriction.objects.filter(
+        case__in=cases.exclude(stage=Case.Stage.CLOSED), ended_on__isnull=True
+    )
+
+
+def restriction_unjustified(cases: Any) -> Any:
+    return _pairs(
+        _open_restrictions(cases).filter(justification="").values_list("case_id", "public_id")
+    )
+
+
+RESTRICTION_UNJUSTIFIED = register(
+    AlertRule(
+        code="nd4.restriction_unjustified",
+        measure_id="ND-4",
+        severity=Severity.ALERT,
+        title=_("A restriction has no justification"),
+        message=_(
+            "The child's movement, contact or activities are restricted with no reason "
+            "recorded. A restriction is allowed only in the child's best interests: write why, "
+            "or lift it."
+        ),
+        breaches=restriction_unjustified,
+    )
+)
+
+
+def restriction_review_overdue(cases: Any) -> Any:
+    from django.utils import timezone
+
+    rows = _open_restrictions(cases).filter(review_on__lt=timezone.localdate())
+    return _pairs(rows.values_list("case_id", "public_id"))
+
+
+RESTRICTION_REVIEW_OVERDUE = register(
+    AlertRule(
+        code="nd4.restriction_review_overdue",
+        measure_id="ND-4",
+        severity=Severity.ALERT,
+        title=_("A restriction is past its review date"),
+        message=_(
+            "Review this restriction now: lift it, or record why it is still in the child's "
+            "best interests and when it will be reviewed again. Family contact is the child's "
+            "right."
+        ),
+        breaches=restriction_review_overdue,
+    )
+)
+
+
+def _legal_assistance() -> Any:
+    """Cases where the child has legal assistance: a legal service planned, under way or done."""
+    from django.db.models import Exists, OuterRef
+
+    from haven.protection.models import Recipient, Service, ServiceStatus, ServiceType
+
+    return Exists(
+        Service.objects.filter(
+            case_id=OuterRef("case_id"),
+            recipient=Recipient.CHILD,
+            type=ServiceType.LEGAL,
+            status__in=(
+                ServiceStatus.PLANNED,
+                ServiceStatus.IN_PROGRESS,
+                ServiceStatus.COMPLETED,
+            ),
+        )
+    )
+
+
+def child_victim_charged(cases: Any) -> Any:
+    from django.db.models import Q
+
+    from haven.cases.models import Case
+    from haven.identification.selectors import identified_at
+    from haven.protection.models import OPEN_CHARGE_STATUSES, Charge
+
+    victims = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .annotate(identified_at=identified_at())
+        .filter(
+            Q(identified_at__isnull=False)
+            | Q(
+                trafficking_status__in=(
+                    Case.TraffickingStatus.POSSIBLE,
+                    Case.TraffickingStatus.ACTUAL,
+                )
+            )
+        )
+        .values("pk")
+    )
+    rows = (
+        Charge.objects.filter(case__in=victims, status__in=OPEN_CHARGE_STATUSES)
+        .annotate(assisted=_legal_assistance())
+        .exclude(assisted=True, non_punishment_raised_on__isnull=False)
+        .values_list("case_id", "public_id")
+    )
+    return _pairs(rows)
+
+
+NON_PUNISHMENT = register(
+    AlertRule(
+        code="nd1.non_punishment",
+        measure_id="ND-1",
+        severity=Severity.ALERT,
+        title=_("A child victim faces a charge"),
+        message=_(
+            "A presumed child victim is not to be held liable for illegal entry, stay or work, "
+            "or for offences they were compelled to commit. Arrange legal assistance, raise the "
+            "non-punishment principle with the authority, and record both."
+        ),
+        breaches=child_victim_charged,
+    )
+)
+
+
+def closed_without_lawyer(cases: Any) -> Any:
+    from haven.protection.models import CLOSED
+
+    rows = (
+        _current_placements(cases, CLOSED)
+        .annotate(assisted=_legal_assistance())
+        .filter(assisted=False)
+        .values_list("case_id", "public_id")
+    )
+    return _pairs(rows)
+
+
+LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
+    AlertRule(
+        code="nd5.no_legal_assistance",
+        measure_id="ND-5",
+        severity=Severity.ALERT,
+        title=_("Deprived of liberty without a lawyer"),
+        message=_(
+            "The child cannot leave where they are held, and has no legal assistance recorded. "
+            "Arrange a lawyer promptly: the child can challenge the deprivation of liberty."
+        ),
+        breaches=closed_without_lawyer,
+    )
+)
+
+
+def placement_without_determination(cases: Any) -> Any:
+    from haven.protection.models import DECIDED
+
+    rows = (
+        _current_placements(cases, DECIDED)
+        .filter(decision__isnull=True)
+        .values_list("case_id", "public_id")
+    )
+    return _pairs(rows)
+
+
+PLACEMENT_NEEDS_BID = register(
+    AlertRule(
+        code="cc1.placement_needs_bid",
+        measure_id="CC-1",
+        severity=Severity.ALERT,
+        title=_("A placement awaits its best-interests determination"),
+        message=_(
+            "The child was placed urgently. Urgent protection is never held up, but the "
+            "determination must follow: hear the child, take it, and link it to the placement."
+        ),
+        breaches=placement_without_determination,
+    )
+)
