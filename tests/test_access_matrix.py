@@ -28,6 +28,8 @@ from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case, CaseAssignment, CaseNote, Interview
 from haven.children.forms import ChildForm
 from haven.children.models import AgeAssessment, Child
+from haven.consent.models import CHECKLIST_KEYS, Consent
+from haven.protection.models import Placement, Service
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
 from tests.factories import interview, staff
@@ -59,6 +61,8 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "html.child_edit_page":  (200,   200,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.interview_page":   (200,   200,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.alerts":           (IN,    IN,    IN,    OUT,   OUT,   OUT,   OUT,   OUT,   LOGIN),
+    "html.protection_page":  (200,   200,   200,   404,   404,   404,   404,   404,   LOGIN),
+    "html.placements_page":  (200,   200,   200,   404,   404,   404,   404,   404,   LOGIN),
     # HTML pages: writes (302 = done, back to the case page)
     "html.stage":            (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.assign":           (403,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
@@ -67,6 +71,9 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "html.child_edit":       (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.age_assessment":   (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.alert_resolve":    (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
+    "html.consent":          (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
+    "html.service":          (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
+    "html.placement":        (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     # API: reads
     "api.case_list":         (IN,    IN,    IN,    OUT,   OUT,   OUT,   OUT,   OUT,   403),
     "api.case_retrieve":     (200,   200,   200,   404,   404,   404,   404,   404,   403),
@@ -92,12 +99,23 @@ WRITES = {
     "html.child_edit": "child",
     "html.age_assessment": "age_assessments",
     "html.alert_resolve": "open_alerts",
+    "html.consent": "consents",
+    "html.service": "services",
+    "html.placement": "placements",
     "api.stage": "stage",
     "api.assign": "assignments",
     "api.interview_create": "interviews",
     "api.note_create": "notes",
     "api.child_update": "child",
     "api.alert_resolve": "open_alerts",
+}
+
+
+# Where an allowed write leads (the case page unless said here).
+DONE_AT = {
+    "html.consent": "/cases/{case}/protection/#consent",
+    "html.service": "/cases/{case}/protection/#services",
+    "html.placement": "/cases/{case}/placement/#current",
 }
 
 
@@ -175,6 +193,9 @@ def db_state(world: World) -> dict[str, Any]:
         ),
         "child": (child.family_name, child.updated_at),
         "age_assessments": AgeAssessment.objects.count(),
+        "consents": Consent.objects.count(),
+        "services": Service.objects.count(),
+        "placements": Placement.objects.count(),
         "open_alerts": list(
             Alert.objects.filter(status=Alert.Status.OPEN)
             .order_by("pk")
@@ -242,6 +263,41 @@ ENDPOINTS = {
         f"/cases/{i.case}/child/age/", {"method": "Documents", "decided_by": "Fictional panel"}
     ),
     "html.alert_resolve": lambda c, w, i: c.post(f"/alerts/{i.alert}/resolve/", {"reason": REASON}),
+    "html.protection_page": lambda c, w, i: c.get(f"/cases/{i.case}/protection/"),
+    "html.placements_page": lambda c, w, i: c.get(f"/cases/{i.case}/placement/"),
+    "html.consent": lambda c, w, i: c.post(
+        f"/cases/{i.case}/consents/new/",
+        {
+            "purpose": "psychological_support",
+            "given_on": timezone.localdate().isoformat(),
+            "language": "my",
+            "formats": ["verbal"],
+            "explained_by": "Fictional Case Worker",
+            "checklist": list(CHECKLIST_KEYS),
+            "child_answer": "agrees",
+            "representative": "guardian",
+            "representative_name": "Fictional Guardian",
+            "representative_answer": "consents",
+        },
+    ),
+    "html.service": lambda c, w, i: c.post(
+        f"/cases/{i.case}/services/new/",
+        {
+            "type": "Education",
+            "recipient": "child",
+            "provider": "Fictional school",
+            "start_on": timezone.localdate().isoformat(),
+            "status": "planned",
+        },
+    ),
+    "html.placement": lambda c, w, i: c.post(
+        f"/cases/{i.case}/placement/new/",
+        {
+            "type": "hospital",
+            "facility": "Fictional hospital",
+            "start_on": timezone.localdate().isoformat(),
+        },
+    ),
     "api.case_list": lambda c, w, i: c.get("/api/v1/cases/", {"scope": "all"}),
     "api.case_retrieve": lambda c, w, i: c.get(f"/api/v1/cases/{i.case}/"),
     "api.interviews_list": lambda c, w, i: c.get(f"/api/v1/cases/{i.case}/interviews/"),
@@ -330,7 +386,7 @@ def test_dp1_dp2_cc7_access_matrix(
     else:
         assert response.status_code == expected, response.content[:500]
     if expected == 302:
-        assert response["Location"] == f"/cases/{ids.case}/"
+        assert response["Location"] == DONE_AT.get(endpoint, "/cases/{case}/").format(case=ids.case)
 
     if expected == 403 and is_api:
         code = "not_authenticated" if user is None else "permission_denied"

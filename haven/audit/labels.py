@@ -23,6 +23,27 @@ ACTION_LABELS = {
     "first_step.close": _("First step recorded"),
     "first_step.measure": _("Referral now part of the first steps"),
     "case.status": _("Victim status recorded"),
+    "consent.record": _("Consent or refusal recorded"),
+    "consent.withdraw": _("Consent withdrawn"),
+    "consent.override": _("Refusal overridden by a determination"),
+    "information.record": _("Information given to the child"),
+    "decision.record": _("Best-interests decision recorded"),
+    "guardian.appoint": _("Guardian appointed"),
+    "guardian.end": _("Guardianship ended"),
+    "needs.record": _("Needs and strengths assessed"),
+    "service.record": _("Service recorded"),
+    "service.update": _("Service updated"),
+    "placement.record": _("Placement recorded"),
+    "placement.end": _("Placement ended"),
+    "placement.decision": _("Determination linked to the placement"),
+    "placement.review": _("Placement reviewed"),
+    "restriction.record": _("Restriction recorded"),
+    "restriction.review": _("Restriction reviewed"),
+    "family_contact.record": _("Family contact recorded"),
+    "charge.record": _("Charge against the child recorded"),
+    "charge.update": _("Charge updated"),
+    "liberty_challenge.record": _("Challenge to detention lodged"),
+    "liberty_challenge.decide": _("Decision on the challenge recorded"),
 }
 
 
@@ -45,6 +66,18 @@ def detail(action: str, changes: dict[str, Any]) -> str:
         return str(dict(AssignmentRole.choices).get(after("role"), after("role")))
     if action == "interview.record" and after("kind"):
         return str(dict(Interview.Kind.choices).get(after("kind"), after("kind")))
+    if action == "consent.record" and after("purpose"):
+        from haven.consent.models import Purpose
+
+        return str(dict(Purpose.choices).get(after("purpose"), after("purpose")))
+    if action == "decision.record" and after("kind"):
+        from haven.protection.models import Decision
+
+        return str(dict(Decision.Kind.choices).get(after("kind"), after("kind")))
+    if action == "placement.record" and after("type"):
+        from haven.protection.models import PlacementType
+
+        return str(dict(PlacementType.choices).get(after("type"), after("type")))
     if action == "child.update":
         return ", ".join(_field_name(name) for name in sorted(changes))
     return ""

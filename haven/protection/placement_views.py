@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
@@ -183,140 +184,116 @@ def charge_new(request: AuthedRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _placement(case: Case, placement_id: str) -> Placement:
-    placement = Placement.objects.filter(case=case, public_id=placement_id).first()
-    if placement is None:
-        raise Http404
-    return placement
+def _inline_action(
+    capability: str,
+    lookup: Callable[[Case, str], Any],
+    form_class: Callable[..., forms.Form],
+    call: Callable[[Any, Any, dict[str, Any]], Any],
+    done: Any,
+    anchor: str,
+    **form_kwargs: Callable[[Case], Any],
+) -> Callable[..., HttpResponse]:
+    """A view for a small form posted from the placements page: load the case for the
+    capability, the record within that case (404 otherwise), and call the service; the outcome
+    is a message and the page again."""
+
+    @require_POST
+    @login_required
+    def view(request: AuthedRequest, public_id: str, item_id: str) -> HttpResponse:
+        case = access_case_for(request.user, public_id, capability)
+        item = lookup(case, item_id)
+        if item is None:
+            raise Http404
+        kwargs = {name: make(case) for name, make in form_kwargs.items()}
+        form = form_class(request.POST, **kwargs)
+        return _inline(
+            request,
+            case,
+            form,
+            lambda: call(item, request.user, form.cleaned_data),
+            str(done),
+            anchor,
+        )
+
+    return view
 
 
-@require_POST
-@login_required
-def placement_review(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
-    placement = _placement(case, placement_id)
-    form = PlacementReviewForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.placement_review_record(
-            placement=placement, actor=request.user, **form.cleaned_data
-        ),
-        _("The review is recorded."),
-        "current",
-    )
+def _placement(case: Case, item_id: str) -> Placement | None:
+    return Placement.objects.filter(case=case, public_id=item_id).first()
 
 
-@require_POST
-@login_required
-def placement_end(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
-    placement = _placement(case, placement_id)
-    form = PlacementEndForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.placement_end(
-            placement=placement, actor=request.user, **form.cleaned_data
-        ),
-        _("The placement is recorded as ended."),
-        "current",
-    )
+def _challenge(case: Case, item_id: str) -> LibertyChallenge | None:
+    return LibertyChallenge.objects.filter(placement__case=case, public_id=item_id).first()
 
 
-@require_POST
-@login_required
-def placement_decision(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
-    placement = _placement(case, placement_id)
-    form = PlacementDecisionForm(request.POST, decisions=selectors.determinations(case))
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.placement_link_decision(
-            placement=placement, actor=request.user, decision=form.cleaned_data["decision"]
-        ),
-        _("The determination is linked to the placement."),
-        "current",
-    )
+def _restriction(case: Case, item_id: str) -> Restriction | None:
+    return Restriction.objects.filter(case=case, public_id=item_id).first()
 
 
-@require_POST
-@login_required
-def challenge_new(request: AuthedRequest, public_id: str, placement_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
-    placement = _placement(case, placement_id)
-    form = ChallengeForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.liberty_challenge_record(
-            placement=placement, actor=request.user, **form.cleaned_data
-        ),
-        _("The challenge is recorded."),
-        "current",
-    )
+def _charge(case: Case, item_id: str) -> Charge | None:
+    return Charge.objects.filter(case=case, public_id=item_id).first()
 
 
-@require_POST
-@login_required
-def challenge_decide(request: AuthedRequest, public_id: str, challenge_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
-    challenge = LibertyChallenge.objects.filter(
-        placement__case=case, public_id=challenge_id
-    ).first()
-    if challenge is None:
-        raise Http404
-    form = ChallengeDecisionForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.liberty_challenge_decide(
-            challenge=challenge, actor=request.user, **form.cleaned_data
-        ),
-        _("The decision is recorded."),
-        "current",
-    )
-
-
-@require_POST
-@login_required
-def restriction_review(request: AuthedRequest, public_id: str, restriction_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
-    restriction = Restriction.objects.filter(case=case, public_id=restriction_id).first()
-    if restriction is None:
-        raise Http404
-    form = RestrictionReviewForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.restriction_review(
-            restriction=restriction, actor=request.user, **form.cleaned_data
-        ),
-        _("The restriction is reviewed."),
-        "restrictions",
-    )
-
-
-@require_POST
-@login_required
-def charge_update(request: AuthedRequest, public_id: str, charge_id: str) -> HttpResponse:
-    case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
-    charge = Charge.objects.filter(case=case, public_id=charge_id).first()
-    if charge is None:
-        raise Http404
-    form = ChargeUpdateForm(request.POST)
-    return _inline(
-        request,
-        case,
-        form,
-        lambda: services.charge_update(charge=charge, actor=request.user, **form.cleaned_data),
-        _("The charge is updated."),
-        "charges",
-    )
+placement_review = _inline_action(
+    Capability.RECORD_PLACEMENT,
+    _placement,
+    PlacementReviewForm,
+    lambda item, actor, data: services.placement_review_record(placement=item, actor=actor, **data),
+    gettext_lazy("The review is recorded."),
+    "current",
+)
+placement_end = _inline_action(
+    Capability.RECORD_PLACEMENT,
+    _placement,
+    PlacementEndForm,
+    lambda item, actor, data: services.placement_end(placement=item, actor=actor, **data),
+    gettext_lazy("The placement is recorded as ended."),
+    "current",
+)
+placement_decision = _inline_action(
+    Capability.RECORD_PLACEMENT,
+    _placement,
+    PlacementDecisionForm,
+    lambda item, actor, data: services.placement_link_decision(
+        placement=item, actor=actor, decision=data["decision"]
+    ),
+    gettext_lazy("The determination is linked to the placement."),
+    "current",
+    decisions=selectors.determinations,
+)
+challenge_new = _inline_action(
+    Capability.RECORD_LEGAL,
+    _placement,
+    ChallengeForm,
+    lambda item, actor, data: services.liberty_challenge_record(
+        placement=item, actor=actor, **data
+    ),
+    gettext_lazy("The challenge is recorded."),
+    "current",
+)
+challenge_decide = _inline_action(
+    Capability.RECORD_LEGAL,
+    _challenge,
+    ChallengeDecisionForm,
+    lambda item, actor, data: services.liberty_challenge_decide(
+        challenge=item, actor=actor, **data
+    ),
+    gettext_lazy("The decision is recorded."),
+    "current",
+)
+restriction_review = _inline_action(
+    Capability.RECORD_PLACEMENT,
+    _restriction,
+    RestrictionReviewForm,
+    lambda item, actor, data: services.restriction_review(restriction=item, actor=actor, **data),
+    gettext_lazy("The restriction is reviewed."),
+    "restrictions",
+)
+charge_update = _inline_action(
+    Capability.RECORD_LEGAL,
+    _charge,
+    ChargeUpdateForm,
+    lambda item, actor, data: services.charge_update(charge=item, actor=actor, **data),
+    gettext_lazy("The charge is updated."),
+    "charges",
+)

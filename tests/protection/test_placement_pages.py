@@ -458,3 +458,185 @@ def test_dp1_health_worker_sees_the_placement_page_without_the_facility(
     assert "Police cell" in body
     assert FACILITY not in body
     assert _url("placement_new", case) not in body
+
+
+# --- the small forms on the page: each one saves, and a refused one says why -------------------
+
+
+def test_nd5_challenge_lodged_and_decided_from_the_page_shows_the_days_to_a_decision(
+    client: Client, case, case_worker
+):
+    cell = placement_record(
+        case=case,
+        actor=case_worker,
+        type="police_cell",
+        facility=FACILITY,
+        start_on=_day(-6),
+    )
+    c = signed_in(client, case_worker)
+    response = c.post(
+        _url("challenge_new", case, cell.public_id),
+        {
+            "lodged_on": _day(-5).isoformat(),
+            "lodged_with": "Fictional juvenile court",
+            "lodged_by": "Fictional legal aid lawyer",
+        },
+    )
+    assert response.status_code == 302
+    challenge = LibertyChallenge.objects.get(placement=cell)
+
+    # A decision before the challenge was lodged is refused with the reason, nothing changes
+    before = _state()
+    response = c.post(
+        _url("challenge_decide", case, challenge.public_id),
+        {"decided_on": _day(-6).isoformat(), "outcome": "released"},
+        follow=True,
+    )
+    assert "The decision cannot come before the challenge." in response.content.decode()
+    assert _state() == before
+
+    c.post(
+        _url("challenge_decide", case, challenge.public_id),
+        {"decided_on": _day(-2).isoformat(), "outcome": "released"},
+    )
+    page = c.get(_url("placements", case)).content.decode()
+    assert "3 days to a decision" in page
+
+
+def test_nd4_restriction_reviewed_from_the_page_is_kept_with_a_reason_then_lifted(
+    client: Client, case, case_worker
+):
+    c = signed_in(client, case_worker)
+    c.post(
+        _url("restriction_new", case),
+        {
+            "kind": "family_contact",
+            "description": "No visits from the uncle.",
+            "justification": "",
+            "decided_by": "Fictional shelter manager",
+            "start_on": TODAY().isoformat(),
+            "review_on": _day(14).isoformat(),
+        },
+    )
+    restriction = Restriction.objects.get(case=case)
+    assert Alert.objects.filter(
+        case=case, rule_code="nd4.restriction_unjustified", status="open"
+    ).exists()
+
+    # Keeping it without a reason is refused
+    before = _state()
+    response = c.post(
+        _url("restriction_review", case, restriction.public_id),
+        {"lift": "no", "on": TODAY().isoformat(), "justification": "", "review_on": ""},
+        follow=True,
+    )
+    assert "Say why the restriction is still in the child" in response.content.decode()
+    assert _state() == before
+
+    c.post(
+        _url("restriction_review", case, restriction.public_id),
+        {
+            "lift": "no",
+            "on": TODAY().isoformat(),
+            "justification": "The uncle recruited her; the child asked for this.",
+            "review_on": _day(30).isoformat(),
+        },
+    )
+    assert not Alert.objects.filter(
+        case=case, rule_code="nd4.restriction_unjustified", status="open"
+    ).exists()
+    c.post(
+        _url("restriction_review", case, restriction.public_id),
+        {"lift": "yes", "on": TODAY().isoformat(), "justification": "", "review_on": ""},
+    )
+    restriction.refresh_from_db()
+    assert restriction.ended_on == TODAY()
+
+
+def test_nd1_charge_updated_from_the_page_records_the_principle_raised(
+    client: Client, case, case_worker
+):
+    c = signed_in(client, case_worker)
+    c.post(
+        _url("charge_new", case),
+        {
+            "offence": "illegal_entry",
+            "description": "",
+            "authority": "Fictional immigration office",
+            "status": "charged",
+            "recorded_on": TODAY().isoformat(),
+        },
+    )
+    charge = Charge.objects.get(case=case)
+    c.post(
+        _url("charge_update", case, charge.public_id),
+        {
+            "status": "charged",
+            "non_punishment_raised_on": TODAY().isoformat(),
+            "non_punishment_raised_with": "Fictional prosecutor",
+        },
+    )
+    charge.refresh_from_db()
+    assert (charge.non_punishment_raised_on, charge.non_punishment_raised_with) == (
+        TODAY(),
+        "Fictional prosecutor",
+    )
+
+
+def test_cc1_determination_linked_from_the_page_clears_the_urgent_placement_alert(
+    client: Client, case, case_worker
+):
+    from haven.protection.services import decision_record
+
+    shelter = placement_record(
+        case=case,
+        actor=case_worker,
+        type="open_shelter",
+        facility="Fictional open shelter",
+        start_on=TODAY(),
+        review_on=_day(30),
+        urgent_reason=URGENT,
+    )
+    assert Alert.objects.filter(
+        case=case, rule_code="cc1.placement_needs_bid", status="open"
+    ).exists()
+    bid = decision_record(
+        case=case,
+        actor=case_worker,
+        kind="bid",
+        subject="placement",
+        decided_on=TODAY(),
+        question="Where should she live?",
+        options="Open shelter; kinship care.",
+        child_views="Wants to stay with her friend at the shelter.",
+        child_views_weight="Decisive at her age.",
+        outcome="Open shelter.",
+        justification="Safe and her choice.",
+        participants=[{"name": "A", "role": "Supervisor"}, {"name": "B", "role": "Doctor"}],
+    )
+    response = signed_in(client, case_worker).post(
+        _url("placement_decision", case, shelter.public_id), {"decision": str(bid.public_id)}
+    )
+    assert response.status_code == 302
+    assert not Alert.objects.filter(
+        case=case, rule_code="cc1.placement_needs_bid", status="open"
+    ).exists()
+
+
+def test_dp2_a_small_form_for_another_case_s_record_is_404(
+    client: Client, case, case_worker, agency
+):
+    from haven.cases.services import case_register
+    from tests.factories import child_fields
+
+    other = case_register(actor=case_worker, agency=agency, child=child_fields(given_name="Noi"))
+    cell = placement_record(
+        case=other, actor=case_worker, type="police_cell", facility=FACILITY, start_on=TODAY()
+    )
+    before = _state()
+    response = signed_in(client, case_worker).post(
+        _url("placement_end", case, cell.public_id),
+        {"end_on": TODAY().isoformat(), "reason": "Moved."},
+    )
+    assert response.status_code == 404
+    assert _state() == before
