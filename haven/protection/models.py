@@ -288,8 +288,8 @@ class NotDeliveredReason(models.TextChoices):
 
 
 class Recipient(models.TextChoices):
-    CHILD = "child", _("The child")
-    FAMILY = "family", _("A family member")
+    CHILD = "child", _("For the child")
+    FAMILY = "family", _("For a family member")
 
 
 # Which sensitivity class a service's details belong to, by type (DP-1): a health worker sees

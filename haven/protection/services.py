@@ -719,16 +719,23 @@ def placement_record(
     )
     clash = _overlap(case, start_on, end_on, exclude_pk=current.pk if current else None)
     if clash is not None:
+        if clash.end_on:
+            message = _(
+                "This overlaps the placement “%(type)s” from %(start)s to %(end)s. A child "
+                "lives in one place at a time: correct the dates."
+            )
+        else:
+            message = _(
+                "This overlaps the placement “%(type)s” since %(start)s. A child lives in one "
+                "place at a time: correct the dates."
+            )
         raise ValidationError(
             {
-                "start_on": _(
-                    "This overlaps the placement “%(type)s” from %(start)s%(end)s. A child "
-                    "lives in one place at a time: correct the dates."
-                )
+                "start_on": message
                 % {
                     "type": clash.get_type_display(),
                     "start": clash.start_on.isoformat(),
-                    "end": f" to {clash.end_on.isoformat()}" if clash.end_on else "",
+                    "end": clash.end_on.isoformat() if clash.end_on else "",
                 }
             }
         )
@@ -1108,7 +1115,7 @@ def liberty_challenge_record(
     """Record a challenge to the child's deprivation of liberty (ND-5)."""
     require(actor, Capability.RECORD_LEGAL, placement.case)
     if placement.type not in CLOSED:
-        raise ValidationError(_("Only a closed placement deprives the child of liberty."))
+        raise ValidationError(_("A challenge can be recorded only for a closed placement."))
     errors = _required(
         {"lodged_with": lodged_with, "lodged_by": lodged_by},
         {

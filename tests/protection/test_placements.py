@@ -250,7 +250,7 @@ def test_nd3_placement_starting_before_the_open_one_starts_is_refused(
 
     assert excinfo.value.message_dict == {
         "start_on": [
-            f"This overlaps the placement “Hospital” from {_day(-10).isoformat()}. A child "
+            f"This overlaps the placement “Hospital” since {_day(-10).isoformat()}. A child "
             "lives in one place at a time: correct the dates."
         ]
     }
@@ -1196,7 +1196,7 @@ def test_nd5_challenge_to_an_open_shelter_is_refused(case, case_worker):
             lodged_by="Fictional Lawyer",
         )
 
-    assert excinfo.value.messages == ["Only a closed placement deprives the child of liberty."]
+    assert excinfo.value.messages == ["A challenge can be recorded only for a closed placement."]
     assert _state() == before
 
 
