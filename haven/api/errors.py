@@ -56,6 +56,12 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
             if isinstance(value, dict):
                 for sub, msgs in _field_errors(value).items():
                     out[f"{key}.{sub}"] = msgs
+            elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+                # A list of objects (many=True): each item's errors under "field.N.sub".
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        for sub, msgs in _field_errors(item).items():
+                            out[f"{key}.{index}.{sub}"] = msgs
             else:
                 out["non_field_errors" if key == "__all__" else key] = [
                     str(v) for v in (value if isinstance(value, list) else [value])

@@ -742,3 +742,20 @@ def test_id2_api_case_worker_cannot_complete_an_age_assessment(client, case, cas
     assert AgeAssessment.objects.count() == 0
     case.child.refresh_from_db()
     assert case.child.is_presumed_child is True
+
+
+def test_id3_api_a_malformed_row_is_named_by_its_place_in_the_list(
+    client: Client, case, case_worker
+) -> None:
+    # A list of objects reports each item's errors under "field.index.sub", not as the text of
+    # a Python dictionary.
+    signed_in(client, case_worker)
+    before = _state(case)
+
+    response = _post(
+        client, _url(case, "screenings/"), _screening(forms=[{"form": "ForcedBegging"}, {}])
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"forms.1.form": ["This field is required."]}
+    assert _state(case) == before
