@@ -1,6 +1,8 @@
 """The protection API, under /api/v1/cases/<id>/: consent (CC-3, PS-4, DP-5, DP-6), information
 given to the child (PS-5), best-interests decisions (CC-1, CC-2, PS-6), guardianship (PS-1,
-PS-2), needs and strengths (PS-7, CC-5) and services (PS-3, PS-4, CC-8).
+PS-2), needs and strengths (PS-7, CC-5), services (PS-3, PS-4, CC-8), and where the child lives:
+placements and their reviews, restrictions, family contact, charges against the child and
+challenges to detention (ND-1 … ND-5, CC-1).
 
 As in haven.api.views: the case is loaded through haven.cases.access (404 when the caller may
 not see it, 403 when they see it but may not act, before the payload is looked at); records of
@@ -27,9 +29,10 @@ from haven.cases.models import Case
 from haven.consent import selectors as consent_selectors
 from haven.consent import services as consent_services
 from haven.consent.models import Consent
+from haven.core.sensitivity import Sensitivity as S
 from haven.protection import selectors
 from haven.protection import services as protection_services
-from haven.protection.models import Decision
+from haven.protection.models import Decision, LibertyChallenge, Placement
 
 
 def _context(request: Request, case: Case) -> dict[str, Any]:
@@ -330,3 +333,280 @@ class ProtectionViewSet(viewsets.ViewSet):
             decision=_determination(case, data.get("decision")),
         )
         return Response(s.ServiceSerializer(updated, context=context).data)
+
+    # --- where the child lives (ND-1 … ND-5, CC-1) ---
+
+    @extend_schema(methods=["get"], responses=s.PlacementSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.PlacementInputSerializer,
+        responses={201: s.PlacementSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def placements(self, request: Request, public_id: str) -> Response:
+        """Where the child has lived, latest first. The facility is the child's whereabouts;
+        reviews carry the child's views; challenges to detention are legal information. A new
+        placement ends the one the child is in (the child moves). Detention is recorded, and
+        raises a critical alert escalated at once (ND-2); a shelter without a review date is
+        refused (422, ND-3); a placement decided without a determination needs the reason it
+        could not wait (CC-1)."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="placement.list", case=case)
+            rows = selectors.placements(case).prefetch_related("reviews__reviewed_by")
+            return Response(s.PlacementSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_PLACEMENT, case)
+        payload = s.PlacementInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        decision = _determination(case, data.pop("decision", None))
+        placement = protection_services.placement_record(
+            case=case, actor=request.user, decision=decision, **data
+        )
+        return Response(
+            s.PlacementSerializer(placement, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    def _placement(
+        self, request: Request, public_id: str, placement_id: str, capability: str
+    ) -> tuple[Case, Placement]:
+        case = access_case_for(request.user, public_id, capability)
+        placement = selectors.placements(case).filter(public_id=placement_id).first()
+        if placement is None:
+            raise Http404
+        return case, placement
+
+    @extend_schema(request=s.PlacementEndSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="placements/<uuid:placement_id>/end")
+    def placement_end(self, request: Request, public_id: str, placement_id: str) -> Response:
+        """End a placement without recording the next one (the child went missing, turned
+        18). To record a move, record the new placement instead."""
+        case, placement = self._placement(
+            request, public_id, placement_id, Capability.RECORD_PLACEMENT
+        )
+        payload = s.PlacementEndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        ended = protection_services.placement_end(
+            placement=placement, actor=request.user, **payload.validated_data
+        )
+        return Response(s.PlacementSerializer(ended, context=_context(request, case)).data)
+
+    @extend_schema(request=s.PlacementDecisionSerializer, responses=s.PlacementSerializer)
+    @action(detail=True, methods=["post"], url_path="placements/<uuid:placement_id>/decision")
+    def placement_decision(self, request: Request, public_id: str, placement_id: str) -> Response:
+        """Link the best-interests determination that followed an urgent placement (CC-1)."""
+        case, placement = self._placement(
+            request, public_id, placement_id, Capability.RECORD_PLACEMENT
+        )
+        payload = s.PlacementDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decision = _determination(case, payload.validated_data["decision"])
+        assert decision is not None
+        linked = protection_services.placement_link_decision(
+            placement=placement, actor=request.user, decision=decision
+        )
+        return Response(s.PlacementSerializer(linked, context=_context(request, case)).data)
+
+    @extend_schema(
+        request=s.PlacementReviewInputSerializer, responses={201: s.PlacementReviewSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="placements/<uuid:placement_id>/reviews")
+    def placement_reviews(self, request: Request, public_id: str, placement_id: str) -> Response:
+        """Review the shelter placement the child is in (ND-3): refused (422, CC-2) without the
+        child's views or the reason they could not be obtained, and (422, ND-3) without the
+        next review date."""
+        case, placement = self._placement(
+            request, public_id, placement_id, Capability.RECORD_PLACEMENT
+        )
+        payload = s.PlacementReviewInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = protection_services.placement_review_record(
+            placement=placement, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.PlacementReviewSerializer(review, context=_context(request, case)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=s.LibertyChallengeInputSerializer, responses={201: s.LibertyChallengeSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="placements/<uuid:placement_id>/challenges")
+    def placement_challenges(self, request: Request, public_id: str, placement_id: str) -> Response:
+        """Record a challenge to the child's deprivation of liberty in a closed placement
+        (ND-5)."""
+        case, placement = self._placement(request, public_id, placement_id, Capability.RECORD_LEGAL)
+        payload = s.LibertyChallengeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        challenge = protection_services.liberty_challenge_record(
+            placement=placement, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.LibertyChallengeSerializer(challenge, context=_context(request, case)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        request=s.LibertyChallengeDecisionSerializer, responses=s.LibertyChallengeSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="challenges/<uuid:challenge_id>/decision")
+    def challenge_decision(self, request: Request, public_id: str, challenge_id: str) -> Response:
+        """Record the decision on a challenge: the days it took are reported (ND-5)."""
+        case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
+        challenge = (
+            LibertyChallenge.objects.filter(placement__case=case, public_id=challenge_id)
+            .select_related("placement")
+            .first()
+        )
+        if challenge is None:
+            raise Http404
+        payload = s.LibertyChallengeDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decided = protection_services.liberty_challenge_decide(
+            challenge=challenge, actor=request.user, **payload.validated_data
+        )
+        return Response(s.LibertyChallengeSerializer(decided, context=_context(request, case)).data)
+
+    # --- restrictions and family contact (ND-4) ---
+
+    @extend_schema(methods=["get"], responses=s.RestrictionSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.RestrictionInputSerializer,
+        responses={201: s.RestrictionSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def restrictions(self, request: Request, public_id: str) -> Response:
+        """Restrictions on the child's movement, contact, communication or activities. Family
+        information: a caller who may not read it gets an empty list, and an empty object for
+        one they record. A restriction without a justification is recorded — it is a fact —
+        and raises an alert until one is written (ND-4)."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="restriction.list", case=case)
+            rows = selectors.restrictions(case).select_related("placement")
+            return Response(s.RestrictionSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_PLACEMENT, case)
+        payload = s.RestrictionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        placement_id = data.pop("placement", None)
+        placement = None
+        if placement_id is not None:
+            # A placement of another case is not looked up: the same words as the service's.
+            placement = selectors.placements(case).filter(public_id=placement_id).first()
+            if placement is None:
+                raise ValidationError({"placement": _("Choose a placement of this child.")})
+        restriction = protection_services.restriction_record(
+            case=case, actor=request.user, placement=placement, **data
+        )
+        return Response(
+            s.RestrictionSerializer(restriction, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.RestrictionReviewSerializer, responses=s.RestrictionSerializer)
+    @action(detail=True, methods=["post"], url_path="restrictions/<uuid:restriction_id>/review")
+    def restriction_review(self, request: Request, public_id: str, restriction_id: str) -> Response:
+        """Lift a restriction, or keep it with a justification and the next review date."""
+        case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
+        context = _context(request, case)
+        # Family information the caller may not read is not found (DP-1), as for services.
+        restriction = (
+            selectors.restrictions(case).filter(public_id=restriction_id).first()
+            if S.FAMILY in context["readable"]
+            else None
+        )
+        if restriction is None:
+            raise Http404
+        payload = s.RestrictionReviewSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reviewed = protection_services.restriction_review(
+            restriction=restriction, actor=request.user, **payload.validated_data
+        )
+        return Response(s.RestrictionSerializer(reviewed, context=context).data)
+
+    @extend_schema(methods=["get"], responses=s.FamilyContactSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.FamilyContactInputSerializer,
+        responses={201: s.FamilyContactSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="family-contacts")
+    def family_contacts(self, request: Request, public_id: str) -> Response:
+        """How the child keeps in touch with their family: the child's right (ND-4). Family
+        information: a caller who may not read it gets an empty list."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="family_contact.list", case=case)
+            rows = selectors.family_contacts(case)
+            return Response(s.FamilyContactSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_PLACEMENT, case)
+        payload = s.FamilyContactInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        contact = protection_services.family_contact_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.FamilyContactSerializer(contact, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    # --- charges against the child (ND-1) ---
+
+    @extend_schema(methods=["get"], responses=s.ChargeSerializer(many=True))
+    @extend_schema(
+        methods=["post"], request=s.ChargeInputSerializer, responses={201: s.ChargeSerializer}
+    )
+    @action(detail=True, methods=["get", "post"])
+    def charges(self, request: Request, public_id: str) -> Response:
+        """Charges, sanctions and proceedings against the child. Legal information: a caller
+        who may not read it gets an empty list. For a presumed child victim an open charge
+        raises the non-punishment alert until legal assistance is recorded and the principle
+        has been raised with the authority (ND-1)."""
+        case = access_case_by_id(request.user, public_id)
+        context = _context(request, case)
+        if request.method == "GET":
+            log_read(user=request.user, what="charge.list", case=case)
+            rows = selectors.charges(case)
+            return Response(s.ChargeSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.RECORD_LEGAL, case)
+        payload = s.ChargeInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        charge = protection_services.charge_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return Response(
+            s.ChargeSerializer(charge, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.ChargeUpdateSerializer, responses=s.ChargeSerializer)
+    @action(detail=True, methods=["patch"], url_path="charges/<uuid:charge_id>")
+    def charge_update(self, request: Request, public_id: str, charge_id: str) -> Response:
+        """Move a charge on, and record that the non-punishment principle was raised with the
+        authority (ND-1). Fields left out keep their value; a date, once recorded, stays."""
+        case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
+        context = _context(request, case)
+        charge = (
+            selectors.charges(case).filter(public_id=charge_id).first()
+            if S.LEGAL in context["readable"]
+            else None
+        )
+        if charge is None:
+            raise Http404
+        payload = s.ChargeUpdateSerializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        updated = protection_services.charge_update(
+            charge=charge,
+            actor=request.user,
+            status=data.get("status", charge.status),
+            non_punishment_raised_on=data.get("non_punishment_raised_on"),
+            non_punishment_raised_with=data.get(
+                "non_punishment_raised_with", charge.non_punishment_raised_with
+            ),
+        )
+        return Response(s.ChargeSerializer(updated, context=context).data)

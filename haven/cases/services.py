@@ -43,6 +43,14 @@ def _evaluate(case: Case) -> None:
     evaluate(Case.objects.filter(pk=case.pk))
 
 
+def lock_case(case: Case) -> None:
+    """Lock the case row for the rest of the transaction, before the audit chain: every service
+    that writes about a case takes the locks in this order, so two writes about one case run one
+    after the other and never deadlock. NO KEY: rows that point to the case can still be
+    inserted."""
+    Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+
+
 @transaction.atomic
 def case_register(
     *,
@@ -172,7 +180,7 @@ def case_assign(
     # Lock the case first (before the audit chain, like every service) so that two handovers
     # of one case run one after the other. NO KEY: the lock must not block inserting rows that
     # point to the case.
-    Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    lock_case(case)
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Choose a role on the case.")})
     membership_roles = set(
@@ -225,7 +233,7 @@ def case_assign(
 def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     """End someone's assignment to a case (their access ends with it)."""
     require(actor, Capability.ASSIGN, assignment.case)
-    Case.objects.select_for_update(no_key=True).get(pk=assignment.case_id)
+    lock_case(assignment.case)
     assignment = CaseAssignment.objects.select_related("case").get(pk=assignment.pk)
     if assignment.ended_at is not None:
         raise ValidationError(_("This assignment has already ended."))

@@ -15,6 +15,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
 from haven.cases.models import Case
+from haven.cases.services import lock_case
 from haven.children.age import age_on
 from haven.children.codes import validate_language
 from haven.consent.models import (
@@ -102,6 +103,7 @@ def consent_record(
     consent or assent, a representative's consent where needed, and what was explained. A
     refusal is recorded like a consent, and respected."""
     require(actor, Capability.RECORD_CONSENT, case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     covered = set(checklist)
     missing = [key for key in CHECKLIST_KEYS if key not in covered]
@@ -192,6 +194,7 @@ def consent_withdraw(
     """Withdraw a consent (CC-3, DP-5): from now on it permits nothing. Care under way that
     needed it raises a PS-4 alert until it stops or consent is given again."""
     require(actor, Capability.RECORD_CONSENT, consent.case)
+    lock_case(consent.case)
     consent = (
         Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     )
@@ -240,6 +243,7 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
     from haven.protection.models import Decision
 
     require(actor, Capability.DECIDE_BEST_INTERESTS, consent.case)
+    lock_case(consent.case)
     consent = (
         Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     )
@@ -291,6 +295,7 @@ def information_session_record(
     """Log information given to the child (PS-5): topics, language, how, by whom, the child's
     questions, and whether a written copy was left so the child can read it again."""
     require(actor, Capability.INFORM_CHILD, case)
+    lock_case(case)
     if not given_by.strip():
         raise ValidationError({"given_by": _("Say who gave the information.")})
     validate_event_time(given_at, "given_at")

@@ -17,7 +17,11 @@ from haven.accounts.roles import Capability, Role
 from haven.audit.services import diff, record_event, snapshot
 from haven.cases.access import can, require
 from haven.cases.models import AssignmentRole, Case
-from haven.cases.services import assignment_end_for_appointment, assignment_for_appointment
+from haven.cases.services import (
+    assignment_end_for_appointment,
+    assignment_for_appointment,
+    lock_case,
+)
 from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import EARLIEST_YEAR, validate_event_date
@@ -62,11 +66,6 @@ def _evaluate(case: Case) -> None:
     evaluate(Case.objects.filter(pk=case.pk))
 
 
-def _lock(case: Case) -> None:
-    # Lock the case before the audit chain, as every service does (see cases.services).
-    Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-
-
 def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
     return {field: message for field, message in messages.items() if not values[field].strip()}
 
@@ -97,6 +96,7 @@ def decision_record(
     without the child's views — or the reason they could not be obtained — and, when the views
     are there, without saying how they were weighed given the child's age and maturity."""
     require(actor, Capability.DECIDE_BEST_INTERESTS, case)
+    lock_case(case)
     texts = {
         "question": question,
         "options": options,
@@ -248,7 +248,7 @@ def guardian_appoint(
     unless a supervisor approves with a reason (PS-2). A guardian who uses Haven gets access to
     the case as its guardian."""
     require(actor, Capability.APPOINT_GUARDIAN, case)
-    _lock(case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     if guardian.agency_id != case.lead_agency_id or not guardian.is_active:
         errors["guardian"] = _("Choose an available guardian of the lead agency.")
@@ -316,7 +316,7 @@ def guardian_appointment_end(
     """End a guardianship (the child turned 18, returned to their parents, another guardian
     follows). A guardian who uses Haven loses access to the case with it."""
     require(actor, Capability.APPOINT_GUARDIAN, appointment.case)
-    _lock(appointment.case)
+    lock_case(appointment.case)
     appointment = GuardianAppointment.objects.select_related("case", "guardian").get(
         pk=appointment.pk
     )
@@ -380,6 +380,7 @@ def needs_assessment_record(
     level; a need is described; and the child's strengths are recorded, not only their
     vulnerabilities. Repeat it over time: each one is kept."""
     require(actor, Capability.ASSESS_NEEDS, case)
+    lock_case(case)
     rows = {row.get("domain", ""): row for row in findings}
     errors: dict[str, Any] = {}
     for domain in Domain:
@@ -551,6 +552,7 @@ def service_record(
     nothing asks about cooperation with the authorities or nationality (CC-8, CC-4). Medical
     examination, testing and treatment need consent in force (PS-4)."""
     require(actor, Capability.RECORD_SERVICE, case)
+    lock_case(case)
     service = Service(
         case=case,
         recipient=recipient,
@@ -599,6 +601,7 @@ def service_update(
     """Move a service on (under way, completed, declined, not delivered). Care that needs
     consent cannot go ahead once consent is withdrawn (PS-4)."""
     require(actor, Capability.RECORD_SERVICE, service.case)
+    lock_case(service.case)
     service = (
         Service.objects.select_for_update(of=("self",)).select_related("case").get(pk=service.pk)
     )
@@ -688,7 +691,7 @@ def placement_record(
     critical alert; a shelter needs a review date (ND-3); a placement decision rests on a
     best-interests determination or, when urgent, the reason it could not wait (CC-1)."""
     require(actor, Capability.RECORD_PLACEMENT, case)
-    _lock(case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     if type not in PlacementType.values:
         errors["type"] = _("Choose where the child lives from the list.")
@@ -783,7 +786,7 @@ def _end_placement(placement: Placement, *, actor: Any, end_on: date, reason: st
 def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str) -> Placement:
     """End a placement without recording the next one (the child went missing, turned 18)."""
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
-    _lock(placement.case)
+    lock_case(placement.case)
     placement = Placement.objects.select_related("case").get(pk=placement.pk)
     if placement.end_on is not None:
         raise ValidationError(_("This placement has already ended."))
@@ -801,7 +804,13 @@ def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str
 def placement_link_decision(*, placement: Placement, actor: Any, decision: Decision) -> Placement:
     """Link the determination that followed an urgent placement (CC-1)."""
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
+    lock_case(placement.case)
+    placement = Placement.objects.select_related("case", "decision").get(pk=placement.pk)
     _decision_of_case(placement.case, decision)
+    if placement.decision_id is not None:
+        raise ValidationError(
+            {"decision": _("A determination is already linked to this placement.")}
+        )
     placement.decision = decision
     placement.updated_by = actor
     placement.save(update_fields=["decision", "updated_by", "updated_at"])
@@ -831,7 +840,7 @@ def placement_review_record(
     """Review a shelter placement (ND-3): hear the child (CC-2), decide whether it is still in
     their best interests, and set the next review, within the longest interval."""
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
-    _lock(placement.case)
+    lock_case(placement.case)
     placement = Placement.objects.select_related("case").get(pk=placement.pk)
     if placement.type not in SHELTERS or placement.end_on is not None:
         raise ValidationError(_("Only a shelter placement the child is in now is reviewed here."))
@@ -888,6 +897,7 @@ def restriction_record(
     """Record a restriction on the child (ND-4). It is recorded even without a justification —
     it is a fact — and then raises an alert until one is written; it always has a review date."""
     require(actor, Capability.RECORD_PLACEMENT, case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     if kind not in Restriction.Kind.values:
         errors["kind"] = _("Choose what is restricted.")
@@ -944,6 +954,7 @@ def restriction_review(
 ) -> Restriction:
     """Review a restriction (ND-4): lift it, or keep it with a justification and a new date."""
     require(actor, Capability.RECORD_PLACEMENT, restriction.case)
+    lock_case(restriction.case)
     restriction = (
         Restriction.objects.select_for_update(of=("self",))
         .select_related("case")
@@ -952,6 +963,8 @@ def restriction_review(
     if restriction.ended_on is not None:
         raise ValidationError(_("This restriction was already lifted."))
     validate_event_date(on, "on")
+    if on < restriction.start_on:
+        raise ValidationError({"on": _("The review cannot come before the restriction began.")})
     before = snapshot(restriction, ["review_on", "ended_on"])
     if lift:
         restriction.ended_on = on
@@ -992,6 +1005,7 @@ def family_contact_record(
     """Record how the child keeps in touch with family (ND-4): a right, restricted only in the
     child's best interests (as a restriction of family contact)."""
     require(actor, Capability.RECORD_PLACEMENT, case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     if not with_whom.strip():
         errors["with_whom"] = _("Say with whom.")
@@ -1038,6 +1052,7 @@ def charge_record(
     victim it raises the non-punishment alert until legal assistance is recorded and the
     principle has been raised with the authority."""
     require(actor, Capability.RECORD_LEGAL, case)
+    lock_case(case)
     errors: dict[str, Any] = {}
     if offence not in Charge.Offence.values:
         errors["offence"] = _("Choose the offence.")
@@ -1080,6 +1095,7 @@ def charge_update(
 ) -> Charge:
     """Move a charge on, and record that the non-punishment principle was raised (ND-1)."""
     require(actor, Capability.RECORD_LEGAL, charge.case)
+    lock_case(charge.case)
     charge = Charge.objects.select_for_update(of=("self",)).select_related("case").get(pk=charge.pk)
     if status not in Charge.Status.values:
         raise ValidationError({"status": _("Choose the status.")})
@@ -1114,6 +1130,7 @@ def liberty_challenge_record(
 ) -> LibertyChallenge:
     """Record a challenge to the child's deprivation of liberty (ND-5)."""
     require(actor, Capability.RECORD_LEGAL, placement.case)
+    lock_case(placement.case)
     if placement.type not in CLOSED:
         raise ValidationError(_("A challenge can be recorded only for a closed placement."))
     errors = _required(
@@ -1152,6 +1169,7 @@ def liberty_challenge_decide(
 ) -> LibertyChallenge:
     """Record the decision on a challenge (ND-5): the time to a decision is reported."""
     require(actor, Capability.RECORD_LEGAL, challenge.placement.case)
+    lock_case(challenge.placement.case)
     challenge = (
         LibertyChallenge.objects.select_for_update(of=("self",))
         .select_related("placement__case")

@@ -1225,3 +1225,36 @@ def test_nd5_challenge_before_the_placement_or_without_court_is_refused(case, ca
         "lodged_by": ["Say who lodged it."],
     }
     assert _state() == before
+
+
+def test_nd4_a_restriction_cannot_be_lifted_before_it_began(case, case_worker):
+    restriction = _restriction(case, case_worker, justification="Fictional: the child asked.")
+    before = _state()
+
+    with pytest.raises(ValidationError) as excinfo:
+        restriction_review(
+            restriction=restriction,
+            actor=case_worker,
+            lift=True,
+            on=restriction.start_on - timedelta(days=30),
+        )
+
+    assert list(excinfo.value.message_dict) == ["on"]
+    assert _state() == before
+
+
+def test_cc1_a_second_determination_does_not_silently_replace_the_first(case, case_worker):
+    shelter = _shelter(case, case_worker)
+    first, second = _decision(case, case_worker), _decision(case, case_worker)
+    placement_link_decision(placement=shelter, actor=case_worker, decision=first)
+    before = _state()
+
+    with pytest.raises(ValidationError) as excinfo:
+        placement_link_decision(placement=shelter, actor=case_worker, decision=second)
+
+    assert excinfo.value.message_dict == {
+        "decision": ["A determination is already linked to this placement."]
+    }
+    assert _state() == before
+    shelter.refresh_from_db()
+    assert shelter.decision_id == first.pk
