@@ -9,6 +9,7 @@ not see it, 403 when they see it but may not act, before the payload is looked a
 the case are looked up only within it; every write is the service the pages call; lists log
 the read (DP-3) and send only what the caller may read (DP-1)."""
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,6 +52,32 @@ def _determination(case: Case, public_id: UUID | None) -> Decision | None:
     return decision
 
 
+def _list_or_create(
+    request: Request,
+    public_id: str,
+    *,
+    what: str,
+    rows: Callable[[Case, dict[str, Any]], Any],
+    out: type[serializers.Serializer],
+    capability: str,
+    payload_class: type[serializers.Serializer],
+    create: Callable[[Case, Any], Any],
+) -> Response:
+    """What every collection under a case does: GET lists what the caller may read and logs
+    the read; POST checks the capability, validates the payload and calls the service, whose
+    refusals become the error envelope (400 invalid, 422 safeguard)."""
+    case = access_case_by_id(request.user, public_id)
+    context = _context(request, case)
+    if request.method == "GET":
+        log_read(user=request.user, what=f"{what}.list", case=case)
+        return Response(out(rows(case, context), many=True, context=context).data)
+    require(request.user, capability, case)
+    payload = payload_class(data=request.data)
+    payload.is_valid(raise_exception=True)
+    created = create(case, payload)
+    return Response(out(created, context=context).data, status=status.HTTP_201_CREATED)
+
+
 class ProtectionViewSet(viewsets.ViewSet):
     """Detail routes only: they hang off a case, like CaseViewSet's."""
 
@@ -67,20 +94,21 @@ class ProtectionViewSet(viewsets.ViewSet):
     def consents(self, request: Request, public_id: str) -> Response:
         """Consent per measure. A refusal is recorded like a consent, and respected: `state`
         says whether it permits the measure."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="consent.list", case=case)
-            rows = consent_selectors.consents(case)
-            return Response(s.ConsentSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_CONSENT, case)
-        payload = s.ConsentInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        consent = consent_services.consent_record(
-            case=case, actor=request.user, **payload.validated_data
-        )
-        return Response(
-            s.ConsentSerializer(consent, context=context).data, status=status.HTTP_201_CREATED
+
+        def create(case: Case, payload: Any) -> Any:
+            return consent_services.consent_record(
+                case=case, actor=request.user, **payload.validated_data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="consent",
+            rows=lambda case, context: consent_selectors.consents(case),
+            out=s.ConsentSerializer,
+            capability=Capability.RECORD_CONSENT,
+            payload_class=s.ConsentInputSerializer,
+            create=create,
         )
 
     def _consent(
@@ -133,21 +161,20 @@ class ProtectionViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="information-sessions")
     def information_sessions(self, request: Request, public_id: str) -> Response:
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="information.list", case=case)
-            rows = consent_selectors.information_sessions(case)
-            return Response(s.InformationSessionSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.INFORM_CHILD, case)
-        payload = s.InformationSessionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        session = consent_services.information_session_record(
-            case=case, actor=request.user, **payload.validated_data
-        )
-        return Response(
-            s.InformationSessionSerializer(session, context=context).data,
-            status=status.HTTP_201_CREATED,
+        def create(case: Case, payload: Any) -> Any:
+            return consent_services.information_session_record(
+                case=case, actor=request.user, **payload.validated_data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="information",
+            rows=lambda case, context: consent_selectors.information_sessions(case),
+            out=s.InformationSessionSerializer,
+            capability=Capability.INFORM_CHILD,
+            payload_class=s.InformationSessionInputSerializer,
+            create=create,
         )
 
     # --- best interests (CC-1, CC-2, PS-6) ---
@@ -160,20 +187,21 @@ class ProtectionViewSet(viewsets.ViewSet):
     def decisions(self, request: Request, public_id: str) -> Response:
         """Best-interests assessments and determinations. Refused (422, CC-2) without the
         child's views or the reason they could not be obtained."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="decision.list", case=case)
-            rows = selectors.decisions(case).prefetch_related("participants")
-            return Response(s.DecisionSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.DECIDE_BEST_INTERESTS, case)
-        payload = s.DecisionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        decision = protection_services.decision_record(
-            case=case, actor=request.user, **payload.service_kwargs()
-        )
-        return Response(
-            s.DecisionSerializer(decision, context=context).data, status=status.HTTP_201_CREATED
+
+        def create(case: Case, payload: Any) -> Any:
+            return protection_services.decision_record(
+                case=case, actor=request.user, **payload.service_kwargs()
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="decision",
+            rows=lambda case, context: selectors.decisions(case).prefetch_related("participants"),
+            out=s.DecisionSerializer,
+            capability=Capability.DECIDE_BEST_INTERESTS,
+            payload_class=s.DecisionInputSerializer,
+            create=create,
         )
 
     # --- guardianship (PS-1, PS-2) ---
@@ -198,31 +226,31 @@ class ProtectionViewSet(viewsets.ViewSet):
         """Guardians appointed for the child, current first. Family information: a caller who
         may not read it gets an empty list. Refused (422, PS-2) when the guardian's caseload is
         full, unless a supervisor gives a reason."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="guardian_appointment.list", case=case)
-            rows = selectors.guardian_appointments(case)
-            return Response(s.GuardianAppointmentSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.APPOINT_GUARDIAN, case)
-        payload = s.GuardianAppointInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        guardian = (
-            selectors.guardians_with_caseload(case.lead_agency_id)
-            .filter(public_id=data.pop("guardian"))
-            .first()
-        )
-        if guardian is None:
-            raise ValidationError(
-                {"guardian": _("Choose an available guardian of the lead agency.")}
+
+        def create(case: Case, payload: Any) -> Any:
+            data = dict(payload.validated_data)
+            guardian = (
+                selectors.guardians_with_caseload(case.lead_agency_id)
+                .filter(public_id=data.pop("guardian"))
+                .first()
             )
-        appointment = protection_services.guardian_appoint(
-            case=case, actor=request.user, guardian=guardian, **data
-        )
-        return Response(
-            s.GuardianAppointmentSerializer(appointment, context=context).data,
-            status=status.HTTP_201_CREATED,
+            if guardian is None:
+                raise ValidationError(
+                    {"guardian": _("Choose an available guardian of the lead agency.")}
+                )
+            return protection_services.guardian_appoint(
+                case=case, actor=request.user, guardian=guardian, **data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="guardian_appointment",
+            rows=lambda case, context: selectors.guardian_appointments(case),
+            out=s.GuardianAppointmentSerializer,
+            capability=Capability.APPOINT_GUARDIAN,
+            payload_class=s.GuardianAppointInputSerializer,
+            create=create,
         )
 
     @extend_schema(request=s.GuardianEndSerializer, responses=s.GuardianAppointmentSerializer)
@@ -260,21 +288,21 @@ class ProtectionViewSet(viewsets.ViewSet):
     def needs_assessments(self, request: Request, public_id: str) -> Response:
         """Needs and strengths in six domains, latest first. The child's narrative: a caller
         who may not read it gets an empty list."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="needs.list", case=case)
-            rows = selectors.needs_assessments(case)
-            return Response(s.NeedsAssessmentSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.ASSESS_NEEDS, case)
-        payload = s.NeedsAssessmentInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        assessment = protection_services.needs_assessment_record(
-            case=case, actor=request.user, **payload.service_kwargs()
-        )
-        return Response(
-            s.NeedsAssessmentSerializer(assessment, context=context).data,
-            status=status.HTTP_201_CREATED,
+
+        def create(case: Case, payload: Any) -> Any:
+            return protection_services.needs_assessment_record(
+                case=case, actor=request.user, **payload.service_kwargs()
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="needs",
+            rows=lambda case, context: selectors.needs_assessments(case),
+            out=s.NeedsAssessmentSerializer,
+            capability=Capability.ASSESS_NEEDS,
+            payload_class=s.NeedsAssessmentInputSerializer,
+            create=create,
         )
 
     # --- services (PS-3, PS-4, CC-8) ---
@@ -290,22 +318,23 @@ class ProtectionViewSet(viewsets.ViewSet):
         whereabouts; family tracing: family); a service recorded by a caller who may not read
         its class is answered with an empty object. Medical examination, testing and treatment
         are refused (422, PS-4) without consent in force, a determination or an urgent reason."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="service.list", case=case)
-            rows = selectors.services(case, context["readable"])
-            return Response(s.ServiceSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_SERVICE, case)
-        payload = s.ServiceInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        decision = _determination(case, data.pop("decision", None))
-        service = protection_services.service_record(
-            case=case, actor=request.user, decision=decision, **data
-        )
-        return Response(
-            s.ServiceSerializer(service, context=context).data, status=status.HTTP_201_CREATED
+
+        def create(case: Case, payload: Any) -> Any:
+            data = dict(payload.validated_data)
+            decision = _determination(case, data.pop("decision", None))
+            return protection_services.service_record(
+                case=case, actor=request.user, decision=decision, **data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="service",
+            rows=lambda case, context: selectors.services(case, context["readable"]),
+            out=s.ServiceSerializer,
+            capability=Capability.RECORD_SERVICE,
+            payload_class=s.ServiceInputSerializer,
+            create=create,
         )
 
     @extend_schema(request=s.ServiceUpdateSerializer, responses=s.ServiceSerializer)
@@ -350,22 +379,25 @@ class ProtectionViewSet(viewsets.ViewSet):
         raises a critical alert escalated at once (ND-2); a shelter without a review date is
         refused (422, ND-3); a placement decided without a determination needs the reason it
         could not wait (CC-1)."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="placement.list", case=case)
-            rows = selectors.placements(case).prefetch_related("reviews__reviewed_by")
-            return Response(s.PlacementSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_PLACEMENT, case)
-        payload = s.PlacementInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        decision = _determination(case, data.pop("decision", None))
-        placement = protection_services.placement_record(
-            case=case, actor=request.user, decision=decision, **data
-        )
-        return Response(
-            s.PlacementSerializer(placement, context=context).data, status=status.HTTP_201_CREATED
+
+        def create(case: Case, payload: Any) -> Any:
+            data = dict(payload.validated_data)
+            decision = _determination(case, data.pop("decision", None))
+            return protection_services.placement_record(
+                case=case, actor=request.user, decision=decision, **data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="placement",
+            rows=lambda case, context: selectors.placements(case).prefetch_related(
+                "reviews__reviewed_by"
+            ),
+            out=s.PlacementSerializer,
+            capability=Capability.RECORD_PLACEMENT,
+            payload_class=s.PlacementInputSerializer,
+            create=create,
         )
 
     def _placement(
@@ -482,29 +514,29 @@ class ProtectionViewSet(viewsets.ViewSet):
         information: a caller who may not read it gets an empty list, and an empty object for
         one they record. A restriction without a justification is recorded — it is a fact —
         and raises an alert until one is written (ND-4)."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="restriction.list", case=case)
-            rows = selectors.restrictions(case).select_related("placement")
-            return Response(s.RestrictionSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_PLACEMENT, case)
-        payload = s.RestrictionInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
-        placement_id = data.pop("placement", None)
-        placement = None
-        if placement_id is not None:
-            # A placement of another case is not looked up: the same words as the service's.
-            placement = selectors.placements(case).filter(public_id=placement_id).first()
-            if placement is None:
-                raise ValidationError({"placement": _("Choose a placement of this child.")})
-        restriction = protection_services.restriction_record(
-            case=case, actor=request.user, placement=placement, **data
-        )
-        return Response(
-            s.RestrictionSerializer(restriction, context=context).data,
-            status=status.HTTP_201_CREATED,
+
+        def create(case: Case, payload: Any) -> Any:
+            data = dict(payload.validated_data)
+            placement_id = data.pop("placement", None)
+            placement = None
+            if placement_id is not None:
+                # A placement of another case is not looked up: the same words as the service's.
+                placement = selectors.placements(case).filter(public_id=placement_id).first()
+                if placement is None:
+                    raise ValidationError({"placement": _("Choose a placement of this child.")})
+            return protection_services.restriction_record(
+                case=case, actor=request.user, placement=placement, **data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="restriction",
+            rows=lambda case, context: selectors.restrictions(case).select_related("placement"),
+            out=s.RestrictionSerializer,
+            capability=Capability.RECORD_PLACEMENT,
+            payload_class=s.RestrictionInputSerializer,
+            create=create,
         )
 
     @extend_schema(request=s.RestrictionReviewSerializer, responses=s.RestrictionSerializer)
@@ -538,21 +570,21 @@ class ProtectionViewSet(viewsets.ViewSet):
     def family_contacts(self, request: Request, public_id: str) -> Response:
         """How the child keeps in touch with their family: the child's right (ND-4). Family
         information: a caller who may not read it gets an empty list."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="family_contact.list", case=case)
-            rows = selectors.family_contacts(case)
-            return Response(s.FamilyContactSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_PLACEMENT, case)
-        payload = s.FamilyContactInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        contact = protection_services.family_contact_record(
-            case=case, actor=request.user, **payload.validated_data
-        )
-        return Response(
-            s.FamilyContactSerializer(contact, context=context).data,
-            status=status.HTTP_201_CREATED,
+
+        def create(case: Case, payload: Any) -> Any:
+            return protection_services.family_contact_record(
+                case=case, actor=request.user, **payload.validated_data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="family_contact",
+            rows=lambda case, context: selectors.family_contacts(case),
+            out=s.FamilyContactSerializer,
+            capability=Capability.RECORD_PLACEMENT,
+            payload_class=s.FamilyContactInputSerializer,
+            create=create,
         )
 
     # --- charges against the child (ND-1) ---
@@ -567,20 +599,21 @@ class ProtectionViewSet(viewsets.ViewSet):
         who may not read it gets an empty list. For a presumed child victim an open charge
         raises the non-punishment alert until legal assistance is recorded and the principle
         has been raised with the authority (ND-1)."""
-        case = access_case_by_id(request.user, public_id)
-        context = _context(request, case)
-        if request.method == "GET":
-            log_read(user=request.user, what="charge.list", case=case)
-            rows = selectors.charges(case)
-            return Response(s.ChargeSerializer(rows, many=True, context=context).data)
-        require(request.user, Capability.RECORD_LEGAL, case)
-        payload = s.ChargeInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        charge = protection_services.charge_record(
-            case=case, actor=request.user, **payload.validated_data
-        )
-        return Response(
-            s.ChargeSerializer(charge, context=context).data, status=status.HTTP_201_CREATED
+
+        def create(case: Case, payload: Any) -> Any:
+            return protection_services.charge_record(
+                case=case, actor=request.user, **payload.validated_data
+            )
+
+        return _list_or_create(
+            request,
+            public_id,
+            what="charge",
+            rows=lambda case, context: selectors.charges(case),
+            out=s.ChargeSerializer,
+            capability=Capability.RECORD_LEGAL,
+            payload_class=s.ChargeInputSerializer,
+            create=create,
         )
 
     @extend_schema(request=s.ChargeUpdateSerializer, responses=s.ChargeSerializer)
