@@ -5,8 +5,10 @@ so bypasses the services on purpose: no audit events, no access checks, no safeg
 (the benchmark measures that evaluation). It is still valid per the models' constraints (one
 current case worker per case, no duplicate current assignment, interview durations above zero,
 unique references, a documented birth date for every "known" age), and every name is fictional
-("Bench Child 123"). Encrypted fields stay empty. The AuditChainHead row that migrations create
-is checked, not replaced.
+("Bench Child 123"). Encrypted fields stay empty, except the two that alert rules test for
+emptiness (a restriction's justification, a service's urgent reason), which hold a short fictional
+text that the field encrypts as usual. The AuditChainHead row that migrations create is checked,
+not replaced.
 
 Shape of the data (per 100 cases, roughly):
 - a few lead agencies of unequal size (40 %, 30 %, 20 %, 10 % of the cases);
@@ -15,7 +17,13 @@ Shape of the data (per 100 cases, roughly):
 - about 15 % of cases closed; about 2 % of the open cases have no current case worker (CC-9);
   about 20 % of the open cases had a handover; guardians and interpreters on some cases;
 - 0-6 interviews per child; about 5 % of children have told their story more often than
-  HAVEN_RETELLING_ALERT_THRESHOLD (CC-6).
+  HAVEN_RETELLING_ALERT_THRESHOLD (CC-6);
+- protection and support (`_protection`): a screening per case (most open cases presumed
+  victims) and the stage changes; information sessions, consents, best-interests
+  determinations, guardians and their appointments, needs assessments, services, placements and
+  their reviews, restrictions, family contact, charges and challenges to detention. A few per
+  cent of each is planted to breach the PS-, CC- and ND- alert rules, so that their queries find
+  something.
 
 Run on its own (the database must be migrated and hold no case):
 
@@ -32,7 +40,7 @@ import random
 import sys
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +90,8 @@ class Summary:
     interviews: int = 0
     open_without_case_worker: int = 0
     children_above_threshold: int = 0
+    # Rows written per protection table (screenings, placements, services, ...).
+    protection_rows: dict[str, int] = field(default_factory=dict)
     # Alerts a first sweep over the open cases must raise, per rule code.
     expected_alerts: dict[str, int] = field(default_factory=dict)
     # The largest agency and one of its supervisors, for the "my cases" measurement.
@@ -161,6 +171,8 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
             staff = [(Role.SUPERVISOR, 2), (Role.CASE_WORKER, max(2, per_agency[a] // CASELOAD))]
             staff += [(Role.GUARDIAN, max(1, per_agency[a] // 200))]
             staff += [(Role.INTERPRETER, max(1, per_agency[a] // 400))]
+            if agency.is_child_protection_authority:  # they receive critical alerts (ND-2)
+                staff += [(Role.CHILD_PROTECTION_OFFICER, 2)]
             for role, count in staff:
                 for k in range(count):
                     users.append(
@@ -363,6 +375,10 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         summary.children_above_threshold = sum(1 for n in told_by_child.values() if n > threshold)
         log(f"  interviews {len(interviews)}")
 
+        protection_expected = _protection(
+            rng, cases, children, child_of_case, case_agency, agencies, by_role, summary, log
+        )
+
     # What the safeguard rules must find (computed here, independently of the rules).
     open_cases = [(i, case) for i, case in enumerate(cases) if case.stage != "closed"]
     summary.open_cases = len(open_cases)
@@ -371,7 +387,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         "cc6.too_many_retellings": sum(
             1 for i, _case in open_cases if told_by_child[child_of_case[i]] > threshold
         ),
-    }
+    } | protection_expected
     largest = max(range(len(agencies)), key=lambda a: per_agency[a])
     summary.largest_agency_id = agencies[largest].pk
     summary.largest_agency_open_cases = sum(
@@ -380,6 +396,855 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     summary.supervisor_id = by_role[(largest, Role.SUPERVISOR)][0]
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+# Protection and support (`_protection`). Shares of the open cases unless said otherwise.
+PRESUMED = 0.93  # screened and presumed a victim: the PS-1 and PS-5 clocks start
+REOPENED = 0.02  # closed once and reopened: a new episode, earlier records do not count (RR-6)
+NO_SESSION = 0.05  # identified, but never told about their rights in this episode (PS-5)
+NO_WRITTEN_COPY = 0.03  # told, but nothing left in writing (PS-5)
+STAGE_SESSION = 0.93  # past identification and told again at the current stage (PS-5)
+GUARDIAN_MISSING = 0.07  # deprived of parental care, identified, no current guardian (PS-1)
+PLACED = 0.80  # a current placement
+DETAINED = 0.005  # of the placed: police cell or immigration detention (ND-2)
+SHELTER_OVERDUE = 0.03  # of the shelters: review date passed (ND-3)
+NO_BID = 0.06  # of the decided placements: no best-interests determination yet (CC-1)
+URGENT_CARE = 0.03  # of medical care: given urgently without consent (PS-4)
+CONSENT_ENDED = 0.06  # of medical care: its consent was withdrawn or has expired (PS-4)
+NEEDS_ASSESSED = 0.75  # a needs assessment (PS-7)
+NEED_UNADDRESSED = 0.15  # of the special needs found: no service for it (CC-5)
+RESTRICTED = 0.08  # of the shelters and closed placements: a restriction (ND-4)
+CHARGED = 0.03  # a charge against the child (ND-1)
+PLACEMENT_TYPES = {
+    "open_shelter": 58,
+    "family": 14,
+    "kinship": 9,
+    "foster": 7,
+    "independent": 4,
+    "closed_shelter": 3,
+    "hospital": 2,
+}
+SERVICE_TYPES = {
+    "Accommodation": 14,
+    "Health": 20,
+    "Psychological": 15,
+    "SocialCare": 10,
+    "Legal": 10,
+    "Education": 10,
+    "Livelihood": 9,
+    "Financial": 3,
+    "RightsBasedTraining": 3,
+    "FamilyTracing": 4,
+    "Other": 2,
+}
+SERVICE_STATUSES = {
+    "offered": 10,
+    "planned": 25,
+    "in_progress": 35,
+    "completed": 22,
+    "declined": 4,
+    "not_delivered": 4,
+}
+OTHER_PURPOSES = (
+    "interview",
+    "information_sharing",
+    "psychological_support",
+    "legal_participation",
+    "research",
+)
+LANGUAGES = ("th", "km", "id", "tl", "vi", "ms", "my", "lo")
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _protection(
+    rng: random.Random,
+    cases: list[Any],
+    children: list[Any],
+    child_of_case: list[int],
+    case_agency: list[int],
+    agencies: list[Any],
+    by_role: dict[tuple[int, str], list[int]],
+    summary: Summary,
+    log: Any,
+) -> dict[str, int]:
+    """Screenings, stage changes and the protection and support records of every case; returns
+    the alerts the PS-, CC- and ND- rules must find, worked out here from the rows written."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from haven.accounts.roles import Role
+    from haven.cases.models import Case, StageChange
+    from haven.children.age import age_on, years_before
+    from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+    from haven.consent.models import (
+        CHECKLIST_KEYS,
+        ChildAnswer,
+        Consent,
+        InformationSession,
+        Representative,
+        RepresentativeAnswer,
+    )
+    from haven.consent.services import grants_consent
+    from haven.identification.codes import Outcome
+    from haven.identification.models import Screening
+    from haven.protection.models import (
+        CLOSED,
+        CONSENT_NEEDED,
+        DECIDED,
+        DETENTION,
+        OPEN_CHARGE_STATUSES,
+        SHELTERS,
+        Charge,
+        Decision,
+        FamilyContact,
+        Guardian,
+        GuardianAppointment,
+        LibertyChallenge,
+        NeedsAssessment,
+        NeedsFinding,
+        Placement,
+        PlacementReview,
+        Restriction,
+        Service,
+    )
+    from haven.protection.services import VERY_YOUNG_AGE
+
+    now = timezone.now()
+    today = timezone.localdate()
+    long_ago = datetime(1990, 1, 1, tzinfo=now.tzinfo)
+    info_due = now - timedelta(hours=settings.HAVEN_INFORMATION_DUE_HOURS)
+    guardian_due = now - timedelta(hours=settings.HAVEN_GUARDIAN_DUE_HOURS)
+    ceiling = settings.HAVEN_GUARDIAN_CASELOAD_CEILING
+    teen_cutoff = years_before(today, 15)  # CC-11's older teenager
+    later_stages = ("protection", "recovery", "follow_up")
+    previous_stage = {"protection": "identification", "recovery": "protection"}
+    previous_stage["follow_up"] = "recovery"
+    going_ahead = ("planned", "in_progress", "completed")
+    active = ("planned", "in_progress")
+    open_charge = set(OPEN_CHARGE_STATUSES)
+    procedures = {"examination": 40, "testing": 20, "treatment": 25, "other": 15}
+
+    def day(moment: datetime) -> date:
+        return timezone.localtime(moment).date()
+
+    def between_days(start: date, end: date) -> date:
+        # One draw whatever the span (randint's draws vary with it), so that the same seed
+        # gives the same data on another day.
+        return start + timedelta(days=int(rng.random() * (max((end - start).days, 0) + 1)))
+
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "stage_changes",
+            "screenings",
+            "information_sessions",
+            "decisions",
+            "guardians",
+            "guardian_appointments",
+            "needs_assessments",
+            "needs_findings",
+            "services",
+            "consents",
+            "placements",
+            "placement_reviews",
+            "restrictions",
+            "family_contacts",
+            "charges",
+            "liberty_challenges",
+        )
+    }
+    expected = {
+        code: 0
+        for code in (
+            "ps1.guardian_overdue",
+            "ps4.care_without_consent",
+            "ps4.urgent_care_needs_bid",
+            "cc5.special_needs_unaddressed",
+            "cc11.education_offered",
+            "ps5.no_information",
+            "ps5.no_written_copy",
+            "ps5.inform_at_stage",
+            "nd2.child_detained",
+            "nd3.shelter_review_overdue",
+            "nd4.restriction_unjustified",
+            "nd4.restriction_review_overdue",
+            "nd1.non_punishment",
+            "nd5.no_legal_assistance",
+            "cc1.placement_needs_bid",
+        )
+    }
+
+    # Guardians: every guardian user has a profile; volunteers recorded by the agency fill the
+    # rest of the pool as appointments need them, each up to a caseload below the ceiling.
+    pool: list[list[Any]] = []  # per agency: [guardian, current load, its cap]
+    for a, agency in enumerate(agencies):
+        pool.append(
+            [
+                [Guardian(agency_id=agency.pk, user_id=uid), 0, rng.randint(8, ceiling - 1)]
+                for uid in by_role[(a, Role.GUARDIAN)]
+            ]
+        )
+        rows["guardians"] += [entry[0] for entry in pool[a]]
+
+    filling = [0] * len(agencies)  # per agency: the guardian now taking children
+
+    def guardian_for(a: int, current: bool) -> Any:
+        entries = pool[a]
+        if not current:
+            return rng.choice(entries)[0]
+        # Guardian users first, in turn, each up to their cap; then a new volunteer.
+        while filling[a] < len(entries) and entries[filling[a]][1] >= entries[filling[a]][2]:
+            filling[a] += 1
+        if filling[a] == len(entries):
+            g = Guardian(
+                agency_id=agencies[a].pk,
+                name=f"Bench Guardian {a + 1}-{len(entries) + 1}",
+                organisation=f"Bench Guardianship Service {a + 1}",
+            )
+            rows["guardians"].append(g)
+            entries.append([g, 0, rng.randint(8, ceiling - 1)])
+        entries[filling[a]][1] += 1
+        return entries[filling[a]][0]
+
+    def session(case: Any, at: datetime, stage: str, written: bool, rights: bool) -> None:
+        topics = ["status", "rights", "services", "next_steps"] if rights else ["next_steps"]
+        if stage != "identification":
+            topics = ["next_steps", "services", "legal_process"] + (["rights"] if rights else [])
+        rows["information_sessions"].append(
+            InformationSession(
+                case_id=case.pk,
+                given_at=at,
+                topics=topics,
+                language=rng.choice(LANGUAGES),
+                formats=["verbal", "written"] if written else ["verbal"],
+                given_by=f"Bench Case Worker {rng.randint(1, 300)}",
+                written_copy_left=written,
+                stage=stage,
+                covers_rights="rights" in topics,
+            )
+        )
+
+    def service(case: Any, type_: str, status: str, start: date, **extra: Any) -> Any:
+        s = Service(
+            case_id=case.pk,
+            type=type_,
+            provider=f"Bench {type_} Provider {rng.randint(1, 40)}",
+            start_on=start,
+            end_on=between_days(start, today) if status == "completed" else None,
+            status=status,
+            not_delivered_reason=rng.choice(["not_available", "no_longer_needed", "child_moved"])
+            if status == "not_delivered"
+            else "",
+            **extra,
+        )
+        rows["services"].append(s)
+        return s
+
+    def consent(case: Any, child: Any, worker: int, purpose: str, given: date, how: str) -> bool:
+        """One consent conversation; `how` is granted, refused, withdrawn or expired. Returns
+        whether it is in force today."""
+        child_age = age_on(child.birth_date, given) if child.birth_date else None
+        rep, rep_answer = Representative.NONE, ""
+        if child_age is None or child_age < settings.HAVEN_CHILD_CONSENT_AGE:
+            deprived = child.parental_care in DEPRIVED_OF_PARENTAL_CARE
+            rep = Representative.GUARDIAN if deprived else Representative.PARENT
+            rep_answer = RepresentativeAnswer.CONSENTS
+        answer = ChildAnswer.REFUSES if how == "refused" else ChildAnswer.AGREES
+        grants = grants_consent(
+            child_answer=answer,
+            child_age=child_age,
+            representative=rep,
+            representative_answer=rep_answer,
+        )
+        expires = None
+        later = rng.random() < 0.3
+        if how == "expired" and given < today:
+            expires = between_days(given, today - timedelta(days=1))
+        elif later:
+            expires = today + timedelta(days=rng.randint(30, 365))
+        withdrawn = None
+        if how == "withdrawn" or (how == "expired" and expires is None):
+            start = datetime.combine(given, datetime.min.time(), tzinfo=now.tzinfo)
+            withdrawn = _between(rng, start, now)
+        rows["consents"].append(
+            Consent(
+                case_id=case.pk,
+                purpose=purpose,
+                recipients="Bench Partner Agency" if purpose == "information_sharing" else "",
+                given_on=given,
+                expires_on=expires,
+                language=rng.choice(LANGUAGES),
+                formats=["verbal", "written"],
+                explained_by=f"Bench Case Worker {rng.randint(1, 300)}",
+                checklist=list(CHECKLIST_KEYS),
+                child_answer=answer,
+                child_age=child_age,
+                representative=rep,
+                representative_answer=rep_answer,
+                grants=grants,
+                withdrawn_at=withdrawn,
+                withdrawn_by="the child" if withdrawn else "",
+                recorded_by_id=worker,
+            )
+        )
+        return grants and withdrawn is None and (expires is None or expires >= today)
+
+    def decision(case: Any, worker: int, kind: str, subject: str, on: date) -> Any:
+        d = Decision(
+            case_id=case.pk, kind=kind, subject=subject, decided_on=on, decided_by_id=worker
+        )
+        rows["decisions"].append(d)
+        return d
+
+    def legal_assistance(services: list[Any]) -> bool:
+        return any(
+            s.type == "Legal" and s.recipient == "child" and s.status in going_ahead
+            for s in services
+        )
+
+    def livelihood_only(services: list[Any]) -> bool:
+        """An older teenager's plan with work or training but no education (CC-11)."""
+        child_services = [s for s in services if s.recipient == "child"]
+        return any(
+            s.type == "Livelihood" and s.status != "not_delivered" for s in child_services
+        ) and not any(s.type == "Education" for s in child_services)
+
+    for i, case in enumerate(cases):
+        a = case_agency[i]
+        child = children[child_of_case[i]]
+        worker = rng.choice(by_role[(a, Role.CASE_WORKER)])
+        opened_day = day(case.opened_at)
+        deprived = child.parental_care in DEPRIVED_OF_PARENTAL_CARE
+
+        if case.stage == "closed":
+            # The history of a closed case: screened, told, placed for a while, then closed.
+            rows["stage_changes"].append(
+                StageChange(
+                    case_id=case.pk,
+                    from_stage=rng.choice(later_stages),
+                    to_stage="closed",
+                    changed_at=case.closed_at,
+                    changed_by_id=worker,
+                )
+            )
+            screened = _between(
+                rng, case.opened_at, min(case.opened_at + timedelta(days=10), case.closed_at)
+            )
+            rows["screenings"].append(
+                Screening(
+                    case_id=case.pk,
+                    screened_at=screened,
+                    screened_by_id=worker,
+                    outcome=Outcome.PRESUMED_VICTIM,
+                )
+            )
+            session(case, _between(rng, screened, case.closed_at), "identification", True, True)
+            closed_day = day(case.closed_at)
+            if rng.random() < 0.7 and opened_day < closed_day:
+                rows["placements"].append(
+                    Placement(
+                        case_id=case.pk,
+                        type=rng.choice(["open_shelter", "family", "kinship"]),
+                        start_on=between_days(opened_day, closed_day - timedelta(days=1)),
+                        end_on=closed_day,
+                        end_reason="Case closed",
+                    )
+                )
+            if deprived and rng.random() < 0.5:
+                rows["guardian_appointments"].append(
+                    GuardianAppointment(
+                        case_id=case.pk,
+                        guardian=guardian_for(a, current=False),
+                        appointed_on=between_days(opened_day, closed_day),
+                        appointed_by="Bench District Court",
+                        ended_on=closed_day,
+                    )
+                )
+            continue
+
+        # --- an open case: its episode, screenings and stage changes.
+        stage, changed = case.stage, case.stage_changed_at
+        reopened_at = None
+        if rng.random() < REOPENED:
+            reopened_at = (
+                changed if stage == "identification" else _between(rng, case.opened_at, changed)
+            )
+            closed_at = _between(rng, case.opened_at, reopened_at)
+            rows["stage_changes"].append(
+                StageChange(
+                    case_id=case.pk,
+                    from_stage="protection",
+                    to_stage="closed",
+                    changed_at=closed_at,
+                    changed_by_id=worker,
+                )
+            )
+            rows["stage_changes"].append(
+                StageChange(
+                    case_id=case.pk,
+                    from_stage="closed",
+                    to_stage="identification",
+                    changed_at=reopened_at,
+                    changed_by_id=worker,
+                )
+            )
+            earlier = _between(rng, case.opened_at, closed_at)
+            rows["screenings"].append(
+                Screening(
+                    case_id=case.pk,
+                    screened_at=earlier,
+                    screened_by_id=worker,
+                    outcome=Outcome.PRESUMED_VICTIM,
+                )
+            )
+            session(case, _between(rng, earlier, closed_at), "identification", True, True)
+        if stage != "identification" and (reopened_at is None or changed > reopened_at):
+            rows["stage_changes"].append(
+                StageChange(
+                    case_id=case.pk,
+                    from_stage=previous_stage[stage],
+                    to_stage=stage,
+                    changed_at=changed,
+                    changed_by_id=worker,
+                )
+            )
+        episode = reopened_at or case.opened_at
+        episode_start = reopened_at or long_ago
+        limit = changed if stage != "identification" and changed > episode else now
+        window_end = min(episode + timedelta(days=10), limit)
+        identified = None
+        if case.trafficking_status == Case.TraffickingStatus.NOT_A_VICTIM:
+            outcome = rng.choice([Outcome.NO_CONCERN, Outcome.PRECARIOUS])
+            rows["screenings"].append(
+                Screening(
+                    case_id=case.pk,
+                    screened_at=_between(rng, episode, window_end),
+                    screened_by_id=worker,
+                    outcome=outcome,
+                    protection_concerns=outcome == Outcome.PRECARIOUS,
+                )
+            )
+        elif rng.random() < PRESUMED:
+            identified = _between(rng, episode, window_end)
+            if rng.random() < 0.15:  # a first, inconclusive screening
+                rows["screenings"].append(
+                    Screening(
+                        case_id=case.pk,
+                        screened_at=_between(rng, episode, identified),
+                        screened_by_id=worker,
+                        outcome=Outcome.INCOMPLETE,
+                    )
+                )
+            rows["screenings"].append(
+                Screening(
+                    case_id=case.pk,
+                    screened_at=identified,
+                    screened_by_id=worker,
+                    outcome=Outcome.PRESUMED_VICTIM,
+                )
+            )
+        else:
+            rows["screenings"].append(
+                Screening(
+                    case_id=case.pk,
+                    screened_at=_between(rng, episode, window_end),
+                    screened_by_id=worker,
+                    outcome=Outcome.INCOMPLETE,
+                )
+            )
+
+        # --- information sessions (PS-5).
+        sessions: list[tuple[datetime, bool]] = []  # of this episode
+        nothing_written = rng.random() < NO_WRITTEN_COPY
+        if identified is not None:
+            if rng.random() >= NO_SESSION:
+                at = _between(rng, identified, min(identified + timedelta(hours=48), now))
+                sessions.append((at, not nothing_written))
+                session(case, at, "identification", not nothing_written, rng.random() < 0.9)
+            if stage in later_stages and rng.random() < STAGE_SESSION:
+                at = _between(rng, changed, min(changed + timedelta(days=5), now))
+                written = not nothing_written and rng.random() < 0.9
+                sessions.append((at, written))
+                session(case, at, stage, written, rng.random() < 0.3)
+        elif rng.random() < 0.5:
+            at = _between(rng, episode, now)
+            sessions.append((at, not nothing_written))
+            session(case, at, "identification", not nothing_written, True)
+        given_since = [at for at, _w in sessions if at >= episode_start]
+        if identified is not None and identified < info_due and not given_since:
+            expected["ps5.no_information"] += 1
+        if given_since and not any(w for at, w in sessions if at >= episode_start):
+            expected["ps5.no_written_copy"] += 1
+        if (
+            stage in later_stages
+            and identified is not None
+            and identified < changed
+            and not any(at >= changed for at, _w in sessions)
+        ):
+            expected["ps5.inform_at_stage"] += 1
+
+        # --- a guardian for a child deprived of parental care (PS-1, PS-2).
+        has_guardian = False
+        if deprived and (identified is not None or rng.random() < 0.3):
+            start = identified or case.opened_at
+            if identified is not None and rng.random() < GUARDIAN_MISSING:
+                if rng.random() < 0.4:  # there was one; the appointment ended
+                    on = between_days(day(start), today)
+                    rows["guardian_appointments"].append(
+                        GuardianAppointment(
+                            case_id=case.pk,
+                            guardian=guardian_for(a, current=False),
+                            appointed_on=on,
+                            appointed_by="Bench District Court",
+                            ended_on=between_days(on, today),
+                        )
+                    )
+            else:
+                on = day(_between(rng, start, min(start + timedelta(days=6), now)))
+                if rng.random() < 0.1 and on < today:  # an earlier guardian was replaced
+                    later = between_days(on + timedelta(days=1), today)
+                    rows["guardian_appointments"].append(
+                        GuardianAppointment(
+                            case_id=case.pk,
+                            guardian=guardian_for(a, current=False),
+                            appointed_on=on,
+                            appointed_by="Bench District Court",
+                            ended_on=later,
+                        )
+                    )
+                    on = later
+                rows["guardian_appointments"].append(
+                    GuardianAppointment(
+                        case_id=case.pk,
+                        guardian=guardian_for(a, current=True),
+                        appointed_on=on,
+                        appointed_by="Bench District Court",
+                    )
+                )
+                has_guardian = True
+        if deprived and identified is not None and identified < guardian_due and not has_guardian:
+            expected["ps1.guardian_overdue"] += 1
+
+        # --- where the child lives (ND-2, ND-3, ND-5, CC-1).
+        current = None
+        if rng.random() < PLACED:
+            if rng.random() < DETAINED:
+                type_ = rng.choice(
+                    ["immigration_detention", "immigration_detention", "police_cell"]
+                )
+                start = max(opened_day, today - timedelta(days=rng.randint(0, 10)))
+            else:
+                type_ = _pick(rng, PLACEMENT_TYPES)
+                start = between_days(opened_day, today)
+            if rng.random() < 0.3 and start > opened_day:  # an earlier placement, ended
+                prior = Placement(
+                    case_id=case.pk,
+                    type=rng.choice(
+                        ["open_shelter", "open_shelter", "hospital", "kinship", "foster"]
+                    ),
+                    start_on=between_days(opened_day, start - timedelta(days=1)),
+                    end_on=start,
+                    end_reason="Moved",
+                )
+                rows["placements"].append(prior)
+                if prior.type == "open_shelter" and rng.random() < 0.5:
+                    rows["placement_reviews"].append(
+                        PlacementReview(
+                            placement=prior,
+                            reviewed_on=between_days(prior.start_on, start),
+                            still_in_best_interests=False,
+                            reviewed_by_id=worker,
+                        )
+                    )
+            review_on = None
+            if type_ in SHELTERS:
+                review_on = today + timedelta(days=rng.randint(1, 90))
+                if rng.random() < SHELTER_OVERDUE and start < today:
+                    review_on = between_days(start, today - timedelta(days=1))
+            current = Placement(case_id=case.pk, type=type_, start_on=start, review_on=review_on)
+            if type_ in DECIDED and rng.random() >= NO_BID:
+                current.decision = decision(
+                    case,
+                    worker,
+                    "bid",
+                    "placement",
+                    max(opened_day, start - timedelta(days=rng.randint(0, 14))),
+                )
+            rows["placements"].append(current)
+            if type_ in SHELTERS and (today - start).days > 60:
+                rows["placement_reviews"].append(
+                    PlacementReview(
+                        placement=current,
+                        reviewed_on=between_days(start + timedelta(days=30), today),
+                        still_in_best_interests=rng.random() < 0.9,
+                        next_review_on=review_on,
+                        reviewed_by_id=worker,
+                    )
+                )
+            if type_ in CLOSED and rng.random() < 0.3:
+                lodged = between_days(start, today)
+                decided = rng.random() < 0.5 and lodged < today
+                rows["liberty_challenges"].append(
+                    LibertyChallenge(
+                        placement=current,
+                        lodged_on=lodged,
+                        lodged_with="Bench Juvenile Court",
+                        lodged_by=f"Bench Lawyer {rng.randint(1, 50)}",
+                        decided_on=between_days(lodged, today) if decided else None,
+                        outcome=rng.choice(["released", "upheld"]) if decided else "",
+                    )
+                )
+            if (type_ in SHELTERS or type_ in CLOSED) and rng.random() < RESTRICTED:
+                r_start = between_days(start, today)
+                r_review = r_start + timedelta(days=rng.randint(14, 90))
+                if rng.random() < 0.15 and r_start < today:
+                    r_review = between_days(r_start, today - timedelta(days=1))
+                restriction = Restriction(
+                    case_id=case.pk,
+                    placement=current,
+                    kind=rng.choice(list(Restriction.Kind.values)),
+                    justification="Bench: the child's safety (fictional)"
+                    if rng.random() < 0.85
+                    else "",
+                    decided_by="Bench Shelter Manager",
+                    start_on=r_start,
+                    review_on=r_review,
+                    ended_on=between_days(r_start, today) if rng.random() < 0.15 else None,
+                )
+                rows["restrictions"].append(restriction)
+                if restriction.ended_on is None:
+                    expected["nd4.restriction_unjustified"] += restriction.justification == ""
+                    expected["nd4.restriction_review_overdue"] += r_review < today
+            if type_ != "family" and rng.random() < 0.4:
+                rows["family_contacts"].append(
+                    FamilyContact(
+                        case_id=case.pk,
+                        means=rng.choice(list(FamilyContact.Means.values)),
+                        frequency=rng.choice(["weekly", "twice a month", "monthly"]),
+                        supervised=rng.random() < 0.3,
+                        start_on=between_days(start, today),
+                        ended_on=None,
+                    )
+                )
+
+        # --- services (PS-3): 1-4, some for the family.
+        services = []
+        for _k in range(rng.randint(1, 4)):
+            type_ = _pick(rng, SERVICE_TYPES)
+            child_recipient = rng.random() < 0.92
+            procedure = _pick(rng, procedures) if type_ == "Health" else ""
+            purpose = CONSENT_NEEDED.get(procedure, "") if child_recipient else ""
+            services.append(
+                service(
+                    case,
+                    type_,
+                    _pick(rng, SERVICE_STATUSES),
+                    between_days(opened_day, today),
+                    recipient="child" if child_recipient else "family",
+                    family_member=""
+                    if child_recipient
+                    else rng.choice(["mother", "father", "older sister"]),
+                    health_procedure=procedure,
+                    consent_purpose=purpose,
+                )
+            )
+
+        # --- a charge against the child (ND-1), and legal assistance for some.
+        charges = []
+        if rng.random() < CHARGED:
+            recorded = between_days(opened_day, today)
+            raised = rng.random() < 0.5
+            charges.append(
+                Charge(
+                    case_id=case.pk,
+                    offence=rng.choice(list(Charge.Offence.values)),
+                    authority="Bench Provincial Police",
+                    status=rng.choices(list(Charge.Status.values), weights=[30, 20, 10, 5, 25, 10])[
+                        0
+                    ],
+                    recorded_on=recorded,
+                    non_punishment_raised_on=between_days(recorded, today) if raised else None,
+                    non_punishment_raised_with="Bench Prosecutor" if raised else "",
+                )
+            )
+            rows["charges"] += charges
+            if rng.random() < 0.6 and not legal_assistance(services):
+                services.append(service(case, "Legal", "in_progress", recorded, recipient="child"))
+        if (
+            current is not None
+            and current.type in CLOSED
+            and rng.random() < 0.5
+            and not legal_assistance(services)
+        ):
+            services.append(
+                service(case, "Legal", "in_progress", current.start_on, recipient="child")
+            )
+
+        # --- needs and strengths (PS-7), and a service for each special need (CC-5).
+        if rng.random() < NEEDS_ASSESSED:
+            on = between_days(min(opened_day + timedelta(days=7), today), today)
+            dates = [on]
+            if rng.random() < 0.2 and on > opened_day:
+                dates.insert(0, between_days(opened_day, on - timedelta(days=1)))
+            needs: list[str] = []
+            for assessed in dates:  # the older first, so the latest also has the higher pk
+                severe = rng.random() < 0.25
+                needs = []
+                if child.birth_date and age_on(child.birth_date, assessed) < VERY_YOUNG_AGE:
+                    needs.append("very_young")
+                if child.has_disability:
+                    needs.append("disability")
+                if severe:
+                    needs.append("severe_harm")
+                assessment = NeedsAssessment(
+                    case_id=case.pk,
+                    assessed_on=assessed,
+                    assessed_by_id=worker,
+                    severe_harm=severe,
+                    special_needs=needs,
+                    next_review_on=assessed + timedelta(days=180),
+                )
+                rows["needs_assessments"].append(assessment)
+                for domain in (
+                    "physical",
+                    "psychological",
+                    "social",
+                    "legal",
+                    "educational",
+                    "economic",
+                ):
+                    rows["needs_findings"].append(
+                        NeedsFinding(
+                            assessment=assessment,
+                            domain=domain,
+                            level=rng.choices(["none", "some", "high"], weights=[30, 45, 25])[0],
+                        )
+                    )
+            for need in needs:  # those of the latest assessment
+                if rng.random() < NEED_UNADDRESSED:
+                    expected["cc5.special_needs_unaddressed"] += 1
+                    continue
+                free = [
+                    s
+                    for s in services
+                    if not s.special_need and s.status not in ("declined", "not_delivered")
+                ]
+                if free:
+                    rng.choice(free).special_need = need
+                else:
+                    type_ = "Psychological" if need == "severe_harm" else "SocialCare"
+                    services.append(
+                        service(
+                            case, type_, "in_progress", on, recipient="child", special_need=need
+                        )
+                    )
+
+        # --- education offered to older teenagers, not only work (CC-11).
+        teen = child.birth_date is not None and child.birth_date <= teen_cutoff
+        if teen and livelihood_only(services) and rng.random() < 0.75:
+            services.append(
+                service(
+                    case,
+                    "Education",
+                    rng.choice(["offered", "planned", "in_progress"]),
+                    between_days(opened_day, today),
+                    recipient="child",
+                )
+            )
+        expected["cc11.education_offered"] += teen and livelihood_only(services)
+
+        # --- consents (CC-3, PS-4): one for each kind of medical care, and 1-2 others.
+        in_force: dict[str, bool] = {}
+        for s in services:
+            if not s.consent_purpose or s.consent_purpose in in_force:
+                continue
+            if s.status == "declined":
+                in_force[s.consent_purpose] = consent(
+                    case, child, worker, s.consent_purpose, s.start_on, "refused"
+                )
+            elif rng.random() < URGENT_CARE:
+                s.urgent_reason = "Bench: urgent care to protect the child's health (fictional)"
+                if rng.random() < 0.5:
+                    s.decision = decision(
+                        case,
+                        worker,
+                        "bid",
+                        "medical_without_consent",
+                        between_days(s.start_on, today),
+                    )
+            else:
+                ended = rng.random() < CONSENT_ENDED
+                how = rng.choice(["withdrawn", "expired"]) if ended else "granted"
+                in_force[s.consent_purpose] = consent(
+                    case, child, worker, s.consent_purpose, s.start_on, how
+                )
+        for purpose in rng.sample(OTHER_PURPOSES, rng.randint(1, 2)):
+            how = rng.choices(
+                ["granted", "refused", "withdrawn", "expired"], weights=[87, 5, 4, 4]
+            )[0]
+            consent(case, child, worker, purpose, between_days(opened_day, today), how)
+        for s in services:
+            if not s.consent_purpose or in_force.get(s.consent_purpose):
+                continue
+            determined = s.decision is not None and s.decision.subject == "medical_without_consent"
+            if determined:
+                continue
+            if s.urgent_reason:
+                expected["ps4.urgent_care_needs_bid"] += 1
+            elif s.status in active:
+                expected["ps4.care_without_consent"] += 1
+
+        # A best-interests assessment about the child's care in general, for some.
+        if rng.random() < 0.15:
+            decision(case, worker, "bia", "care", between_days(opened_day, today))
+
+        # --- what the placement and charge rules must find.
+        assisted = legal_assistance(services)
+        if current is not None:
+            expected["nd2.child_detained"] += current.type in DETENTION
+            expected["nd3.shelter_review_overdue"] += (
+                current.type in SHELTERS
+                and current.review_on is not None
+                and current.review_on < today
+            )
+            expected["nd5.no_legal_assistance"] += current.type in CLOSED and not assisted
+            expected["cc1.placement_needs_bid"] += (
+                current.type in DECIDED and current.decision is None
+            )
+        victim = (
+            identified is not None or case.trafficking_status != Case.TraffickingStatus.NOT_A_VICTIM
+        )
+        for c in charges:
+            if victim and c.status in open_charge and not (assisted and c.non_punishment_raised_on):
+                expected["nd1.non_punishment"] += 1
+
+    # Write, parents before children.
+    models = {
+        "stage_changes": StageChange,
+        "screenings": Screening,
+        "information_sessions": InformationSession,
+        "decisions": Decision,
+        "guardians": Guardian,
+        "guardian_appointments": GuardianAppointment,
+        "needs_assessments": NeedsAssessment,
+        "needs_findings": NeedsFinding,
+        "services": Service,
+        "consents": Consent,
+        "placements": Placement,
+        "placement_reviews": PlacementReview,
+        "restrictions": Restriction,
+        "family_contacts": FamilyContact,
+        "charges": Charge,
+        "liberty_challenges": LibertyChallenge,
+    }
+    for name, model in models.items():
+        model.objects.bulk_create(rows[name], batch_size=BATCH)
+        summary.protection_rows[name] = len(rows[name])
+    log(f"  protection {summary.protection_rows}")
+    return expected
 
 
 def main() -> None:

@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/report.py                      # every result file
     .venv/bin/python bench/report.py sqlite-20000 postgresql-20000
+    .venv/bin/python bench/report.py --rules              # each rule's sweep query, slowest first
 
 Each cell is the median in milliseconds, then the ratio to the operation's baseline measured in
-the same run, then the number of queries.
+the same run, then the number of queries. With --rules: one row per alert rule, its query over
+the open cases (the rule's part of the sweep), sorted by the last result's time.
 """
 
 import json
@@ -37,10 +39,35 @@ def cell(row: dict | None) -> str:
     return f"{text}, {row['queries']} q"
 
 
+def rules_table(results: list[tuple[str, dict]]) -> None:
+    suffix = ": open cases"
+    per_result = [
+        {
+            r["operation"].strip().removesuffix(suffix): r
+            for r in result["measurements"]
+            if r["operation"].endswith(suffix)
+        }
+        for _name, result in results
+    ]
+    codes = sorted(
+        {code for rows in per_result for code in rows},
+        key=lambda code: -per_result[-1].get(code, {"median_ms": 0})["median_ms"],
+    )
+    print("| rule, query over the open cases | " + " | ".join(n for n, _ in results) + " |")
+    print("|---|" + "---:|" * len(results))
+    for code in codes:
+        print(f"| {code} | " + " | ".join(cell(rows.get(code)) for rows in per_result) + " |")
+
+
 def main() -> None:
-    results = load(sys.argv[1:])
+    args = sys.argv[1:]
+    rules = "--rules" in args
+    results = load([a for a in args if a != "--rules"])
     if not results:
         raise SystemExit("no results: run bench/run.py first")
+    if rules:
+        rules_table(results)
+        return
     operations: list[str] = []
     for _name, result in results:
         for row in result["measurements"]:

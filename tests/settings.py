@@ -15,3 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The agencies in the tests keep the default time zone (Asia/Bangkok): "today" outside a request
+# (a service called by a test, the sweep) is then the same day the agency's pages show. With UTC
+# here, dates computed by a test would be a day behind the pages from 17:00 UTC.
+TIME_ZONE = "Asia/Bangkok"

@@ -303,6 +303,16 @@ SERVICE_SENSITIVITY: dict[str, Sensitivity] = {
 }
 
 
+def legal_assistance_q() -> Q:
+    """Services that are the child's legal assistance: legal aid planned, under way or done
+    (ND-1, ND-5). The pages and the rules read the same fact through this."""
+    return Q(
+        recipient=Recipient.CHILD,
+        type=ServiceType.LEGAL,
+        status__in=(ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS, ServiceStatus.COMPLETED),
+    )
+
+
 class Service(HavenModel):
     """Protection or support delivered to the child or a family member (PS-3)."""
 

@@ -95,6 +95,9 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
                 list(selectors.family_contacts(case)) if Sensitivity.FAMILY in classes else []
             ),
             "charges": list(selectors.charges(case)) if Sensitivity.LEGAL in classes else [],
+            "lawyers": (
+                list(selectors.legal_assistance(case)) if Sensitivity.LEGAL in classes else []
+            ),
             "today": timezone.localdate(),
             "review_form": PlacementReviewForm(),
             "charge_statuses": Charge.Status.choices,

@@ -36,20 +36,25 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
     result = EvaluationResult()
     now = timezone.now()
     case_ids = cases.values("pk")
+    rules = list(rules if rules is not None else alert_rules())
     with transaction.atomic():
-        for rule in rules if rules is not None else alert_rules():
+        # Every rule's standing alerts on these cases in one query, not one per rule.
+        standing: dict[str, tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]] = {
+            rule.code: ({}, {}) for rule in rules
+        }
+        existing = Alert.objects.filter(case_id__in=case_ids, rule_code__in=list(standing)).filter(
+            Q(status=Alert.Status.OPEN)
+            | Q(status=Alert.Status.RESOLVED, condition_ended_at__isnull=True)
+        )
+        for pk, code, case_id, subject, status in existing.values_list(
+            "pk", "rule_code", "case_id", "subject", "status"
+        ):
+            open_by_key, resolved_by_key = standing[code]
+            target = open_by_key if status == Alert.Status.OPEN else resolved_by_key
+            target[(case_id, subject)] = pk
+        for rule in rules:
             breaches = {(case_id, str(subject)) for case_id, subject in rule.breaches(cases)}
-            existing = Alert.objects.filter(case_id__in=case_ids, rule_code=rule.code).filter(
-                Q(status=Alert.Status.OPEN)
-                | Q(status=Alert.Status.RESOLVED, condition_ended_at__isnull=True)
-            )
-            open_keys: dict[tuple[int, str], int] = {}
-            resolved_keys: dict[tuple[int, str], int] = {}
-            for pk, case_id, subject, status in existing.values_list(
-                "pk", "case_id", "subject", "status"
-            ):
-                target = open_keys if status == Alert.Status.OPEN else resolved_keys
-                target[(case_id, subject)] = pk
+            open_keys, resolved_keys = standing[rule.code]
 
             new = sorted(breaches - open_keys.keys() - resolved_keys.keys())
             Alert.objects.bulk_create(

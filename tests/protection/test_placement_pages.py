@@ -6,6 +6,7 @@ escalation in tests/safeguards/test_escalation.py."""
 import io
 import re
 import uuid
+import zoneinfo
 from datetime import timedelta
 
 import pytest
@@ -262,7 +263,10 @@ def test_nd3_the_page_shows_the_length_of_stay_in_days(case, case_worker):
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert re.search(r"Since [^<:]+: 12 days", body)
+    # The page counts days in the agency's time zone, where it may already be tomorrow.
+    agency_today = timezone.localdate(timezone=zoneinfo.ZoneInfo(case.lead_agency.time_zone))
+    days = (agency_today - _day(-12)).days
+    assert re.search(rf"Since [^<:]+: {days} days", body)
     assert "Fictional Open Shelter" in body
     assert "(10 days)" in body  # the earlier hospital stay
     assert "Placed urgently: the determination must follow" in body
@@ -640,3 +644,27 @@ def test_dp2_a_small_form_for_another_case_s_record_is_404(
     )
     assert response.status_code == 404
     assert _state() == before
+
+
+def test_nd5_a_closed_placement_shows_whether_the_child_has_a_lawyer(
+    client: Client, case, case_worker
+):
+    from haven.protection.services import service_record
+
+    placement_record(
+        case=case, actor=case_worker, type="prison", facility=FACILITY, start_on=_day(-2)
+    )
+    c = signed_in(client, case_worker)
+    assert "none recorded" in c.get(_url("placements", case)).content.decode()
+
+    service_record(
+        case=case,
+        actor=case_worker,
+        type="Legal",
+        provider="Fictional legal aid clinic",
+        start_on=TODAY(),
+        status="in_progress",
+    )
+    page = c.get(_url("placements", case)).content.decode()
+    assert "Fictional legal aid clinic (Under way)" in page
+    assert "none recorded" not in page

@@ -89,7 +89,7 @@ def not_informed_at_stage(cases: Any) -> Any:
     rows = (
         cases.filter(stage__in=(Case.Stage.PROTECTION, Case.Stage.RECOVERY, Case.Stage.FOLLOW_UP))
         .annotate(identified_at=identified_at())
-        .filter(identified_at__isnull=False, identified_at__lt=F("stage_changed_at"))
+        .filter(identified_at__lt=F("stage_changed_at"))  # never true while it is NULL
         .filter(~Exists(since_stage))
         .values_list("pk", "stage")
     )

@@ -169,20 +169,9 @@ def _legal_assistance() -> Any:
     """Cases where the child has legal assistance: a legal service planned, under way or done."""
     from django.db.models import Exists, OuterRef
 
-    from haven.protection.models import Recipient, Service, ServiceStatus, ServiceType
+    from haven.protection.models import Service, legal_assistance_q
 
-    return Exists(
-        Service.objects.filter(
-            case_id=OuterRef("case_id"),
-            recipient=Recipient.CHILD,
-            type=ServiceType.LEGAL,
-            status__in=(
-                ServiceStatus.PLANNED,
-                ServiceStatus.IN_PROGRESS,
-                ServiceStatus.COMPLETED,
-            ),
-        )
-    )
+    return Exists(Service.objects.filter(legal_assistance_q(), case_id=OuterRef("case_id")))
 
 
 def child_victim_charged(cases: Any) -> Any:
