@@ -262,31 +262,27 @@ URGENT_CARE_NEEDS_BID = register(
 
 def special_needs_unaddressed(cases: Any) -> Any:
     """CC-5: each special need found at the latest needs assessment has a service for it."""
-    from django.db.models import OuterRef, Subquery
+    from django.db.models import Exists, OuterRef, Q
 
     from haven.cases.models import Case
     from haven.protection.models import NeedsAssessment, Service, ServiceStatus
 
-    latest = NeedsAssessment.objects.filter(case_id=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    flagged = (
-        cases.exclude(stage=Case.Stage.CLOSED)
-        .filter(needs_assessments__isnull=False)
-        .annotate(latest_needs=Subquery(latest.values("special_needs")[:1]))
-        .values_list("pk", "latest_needs")
-        .distinct()
+    later = NeedsAssessment.objects.filter(case_id=OuterRef("case_id")).filter(
+        Q(assessed_on__gt=OuterRef("assessed_on"))
+        | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
     )
-    wanted = {}
-    for pk, needs in flagged:
-        if isinstance(needs, str):  # some backends return the JSON text through a subquery
-            import json
-
-            needs = json.loads(needs)
-        if needs:
-            wanted[pk] = set(needs)
+    latest = (
+        NeedsAssessment.objects.filter(case__in=cases.exclude(stage=Case.Stage.CLOSED))
+        .filter(~Exists(later))
+        .exclude(special_needs=[])
+    )
+    wanted = {
+        case_id: set(needs) for case_id, needs in latest.values_list("case_id", "special_needs")
+    }
     if not wanted:
         return []
     addressed = set(
-        Service.objects.filter(case_id__in=list(wanted))
+        Service.objects.filter(case_id__in=latest.values("case_id"))
         .exclude(special_need="")
         .exclude(status__in=(ServiceStatus.NOT_DELIVERED, ServiceStatus.DECLINED))
         .values_list("case_id", "special_need")
