@@ -15,8 +15,10 @@ from haven.audit.models import AuditEvent
 from haven.audit.verify import verify_chain
 from haven.cases.models import Case
 from haven.children.models import Child
+from haven.consent.models import Consent
 from haven.core.demo_data import CHILDREN, DEMO_PASSWORD, child_specs
-from haven.safeguards.models import Alert
+from haven.protection.models import Placement
+from haven.safeguards.models import Alert, Notification
 
 CC6 = "cc6.too_many_retellings"
 CC9 = "cc9.no_case_worker"
@@ -77,6 +79,24 @@ def test_seed_demo_opens_30_cases_in_4_stages_with_cc6_and_cc9_alerts_and_an_int
     khmer = Child.objects.get(name_romanised="Sok Dara")
     assert khmer.given_name == "ដារ៉ា"
     assert list(khmer.languages.values_list("language", flat=True)) == ["km", "th"]
+    # Protection and placements: one child in immigration detention, escalated (ND-2); the
+    # gaps a real caseload has (CC-1, CC-5, CC-11, ND-1, PS-5).
+    assert {
+        "nd2.child_detained",
+        "nd1.non_punishment",
+        "cc1.placement_needs_bid",
+        "cc5.special_needs_unaddressed",
+        "cc11.education_offered",
+        "ps5.no_written_copy",
+    } <= open_rule_codes()
+    assert Placement.objects.current().filter(type="immigration_detention").count() == 1
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "supervisor",
+        "cpofficer",
+    }
+    examination = Consent.objects.get(purpose="medical_examination")
+    assert (examination.grants, examination.child_answer) == (True, "agrees")
+    assert Consent.objects.filter(purpose="research", withdrawn_at__isnull=False).count() == 1
 
 
 @pytest.mark.django_db
