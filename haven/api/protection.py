@@ -61,7 +61,8 @@ def _list_or_create(
     out: type[serializers.Serializer],
     capability: str,
     payload_class: type[serializers.Serializer],
-    create: Callable[[Case, Any], Any],
+    create: Callable[[Case, Any], Any] | None = None,
+    service: Callable[..., Any] | None = None,
 ) -> Response:
     """What every collection under a case does: GET lists what the caller may read and logs
     the read; POST checks the capability, validates the payload and calls the service, whose
@@ -74,7 +75,11 @@ def _list_or_create(
     require(request.user, capability, case)
     payload = payload_class(data=request.data)
     payload.is_valid(raise_exception=True)
-    created = create(case, payload)
+    if create is not None:
+        created = create(case, payload)
+    else:  # the service takes the payload as it is
+        assert service is not None
+        created = service(case=case, actor=request.user, **payload.validated_data)
     return Response(out(created, context=context).data, status=status.HTTP_201_CREATED)
 
 
@@ -95,11 +100,6 @@ class ProtectionViewSet(viewsets.ViewSet):
         """Consent per measure. A refusal is recorded like a consent, and respected: `state`
         says whether it permits the measure."""
 
-        def create(case: Case, payload: Any) -> Any:
-            return consent_services.consent_record(
-                case=case, actor=request.user, **payload.validated_data
-            )
-
         return _list_or_create(
             request,
             public_id,
@@ -108,7 +108,7 @@ class ProtectionViewSet(viewsets.ViewSet):
             out=s.ConsentSerializer,
             capability=Capability.RECORD_CONSENT,
             payload_class=s.ConsentInputSerializer,
-            create=create,
+            service=consent_services.consent_record,
         )
 
     def _consent(
@@ -161,11 +161,6 @@ class ProtectionViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="information-sessions")
     def information_sessions(self, request: Request, public_id: str) -> Response:
-        def create(case: Case, payload: Any) -> Any:
-            return consent_services.information_session_record(
-                case=case, actor=request.user, **payload.validated_data
-            )
-
         return _list_or_create(
             request,
             public_id,
@@ -174,7 +169,7 @@ class ProtectionViewSet(viewsets.ViewSet):
             out=s.InformationSessionSerializer,
             capability=Capability.INFORM_CHILD,
             payload_class=s.InformationSessionInputSerializer,
-            create=create,
+            service=consent_services.information_session_record,
         )
 
     # --- best interests (CC-1, CC-2, PS-6) ---
@@ -571,11 +566,6 @@ class ProtectionViewSet(viewsets.ViewSet):
         """How the child keeps in touch with their family: the child's right (ND-4). Family
         information: a caller who may not read it gets an empty list."""
 
-        def create(case: Case, payload: Any) -> Any:
-            return protection_services.family_contact_record(
-                case=case, actor=request.user, **payload.validated_data
-            )
-
         return _list_or_create(
             request,
             public_id,
@@ -584,7 +574,7 @@ class ProtectionViewSet(viewsets.ViewSet):
             out=s.FamilyContactSerializer,
             capability=Capability.RECORD_PLACEMENT,
             payload_class=s.FamilyContactInputSerializer,
-            create=create,
+            service=protection_services.family_contact_record,
         )
 
     # --- charges against the child (ND-1) ---
@@ -600,11 +590,6 @@ class ProtectionViewSet(viewsets.ViewSet):
         raises the non-punishment alert until legal assistance is recorded and the principle
         has been raised with the authority (ND-1)."""
 
-        def create(case: Case, payload: Any) -> Any:
-            return protection_services.charge_record(
-                case=case, actor=request.user, **payload.validated_data
-            )
-
         return _list_or_create(
             request,
             public_id,
@@ -613,7 +598,7 @@ class ProtectionViewSet(viewsets.ViewSet):
             out=s.ChargeSerializer,
             capability=Capability.RECORD_LEGAL,
             payload_class=s.ChargeInputSerializer,
-            create=create,
+            service=protection_services.charge_record,
         )
 
     @extend_schema(request=s.ChargeUpdateSerializer, responses=s.ChargeSerializer)
