@@ -240,8 +240,6 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
     """Override a refusal with a documented best-interests determination (CC-3, PS-4): never
     with a note or an assessment, only with a BID taken on the same case, which for medical care
     must be a determination about medical care without consent."""
-    from haven.protection.models import Decision
-
     require(actor, Capability.DECIDE_BEST_INTERESTS, consent.case)
     lock_case(consent.case)
     consent = (
@@ -249,21 +247,9 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
     )
     if consent.withdrawn_at or consent.grants or consent.override_decision_id:
         raise ValidationError(_("Only a refusal that stands can be overridden."))
-    if decision is None or decision.case_id != consent.case_id or decision.kind != "bid":
-        raise ValidationError(
-            {"decision": _("Choose a best-interests determination taken on this case.")}
-        )
-    if (
-        consent.purpose in MEDICAL_PURPOSES
-        and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT
-    ):
-        raise ValidationError(
-            {
-                "decision": _(
-                    "Medical care without consent needs a determination about exactly that."
-                )
-            }
-        )
+    from haven.protection.services import check_determination
+
+    check_determination(consent.case_id, decision, medical=consent.purpose in MEDICAL_PURPOSES)
     consent.override_decision = decision
     consent.updated_by = actor
     consent.save(update_fields=["override_decision", "updated_by", "updated_at"])

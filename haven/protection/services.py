@@ -73,6 +73,24 @@ def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[st
 # ---------------------------------------------------------------- best interests (CC-1, CC-2)
 
 
+def check_determination(case_id: int, decision: Any, *, medical: bool = False) -> None:
+    """Which decision may stand behind an action (CC-1, PS-6): a best-interests determination
+    (never an assessment) taken on the same case; for medical care without consent, one about
+    exactly that (PS-4). Consent overrides, services and placements all ask this."""
+    if decision is None or decision.case_id != case_id or decision.kind != Decision.Kind.BID:
+        raise ValidationError(
+            {"decision": _("Choose a best-interests determination taken on this case.")}
+        )
+    if medical and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "Medical care without consent needs a determination about exactly that."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def decision_record(
     *,
@@ -477,21 +495,17 @@ def _validate_service(service: Service) -> None:
         errors["reason_detail"] = _("Describe why.")
     if service.status == ServiceStatus.COMPLETED and not service.end_on:
         errors["end_on"] = _("Give the date the service ended.")
-    decision = service.decision if service.decision_id else None
-    if decision is not None and (decision.case_id != service.case_id or decision.kind != "bid"):
-        errors["decision"] = _("Choose a best-interests determination taken on this case.")
-    elif (
-        decision is not None
-        and CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other"))
-        and service.recipient == Recipient.CHILD
-        and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT
-    ):
-        # PS-4: only a determination about medical care without consent stands in for consent.
-        errors["decision"] = _(
-            "Medical care without consent needs a determination about exactly that."
-        )
     if errors:
         raise ValidationError(errors)
+    if service.decision_id:
+        # PS-4: for care that needs consent, only a determination about medical care without
+        # consent stands in for it.
+        check_determination(
+            service.case_id,
+            service.decision,
+            medical=bool(CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other")))
+            and service.recipient == Recipient.CHILD,
+        )
     rules.HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
     service.consent_purpose = (
         CONSENT_NEEDED.get(HealthProcedure(service.health_procedure), "")
@@ -632,14 +646,6 @@ def service_update(
 # ---------------------------------------------------------------- placements (ND-1 … ND-5)
 
 
-def _decision_of_case(case: Case, decision: Decision | None) -> Decision | None:
-    if decision is not None and (decision.case_id != case.pk or decision.kind != "bid"):
-        raise ValidationError(
-            {"decision": _("Choose a best-interests determination taken on this case.")}
-        )
-    return decision
-
-
 def _check_review_date(review_on: date | None, *, since: date, field: str) -> None:
     """ND-3: a review date is required, not in the past, and within the longest interval."""
     from django.conf import settings
@@ -707,7 +713,8 @@ def placement_record(
     if errors:
         raise ValidationError(errors)
     validate_event_date(start_on, "start_on")
-    _decision_of_case(case, decision)
+    if decision is not None:
+        check_determination(case.pk, decision)
     if type in SHELTERS and end_on is None:
         _check_review_date(review_on, since=start_on, field="review_on")
     # The child moves: the open-ended placement the child is in ends the day the new one
@@ -806,7 +813,7 @@ def placement_link_decision(*, placement: Placement, actor: Any, decision: Decis
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
     lock_case(placement.case)
     placement = Placement.objects.select_related("case", "decision").get(pk=placement.pk)
-    _decision_of_case(placement.case, decision)
+    check_determination(placement.case_id, decision)
     if placement.decision_id is not None:
         raise ValidationError(
             {"decision": _("A determination is already linked to this placement.")}
