@@ -61,6 +61,21 @@ class Capability(models.TextChoices):
         _("Record where the child lives, restrictions and family contact"),
     )
     RECORD_LEGAL = "record_legal", _("Record charges against the child and challenges to detention")
+    VIEW_DASHBOARD = "view_dashboard", _("See the agency's caseloads and overdue work")
+    AUTHORISE_RELEASE = (
+        "authorise_release",
+        _("Authorise the release of the agency's statistics outside it"),
+    )
+    OPEN_KIOSK = "open_kiosk", _("Open the children's feedback kiosk on a device")
+    RECORD_FEEDBACK = "record_feedback", _("Record feedback and complaints a child gives in person")
+    HANDLE_FEEDBACK = "handle_feedback", _("Handle children's feedback and complaints")
+    HANDLE_CONCERNS = "handle_concerns", _("Handle concerns about practitioners")
+    MANAGE_DIRECTORY = (
+        "manage_directory",
+        _("Keep the agency's services in the directory and its data-sharing assessments"),
+    )
+    REFER = "refer", _("Refer the child to another agency's service")
+    RESPOND_REFERRAL = "respond_referral", _("Accept or decline referrals to the agency")
 
 
 _ALL = frozenset(S)
@@ -80,6 +95,10 @@ _FRONT_LINE = frozenset(
         Capability.RECORD_SERVICE,
         Capability.RECORD_PLACEMENT,
         Capability.RECORD_LEGAL,
+        Capability.RECORD_FEEDBACK,
+        Capability.OPEN_KIOSK,
+        Capability.REFER,
+        Capability.RESPOND_REFERRAL,
     }
 )
 # Practitioners who give care on a case they are assigned to: they explain it and ask for
@@ -91,6 +110,8 @@ _CARE = frozenset(
         Capability.RECORD_CONSENT,
         Capability.INFORM_CHILD,
         Capability.RECORD_SERVICE,
+        Capability.RECORD_FEEDBACK,
+        Capability.RESPOND_REFERRAL,
     }
 )
 
@@ -124,6 +145,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.VIEW_STATISTICS,
         Capability.DETERMINE_AGE,
         Capability.OVERRIDE_CASELOAD,
+        Capability.VIEW_DASHBOARD,
+        Capability.AUTHORISE_RELEASE,
+        Capability.HANDLE_FEEDBACK,
+        Capability.MANAGE_DIRECTORY,
     },
     Role.CHILD_PROTECTION_OFFICER: _FRONT_LINE
     | {
@@ -133,8 +158,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.DECIDE_STATUS,
         Capability.DETERMINE_AGE,
         Capability.OVERRIDE_CASELOAD,
+        Capability.VIEW_DASHBOARD,
+        Capability.HANDLE_FEEDBACK,
+        Capability.MANAGE_DIRECTORY,
     },
-    Role.GUARDIAN: frozenset({Capability.WRITE_NOTE, Capability.INFORM_CHILD}),
+    Role.GUARDIAN: frozenset(
+        {Capability.WRITE_NOTE, Capability.INFORM_CHILD, Capability.RECORD_FEEDBACK}
+    ),
     Role.HEALTH_WORKER: _CARE,
     Role.PSYCHOLOGIST: _CARE | {Capability.ASSESS_NEEDS},
     Role.LAWYER: _CARE | {Capability.RECORD_LEGAL},
@@ -159,10 +189,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.INTERPRETER: frozenset(),
     Role.SHELTER_STAFF: frozenset(
-        {Capability.WRITE_NOTE, Capability.INFORM_CHILD, Capability.RECORD_SERVICE}
+        {
+            Capability.WRITE_NOTE,
+            Capability.INFORM_CHILD,
+            Capability.RECORD_SERVICE,
+            Capability.RECORD_FEEDBACK,
+            Capability.OPEN_KIOSK,
+            Capability.RESPOND_REFERRAL,
+        }
     ),
-    Role.SAFEGUARDING_LEAD: frozenset(),
-    Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_MEMBERS}),
+    # The safeguarding lead hears children's complaints and concerns about practitioners
+    # (CC-12, CC-13); they read no case (DP-1).
+    Role.SAFEGUARDING_LEAD: frozenset({Capability.HANDLE_FEEDBACK, Capability.HANDLE_CONCERNS}),
+    Role.AGENCY_ADMIN: frozenset({Capability.MANAGE_MEMBERS, Capability.MANAGE_DIRECTORY}),
     Role.STATISTICIAN: frozenset({Capability.VIEW_STATISTICS}),
     Role.SYSTEM_ADMIN: frozenset({Capability.MANAGE_MEMBERS, Capability.MANAGE_AGENCIES}),
 }
