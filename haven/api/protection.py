@@ -14,8 +14,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -171,6 +172,31 @@ class ProtectionViewSet(viewsets.ViewSet):
             payload_class=s.InformationSessionInputSerializer,
             service=consent_services.information_session_record,
         )
+
+    @extend_schema(
+        request=s.InformationSheetInputSerializer,
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="information-sessions/<uuid:session_id>/sheet",
+    )
+    def information_sheet(self, request: Request, public_id: str, session_id: UUID) -> HttpResponse:
+        """The child's written sheet of a session, as a PDF in the chosen language (PS-5)."""
+        case = access_case_for(request.user, public_id, Capability.INFORM_CHILD)
+        session = consent_selectors.information_sessions(case).filter(public_id=session_id).first()
+        if session is None:
+            raise Http404
+        session.case = case
+        payload = s.InformationSheetInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        pdf = consent_services.information_sheet(
+            session=session, actor=request.user, **payload.validated_data
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="information-sheet.pdf"'
+        return response
 
     # --- best interests (CC-1, CC-2, PS-6) ---
 

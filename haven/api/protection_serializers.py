@@ -260,6 +260,16 @@ class InformationSessionInputSerializer(serializers.Serializer):
     child_questions = serializers.CharField(required=False, allow_blank=True)
 
 
+class InformationSheetInputSerializer(serializers.Serializer):
+    language = serializers.CharField(
+        max_length=3, help_text="A language Haven is translated into (en, id)."
+    )
+    include_contacts = serializers.BooleanField(
+        default=True,
+        help_text="Put the case worker's first name and the agency on the sheet.",
+    )
+
+
 # --- best interests (CC-1, CC-2, PS-6) -------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ ACTION_LABELS = {
     "consent.withdraw": _("Consent withdrawn"),
     "consent.override": _("Refusal overridden by a determination"),
     "information.record": _("Information given to the child"),
+    "information.sheet": _("Written information sheet printed for the child"),
     "decision.record": _("Best-interests decision recorded"),
     "guardian.appoint": _("Guardian appointed"),
     "guardian.end": _("Guardianship ended"),

@@ -14,6 +14,7 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
+from haven.consent.sheets import sheet_languages
 from haven.core.forms import EventDateTimeField, date_input, datetime_input
 
 
@@ -134,3 +135,22 @@ class OverrideForm(forms.Form):
         field = self.fields["decision"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = decisions
+
+
+class SheetForm(forms.Form):
+    """Which language to print the child's written sheet in, and whether names may be on it."""
+
+    language = forms.ChoiceField(label=_("Language of the sheet"))
+    include_contacts = forms.BooleanField(
+        label=_("Put the case worker's first name and the agency on the sheet"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Leave this out if the sheet could fall into the wrong hands, e.g. where the child "
+            "goes back to people who may have been involved."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = sheet_languages()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
-from haven.cases.models import Case
+from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import lock_case
 from haven.children.age import age_on
 from haven.children.codes import validate_language
@@ -29,6 +29,7 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
+from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
 from haven.core.forms import validate_event_date, validate_event_time
 from haven.safeguards.engine import evaluate
 
@@ -318,3 +319,39 @@ def information_session_record(
     )
     _evaluate(case)
     return session
+
+
+def information_sheet(
+    *, session: InformationSession, actor: Any, language: str, include_contacts: bool
+) -> bytes:
+    """The written copy of a session for the child to keep (PS-5: "verbally and in writing, so
+    they can refer back"), as a PDF in `language`. Printing it is audited: a document about the
+    child leaves the system. The PDF is made after the audit event commits, outside the lock."""
+    case = session.case
+    require(actor, Capability.INFORM_CHILD, case)
+    if sheet_language_for(language) is None:
+        raise ValidationError(
+            {"language": _("Haven has no sheet in this language: choose one from the list.")}
+        )
+    case_worker = (
+        CaseAssignment.objects.current()
+        .filter(case=case, role="case_worker")
+        .select_related("user")
+        .first()
+    )
+    html = render_sheet_html(
+        session=session,
+        language=language,
+        include_contacts=include_contacts,
+        case_worker=case_worker.user if case_worker else None,
+        printed_on=timezone.localdate(),
+    )
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="information.sheet",
+            obj=session,
+            case=case,
+            changes={"language": [None, language], "include_contacts": [None, include_contacts]},
+        )
+    return render_pdf(html)

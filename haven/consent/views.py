@@ -11,11 +11,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
+from haven.audit.services import log_read
 from haven.cases.access import access_case_for
+from haven.children.codes import languages
 from haven.children.forms import preferred_language
 from haven.consent import services
-from haven.consent.forms import ConsentForm, InformationForm, OverrideForm, WithdrawForm
-from haven.consent.models import Consent
+from haven.consent.forms import (
+    ConsentForm,
+    InformationForm,
+    OverrideForm,
+    SheetForm,
+    WithdrawForm,
+)
+from haven.consent.models import Consent, InformationSession
+from haven.consent.sheets import sheet_language_for
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.protection.selectors import determinations
@@ -128,11 +137,58 @@ def information_new(request: AuthedRequest, public_id: str) -> HttpResponse:
             ),
         )
         if session is not None:
+            if session.written_copy_left:
+                messages.success(
+                    request,
+                    _(
+                        "The information session is recorded. "
+                        "Print the written sheet to leave with the child."
+                    ),
+                )
+                return redirect("protection:information_sheet", case.public_id, session.public_id)
             messages.success(request, _("The information session is recorded."))
             return _back(case.public_id, "information")
     return render(
         request,
         "consent/information_new.html",
         {"case": case, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def information_sheet(request: AuthedRequest, public_id: str, session_id: str) -> HttpResponse:
+    """The written copy of a session for the child to keep (PS-5): choose the language, then
+    the PDF downloads."""
+    case = access_case_for(request.user, public_id, Capability.INFORM_CHILD)
+    session = InformationSession.objects.filter(case=case, public_id=session_id).first()
+    if session is None:
+        raise Http404
+    session.case = case
+    language = sheet_language_for(session.language)
+    form = SheetForm(request.POST or None, initial={"language": language or "en"})
+    if request.method == "POST":
+        pdf = run_service(
+            form,
+            lambda: services.information_sheet(
+                session=session, actor=request.user, **form.cleaned_data
+            ),
+        )
+        if pdf is not None:
+            response = HttpResponse(pdf, content_type="application/pdf")
+            # A neutral file name: no name or reference of the child (DP-13).
+            response["Content-Disposition"] = 'attachment; filename="information-sheet.pdf"'
+            return response
+    log_read(user=request.user, what="information.sheet_view", case=case)
+    return render(
+        request,
+        "consent/information_sheet.html",
+        {
+            "case": case,
+            "session": session,
+            "form": form,
+            "language_missing": language is None,
+            "session_language": dict(languages()).get(session.language, session.language),
+        },
         status=400 if form.errors else 200,
     )

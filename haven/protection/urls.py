@@ -22,6 +22,11 @@ urlpatterns = [
     path(
         "<uuid:public_id>/information/new/", consent_views.information_new, name="information_new"
     ),
+    path(
+        "<uuid:public_id>/information/<uuid:session_id>/sheet/",
+        consent_views.information_sheet,
+        name="information_sheet",
+    ),
     path("<uuid:public_id>/decisions/new/", views.decision_new, name="decision_new"),
     path("<uuid:public_id>/decisions/<uuid:decision_id>/", views.decision_detail, name="decision"),
     path("<uuid:public_id>/guardian/appoint/", views.guardian_appoint, name="guardian_appoint"),

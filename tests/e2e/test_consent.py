@@ -42,6 +42,18 @@ def test_assent_and_guardian_consent_then_withdrawal_stops_the_examination(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The information session is recorded.")).to_be_visible()
 
+    # Then the written sheet is next (PS-5); Haven has no Thai sheet yet, and says so
+    expect(page.get_by_role("heading", name="Written information sheet")).to_be_visible()
+    expect(page.get_by_role("note")).to_contain_text("Haven has no sheet in Thai yet")
+    page.get_by_label("Language of the sheet").select_option("en")
+    journey.check("information-sheet")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the sheet (PDF)").click()
+    assert download.value.suggested_filename == "information-sheet.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    page.get_by_role("link", name="Back to protection and support").click()
+
     # And records consent for a medical examination, first forgetting part of the checklist
     page.get_by_role("link", name="Record consent or a refusal").click()
     page.get_by_label("Pictures or visual aids").check()
