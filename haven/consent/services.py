@@ -326,7 +326,8 @@ def information_sheet(
 ) -> bytes:
     """The written copy of a session for the child to keep (PS-5: "verbally and in writing, so
     they can refer back"), as a PDF in `language`. Printing it is audited: a document about the
-    child leaves the system. The PDF is made after the audit event commits, outside the lock."""
+    child leaves the system. The PDF is made first, so a sheet that could not be made is not
+    recorded as printed."""
     case = session.case
     require(actor, Capability.INFORM_CHILD, case)
     if sheet_language_for(language) is None:
@@ -346,6 +347,7 @@ def information_sheet(
         case_worker=case_worker.user if case_worker else None,
         printed_on=timezone.localdate(),
     )
+    pdf = render_pdf(html)
     with transaction.atomic():
         record_event(
             actor=actor,
@@ -354,4 +356,4 @@ def information_sheet(
             case=case,
             changes={"language": [None, language], "include_contacts": [None, include_contacts]},
         )
-    return render_pdf(html)
+    return pdf

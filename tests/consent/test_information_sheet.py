@@ -308,3 +308,50 @@ def test_dp1_api_sheet_is_403_for_the_interpreter_and_404_for_outsiders(
     assert interpreter.status_code == 403
     assert outsider.status_code == 404
     assert _sheet_events(case) == []
+
+
+# --- a server without Pango ------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_pango(monkeypatch):  # type: ignore[no-untyped-def]
+    """WeasyPrint importing as it does where the system's Pango library is missing."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+@pytest.mark.django_db
+def test_ps5_without_pdf_libraries_the_page_says_so_and_nothing_is_audited(
+    client, case, case_worker, no_pango
+):
+    session = _session(case, case_worker)
+    signed_in(client, case_worker)
+
+    response = client.post(_sheet_url(case, session), {"language": "en"})
+
+    assert response.status_code == 400
+    assert "This server cannot print sheets yet" in response.content.decode()
+    assert _sheet_events(case) == []
+
+
+def test_without_pdf_libraries_the_system_check_warns(no_pango):
+    from haven.core.checks import pdf_libraries
+
+    warnings = pdf_libraries(None)
+
+    assert [w.id for w in warnings] == ["haven.W001"]
+    assert "libpango-1.0-0" in warnings[0].hint
+
+
+def test_with_pdf_libraries_the_system_check_is_quiet():
+    from haven.core.checks import pdf_libraries
+
+    assert pdf_libraries(None) == []
