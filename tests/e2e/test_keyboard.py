@@ -1,5 +1,6 @@
-"""The whole registration journey with the keyboard alone: Tab, typing and Enter, no clicks
-(WCAG 2.1.1). Also checks that the focused control is visibly marked (WCAG 2.4.7)."""
+"""The registration and screening journeys with the keyboard alone: Tab, typing, Space and
+Enter, no clicks (WCAG 2.1.1). Also checks that the focused control is visibly marked
+(WCAG 2.4.7)."""
 
 from datetime import timedelta
 
@@ -7,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from haven.cases.models import Case
-from tests.e2e.journey import PASSWORD, totp_code
+from haven.identification.models import Screening
+from tests.e2e.journey import PASSWORD, open_case, sign_in_with_cookie, totp_code
 
 FOCUSED = "(selector) => document.activeElement && document.activeElement.matches(selector)"
 FOCUS_MARKED = """() => {
@@ -78,3 +80,29 @@ def test_sign_in_and_register_a_child_with_the_keyboard_only(journey, kanya):
         born,
         "estimated",
     )
+
+
+def test_screen_a_child_with_the_keyboard_only(journey, context, office, kanya):
+    """The screening journey with the keyboard alone: to the form from the case page, tick the
+    act and the purpose with Space, save with Enter (WCAG 2.1.1; ID-1)."""
+    case = open_case(kanya, office, "ดอกแก้ว", "ใจงาม", "Dokkaew Jai-ngam", age=14, sex="female")
+    sign_in_with_cookie(context, kanya, journey.base_url)
+    page = journey.page
+    journey.goto(f"/cases/{case.public_id}/")
+
+    tab_to(page, f'a[href="/cases/{case.public_id}/screenings/new/"]')
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Screening")).to_be_visible()
+    tab_to(page, 'input[name="acts"][value="harbouring"]')
+    page.keyboard.press("Space")
+    tab_to(page, 'input[name="forms_of_exploitation"][value="ForcedLabour"]')
+    page.keyboard.press("Space")
+    tab_to(page, "#id_duration_minutes")
+    page.keyboard.type("25")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("status").first).to_contain_text("Presumed child victim")
+    screening = Screening.objects.get(case=case)
+    forms = list(screening.forms.values_list("form", flat=True))
+    assert (screening.acts, forms) == (["harbouring"], ["ForcedLabour"])
