@@ -140,7 +140,7 @@ class OverrideForm(forms.Form):
 class SheetForm(forms.Form):
     """Which language to print the child's written sheet in, and whether names may be on it."""
 
-    language = forms.ChoiceField(label=_("Language of the sheet"))
+    language = forms.ChoiceField(label=_("Language of the sheet"), choices=sheet_languages)
     include_contacts = forms.BooleanField(
         label=_("Put the case worker's first name and the agency on the sheet"),
         required=False,
@@ -150,7 +150,3 @@ class SheetForm(forms.Form):
             "goes back to people who may have been involved."
         ),
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["language"].choices = sheet_languages()
