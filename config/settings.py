@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "haven.identification",
     "haven.consent",
     "haven.protection",
+    "haven.voice",
+    "haven.directory",
+    "haven.reports",
     "haven.api",
 ]
 
@@ -258,12 +261,22 @@ HAVEN_RETELLING_ALERT_THRESHOLD = envint("HAVEN_RETELLING_ALERT_THRESHOLD", 3)  
 HAVEN_CHILD_CONSENT_AGE = envint("HAVEN_CHILD_CONSENT_AGE", 16)
 # How many children one guardian may hold at once, unless a supervisor overrides (PS-2).
 HAVEN_GUARDIAN_CASELOAD_CEILING = envint("HAVEN_GUARDIAN_CASELOAD_CEILING", 15)
+# How many open cases one case worker (or interpreter) may hold before the dashboard shows
+# the load as a burnout risk (CC-14).
+HAVEN_CASELOAD_CEILING = envint("HAVEN_CASELOAD_CEILING", 20)
+# Statistics released outside an agency show no count below this (DP-10; CTDC's k = 11).
+HAVEN_STATISTICS_MIN_CELL = envint("HAVEN_STATISTICS_MIN_CELL", 11)
 # Hours from identification to a guardian's appointment for a child deprived of care (PS-1).
 HAVEN_GUARDIAN_DUE_HOURS = envint("HAVEN_GUARDIAN_DUE_HOURS", 168)
 # A child with no information session this many hours after identification (PS-5).
 HAVEN_INFORMATION_DUE_HOURS = envint("HAVEN_INFORMATION_DUE_HOURS", 72)
 # The longest a shelter placement may go between reviews (ND-3).
 HAVEN_SHELTER_REVIEW_MAX_DAYS = envint("HAVEN_SHELTER_REVIEW_MAX_DAYS", 90)
+# Days within which a child's complaint or concern must be acknowledged before it shows as
+# overdue (CC-12); how long a kiosk stays open, and how many messages it takes an hour.
+HAVEN_FEEDBACK_ACK_DAYS = envint("HAVEN_FEEDBACK_ACK_DAYS", 7)
+HAVEN_KIOSK_HOURS = envint("HAVEN_KIOSK_HOURS", 12)
+HAVEN_KIOSK_SUBMISSIONS_PER_HOUR = envint("HAVEN_KIOSK_SUBMISSIONS_PER_HOUR", 30)
 # Email the people a critical alert is escalated to (ND-2), besides their inbox. The email says
 # only that an alert needs them. Needs EMAIL_* settings for the mail server.
 HAVEN_NOTIFY_EMAIL = envbool("HAVEN_NOTIFY_EMAIL")
@@ -325,7 +338,13 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # WeasyPrint and fontTools narrate every PDF at INFO; only their problems are logged.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The admin site must never show or let anyone copy a second-factor secret.

@@ -11,7 +11,12 @@ urlpatterns = [
     path("cases/", include("haven.cases.urls")),
     path("cases/", include("haven.identification.urls")),
     path("cases/", include("haven.protection.urls")),
+    path("cases/", include("haven.directory.case_urls")),
+    path("directory/", include("haven.directory.urls")),
     path("alerts/", include("haven.safeguards.urls")),
+    path("voice/", include("haven.voice.urls")),
+    path("kiosk/", include("haven.voice.kiosk_urls")),
+    path("reports/", include("haven.reports.urls")),
     path("api/", include("haven.api.urls")),
     path("system-admin/", admin.site.urls),
 ]

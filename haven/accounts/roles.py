@@ -236,6 +236,8 @@ ASSIGNABLE: dict[str, frozenset[str]] = {
     "lawyer": frozenset({Role.LAWYER}),
     "shelter_staff": frozenset({Role.SHELTER_STAFF}),
     "identifying_officer": frozenset({Role.LAW_ENFORCEMENT, Role.IMMIGRATION_OFFICER}),
+    # Given only by accepting a referral to one's agency (haven.directory, CC-15, DP-2).
+    "referral_recipient": roles_with(Capability.RESPOND_REFERRAL),
 }
 
 # What a person assigned to a case may read and do there, as the staff role it corresponds to
@@ -251,3 +253,9 @@ ASSIGNMENT_ACTS_AS: dict[str, str] = {
     "shelter_staff": Role.SHELTER_STAFF,
     "identifying_officer": Role.LAW_ENFORCEMENT,
 }
+
+# A referral recipient has no part of its own in ASSIGNMENT_ACTS_AS: they act with their own
+# staff role in the agency the referral went to, but read only the classes agreed on the
+# referral (DP-9) and do only care work there, never manage the lead agency's case (DP-2).
+REFERRAL_RECIPIENT = "referral_recipient"
+REFERRAL_RECIPIENT_CAPABILITIES = _CARE - {Capability.RESPOND_REFERRAL}

@@ -2,17 +2,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from haven.api import directory as views_directory
 from haven.api import protection as views_protection
+from haven.api import reports as views_reports
 from haven.api import views
+from haven.api import voice as views_voice
 
 # SimpleRouter: no format-suffix twins of every route, no browsable root; JSON only.
 router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("cases", views.CaseViewSet, basename="case")
 # Consent, information, best interests, guardianship, needs and services: detail routes of a case.
 router.register("cases", views_protection.ProtectionViewSet, basename="case-protection")
+router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
+router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 router.register("children", views.ChildViewSet, basename="child")
 router.register("alerts", views.AlertViewSet, basename="alert")
+router.register("feedback", views_voice.FeedbackViewSet, basename="feedback")  # CC-12, CC-13
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("reports", views_reports.ReportsViewSet, basename="reports")  # CC-16, DP-12
 
 app_name = "api"
 urlpatterns = [

@@ -45,6 +45,27 @@ ACTION_LABELS = {
     "charge.update": _("Charge updated"),
     "liberty_challenge.record": _("Challenge to detention lodged"),
     "liberty_challenge.decide": _("Decision on the challenge recorded"),
+    # Children's feedback, complaints and concerns, and the kiosk (haven.voice: CC-12, CC-13).
+    "kiosk.open": _("Children's kiosk opened"),
+    "kiosk.close": _("Children's kiosk closed"),
+    "feedback.submit": _("Child's feedback left at the kiosk"),
+    "feedback.record": _("Child's feedback recorded"),
+    "feedback.read": _("Child's feedback read"),
+    "feedback.acknowledge": _("Child's feedback acknowledged"),
+    "feedback.resolve": _("Child's feedback resolved"),
+    # Service directory and referrals (haven.directory: CC-15, DP-5, DP-9, DP-16).
+    "offer.create": _("Service added to the directory"),
+    "offer.update": _("Service in the directory updated"),
+    "sharing_assessment.record": _("Data-sharing assessment recorded"),
+    "referral.send": _("Referral sent"),
+    "referral.accept": _("Referral accepted"),
+    "referral.decline": _("Referral declined"),
+    "referral.withdraw": _("Referral withdrawn"),
+    "referral.close": _("Referral closed"),
+    # Releases of statistics outside the system (haven.reports: DP-10, DP-12, DP-16).
+    "release.request": _("Release of statistics requested"),
+    "release.authorise": _("Release of statistics authorised"),
+    "release.download": _("Release of statistics downloaded"),
 }
 
 
@@ -79,6 +100,10 @@ def detail(action: str, changes: dict[str, Any]) -> str:
         from haven.protection.models import PlacementType
 
         return str(dict(PlacementType.choices).get(after("type"), after("type")))
+    if action == "referral.send" and after("service_type"):
+        from haven.protection.models import ServiceType
+
+        return str(dict(ServiceType.choices).get(after("service_type"), after("service_type")))
     if action == "child.update":
         return ", ".join(_field_name(name) for name in sorted(changes))
     return ""

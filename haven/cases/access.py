@@ -11,6 +11,11 @@ the case (case worker, guardian, support person, interpreter...). Nothing else: 
 case worker of the same agency, another agency, statisticians and administrators see nothing.
 A child is visible through any visible case. Which fields of a visible case a user may read
 comes from their roles on it (haven.accounts.roles.READABLE).
+
+A referral recipient (haven.directory) holds an assignment that grants only while its referral
+is accepted and its sharing basis holds: the consent it named is in force (not withdrawn, not
+expired), or a legal basis was recorded (DP-5). They read the classes agreed on the referral
+intersected with what their own role in the receiving agency may read (DP-9).
 """
 
 from dataclasses import dataclass
@@ -21,10 +26,19 @@ import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.models import Membership
-from haven.accounts.roles import ASSIGNMENT_ACTS_AS, CAPABILITIES, READABLE, Capability, roles_with
+from haven.accounts.roles import (
+    ASSIGNMENT_ACTS_AS,
+    CAPABILITIES,
+    READABLE,
+    REFERRAL_RECIPIENT,
+    REFERRAL_RECIPIENT_CAPABILITIES,
+    Capability,
+    roles_with,
+)
 from haven.cases.models import Case, CaseAssignment
 from haven.children.models import Child
 from haven.core.sensitivity import Sensitivity
@@ -51,13 +65,37 @@ def agencies_where(user: Any, capability: str) -> list[Any]:
     return [m.agency for m in memberships(user) if m.role in allowed]
 
 
+def granting_assignments() -> QuerySet[CaseAssignment]:
+    """Current assignments that grant access: every current one, except a referral
+    recipient's whose referral is no longer accepted or whose sharing basis lapsed (the consent
+    was withdrawn or expired, DP-5). One filter in SQL, so a withdrawal ends access at once
+    without a job, and the number of queries does not change."""
+    consent_in_force = (
+        Q(referral__consent__withdrawn_at__isnull=True)
+        & (
+            Q(referral__consent__grants=True)
+            | Q(referral__consent__override_decision__isnull=False)
+        )
+        & (
+            Q(referral__consent__expires_on__isnull=True)
+            | Q(referral__consent__expires_on__gte=timezone.localdate())
+        )
+    )
+    basis = Q(referral__legal_basis__gt="") | (
+        Q(referral__consent__isnull=False) & consent_in_force
+    )
+    return CaseAssignment.objects.current().filter(
+        ~Q(role=REFERRAL_RECIPIENT) | (Q(referral__status="accepted") & basis)
+    )
+
+
 def cases_for_user(user: Any) -> QuerySet[Case]:
     # Without an active membership a person is no longer staff anywhere: assignments they still
     # hold (nobody ended them when they left) grant nothing (DP-2).
     if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
         return Case.objects.none()
     agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
-    assigned = CaseAssignment.objects.current().filter(user=user).values("case_id")
+    assigned = granting_assignments().filter(user=user).values("case_id")
     return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned))
 
 
@@ -98,10 +136,17 @@ class Grant:
 _NO_GRANT = Grant(frozenset(), frozenset())
 
 
-def _grant(user: Any, agency_roles: set[str], assignment_roles: set[str]) -> Grant:
+# One granting assignment as read for a grant: (part on the case, agency it was made through,
+# the referral's agreed data points when the part is referral recipient).
+_Held = tuple[str, int | None, list[str] | None]
+
+
+def _grant(user: Any, agency_roles: set[str], held: list[_Held]) -> Grant:
     """Agency-wide roles grant what the role allows. An assignment grants what its part on the
     case allows, but never more than the person's own staff role allows: a shelter worker who is
-    a child's support person does not read what a psychologist would (DP-1)."""
+    a child's support person does not read what a psychologist would (DP-1). A referral
+    recipient reads what their own role in the receiving agency allows, and of that only the
+    data points agreed on the referral (DP-9); they do care work, nothing more (DP-2)."""
     own = {m.role for m in memberships(user)}
     own_readable: set[Sensitivity] = set().union(*(READABLE[r] for r in own)) if own else set()
     own_caps: set[str] = set().union(*(CAPABILITIES[r] for r in own)) if own else set()
@@ -110,7 +155,14 @@ def _grant(user: Any, agency_roles: set[str], assignment_roles: set[str]) -> Gra
     for role in agency_roles:
         readable_classes |= READABLE[role]
         caps |= CAPABILITIES[role]
-    for assignment_role in assignment_roles:
+    for assignment_role, through, data_points in held:
+        if assignment_role == REFERRAL_RECIPIENT:
+            there = {m.role for m in memberships(user) if m.agency_id == through}
+            agreed = {Sensitivity(p) for p in data_points or () if p in Sensitivity.values}
+            for role in there:
+                readable_classes |= READABLE[role] & agreed
+                caps |= CAPABILITIES[role] & REFERRAL_RECIPIENT_CAPABILITIES
+            continue
         acts_as = ASSIGNMENT_ACTS_AS[assignment_role]
         readable_classes |= READABLE[acts_as] & own_readable
         caps |= CAPABILITIES[acts_as] & own_caps
@@ -128,11 +180,11 @@ def case_grant(user: Any, case: Case) -> Grant:
         return _NO_GRANT
     cache: dict[int, Grant] = case.__dict__.setdefault("_haven_grants", {})
     if user.pk not in cache:
-        assigned = CaseAssignment.objects.current().filter(case=case, user=user)
+        assigned = granting_assignments().filter(case=case, user=user)
         cache[user.pk] = _grant(
             user,
             _agency_roles(user, case.lead_agency_id),
-            set(assigned.values_list("role", flat=True)),
+            list(assigned.values_list("role", "agency_id", "referral__data_points")),
         )
     return cache[user.pk]
 
@@ -151,17 +203,17 @@ def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensit
     """readable() for many cases with one query, for lists and exports."""
     if not getattr(user, "is_authenticated", False) or not memberships(user):
         return {case.pk: frozenset() for case in cases}
-    assigned: dict[int, set[str]] = {}
+    assigned: dict[int, list[_Held]] = {}
     rows = (
-        CaseAssignment.objects.current()
+        granting_assignments()
         .filter(user=user, case_id__in=[c.pk for c in cases])
-        .values_list("case_id", "role")
+        .values_list("case_id", "role", "agency_id", "referral__data_points")
     )
-    for case_id, role in rows:
-        assigned.setdefault(case_id, set()).add(role)
+    for case_id, role, through, data_points in rows:
+        assigned.setdefault(case_id, []).append((role, through, data_points))
     return {
         case.pk: _grant(
-            user, _agency_roles(user, case.lead_agency_id), assigned.get(case.pk, set())
+            user, _agency_roles(user, case.lead_agency_id), assigned.get(case.pk, [])
         ).readable
         for case in cases
     }

@@ -59,7 +59,11 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 class AssignForm(forms.Form):
     user: forms.ModelChoiceField = StaffChoiceField(label=_("Person"), queryset=User.objects.none())
-    role = forms.ChoiceField(label=_("Role on the case"), choices=AssignmentRole.choices)
+    role = forms.ChoiceField(
+        label=_("Role on the case"),
+        # A referral recipient is assigned only by accepting a referral (haven.directory).
+        choices=[c for c in AssignmentRole.choices if c[0] != AssignmentRole.REFERRAL_RECIPIENT],
+    )
     handover_note = forms.CharField(
         label=_("Handover note"),
         required=False,

@@ -103,6 +103,8 @@ class AssignmentRole(models.TextChoices):
     LAWYER = "lawyer", _("Lawyer or paralegal")
     SHELTER_STAFF = "shelter_staff", _("Shelter staff")
     IDENTIFYING_OFFICER = "identifying_officer", _("Identifying officer")
+    # Only by accepting a referral (haven.directory): reads only the referral's data points.
+    REFERRAL_RECIPIENT = "referral_recipient", _("Referral recipient")
 
 
 class AssignmentQuerySet(models.QuerySet["CaseAssignment"]):

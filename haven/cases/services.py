@@ -138,7 +138,7 @@ def _start_assignment(
     return assignment
 
 
-def _end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> None:
+def end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> None:
     forget_roles(assignment.case)
     assignment.ended_at = at
     assignment.updated_by = actor
@@ -167,7 +167,7 @@ def assignment_end_for_appointment(*, case: Case, actor: Any, user: Any, role: s
     for assignment in CaseAssignment.objects.filter(
         case=case, user=user, role=role, ended_at__isnull=True
     ):
-        _end_assignment(assignment=assignment, actor=actor, at=timezone.now())
+        end_assignment(assignment=assignment, actor=actor, at=timezone.now())
 
 
 @transaction.atomic
@@ -183,6 +183,10 @@ def case_assign(
     lock_case(case)
     if role not in AssignmentRole.values:
         raise ValidationError({"role": _("Choose a role on the case.")})
+    if role == AssignmentRole.REFERRAL_RECIPIENT:
+        raise ValidationError(
+            {"role": _("A referral recipient is assigned only by accepting a referral (DP-2).")}
+        )
     membership_roles = set(
         Membership.objects.filter(user=user, is_active=True, user__is_active=True).values_list(
             "role", flat=True
@@ -221,7 +225,7 @@ def case_assign(
                         )
                     }
                 )
-            _end_assignment(assignment=previous, actor=actor, at=now)
+            end_assignment(assignment=previous, actor=actor, at=now)
     assignment = _start_assignment(
         case=case, actor=actor, user=user, role=role, at=now, handover_note=handover_note.strip()
     )
@@ -237,7 +241,7 @@ def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     assignment = CaseAssignment.objects.select_related("case").get(pk=assignment.pk)
     if assignment.ended_at is not None:
         raise ValidationError(_("This assignment has already ended."))
-    _end_assignment(assignment=assignment, actor=actor, at=timezone.now())
+    end_assignment(assignment=assignment, actor=actor, at=timezone.now())
     _evaluate(assignment.case)
 
 
@@ -272,7 +276,7 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
         for officer in CaseAssignment.objects.filter(
             case=case, role=AssignmentRole.IDENTIFYING_OFFICER, ended_at__isnull=True
         ):
-            _end_assignment(assignment=officer, actor=actor, at=now)
+            end_assignment(assignment=officer, actor=actor, at=now)
     case.stage = to_stage
     case.stage_changed_at = now
     case.closed_at = now if to_stage == Case.Stage.CLOSED else None

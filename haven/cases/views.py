@@ -111,6 +111,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "interview": can(user, Capability.RECORD_INTERVIEW, case),
             "resolve": can(user, Capability.RESOLVE_ALERT, case),
             "screen": can(user, Capability.SCREEN, case),
+            "refer": can(user, Capability.REFER, case),
         },
         **extra,
     }

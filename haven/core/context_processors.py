@@ -15,7 +15,13 @@ def haven(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "signed_in": signed_in,
             "register": signed_in and can(user, Capability.REGISTER_CHILD),
+            "feedback": signed_in and can(user, Capability.HANDLE_FEEDBACK),
+            "record_feedback": signed_in and can(user, Capability.RECORD_FEEDBACK),
+            "kiosk": signed_in and can(user, Capability.OPEN_KIOSK),
             "members": signed_in and can(user, Capability.MANAGE_MEMBERS),
+            "dashboard": signed_in and can(user, Capability.VIEW_DASHBOARD),
+            "statistics": signed_in and can(user, Capability.VIEW_STATISTICS),
+            "referrals_waiting": _referrals_waiting(user) if signed_in else 0,
             "unread": _unread(user) if signed_in else 0,
         },
     }
@@ -26,3 +32,11 @@ def _unread(user: Any) -> int:
     from haven.safeguards.models import Notification
 
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def _referrals_waiting(user: Any) -> int:
+    """Referrals waiting for an answer from the user's agencies (CC-15): one query, none for
+    people who cannot answer referrals."""
+    from haven.directory.selectors import waiting_count
+
+    return waiting_count(user)

@@ -150,6 +150,12 @@ class Journey:
         self.page.screenshot(path=str(Path(folder) / f"{name}.png"), animations="disabled")
 
 
+def open_menu(page: Any, name: str) -> None:
+    """Follow a link of the menu's "More" part, as a practitioner on a phone does."""
+    page.locator("details.more > summary").click()
+    page.locator(".more-links").get_by_role("link", name=name, exact=True).click()
+
+
 def sign_in_with_cookie(context: Any, user: Any, base_url: str) -> None:
     """A session with both factors done, handed to the browser. The sign-in journey itself
     goes through the pages; the others start signed in."""

@@ -30,5 +30,6 @@ def test_sign_in_with_password_and_second_factor(journey, kanya):
 
     # Then they are in, on their cases
     expect(page.get_by_role("heading", name="My cases")).to_be_visible()
+    page.get_by_text("More", exact=True).click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     journey.check()

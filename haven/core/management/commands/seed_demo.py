@@ -37,6 +37,7 @@ from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.children.services import age_assessment_record, child_update
 from haven.consent.services import consent_record, consent_withdraw, information_session_record
 from haven.core import demo_data as demo
+from haven.directory import demo as directory_demo
 from haven.identification.models import FirstStep, Indicator
 from haven.identification.services import first_step_done, screening_record
 from haven.protection.models import Guardian
@@ -51,7 +52,9 @@ from haven.protection.services import (
     restriction_record,
     service_record,
 )
+from haven.reports import demo as reports_demo
 from haven.safeguards.models import Alert
+from haven.voice import demo as voice_demo
 
 Stage = Case.Stage
 
@@ -198,8 +201,11 @@ class Seeder:
         self.hand_over()
         self.assign_teams()
         self.protect()
+        directory_demo.seed(self)
         self.add_notes()
+        voice_demo.add_feedback(self)
         self.leave_without_case_worker()
+        reports_demo.seed_releases(self)
 
     # --- agencies and staff -----------------------------------------------------------------
 
