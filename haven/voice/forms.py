@@ -1,0 +1,159 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from haven.children.forms import language_field
+from haven.core.forms import EventDateTimeField, datetime_input
+from haven.voice.models import Channel, Kind, Mood
+
+
+class KioskOpenForm(forms.Form):
+    place = forms.CharField(
+        label=_("Where is this device?"),
+        max_length=120,
+        help_text=_("Children and staff see this name, e.g. “Shelter common room”."),
+    )
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    confirm = forms.BooleanField(
+        label=_("I understand that I will be signed out on this device."),
+    )
+
+    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {str(a.public_id): a for a in agencies}
+        if len(agencies) > 1:
+            field = self.fields["agency"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(k, str(a)) for k, a in self.agencies.items()]
+            field.required = True
+        else:
+            del self.fields["agency"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        chosen = self.cleaned_data.get("agency")
+        return {
+            "place": self.cleaned_data["place"],
+            "agency": self.agencies.get(chosen) if chosen else None,
+        }
+
+
+# The kiosk speaks to children: short words, one question at a time (CC-12).
+KIOSK_KINDS = [
+    (Kind.FEEDBACK, _("I just want to tell you something")),
+    (Kind.COMPLAINT, _("Something is wrong / I want to complain")),
+    (Kind.CONCERN, _("Someone who works here hurt me or made me feel unsafe")),
+]
+
+
+class KioskForm(forms.Form):
+    mood = forms.ChoiceField(
+        label=_("How do you feel?"),
+        choices=Mood.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("What do you want to tell us?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
+        help_text=_("You do not have to write your name."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Is it about…"),
+        choices=KIOSK_KINDS,
+        initial=Kind.FEEDBACK,
+        widget=forms.RadioSelect,
+    )
+    wants_contact = forms.BooleanField(label=_("Yes, I want someone to talk to me"), required=False)
+    contact_hint = forms.CharField(
+        label=_("Your name, or a word so we can find you (only if you want)"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("For example: “ask for me at the shelter”."),
+    )
+
+
+class FeedbackRecordForm(forms.Form):
+    channel = forms.ChoiceField(
+        label=_("How did the child tell you?"),
+        choices=[c for c in Channel.choices if c[0] != Channel.KIOSK],
+        initial=Channel.IN_PERSON,
+    )
+    kind = forms.ChoiceField(label=_("What is it?"), choices=Kind.choices, widget=forms.RadioSelect)
+    language = language_field(_("Language the child used"))
+    mood = forms.ChoiceField(
+        label=_("How the child felt"),
+        choices=[("", _("Not said")), *Mood.choices],
+        required=False,
+    )
+    message = forms.CharField(
+        label=_("What the child said"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        help_text=_("In the child's words as far as you can."),
+    )
+    case_reference = forms.CharField(
+        label=_("Case reference (optional)"),
+        required=False,
+        max_length=20,
+        help_text=_("Only for a child whose case you can open, e.g. HV-ACD3479."),
+    )
+    anonymous = forms.BooleanField(
+        label=_("The child wants to stay anonymous"),
+        required=False,
+        initial=True,
+        help_text=_("Leave the case reference empty then."),
+    )
+    wants_contact = forms.BooleanField(
+        label=_("The child wants someone to talk to them"), required=False
+    )
+    contact_hint = forms.CharField(label=_("How to find the child"), required=False, max_length=200)
+    received_at = EventDateTimeField(
+        label=_("When the child said it"),
+        required=False,
+        widget=datetime_input(),
+        help_text=_("Leave empty for now."),
+    )
+    agency = forms.ChoiceField(label=_("Agency that should handle it"), required=False)
+
+    def __init__(self, *args: Any, agencies: list[Any], case: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.agencies = {str(a.public_id): a for a in agencies}
+        if len(agencies) > 1:
+            field = self.fields["agency"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [(k, str(a)) for k, a in self.agencies.items()]
+            field.required = True
+        else:
+            del self.fields["agency"]
+        if case is not None:
+            del self.fields["case_reference"]
+            self.fields["anonymous"].initial = False
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("case_reference", None)
+        chosen = data.pop("agency", None)
+        data["agency"] = self.agencies.get(chosen) if chosen else None
+        return data
+
+
+class AcknowledgeForm(forms.Form):
+    pass
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was done, and what the child was told"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "Needed to close it (CC-12). For a concern about a practitioner, say whether it was "
+            "referred to the police (CC-13)."
+        ),
+    )
