@@ -351,6 +351,28 @@ def measure(summary: Any, reps: int) -> list[dict]:
         what=f"list(case_list(user, scope='all')[:200]) over the agency's "
         f"{summary.largest_agency_open_cases} open cases",
     )
+
+    # d. The supervisor's dashboard (CC-9, CC-14, ID-4, PS-2) and the statistics (CC-16, DP-10):
+    # aggregates over the whole agency, against a count of its open cases.
+    from haven.reports import selectors as reports
+
+    def dashboard() -> None:
+        supervisor.__dict__.pop("_haven_memberships", None)
+        reports.dashboard(supervisor)
+
+    record(
+        "dashboard: supervisor",
+        dashboard,
+        baseline="baseline: count open cases",
+        what=f"reports.dashboard(user) over the agency's {summary.largest_agency_open_cases} "
+        "open cases",
+    )
+    record(
+        "statistics: agency, all time",
+        lambda: reports.released(reports.statistics([summary.largest_agency_id], None)),
+        baseline="baseline: count open cases",
+        what="released(statistics([agency], year=None)): every table, suppressed",
+    )
     return rows
 
 

@@ -1,0 +1,85 @@
+"""Releases of statistics outside the system (DP-10, DP-12, DP-16).
+
+A release is asked for with a purpose; its figures are frozen, already suppressed, when it is
+asked for, so that what each contributing agency's supervisor authorises is exactly what leaves.
+It can be downloaded once every contributing agency has authorised it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.models import HavenModel
+
+
+class Table(models.TextChoices):
+    """The statistics tables (CC-16), in the order the page and the files show them."""
+
+    SEX = "sex", _("Sex")
+    GENDER = "gender", _("Gender")
+    AGE_BAND = "age_band", _("Age at identification")
+    EXPLOITATION = "exploitation", _("Forms of exploitation")
+    NATIONALITY = "nationality", _("Nationals and foreign nationals")
+    DISABILITY = "disability", _("Disability and special needs")
+    STATUS = "status", _("Trafficking status")
+    PLACEMENTS = "placements", _("Placements and detention")
+
+
+class ReleaseFormat(models.TextChoices):
+    CSV = "csv", _("CSV (plain text)")
+    XLSX = "xlsx", _("Spreadsheet (XLSX)")
+
+
+class Release(HavenModel):
+    """Statistics to be released outside the system, with the figures as released."""
+
+    # None: all time.
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    tables = models.JSONField(_("tables"), default=list)
+    purpose = models.TextField(_("purpose"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(
+        _("format"), max_length=4, choices=ReleaseFormat.choices, default=ReleaseFormat.CSV
+    )
+    # The agencies whose children are counted: each must authorise (DP-12). Never written into
+    # the file (DP-10).
+    agencies = models.ManyToManyField("accounts.Agency", related_name="+")
+    # The suppressed figures, frozen when asked for: {"k": 11, "tables": {code: {...}}}.
+    figures = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("release of statistics")
+        verbose_name_plural = _("releases of statistics")
+
+    def __str__(self) -> str:
+        return str(self.public_id)
+
+    @property
+    def period_label(self) -> str:
+        return str(self.year) if self.year else str(_("All time"))
+
+
+class ReleaseAuthorisation(models.Model):
+    """One contributing agency's authorisation of a release, by a supervisor of that agency who
+    did not ask for it (DP-12)."""
+
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="authorisations")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_at = models.DateTimeField(_("authorised"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["authorised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "agency"], name="release_one_authorisation_per_agency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release_id} {self.agency_id}"

@@ -1,0 +1,590 @@
+"""Reads for the dashboard (CC-9, CC-14, ID-4, PS-2) and the statistics (CC-16, DP-10).
+
+Everything here is aggregated in SQL: a fixed number of queries whatever the number of cases
+(tests/reports/test_queries.py). The dashboard starts from haven.cases.access.cases_for_user,
+so it can show nothing its reader could not open. The statistics count the children of the
+agencies where the reader may see statistics; they return raw counts, which leave this module
+only through haven.reports.suppression (views, API and release files all call `released`)."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import (
+    Case as When_,
+)
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.accounts.models import Membership, User
+from haven.accounts.roles import CASE_WORKER_ROLES, Capability
+from haven.cases.access import agencies_where, cases_for_user
+from haven.cases.models import AssignmentRole, Case, CaseAssignment
+from haven.reports.models import Table
+from haven.reports.suppression import Count as Shown
+from haven.reports.suppression import suppress, suppress_one
+
+HANDOVER_WINDOW_DAYS = 90
+# How many cases the dashboard lists by reference under a figure; the figure counts them all.
+LISTED = 50
+
+
+# --- the supervisor's dashboard -------------------------------------------------------------
+
+
+def dashboard_cases(user: Any) -> QuerySet[Case]:
+    """The cases of the agencies where the user holds the dashboard (all of which they see)."""
+    ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
+    return cases_for_user(user).filter(lead_agency_id__in=ids)
+
+
+def _open(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.exclude(stage=Case.Stage.CLOSED)
+
+
+def _load(role: str, open_cases: QuerySet[Case]) -> Subquery:
+    """How many of `open_cases` the person (OuterRef pk) holds now in `role`."""
+    return Subquery(
+        CaseAssignment.objects.current()
+        .filter(user_id=OuterRef("pk"), role=role, case__in=open_cases)
+        .order_by()
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def caseloads(user: Any, cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """Each case worker of the agencies, and anyone holding one of their open cases as case
+    worker, with how many open cases they hold now, heaviest first (CC-14)."""
+    ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
+    open_cases = _open(cases)
+    members = Membership.objects.filter(
+        agency_id__in=ids, is_active=True, role__in=list(CASE_WORKER_ROLES)
+    ).values("user_id")
+    holding = (
+        CaseAssignment.objects.current()
+        .filter(role=AssignmentRole.CASE_WORKER, case__in=open_cases)
+        .values("user_id")
+    )
+    return _people(
+        User.objects.filter(is_active=True).filter(Q(pk__in=members) | Q(pk__in=holding)),
+        _load(AssignmentRole.CASE_WORKER, open_cases),
+    )
+
+
+def interpreter_loads(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """Interpreters holding the agencies' open cases, with how many each holds (CC-14: the
+    burden on interpreters is visible too). Only these agencies' cases are counted."""
+    open_cases = _open(cases)
+    holding = (
+        CaseAssignment.objects.current()
+        .filter(role=AssignmentRole.INTERPRETER, case__in=open_cases)
+        .values("user_id")
+    )
+    return _people(
+        User.objects.filter(pk__in=holding), _load(AssignmentRole.INTERPRETER, open_cases)
+    )
+
+
+def _people(users: QuerySet[User], load: Subquery) -> list[dict[str, Any]]:
+    ceiling = settings.HAVEN_CASELOAD_CEILING
+    rows = (
+        users.annotate(load=Coalesce(load, 0))
+        .order_by("-load", "last_name", "first_name", "pk")
+        .values("first_name", "last_name", "username", "load")
+    )
+    return [
+        {
+            "name": f"{r['first_name']} {r['last_name']}".strip() or r["username"],
+            "load": r["load"],
+            "over": r["load"] > ceiling,
+            "at": r["load"] == ceiling,
+        }
+        for r in rows
+    ]
+
+
+def _handovers(since: Any) -> Subquery:
+    """How many times the case (OuterRef pk) changed case worker since `since`: each
+    case-worker assignment that began then and was not the case's first (CC-9)."""
+    workers = CaseAssignment.objects.filter(role=AssignmentRole.CASE_WORKER)
+    earlier = workers.filter(case_id=OuterRef("case_id"), started_at__lt=OuterRef("started_at"))
+    return Subquery(
+        workers.filter(case_id=OuterRef("pk"), started_at__gte=since)
+        .filter(Exists(earlier))
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def handovers(cases: QuerySet[Case]) -> dict[str, Any]:
+    """Handovers in the last 90 days over the cases active in them (CC-9): how many, per case,
+    and the cases handed over twice or more (listed by reference)."""
+    since = timezone.now() - timedelta(days=HANDOVER_WINDOW_DAYS)
+    active = cases.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=since)).annotate(
+        handovers=Coalesce(_handovers(since), 0)
+    )
+    spread = {
+        row["handovers"]: row["n"]
+        for row in active.order_by().values("handovers").annotate(n=Count("pk"))
+    }
+    case_count = sum(spread.values())
+    total = sum(h * n for h, n in spread.items())
+    often = list(
+        active.filter(handovers__gte=2)
+        .order_by("-handovers", "reference")
+        .values("public_id", "reference", "handovers")[:LISTED]
+    )
+    return {
+        "days": HANDOVER_WINDOW_DAYS,
+        "cases": case_count,
+        "handovers": total,
+        "per_case": round(total / case_count, 2) if case_count else 0,
+        "none": spread.get(0, 0),
+        "once": spread.get(1, 0),
+        "twice_or_more": sum(n for h, n in spread.items() if h >= 2),
+        "often": often,
+    }
+
+
+def open_alerts(cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """Open safeguard alerts by measure and severity, critical first."""
+    from haven.safeguards.models import Alert
+    from haven.safeguards.registry import SEVERITY_ORDER, Severity
+
+    rows = (
+        Alert.objects.filter(case__in=cases, status=Alert.Status.OPEN)
+        .order_by()
+        .values("measure_id", "severity")
+        .annotate(n=Count("pk"), cases=Count("case_id", distinct=True))
+    )
+    labels = dict(Severity.choices)
+    out = [
+        {
+            "measure_id": r["measure_id"],
+            "severity": r["severity"],
+            "severity_label": labels.get(r["severity"], r["severity"]),
+            "alerts": r["n"],
+            "cases": r["cases"],
+        }
+        for r in rows
+    ]
+    return sorted(
+        out, key=lambda r: (SEVERITY_ORDER.get(r["severity"], 9), _measure_key(r["measure_id"]))
+    )
+
+
+def _measure_key(measure_id: str) -> tuple[str, int]:
+    area, _sep, number = measure_id.partition("-")
+    return area, int(number) if number.isdigit() else 0
+
+
+def overdue_first_steps(cases: QuerySet[Case]) -> dict[str, Any]:
+    """Open cases with an immediate first step past its due time and not met by another record
+    (ID-4): the same conditions as the ID-4 alert rule (identification.selectors.met_q), and
+    also the guardian and rights steps, whose lateness raises PS-1's and PS-5's alerts."""
+    from haven.identification.models import FirstStep
+    from haven.identification.selectors import met_q
+
+    overdue = (
+        FirstStep.objects.filter(
+            case__in=_open(cases),
+            status=FirstStep.Status.OPEN,
+            measure_id="ID-4",
+            due_at__lt=timezone.now(),
+        )
+        .exclude(met_q())
+        .order_by()
+    )
+    labels = dict(FirstStep.Kind.choices)
+    by_step = [
+        {"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "cases": r["n"]}
+        for r in overdue.values("kind").annotate(n=Count("case_id", distinct=True))
+    ]
+    by_step.sort(key=lambda r: (-r["cases"], str(r["label"])))
+    listed = list(
+        cases.filter(pk__in=overdue.values("case_id"))
+        .order_by("reference")
+        .values("public_id", "reference")[:LISTED]
+    )
+    return {
+        "cases": overdue.aggregate(n=Count("case_id", distinct=True))["n"],
+        "by_step": by_step,
+        "listed": listed,
+    }
+
+
+def guardian_loads(user: Any) -> list[dict[str, Any]]:
+    """The agencies' guardians with how many children each holds now, against their ceiling
+    (PS-2). The count is protection.selectors.guardians_with_caseload's, for several agencies
+    in one query."""
+    from haven.protection.models import Guardian
+
+    ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
+    guardians = (
+        Guardian.objects.filter(agency_id__in=ids)
+        .select_related("user")
+        .annotate(caseload=Count("appointments", filter=Q(appointments__ended_on__isnull=True)))
+        .order_by("-caseload", "name", "pk")
+    )
+    return [
+        {
+            "name": str(g),
+            "caseload": g.caseload,
+            "ceiling": g.ceiling,
+            "at_or_over": g.caseload >= g.ceiling,
+            "active": g.is_active,
+        }
+        for g in guardians
+    ]
+
+
+def dashboard(user: Any) -> dict[str, Any]:
+    cases = dashboard_cases(user)
+    return {
+        "ceiling": settings.HAVEN_CASELOAD_CEILING,
+        "caseloads": caseloads(user, cases),
+        "interpreters": interpreter_loads(cases),
+        "handovers": handovers(cases),
+        "alerts": open_alerts(cases),
+        "first_steps": overdue_first_steps(cases),
+        "guardians": guardian_loads(user),
+    }
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+# The groups the guide says are overlooked (CC-16), highlighted wherever they are counted.
+OVERLOOKED: dict[str, frozenset[str]] = {
+    Table.SEX: frozenset({"male", "intersex"}),
+    Table.GENDER: frozenset(
+        {"Masculine", "TransgenderFeminine", "TransgenderMasculine", "NonConforming"}
+    ),
+    Table.AGE_BAND: frozenset({"15-17"}),
+    Table.EXPLOITATION: frozenset(
+        {"ForcedLabour", "ChildLabour", "Servitude", "ForcedBegging", "ForcedCriminality"}
+    ),
+    Table.NATIONALITY: frozenset({"national"}),
+    Table.DISABILITY: frozenset({"disability"}),
+}
+
+AGE_BANDS = ("0-5", "6-11", "12-14", "15-17", "unknown", "18+")
+
+
+def row_labels(table: str) -> dict[str, Any]:
+    """The label of each row of a table, in the order it is shown."""
+    from haven.cases.models import Case as CaseModel
+    from haven.children.models import Gender, Sex
+    from haven.identification.codes import Exploitation, OtherExploitationType
+
+    if table == Table.SEX:
+        return dict(Sex.choices)
+    if table == Table.GENDER:
+        return dict(Gender.choices)
+    if table == Table.AGE_BAND:
+        return {
+            "0-5": _("Under 6"),
+            "6-11": _("6 to 11"),
+            "12-14": _("12 to 14"),
+            "15-17": _("15 to 17"),
+            "unknown": _("Presumed child, age not known"),
+            "18+": _("18 or older (age determined)"),
+        }
+    if table == Table.EXPLOITATION:
+        labels: dict[str, Any] = {}
+        for code, label in Exploitation.choices:
+            if code == Exploitation.OTHER:
+                labels[OtherExploitationType.FORCED_CRIMINALITY] = (
+                    OtherExploitationType.FORCED_CRIMINALITY.label
+                )
+            labels[code] = label
+        labels["none"] = _("No form recorded yet")
+        return labels
+    if table == Table.NATIONALITY:
+        return {
+            "national": _("Nationals of the agency's country"),
+            "foreign": _("Foreign nationals"),
+            "unknown": _("Nationality not known"),
+        }
+    if table == Table.DISABILITY:
+        return {"disability": _("With a disability"), "no_disability": _("No disability recorded")}
+    if table == Table.STATUS:
+        return dict(CaseModel.TraffickingStatus.choices)
+    if table == Table.PLACEMENTS:
+        return {
+            "detained": _("Children held in a police cell, prison or immigration detention"),
+            "detained_now": _("Children in detention now"),
+            "shelter_stays": _("Shelter stays"),
+            "shelter_days_median": _("Median days in a shelter"),
+            "challenges_decided": _("Challenges to detention decided"),
+            "days_to_decision_median": _("Median days from a challenge to its decision"),
+        }
+    raise ValueError(table)
+
+
+def statistics_agencies(user: Any) -> list[Any]:
+    return agencies_where(user, Capability.VIEW_STATISTICS)
+
+
+def statistics_cases(agency_ids: list[int], year: int | None) -> QuerySet[Case]:
+    """The cases counted: led by these agencies and, for a year, opened in it."""
+    cases = Case.objects.filter(lead_agency_id__in=agency_ids)
+    if year is not None:
+        cases = cases.filter(opened_at__year=year)
+    return cases
+
+
+def _identified_at(cases: QuerySet[Case]) -> tuple[Subquery, Subquery]:
+    """When the child (annotated on Child) was first identified in these cases: their first
+    screening, or the first case's opening when not yet screened."""
+    from haven.identification.models import Screening
+
+    first_screening = Subquery(
+        Screening.objects.filter(case__in=cases, case__child_id=OuterRef("pk"))
+        .order_by("screened_at")
+        .values("screened_at")[:1]
+    )
+    first_opened = Subquery(
+        cases.filter(child_id=OuterRef("pk")).order_by("opened_at").values("opened_at")[:1]
+    )
+    return first_screening, first_opened
+
+
+def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, Any]]:
+    """Raw counts of children, table by table (CC-16). Each table: {"rows": {code: count},
+    "total": children or None}. Never shown as they are: see `released`."""
+    from haven.children.models import Child, ChildNationality
+    from haven.identification.codes import Exploitation, OtherExploitationType
+    from haven.identification.models import ScreeningExploitation
+    from haven.protection.models import DETENTION, Placement
+    from haven.protection.selectors import placement_figures
+
+    cases = statistics_cases(agency_ids, year)
+    children = Child.objects.filter(pk__in=cases.values("child_id"))
+    total = children.count()
+
+    def grouped(qs: Any, field: str) -> dict[str, int]:
+        return {str(k): n for k, n in qs.order_by().values_list(field).annotate(n=Count("pk"))}
+
+    def filled(table: str, counts: dict[str, int]) -> dict[str, int]:
+        return {code: counts.get(code, 0) for code in row_labels(table)}
+
+    # Age at identification, worked out in SQL from the dates' parts (portable across
+    # databases): years between, less one when the birthday had not come yet.
+    first_screening, first_opened = _identified_at(cases)
+    aged = children.annotate(
+        ident=Coalesce(first_screening, first_opened),
+    ).annotate(
+        iy=ExtractYear("ident"),
+        im=ExtractMonth("ident"),
+        idd=ExtractDay("ident"),
+        by=ExtractYear("birth_date"),
+        bm=ExtractMonth("birth_date"),
+        bd=ExtractDay("birth_date"),
+    )
+    aged = aged.annotate(
+        age=F("iy")
+        - F("by")
+        - When_(
+            When(Q(im__lt=F("bm")) | Q(im=F("bm"), idd__lt=F("bd")), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).annotate(
+        band=When_(
+            When(birth_date__isnull=True, then=Value("unknown")),
+            When(age__lt=6, then=Value("0-5")),
+            When(age__lt=12, then=Value("6-11")),
+            When(age__lt=15, then=Value("12-14")),
+            When(age__lt=18, then=Value("15-17")),
+            default=Value("18+"),
+            output_field=CharField(),
+        )
+    )
+
+    forms = ScreeningExploitation.objects.filter(screening__case__in=cases).annotate(
+        code=When_(
+            When(
+                form=Exploitation.OTHER,
+                sub_type=OtherExploitationType.FORCED_CRIMINALITY,
+                then=Value(str(OtherExploitationType.FORCED_CRIMINALITY)),
+            ),
+            default=F("form"),
+            output_field=CharField(),
+        )
+    )
+    by_form = {
+        str(code): n
+        for code, n in forms.order_by()
+        .values_list("code")
+        .annotate(n=Count("screening__case__child_id", distinct=True))
+    }
+    by_form["none"] = children.exclude(pk__in=forms.values("screening__case__child_id")).count()
+
+    # Nationals trafficked within their own country: the child holds the nationality of the
+    # country of the agency leading their latest case counted here.
+    country = Subquery(
+        cases.filter(child_id=OuterRef("pk"))
+        .order_by("-opened_at", "-pk")
+        .values("lead_agency__country")[:1]
+    )
+    national = Exists(
+        ChildNationality.objects.filter(child_id=OuterRef("pk"), country=OuterRef("country"))
+    )
+    known = Exists(ChildNationality.objects.filter(child_id=OuterRef("pk")))
+    by_nationality: dict[str, int] = {}
+    for is_national, is_known, n in (
+        children.annotate(country=country)
+        .annotate(national=national, known=known)
+        .order_by()
+        .values_list("national", "known")
+        .annotate(n=Count("pk"))
+    ):
+        key = "unknown" if not is_known else "national" if is_national else "foreign"
+        by_nationality[key] = by_nationality.get(key, 0) + n
+
+    status = Subquery(
+        cases.filter(child_id=OuterRef("pk"))
+        .order_by("-opened_at", "-pk")
+        .values("trafficking_status")[:1]
+    )
+
+    placements = Placement.objects.filter(case__in=cases)
+    figures = placement_figures(placements)
+    detained = (
+        placements.filter(type__in=list(DETENTION))
+        .order_by()
+        .aggregate(n=Count("case__child_id", distinct=True))["n"]
+    )
+    return {
+        Table.SEX: {"rows": filled(Table.SEX, grouped(children, "sex")), "total": total},
+        Table.GENDER: {"rows": filled(Table.GENDER, grouped(children, "gender")), "total": total},
+        Table.AGE_BAND: {"rows": filled(Table.AGE_BAND, grouped(aged, "band")), "total": total},
+        Table.EXPLOITATION: {"rows": filled(Table.EXPLOITATION, by_form), "total": total},
+        Table.NATIONALITY: {"rows": filled(Table.NATIONALITY, by_nationality), "total": total},
+        Table.DISABILITY: {
+            "rows": filled(
+                Table.DISABILITY,
+                {
+                    ("disability" if k == "True" else "no_disability"): n
+                    for k, n in grouped(children, "has_disability").items()
+                },
+            ),
+            "total": total,
+        },
+        Table.STATUS: {
+            "rows": filled(Table.STATUS, grouped(children.annotate(status=status), "status")),
+            "total": total,
+        },
+        Table.PLACEMENTS: {
+            "rows": {
+                "detained": detained,
+                "detained_now": figures["in_detention_now"],
+                "shelter_stays": figures["shelter_stays"],
+                "shelter_days_median": figures["shelter_days_median"],
+                "challenges_decided": figures["challenges_decided"],
+                "days_to_decision_median": figures["days_to_decision_median"],
+            },
+            "total": None,
+        },
+    }
+
+
+# Figures of the placements table that are not counts of people or events, and the count each
+# rests on: shown only when that count is itself shown and at least k (DP-10). The longest
+# stay is left out altogether: it is one child's figure.
+_MEDIANS = {"shelter_days_median": "shelter_stays", "days_to_decision_median": "challenges_decided"}
+
+
+def released(raw: dict[str, dict[str, Any]], *, k: int | None = None) -> dict[str, Any]:
+    """The statistics as they may be shown or released: every table through the small-cell
+    suppression (DP-10). {"k": k, "tables": {code: {"rows": [[code, value|None]], "total":
+    value|None}}}; None is a hidden figure. JSON-ready: a release stores it as it is."""
+    k = settings.HAVEN_STATISTICS_MIN_CELL if k is None else k
+    tables: dict[str, Any] = {}
+    for table, data in raw.items():
+        codes = list(data["rows"])
+        if table == Table.PLACEMENTS:
+            rows: list[list[Any]] = []
+            for code in codes:
+                value = data["rows"][code]
+                if code in _MEDIANS:
+                    basis = data["rows"][_MEDIANS[code]]
+                    # No stay or challenge at all: there is no median to hide ("").
+                    value = "" if basis == 0 else value if basis >= k else None
+                else:
+                    value = suppress_one(value, k=k)
+                rows.append([code, _jsonable(value)])
+            tables[table] = {"rows": rows, "total": None}
+            continue
+        cells, total = suppress([data["rows"][c] for c in codes], data["total"], k=k)
+        tables[table] = {
+            "rows": [[code, value] for code, value in zip(codes, cells, strict=True)],
+            "total": total,
+        }
+    return {"k": k, "tables": tables}
+
+
+def _jsonable(value: Any) -> Shown | float | str:
+    if value is None or isinstance(value, int | str):
+        return value
+    return float(value)
+
+
+# --- releases -------------------------------------------------------------------------------
+
+
+def releases_for_user(user: Any) -> QuerySet[Any]:
+    """Releases the user asked for, and those counting the children of an agency where they may
+    authorise releases, with how many agencies must authorise and how many have."""
+    from haven.reports.models import Release
+
+    authorising = [a.pk for a in agencies_where(user, Capability.AUTHORISE_RELEASE)]
+    if not getattr(user, "is_authenticated", False):
+        return Release.objects.none()
+    visible = Release.objects.filter(Q(requested_by=user) | Q(agencies__in=authorising)).values(
+        "pk"
+    )
+    return (
+        Release.objects.filter(pk__in=visible)
+        .select_related("requested_by")
+        .annotate(
+            agency_count=Count("agencies", distinct=True),
+            authorised_count=Count("authorisations", distinct=True),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def awaiting(user: Any) -> QuerySet[Any]:
+    """Releases waiting for this user's authorisation: one of their agencies (as a supervisor)
+    has not authorised yet, and they did not ask for it themselves."""
+    from haven.reports.models import Release, ReleaseAuthorisation
+
+    authorising = [a.pk for a in agencies_where(user, Capability.AUTHORISE_RELEASE)]
+    done = ReleaseAuthorisation.objects.filter(
+        release_id=OuterRef("release_id"), agency_id=OuterRef("agency_id")
+    )
+    missing = Release.agencies.through.objects.filter(
+        release_id=OuterRef("pk"), agency_id__in=authorising
+    ).filter(~Exists(done))
+    return releases_for_user(user).exclude(requested_by=user).filter(Exists(missing))

@@ -1,0 +1,164 @@
+"""The supervisor's dashboard: caseloads against the ceiling (CC-14), handovers (CC-9), open
+alerts, overdue first steps (ID-4) and guardians (PS-2), exact on a small agency, in a fixed
+number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from haven.accounts.roles import Role
+from haven.cases.services import case_assign
+from haven.identification.models import FirstStep
+from haven.identification.services import screening_record
+from haven.protection.services import guardian_appoint, guardian_create, placement_record
+from haven.reports import selectors
+from tests.conftest import signed_in
+from tests.factories import staff
+from tests.reports.conftest import open_case
+
+
+def test_cc14_caseloads_count_current_case_worker_assignments_on_open_cases(
+    office_cases, supervisor, case_worker, second_worker, settings
+):
+    settings.HAVEN_CASELOAD_CEILING = 2
+
+    loads = selectors.caseloads(supervisor, selectors.dashboard_cases(supervisor))
+
+    assert [(p["name"], p["load"], p["over"]) for p in loads] == [
+        (f"{case_worker.first_name} {case_worker.last_name}", 3, True),
+        (f"{supervisor.first_name} {supervisor.last_name}", 0, False),
+        ("Bua Second", 0, False),
+    ]
+
+
+def test_cc14_interpreters_load_is_visible_too(office_cases, supervisor, other_agency):
+    interpreter = staff(
+        other_agency, Role.INTERPRETER, username="int", first_name="Mya", last_name="Interp"
+    )
+    for case in office_cases[:2]:
+        case_assign(case=case, actor=supervisor, user=interpreter, role="interpreter")
+
+    loads = selectors.interpreter_loads(selectors.dashboard_cases(supervisor))
+
+    assert [(p["name"], p["load"]) for p in loads] == [("Mya Interp", 2)]
+
+
+def test_cc9_handovers_in_the_last_90_days_and_cases_handed_over_twice(office_cases, supervisor):
+    figures = selectors.handovers(selectors.dashboard_cases(supervisor))
+
+    assert {k: v for k, v in figures.items() if k != "often"} == {
+        "days": 90,
+        "cases": 3,
+        "handovers": 2,
+        "per_case": 0.67,
+        "none": 2,
+        "once": 0,
+        "twice_or_more": 1,
+    }
+    assert figures["often"] == [
+        {
+            "public_id": office_cases[0].public_id,
+            "reference": office_cases[0].reference,
+            "handovers": 2,
+        }
+    ]
+
+
+def test_id4_cases_with_overdue_first_steps(office_cases, supervisor, case_worker):
+    case = office_cases[1]
+    screening_record(
+        case=case,
+        actor=case_worker,
+        screened_at=timezone.now() - timedelta(hours=2),
+        acts=["harbouring"],
+        forms=[{"form": "ForcedBegging"}],
+        means=["none"],
+        movement="none",
+    )
+    FirstStep.objects.filter(case=case, kind="safe_accommodation").update(
+        due_at=timezone.now() - timedelta(hours=1)
+    )
+
+    figures = selectors.overdue_first_steps(selectors.dashboard_cases(supervisor))
+
+    assert figures["cases"] == 1
+    assert [s["kind"] for s in figures["by_step"]] == ["safe_accommodation"]
+    assert figures["listed"] == [{"public_id": case.public_id, "reference": case.reference}]
+
+
+def test_nd2_critical_alerts_come_first(office_cases, supervisor, case_worker):
+    placement_record(
+        case=office_cases[2],
+        actor=case_worker,
+        type="police_cell",
+        facility="Fictional police station",
+        start_on=timezone.localdate(),
+    )
+
+    rows = selectors.open_alerts(selectors.dashboard_cases(supervisor))
+
+    assert rows[0]["measure_id"] == "ND-2"
+    assert rows[0]["severity"] == "critical"
+    assert (rows[0]["alerts"], rows[0]["cases"]) == (1, 1)
+    assert [r["severity"] for r in rows] == sorted(
+        [r["severity"] for r in rows], key=["critical", "alert", "reminder", "block"].index
+    )
+
+
+def test_ps2_guardians_against_their_ceiling(office_cases, supervisor, agency):
+    guardian = guardian_create(
+        agency=agency, actor=supervisor, name="Fictional Guardian", caseload_ceiling=1
+    )
+    guardian_appoint(
+        case=office_cases[0],
+        actor=supervisor,
+        guardian=guardian,
+        appointed_on=timezone.localdate(),
+        appointed_by="Fictional court",
+        reason="Fictional: unaccompanied.",
+    )
+
+    assert selectors.guardian_loads(supervisor) == [
+        {
+            "name": "Fictional Guardian",
+            "caseload": 1,
+            "ceiling": 1,
+            "at_or_over": True,
+            "active": True,
+        }
+    ]
+
+
+def _page_queries(client, supervisor) -> int:  # type: ignore[no-untyped-def]
+    client = signed_in(client, supervisor)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/reports/dashboard/")
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_cc14_dashboard_query_count_does_not_grow_with_cases(
+    client, office_cases, supervisor, case_worker, agency, second_worker
+):
+    before = _page_queries(client, supervisor)
+    for _ in range(4):
+        case = open_case(second_worker, agency)
+        case_assign(
+            case=case, actor=supervisor, user=case_worker, role="case_worker", handover_note="x"
+        )
+    staff(agency, Role.CASE_WORKER, username="cw3")
+
+    assert _page_queries(client, supervisor) == before
+    assert before <= 25, before
+
+
+def test_cc14_the_dashboard_names_no_child(client, office_cases, supervisor):
+    body = signed_in(client, supervisor).get("/reports/dashboard/").content.decode()
+
+    assert "Testchild" not in body and "Mali" not in body
+    assert office_cases[0].reference in body  # handed over twice: linked by public ID
+    assert f"/cases/{office_cases[0].public_id}/" in body
