@@ -25,7 +25,7 @@ from haven.cases.services import case_assign, case_register
 from haven.children.age import age_on
 from haven.children.services import child_update
 from haven.consent.models import CHECKLIST_KEYS, Consent, InformationSession
-from haven.consent.services import consent_record
+from haven.consent.services import consent_record, information_session_record
 from haven.protection.models import (
     Decision,
     DecisionParticipant,
@@ -1431,6 +1431,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "post consent override":      (OK,  OK,  403,  404,   404,  404, 403),
     "get information-sessions":   (OK,  OK,  OK,   404,   404,  404, 403),
     "post information-sessions":  (OK,  OK,  403,  404,   404,  404, 403),
+    "post information sheet":     (OK,  OK,  403,  404,   404,  404, 403),
     "get decisions":              (OK,  OK,  OK,   404,   404,  404, 403),
     "post decisions":             (OK,  OK,  403,  404,   404,  404, 403),
     "get guardians":              (OK,  OK,  403,  404,   404,  404, 403),
@@ -1498,6 +1499,12 @@ def _appointment(w: World) -> str:
     )
 
 
+def _information_session(w: World) -> str:
+    actor = w.users["case_worker"]
+    kwargs = {**_session(), "given_at": timezone.now() - timedelta(hours=1)}
+    return str(information_session_record(case=w.case, actor=actor, **kwargs).public_id)
+
+
 def _education(w: World) -> str:
     actor = w.users["case_worker"]
     kwargs = _service_kwargs(type="Education", health_procedure="")
@@ -1527,6 +1534,12 @@ ENDPOINTS: dict[str, tuple[str, str, Setup, Callable[[dict[str, str]], Any]]] = 
         "information-sessions/",
         lambda w: {},
         lambda ids: _session(),
+    ),
+    "post information sheet": (
+        "post",
+        "information-sessions/{session}/sheet/",
+        lambda w: {"session": _information_session(w)},
+        lambda ids: {"language": "en"},
     ),
     "get decisions": ("get", "decisions/", lambda w: {}, lambda ids: None),
     "post decisions": ("post", "decisions/", lambda w: {}, lambda ids: _decision()),
