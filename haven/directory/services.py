@@ -33,6 +33,7 @@ from haven.directory.models import (
     ServiceOffer,
     SharingAssessment,
 )
+from haven.directory.selectors import child_languages, offer_misfits
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
 from haven.safeguards.errors import SafeguardViolation
@@ -319,14 +320,23 @@ def referral_send(
     legal_basis: str = "",
     legal_basis_justification: str = "",
 ) -> Referral:
-    """Refer the child to another agency's service (CC-15). Only the classes ticked are shared
-    once accepted, basic case facts always (DP-9); a consent in force or a justified legal basis
-    is needed (DP-5), and an approved data-sharing assessment with that agency (DP-16)."""
+    """Refer the child to another agency's service (CC-15). The service's target group must fit
+    the child (age, gender, language: `offer_misfits`, the page's test too); only the classes
+    ticked are shared once accepted, basic case facts always (DP-9); a consent in force or a
+    justified legal basis is needed (DP-5), and an approved data-sharing assessment with that
+    agency (DP-16)."""
     require(actor, Capability.REFER, case)
     lock_case(case)
+    child = case.child
+    languages = child_languages(child)
     if offer is not None:
         if not offer.is_active:
             raise ValidationError({"offer": _("This service no longer takes referrals.")})
+        # The same test as the page's list of services (CC-15, CC-11): no API call refers a
+        # child to a service whose target group they are not in.
+        misfits = offer_misfits(offer, child, timezone.localdate(), languages=languages)
+        if misfits:
+            raise ValidationError({"offer": list(misfits.values())})
         to_agency = offer.agency
         service_type = offer.service_type
     if to_agency is None:
@@ -346,7 +356,6 @@ def referral_send(
     _sharing_basis(case, consent, legal_basis, legal_basis_justification)
     if not sharing_approved(case.lead_agency_id, to_agency.pk):
         raise SafeguardViolation("DP-16", dp16_message(case.lead_agency, to_agency))
-    child = case.child
     referral = Referral.objects.create(
         case=case,
         from_agency_id=case.lead_agency_id,
@@ -358,9 +367,7 @@ def referral_send(
         data_points=points,
         age_band=age_band(child.birth_date),
         gender=child.gender,
-        languages=list(
-            child.languages.order_by("-is_preferred", "pk").values_list("language", flat=True)
-        ),
+        languages=languages,
         consent=consent,
         legal_basis=legal_basis if consent is None else "",
         legal_basis_justification=legal_basis_justification.strip() if consent is None else "",
