@@ -24,9 +24,10 @@ from haven.cases.models import (
     Interview,
     StageChange,
 )
+from haven.children.models import CHILD_MODELS
 from haven.children.services import child_create
 from haven.core.forms import validate_event_time
-from haven.safeguards.engine import evaluate
+from haven.safeguards.engine import reevaluate
 
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
 
@@ -37,10 +38,6 @@ def _new_reference() -> str:
         ref = "HV-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(7))
         if not Case.objects.filter(reference=ref).exists():
             return ref
-
-
-def _evaluate(case: Case) -> None:
-    evaluate(Case.objects.filter(pk=case.pk))
 
 
 def lock_case(case: Case) -> None:
@@ -97,7 +94,7 @@ def case_register(
         else AssignmentRole.IDENTIFYING_OFFICER
     )
     _start_assignment(case=case, actor=actor, user=actor, role=assignment_role, at=now)
-    _evaluate(case)
+    reevaluate(case, Case, StageChange, CaseAssignment, *CHILD_MODELS)
     return case
 
 
@@ -229,7 +226,7 @@ def case_assign(
     assignment = _start_assignment(
         case=case, actor=actor, user=user, role=role, at=now, handover_note=handover_note.strip()
     )
-    _evaluate(case)
+    reevaluate(case, CaseAssignment)
     return assignment
 
 
@@ -242,7 +239,7 @@ def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     if assignment.ended_at is not None:
         raise ValidationError(_("This assignment has already ended."))
     end_assignment(assignment=assignment, actor=actor, at=timezone.now())
-    _evaluate(assignment.case)
+    reevaluate(assignment.case, CaseAssignment)
 
 
 @transaction.atomic
@@ -289,7 +286,7 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
         case=case,
         changes=diff(before, snapshot(case, ["stage", "closed_at"])),
     )
-    _evaluate(case)
+    reevaluate(case, Case, StageChange)
     return case
 
 
@@ -337,7 +334,7 @@ def interview_record(
         case=case,
         changes={"kind": [None, kind], "child_told_story": [None, child_told_story]},
     )
-    _evaluate(case)
+    reevaluate(case, Interview)
     return interview
 
 
@@ -348,4 +345,5 @@ def case_note_add(*, case: Case, actor: Any, body: str) -> CaseNote:
         raise ValidationError({"body": _("The note is empty.")})
     note = CaseNote.objects.create(case=case, body=body.strip(), created_by=actor, updated_by=actor)
     record_event(actor=actor, action="note.add", obj=note, case=case)
+    reevaluate(case, CaseNote)
     return note

@@ -198,6 +198,10 @@ class ChildAlias(models.Model):
         return self.name
 
 
+# The records that make up a child's identity, written together by the child services.
+CHILD_MODELS = (Child, ChildNationality, ChildLanguage, ChildAlias)
+
+
 class AgeAssessment(HavenModel):
     """An age assessment (ID-2). Only a completed one can end the presumption of minority."""
 

@@ -17,6 +17,7 @@ from haven.cases.access import require
 from haven.children.age import ADULT_AGE, age_on, presumption_of_minority
 from haven.children.codes import validate_country, validate_language
 from haven.children.models import (
+    CHILD_MODELS,
     AgeAssessment,
     AgeStatus,
     Child,
@@ -24,7 +25,7 @@ from haven.children.models import (
     ChildLanguage,
     ChildNationality,
 )
-from haven.safeguards.engine import evaluate
+from haven.safeguards.engine import reevaluate
 from haven.safeguards.rules.identification import check_presumption_not_ended
 
 # Fields a practitioner edits on the child's record. Names and special needs are case content:
@@ -167,7 +168,7 @@ def child_update(
     )
     if changes:
         record_event(actor=actor, action="child.update", obj=child, case=case, changes=changes)
-    evaluate(child.cases.all())
+    reevaluate(child.cases.all(), *CHILD_MODELS)
     return child
 
 
@@ -253,5 +254,5 @@ def age_assessment_record(
         case=case,
         changes=changes,
     )
-    evaluate(child.cases.all())
+    reevaluate(child.cases.all(), AgeAssessment, Child)
     return assessment

@@ -31,11 +31,7 @@ from haven.consent.models import (
 )
 from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
 from haven.core.forms import validate_event_date, validate_event_time
-from haven.safeguards.engine import evaluate
-
-
-def _evaluate(case: Case) -> None:
-    evaluate(Case.objects.filter(pk=case.pk))
+from haven.safeguards.engine import reevaluate
 
 
 def _choices(values: Iterable[str], allowed: Iterable[str], field: str, message: str) -> list[str]:
@@ -184,7 +180,7 @@ def consent_record(
             "grants": [None, consent.grants],
         },
     )
-    _evaluate(case)
+    reevaluate(case, Consent)
     return consent
 
 
@@ -227,7 +223,7 @@ def consent_withdraw(
         case=consent.case,
         changes={"withdrawn": [False, True]},
     )
-    _evaluate(consent.case)
+    reevaluate(consent.case, Consent)
     return consent
 
 
@@ -261,7 +257,7 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
         case=consent.case,
         changes={"override_decision": [None, str(decision.public_id)]},
     )
-    _evaluate(consent.case)
+    reevaluate(consent.case, Consent)
     return consent
 
 
@@ -317,7 +313,7 @@ def information_session_record(
         case=case,
         changes={"topics": [None, clean_topics], "written_copy_left": [None, written_copy_left]},
     )
-    _evaluate(case)
+    reevaluate(case, InformationSession)
     return session
 
 

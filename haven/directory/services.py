@@ -36,6 +36,7 @@ from haven.directory.models import (
 from haven.directory.selectors import child_languages, offer_misfits
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
+from haven.safeguards.engine import reevaluate
 from haven.safeguards.errors import SafeguardViolation
 
 MAX_AGE = 25  # a service for care leavers may go past 18 (RR-8)
@@ -389,6 +390,7 @@ def referral_send(
             "reason": [None, "[changed]"],
         },
     )
+    reevaluate(case, Referral)
     return referral
 
 
@@ -481,6 +483,7 @@ def referral_accept(*, referral: Referral, actor: Any) -> Referral:
         case=case,
         changes={"status": [ReferralStatus.SENT, ReferralStatus.ACCEPTED]},
     )
+    reevaluate(case, CaseAssignment, Referral)
     return referral
 
 
@@ -518,6 +521,7 @@ def referral_decline(*, referral: Referral, actor: Any, reason: str) -> Referral
             "reason": [None, "[changed]"],
         },
     )
+    reevaluate(referral.case, Referral)
     return referral
 
 
@@ -539,6 +543,7 @@ def _finish(referral: Referral, actor: Any, to: str, action: str) -> Referral:
         case=referral.case,
         changes={"status": [before, to]},
     )
+    reevaluate(referral.case, CaseAssignment, Referral)
     return referral
 
 

@@ -31,7 +31,7 @@ from haven.identification.codes import (
 from haven.identification.indicators import MEANS_DIMENSIONS
 from haven.identification.models import FirstStep, Indicator, Screening, ScreeningExploitation
 from haven.identification.outcome import adult_outcome, child_outcome
-from haven.safeguards.engine import evaluate
+from haven.safeguards.engine import reevaluate
 
 NONE = "none"  # "asked, and none observed": an answer, unlike an empty list
 
@@ -341,11 +341,13 @@ def screening_record(
         # The outcome and the forms of exploitation are case content: recorded as changed only.
         changes={"outcome": [None, REDACTED], "forms": [None, REDACTED]},
     )
+    reopened: tuple[type[Case], ...] = ()
     if (
         outcome == Outcome.PRESUMED_VICTIM
         and case.trafficking_status == Case.TraffickingStatus.NOT_A_VICTIM
     ):
         # A later screening that finds an act and a purpose reopens the question (ID-7).
+        reopened = (Case,)
         _set_status(case=case, actor=actor, status=Case.TraffickingStatus.POSSIBLE, decided_by="")
     if child_interviewed:
         interview_record(
@@ -368,7 +370,7 @@ def screening_record(
             case=case,
             changes={"due_at": [None, step.due_at], "status": [None, step.status]},
         )
-    evaluate(Case.objects.filter(pk=case.pk))
+    reevaluate(case, Screening, ScreeningExploitation, FirstStep, *reopened)
     return screening
 
 
@@ -401,7 +403,7 @@ def trafficking_status_decide(*, case: Case, actor: Any, status: str, decided_by
     if decided_by not in Case.StatusDecidedBy.values:
         raise ValidationError({"decided_by": _("Say which kind of authority decided.")})
     _set_status(case=case, actor=actor, status=status, decided_by=decided_by)
-    evaluate(Case.objects.filter(pk=case.pk))
+    reevaluate(case, Case)
     return case
 
 
@@ -425,7 +427,7 @@ def _close_step(*, step: FirstStep, actor: Any, status: str, note: str) -> First
         case=step.case,
         changes={"status": [FirstStep.Status.OPEN, status], "note": ["[changed]", "[changed]"]},
     )
-    evaluate(Case.objects.filter(pk=step.case_id))
+    reevaluate(Case.objects.filter(pk=step.case_id), FirstStep)
     return step
 
 

@@ -16,7 +16,7 @@ from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import Capability, Role
 from haven.audit.services import diff, record_event, snapshot
 from haven.cases.access import can, require
-from haven.cases.models import AssignmentRole, Case
+from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.services import (
     assignment_end_for_appointment,
     assignment_for_appointment,
@@ -52,7 +52,7 @@ from haven.protection.models import (
     ServiceType,
     SpecialNeed,
 )
-from haven.safeguards.engine import evaluate
+from haven.safeguards.engine import reevaluate
 from haven.safeguards.rules import placements as rules_placement
 from haven.safeguards.rules import protection as rules
 
@@ -60,10 +60,6 @@ from haven.safeguards.rules import protection as rules
 VERY_YOUNG_AGE = 6
 # A determination is taken by a panel (PS-6): at least this many named participants.
 BID_PANEL_MINIMUM = 2
-
-
-def _evaluate(case: Case) -> None:
-    evaluate(Case.objects.filter(pk=case.pk))
 
 
 def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
@@ -190,7 +186,7 @@ def decision_record(
             "participants": [None, len(people)],
         },
     )
-    _evaluate(case)
+    reevaluate(case, Decision, DecisionParticipant)
     return decision
 
 
@@ -323,7 +319,7 @@ def guardian_appoint(
         assignment_for_appointment(
             case=case, actor=actor, user=guardian.user, role=AssignmentRole.GUARDIAN
         )
-    _evaluate(case)
+    reevaluate(case, GuardianAppointment, CaseAssignment)
     return appointment
 
 
@@ -363,7 +359,7 @@ def guardian_appointment_end(
             user=appointment.guardian.user,
             role=AssignmentRole.GUARDIAN,
         )
-    _evaluate(appointment.case)
+    reevaluate(appointment.case, GuardianAppointment, CaseAssignment)
     return appointment
 
 
@@ -450,7 +446,7 @@ def needs_assessment_record(
             "special_needs": [None, len(assessment.special_needs)],
         },
     )
-    _evaluate(case)
+    reevaluate(case, NeedsAssessment, NeedsFinding)
     return assessment
 
 
@@ -597,7 +593,7 @@ def service_record(
         case=case,
         changes=_service_changes({}, service),
     )
-    _evaluate(case)
+    reevaluate(case, Service)
     return service
 
 
@@ -639,7 +635,7 @@ def service_update(
         case=service.case,
         changes=_service_changes(before, service, before_decision),
     )
-    _evaluate(service.case)
+    reevaluate(service.case, Service)
     return service
 
 
@@ -770,7 +766,7 @@ def placement_record(
         case=case,
         changes=diff({}, snapshot(placement, _PLACEMENT_FIELDS)),
     )
-    _evaluate(case)
+    reevaluate(case, Placement)
     return placement
 
 
@@ -803,7 +799,7 @@ def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str
     if end_on < placement.start_on:
         raise ValidationError({"end_on": _("A placement cannot end before it starts.")})
     _end_placement(placement, actor=actor, end_on=end_on, reason=reason.strip())
-    _evaluate(placement.case)
+    reevaluate(placement.case, Placement)
     return placement
 
 
@@ -828,7 +824,7 @@ def placement_link_decision(*, placement: Placement, actor: Any, decision: Decis
         case=placement.case,
         changes={"decision": [None, str(decision.public_id)]},
     )
-    _evaluate(placement.case)
+    reevaluate(placement.case, Placement)
     return placement
 
 
@@ -884,7 +880,7 @@ def placement_review_record(
             "still_in_best_interests": [None, still_in_best_interests],
         },
     )
-    _evaluate(placement.case)
+    reevaluate(placement.case, PlacementReview, Placement)
     return review
 
 
@@ -945,7 +941,7 @@ def restriction_record(
             "review_on": [None, review_on],
         },
     )
-    _evaluate(case)
+    reevaluate(case, Restriction)
     return restriction
 
 
@@ -993,7 +989,7 @@ def restriction_review(
         case=restriction.case,
         changes=diff(before, snapshot(restriction, ["review_on", "ended_on"])),
     )
-    _evaluate(restriction.case)
+    reevaluate(restriction.case, Restriction)
     return restriction
 
 
@@ -1041,6 +1037,7 @@ def family_contact_record(
         case=case,
         changes={"means": [None, means], "supervised": [None, supervised]},
     )
+    reevaluate(case, FamilyContact)
     return contact
 
 
@@ -1087,7 +1084,7 @@ def charge_record(
         case=case,
         changes={"offence": [None, offence], "status": [None, status]},
     )
-    _evaluate(case)
+    reevaluate(case, Charge)
     return charge
 
 
@@ -1127,7 +1124,7 @@ def charge_update(
         case=charge.case,
         changes=diff(before, snapshot(charge, fields)),
     )
-    _evaluate(charge.case)
+    reevaluate(charge.case, Charge)
     return charge
 
 
@@ -1167,6 +1164,7 @@ def liberty_challenge_record(
         case=placement.case,
         changes={"lodged_on": [None, lodged_on]},
     )
+    reevaluate(placement.case, LibertyChallenge)
     return challenge
 
 
@@ -1200,4 +1198,5 @@ def liberty_challenge_decide(
         case=challenge.placement.case,
         changes={"decided_on": [None, decided_on], "outcome": [None, outcome]},
     )
+    reevaluate(challenge.placement.case, LibertyChallenge)
     return challenge

@@ -1,21 +1,23 @@
 """Evaluating alert rules over a set of cases (DESIGN idea 2).
 
 `evaluate(cases)` runs every alert rule's set-based query over the given queryset, raises the
-alerts that are new, clears those whose condition is gone and leaves the rest. One case after a
-write and every open case in the sweep go through the same function; the cost is a few queries
-per rule, whatever the number of cases. Alert state changes made here are system-derived and
-kept on the Alert rows themselves (raised_at, closed_at); a person's resolution is audited.
+alerts that are new, clears those whose condition is gone and leaves the rest. The sweep runs
+it over every open case; the cost is a few queries per rule, whatever the number of cases.
+After a write, `reevaluate(case, *changed)` runs the same function with only the rules that
+read one of the changed models, so an interview does not re-run the placement rules. Alert
+state changes made here are system-derived and kept on the Alert rows themselves (raised_at,
+closed_at); a person's resolution is audited.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from haven.safeguards.models import Alert
-from haven.safeguards.registry import AlertRule, Severity, alert_rules
+from haven.safeguards.registry import AlertRule, Severity, alert_rules, rules_reading
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -34,9 +36,11 @@ def _chunks(items: list[int]) -> Iterable[list[int]]:
 
 def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> EvaluationResult:
     result = EvaluationResult()
+    rules = list(rules if rules is not None else alert_rules())
+    if not rules:
+        return result
     now = timezone.now()
     case_ids = cases.values("pk")
-    rules = list(rules if rules is not None else alert_rules())
     with transaction.atomic():
         # Every rule's standing alerts on these cases in one query, not one per rule.
         standing: dict[str, tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]] = {
@@ -99,12 +103,12 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
     return result
 
 
-def evaluate_case_on_commit(case_id: int) -> None:
-    """Schedule evaluation of one case after the current transaction commits."""
-
-    def run() -> None:
-        from haven.cases.models import Case
-
-        evaluate(Case.objects.filter(pk=case_id))
-
-    transaction.on_commit(run)
+def reevaluate(cases: Model | QuerySet, *changed: type[Model]) -> EvaluationResult:
+    """After a write, in its transaction: evaluate on `cases` (one case, or a queryset of
+    cases) the alert rules that read one of the `changed` models. Every service that writes
+    calls it with the models it wrote; none of the rules reading them means nothing to run. A
+    rule that depends on the clock (a due date passing) is the sweep's to raise."""
+    rules = rules_reading(model._meta.label for model in changed)
+    if isinstance(cases, Model):
+        cases = type(cases)._default_manager.filter(pk=cases.pk)
+    return evaluate(cases, rules)

@@ -7,10 +7,13 @@ practitioner what to do. Two kinds:
   lives in the rule module so that the list of what Haven refuses is in one place.
 - `AlertRule`: one set-based query, `breaches(cases)`, that returns (case_id, subject) pairs for
   the cases in the given queryset that breach the rule. The same query serves one case (after a
-  write) and every open case (the sweep), so a sweep costs a few queries per rule.
+  write) and every open case (the sweep), so a sweep costs a few queries per rule. Each alert
+  rule names the models its query reads (`reads`, as "app_label.Model"): a write re-evaluates
+  only the rules that read what it changed (`engine.reevaluate`), the sweep runs them all, and
+  tests/safeguards/test_rule_reads.py fails when a query touches a table it did not name.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +52,13 @@ class BlockRule(Rule):
 class AlertRule(Rule):
     # breaches(cases: QuerySet[Case]) -> iterable of (case_id, subject) pairs
     breaches: Callable[[Any], Iterable[tuple[int, str]]] = field(default=lambda cases: ())
+    # The models the query reads, as "app_label.Model" labels (the registry knows no domain).
+    reads: Collection[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if not self.reads:
+            raise ValueError(f"alert rule {self.code} must name the models it reads")
+        object.__setattr__(self, "reads", frozenset(self.reads))
 
 
 _RULES: dict[str, Rule] = {}
@@ -67,6 +77,12 @@ def all_rules() -> list[Rule]:
 
 def alert_rules() -> list[AlertRule]:
     return [r for r in _RULES.values() if isinstance(r, AlertRule)]
+
+
+def rules_reading(labels: Iterable[str]) -> list[AlertRule]:
+    """The alert rules whose query reads one of these models: the ones a write must re-run."""
+    changed = set(labels)
+    return [rule for rule in alert_rules() if not changed.isdisjoint(rule.reads)]
 
 
 def get_rule(code: str) -> Rule:

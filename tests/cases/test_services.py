@@ -3,6 +3,7 @@
 
 from datetime import timedelta
 from itertools import product
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -353,10 +354,10 @@ def _fail_after_the_audit_row(monkeypatch) -> None:  # type: ignore[no-untyped-d
     """Make the last step of every case write (alert evaluation) fail, after the service has
     already saved its rows and its audit event."""
 
-    def boom(case: Case) -> None:
+    def boom(cases: Any, *changed: Any) -> None:
         raise _Boom
 
-    monkeypatch.setattr("haven.cases.services._evaluate", boom)
+    monkeypatch.setattr("haven.cases.services.reevaluate", boom)
 
 
 def test_a_failing_interview_write_leaves_no_partial_rows(case, case_worker, monkeypatch):

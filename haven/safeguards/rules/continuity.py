@@ -37,5 +37,6 @@ NO_CASE_WORKER = register(
             "the child; a supervisor can do this from the case page."
         ),
         breaches=open_case_without_case_worker,
+        reads=("accounts.Membership", "accounts.User", "cases.Case", "cases.CaseAssignment"),
     )
 )

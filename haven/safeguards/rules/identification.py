@@ -71,6 +71,15 @@ FIRST_STEP_OVERDUE = register(
             "it does not apply. The checklist is on the case page."
         ),
         breaches=_overdue_steps("ID-4"),
+        reads=(
+            "accounts.Membership",
+            "accounts.User",
+            "cases.Case",
+            "cases.CaseAssignment",
+            "consent.InformationSession",
+            "identification.FirstStep",
+            "protection.GuardianAppointment",
+        ),
     )
 )
 
@@ -86,6 +95,15 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
             "and record it in the checklist on the case page."
         ),
         breaches=_overdue_steps("ID-5"),
+        reads=(
+            "accounts.Membership",
+            "accounts.User",
+            "cases.Case",
+            "cases.CaseAssignment",
+            "consent.InformationSession",
+            "identification.FirstStep",
+            "protection.GuardianAppointment",
+        ),
     )
 )
 
@@ -123,5 +141,6 @@ AGE_ASSESSMENT_NEEDED = register(
             "evidence, who decides) and record it on the case."
         ),
         breaches=_age_assessment_needed,
+        reads=("cases.Case", "children.AgeAssessment", "children.Child"),
     )
 )

@@ -38,6 +38,12 @@ NO_INFORMATION = register(
             "writing too, and record the session."
         ),
         breaches=no_information,
+        reads=(
+            "cases.Case",
+            "cases.StageChange",
+            "consent.InformationSession",
+            "identification.Screening",
+        ),
     )
 )
 
@@ -72,6 +78,7 @@ NO_WRITTEN_COPY = register(
             "back to. Leave a written (or picture) version in their language and record it."
         ),
         breaches=no_written_copy,
+        reads=("cases.Case", "cases.StageChange", "consent.InformationSession"),
     )
 )
 
@@ -107,5 +114,11 @@ INFORM_AT_STAGE = register(
             "they are entitled to and what they can decide, and record the session."
         ),
         breaches=not_informed_at_stage,
+        reads=(
+            "cases.Case",
+            "cases.StageChange",
+            "consent.InformationSession",
+            "identification.Screening",
+        ),
     )
 )

@@ -62,5 +62,6 @@ TOO_MANY_RETELLINGS = register(
             "supervisor whether the interview is needed at all."
         ),
         breaches=too_many_retellings,
+        reads=("cases.Case", "cases.Interview"),
     )
 )

@@ -77,6 +77,7 @@ CHILD_DETAINED = register(
             "the child is moved."
         ),
         breaches=child_detained,
+        reads=("cases.Case", "children.AgeAssessment", "protection.Placement"),
         resolvable=False,
     )
 )
@@ -107,6 +108,7 @@ SHELTER_REVIEW_OVERDUE = register(
             "next date — or move the child."
         ),
         breaches=shelter_review_overdue,
+        reads=("cases.Case", "protection.Placement"),
     )
 )
 
@@ -138,6 +140,7 @@ RESTRICTION_UNJUSTIFIED = register(
             "or lift it."
         ),
         breaches=restriction_unjustified,
+        reads=("cases.Case", "protection.Restriction"),
     )
 )
 
@@ -161,6 +164,7 @@ RESTRICTION_REVIEW_OVERDUE = register(
             "right."
         ),
         breaches=restriction_review_overdue,
+        reads=("cases.Case", "protection.Restriction"),
     )
 )
 
@@ -216,6 +220,13 @@ NON_PUNISHMENT = register(
             "non-punishment principle with the authority, and record both."
         ),
         breaches=child_victim_charged,
+        reads=(
+            "cases.Case",
+            "cases.StageChange",
+            "identification.Screening",
+            "protection.Charge",
+            "protection.Service",
+        ),
     )
 )
 
@@ -243,6 +254,7 @@ LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
             "Arrange a lawyer promptly: the child can challenge the deprivation of liberty."
         ),
         breaches=closed_without_lawyer,
+        reads=("cases.Case", "protection.Placement", "protection.Service"),
     )
 )
 
@@ -269,5 +281,6 @@ PLACEMENT_NEEDS_BID = register(
             "determination must follow: hear the child, take it, and link it to the placement."
         ),
         breaches=placement_without_determination,
+        reads=("cases.Case", "protection.Placement"),
     )
 )

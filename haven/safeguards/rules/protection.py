@@ -178,6 +178,13 @@ GUARDIAN_OVERDUE = register(
             "record the appointment on the protection page."
         ),
         breaches=guardian_overdue,
+        reads=(
+            "cases.Case",
+            "cases.StageChange",
+            "children.Child",
+            "identification.Screening",
+            "protection.GuardianAppointment",
+        ),
     )
 )
 
@@ -226,6 +233,7 @@ CARE_WITHOUT_CONSENT = register(
             "has ended. Stop it, or ask the child (and guardian) again and record their answer."
         ),
         breaches=care_without_consent,
+        reads=("cases.Case", "consent.Consent", "protection.Decision", "protection.Service"),
     )
 )
 
@@ -256,6 +264,7 @@ URGENT_CARE_NEEDS_BID = register(
             "views; link it to the service."
         ),
         breaches=urgent_care_needs_determination,
+        reads=("cases.Case", "consent.Consent", "protection.Decision", "protection.Service"),
     )
 )
 
@@ -304,6 +313,7 @@ SPECIAL_NEEDS_UNADDRESSED = register(
             "special need it serves."
         ),
         breaches=special_needs_unaddressed,
+        reads=("cases.Case", "protection.NeedsAssessment", "protection.Service"),
     )
 )
 
@@ -346,5 +356,6 @@ EDUCATION_OFFERED = register(
             "the child's choice."
         ),
         breaches=education_not_offered,
+        reads=("cases.Case", "children.Child", "protection.Service"),
     )
 )

@@ -1,0 +1,94 @@
+"""A check that a write's selective re-evaluation leaves the alerts exactly as a full evaluation
+would (DESIGN idea 2: an alert never lags its cause).
+
+Within `every_write_checked()`, each `engine.reevaluate` after a write is followed by:
+- a full evaluation of the same cases with every rule, which must raise and clear nothing;
+- a look at the tables the write inserted into, updated or deleted from since the previous
+  evaluation: every rule that reads one of them must have been among the rules run.
+The second holds whatever the data, the first on the data at hand; together they catch a write
+that names too few changed models and a rule that reads more than it says.
+"""
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import connection
+
+from haven.safeguards import engine
+from haven.safeguards.registry import alert_rules
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# The engine's and the audit trail's own rows are not facts any rule reads.
+_NOT_FACTS = {
+    "safeguards_alert",
+    "safeguards_notification",
+    "audit_auditevent",
+    "audit_auditchainhead",
+    "audit_accesslog",
+}
+# Accounts lie below the safeguards and do not re-evaluate: a person who leaves an agency stops
+# counting as a case's worker at once in access (CaseAssignment.objects.current()), and CC-9's
+# alert follows at the next sweep. The rules read these tables for that, so they are declared.
+SWEEP_ONLY = {"accounts.User", "accounts.Membership"}
+
+
+@dataclass
+class Checked:
+    """What the check saw: which services re-evaluated, and how often."""
+
+    writes: dict[str, int] = field(default_factory=dict)
+
+
+def _writer() -> str:
+    """The service that called reevaluate (the first frame outside the engine)."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.endswith("engine.py"):
+        frame = frame.f_back  # type: ignore[assignment]
+    return frame.f_code.co_name if frame is not None else "?"
+
+
+@contextmanager
+def every_write_checked() -> Iterator[Checked]:
+    table_label = {m._meta.db_table: m._meta.label for m in apps.get_models()}
+    written: set[str] = set()
+    checked = Checked()
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        match = _WRITE.match(sql)
+        label = table_label.get(match.group(1), match.group(1)) if match else ""
+        if match and match.group(1) not in _NOT_FACTS and label not in SWEEP_ONLY:
+            written.add(label)
+        return execute(sql, params, many, context)
+
+    real = engine.evaluate
+
+    def evaluate(cases: Any, rules: Any = None) -> engine.EvaluationResult:
+        if rules is None:  # the sweep, or a full evaluation of this check itself
+            return real(cases, rules)
+        rules = list(rules)
+        writer = _writer()
+        checked.writes[writer] = checked.writes.get(writer, 0) + 1
+        ran = {rule.code for rule in rules}
+        missed = sorted(
+            r.code for r in alert_rules() if not written.isdisjoint(r.reads) and r.code not in ran
+        )
+        assert not missed, f"{writer} wrote {sorted(written)} but did not re-run {missed}"
+        result = real(cases, rules)
+        full = real(cases)
+        assert (full.raised, full.cleared) == (0, 0), (
+            f"after {writer}, a full evaluation raised {full.raised} and cleared {full.cleared}"
+        )
+        written.clear()
+        return result
+
+    engine.evaluate = evaluate  # type: ignore[assignment]
+    try:
+        with connection.execute_wrapper(watch):
+            yield checked
+    finally:
+        engine.evaluate = real  # type: ignore[assignment]
