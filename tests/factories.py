@@ -95,3 +95,9 @@ def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]
         case=case, user=actor, agency=agency, role=AssignmentRole.CASE_WORKER, started_at=now
     )
     return case
+
+
+def at_run(overrides: dict) -> dict:  # type: ignore[type-arg]
+    """Parametrized values given as callables, computed when the test runs. A date computed at
+    collection is a day behind when the suite runs across the agencies' midnight."""
+    return {key: value() if callable(value) else value for key, value in overrides.items()}

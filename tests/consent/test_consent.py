@@ -23,7 +23,7 @@ from haven.consent.services import (
 from haven.protection.models import Decision
 from haven.protection.services import decision_record
 from haven.safeguards.models import Alert
-from tests.factories import child_fields, staff
+from tests.factories import at_run, child_fields, staff
 
 TODAY = timezone.localdate
 
@@ -275,7 +275,7 @@ def test_cc3_a_child_not_asked_is_covered_only_by_a_representatives_consent(case
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"expires_on": TODAY() - timedelta(days=1)}, "expires_on"),
+        ({"expires_on": lambda: TODAY() - timedelta(days=1)}, "expires_on"),
         ({"purpose": "information_sharing"}, "recipients"),
         ({"purpose": "information_sharing", "recipients": "   "}, "recipients"),
         ({"purpose": "other", "purpose_detail": " "}, "purpose_detail"),
@@ -289,7 +289,7 @@ def test_cc3_a_child_not_asked_is_covered_only_by_a_representatives_consent(case
         ({"formats": []}, "formats"),
         ({"formats": ["verbal", "telepathy"]}, "formats"),
         ({"language": "zzz"}, "language"),
-        ({"given_on": TODAY() + timedelta(days=1)}, "given_on"),
+        ({"given_on": lambda: TODAY() + timedelta(days=1)}, "given_on"),
         ({"purpose": "free_lunch"}, "purpose"),
         ({"child_answer": "maybe"}, "child_answer"),
     ],
@@ -300,7 +300,7 @@ def test_dp5_an_incomplete_consent_is_refused_and_nothing_saved(
     before = _counts()
 
     with pytest.raises(ValidationError) as excinfo:
-        _consent(case, case_worker, **overrides)
+        _consent(case, case_worker, **at_run(overrides))
 
     assert list(excinfo.value.message_dict) == [field]
     assert _counts() == before

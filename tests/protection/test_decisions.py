@@ -12,6 +12,7 @@ from haven.protection.models import Decision, DecisionParticipant
 from haven.protection.services import decision_record
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
+from tests.factories import at_run
 
 TODAY = timezone.localdate
 PANEL = [
@@ -128,7 +129,7 @@ def test_cc1_a_decision_without_its_justification_or_substance_is_refused(case, 
     [
         ({"kind": "vote"}, "kind"),
         ({"subject": "haircut"}, "subject"),
-        ({"decided_on": TODAY() + timedelta(days=1)}, "decided_on"),
+        ({"decided_on": lambda: TODAY() + timedelta(days=1)}, "decided_on"),
     ],
 )
 def test_cc1_a_decision_of_unknown_kind_subject_or_future_date_is_refused(
@@ -137,7 +138,7 @@ def test_cc1_a_decision_of_unknown_kind_subject_or_future_date_is_refused(
     before = _counts()
 
     with pytest.raises(ValidationError) as excinfo:
-        _decide(case, case_worker, **overrides)
+        _decide(case, case_worker, **at_run(overrides))
 
     assert list(excinfo.value.message_dict) == [field]
     assert _counts() == before

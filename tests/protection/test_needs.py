@@ -15,7 +15,7 @@ from haven.children.age import years_before
 from haven.protection.models import Domain, NeedsAssessment, NeedsFinding
 from haven.protection.services import needs_assessment_record, service_record
 from haven.safeguards.models import Alert
-from tests.factories import child_fields, staff
+from tests.factories import at_run, child_fields, staff
 
 TODAY = timezone.localdate
 CC5 = "cc5.special_needs_unaddressed"
@@ -137,15 +137,15 @@ def test_ps7_a_strength_is_required(case, case_worker):
     ("overrides", "field"),
     [
         ({"findings": [*_findings(), {"domain": "spiritual", "level": "some"}]}, "findings"),
-        ({"next_review_on": TODAY()}, "next_review_on"),
-        ({"assessed_on": TODAY() + timedelta(days=1)}, "assessed_on"),
+        ({"next_review_on": lambda: TODAY()}, "next_review_on"),
+        ({"assessed_on": lambda: TODAY() + timedelta(days=1)}, "assessed_on"),
     ],
 )
 def test_ps7_an_unknown_domain_or_bad_date_is_refused(case, case_worker, overrides, field):
     before = _counts()
 
     with pytest.raises(ValidationError) as excinfo:
-        _assess(case, case_worker, **overrides)
+        _assess(case, case_worker, **at_run(overrides))
 
     assert list(excinfo.value.message_dict) == [field]
     assert _counts() == before

@@ -18,7 +18,7 @@ from haven.protection.services import decision_record, service_record, service_u
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
 from haven.safeguards.rules.protection import mentions_cooperation
-from tests.factories import staff
+from tests.factories import at_run, staff
 
 TODAY = timezone.localdate
 CARE_WITHOUT_CONSENT = "ps4.care_without_consent"
@@ -146,7 +146,7 @@ def test_ps3_a_service_records_provider_dates_and_status(case, case_worker):
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"end_on": TODAY() - timedelta(days=2)}, "end_on"),
+        ({"end_on": lambda: TODAY() - timedelta(days=2)}, "end_on"),
         ({"type": "Health"}, "health_procedure"),
         ({"recipient": "family", "family_member": "  "}, "family_member"),
         ({"status": "not_delivered"}, "not_delivered_reason"),
@@ -155,7 +155,7 @@ def test_ps3_a_service_records_provider_dates_and_status(case, case_worker):
             "reason_detail",
         ),
         ({"status": "completed"}, "end_on"),
-        ({"start_on": TODAY().replace(year=1989)}, "start_on"),
+        ({"start_on": lambda: TODAY().replace(year=1989)}, "start_on"),
         ({"type": "Teleportation"}, "type"),
         ({"status": "paused"}, "status"),
         ({"provider": ""}, "provider"),
@@ -167,7 +167,7 @@ def test_ps3_an_incomplete_service_is_refused_and_nothing_saved(
     before = _counts()
 
     with pytest.raises(ValidationError) as excinfo:
-        _service(case, case_worker, **overrides)
+        _service(case, case_worker, **at_run(overrides))
 
     assert list(excinfo.value.message_dict) == [field]
     assert _counts() == before
