@@ -10,6 +10,30 @@ from haven.accounts.roles import Role
 from haven.cases.services import case_register
 from tests.factories import AgencyFactory, child_fields, staff
 
+# --- the suite's time budget (docs/testing.md) ---------------------------------------------------
+
+# A test's call is expected to take under this; one that needs longer is marked slow with a
+# reason. Browser journeys (e2e) have their own measure: the whole run's wall time.
+BUDGET_SECONDS = 0.5
+_over_budget: list[tuple[float, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if (
+        report.when == "call"
+        and report.duration > BUDGET_SECONDS
+        and "slow" not in report.keywords
+        and "e2e" not in report.keywords
+    ):
+        _over_budget.append((report.duration, report.nodeid))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _over_budget:
+        terminalreporter.section(f"over the {BUDGET_SECONDS} s budget, not marked slow")
+        for seconds, nodeid in sorted(_over_budget, reverse=True):
+            terminalreporter.write_line(f"{seconds:5.2f} s  {nodeid}")
+
 
 def signed_in(client: Client, user) -> Client:  # type: ignore[no-untyped-def]
     """Sign `user` in with both factors done, as the login pages would."""

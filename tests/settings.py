@@ -19,3 +19,8 @@ STORAGES = {
 # (a service called by a test, the sweep) is then the same day the agency's pages show. With UTC
 # here, dates computed by a test would be a day behind the pages from 17:00 UTC.
 TIME_ZONE = "Asia/Bangkok"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Test databases are thrown away: a commit need not wait for the disk (this session only;
+    # the server's own settings are untouched).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

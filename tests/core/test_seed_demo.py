@@ -43,6 +43,9 @@ def open_rule_codes() -> set[str]:
     return set(Alert.objects.filter(status=Alert.Status.OPEN).values_list("rule_code", flat=True))
 
 
+@pytest.mark.slow(
+    reason="seeds a second demo through every service, each write checked against a full evaluation"
+)
 @pytest.mark.django_db
 def test_seed_demo_keeps_both_alerts_and_four_stages_for_another_seed_and_size() -> None:
     # Every write of the demo goes through a service; each must leave the alerts as a full

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,12 +28,14 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow(reason="runs manage.py check --deploy in a new process, as a deployment does")
 def test_check_deploy_is_clean_with_production_defaults():
     result = _manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow(reason="starts Haven in new processes, as a deployment does")
 def test_demo_mode_is_refused_outside_local_development():
     result = _manage("check", HAVEN_DEMO_MODE="1")
     assert result.returncode != 0

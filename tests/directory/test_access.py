@@ -90,6 +90,9 @@ def _url(path: str, case: Any, offer: Any) -> str:
     return path
 
 
+@pytest.mark.slow(
+    reason="every directory page and endpoint for every kind of caller, in one matrix"
+)
 def test_cc15_dp2_every_page_and_read_endpoint_answers_exactly(
     client: Client, callers, case, counselling, referral
 ):

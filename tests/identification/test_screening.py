@@ -65,6 +65,9 @@ def test_id1_child_outcome_is_presumed_victim_exactly_when_act_and_purpose(
 
 
 @pytest.mark.django_db
+@pytest.mark.slow(
+    reason="25 screenings of one child through the service, one per hypothesis example"
+)
 # One case serves every example on purpose: a screening is a living record (ID-7), so screening
 # the same child again and again is what happens in the field.
 @settings(

@@ -3,6 +3,7 @@ shows them only suppressed (DP-10)."""
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -111,6 +112,9 @@ def test_dp10_the_statistics_page_shows_no_name_reference_or_agency(
     assert "often overlooked" in body
 
 
+@pytest.mark.slow(
+    reason="registers enough children to show the statistics' query count does not grow"
+)
 def test_cc16_statistics_page_query_count_does_not_grow_with_children(
     client, agency, case_worker, statistician
 ):

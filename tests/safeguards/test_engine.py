@@ -310,6 +310,9 @@ def _sweep_queries(case_worker, agency, n: int, told: bool) -> int:  # type: ign
     return len(queries)
 
 
+@pytest.mark.slow(
+    reason="registers 30 cases to show the sweep's query count does not grow with them"
+)
 @pytest.mark.parametrize("told", [False, True], ids=["no-alerts", "every-case-alerted"])
 def test_cc6_cc9_sweep_is_set_based_the_same_queries_for_3_and_30_cases(
     agency, case_worker, settings, told

@@ -434,6 +434,9 @@ def test_nd2_a_recipient_without_an_address_is_not_marked_as_emailed(
     assert Notification.objects.get(recipient=cp_officer).emailed_at is None
 
 
+@pytest.mark.slow(
+    reason="registers a dozen children in detention to show escalation's query count does not grow"
+)
 @pytest.mark.parametrize("count", [2, 12])
 def test_nd2_escalating_many_alerts_takes_the_same_queries_as_a_few(
     case_worker, supervisor, cp_officer, agency, count
