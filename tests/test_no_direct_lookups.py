@@ -1,7 +1,9 @@
-"""The lint rule of DESIGN idea 3 (DP-1): views and the API load cases and children only through
-haven.cases.access (cases_for_user, access_case_by_id, children_for_user, access_child_by_id),
-so need-to-know is checked in one place. Any direct lookup of a case-scoped model in a module
-named views.py or api.py, or anywhere under haven/api/, fails this test."""
+"""The lint rule of DESIGN idea 3 (DP-1): views and the API load cases, children and their
+records only through haven.cases.access (cases_for_user, access_case_by_id, children_for_user,
+access_child_by_id, record_for) and the areas' selectors, so need-to-know is checked in one
+place. Any direct lookup of a case-scoped model — every model whose rows belong to a case or a
+child, found from the models' foreign keys — in a view module (views.py, *_views.py) or anywhere
+under haven/api/ fails this test."""
 
 import ast
 from pathlib import Path
@@ -10,11 +12,33 @@ import pytest
 
 HAVEN = Path(__file__).resolve().parent.parent / "haven"
 
-# Models whose rows belong to a case or a child: reaching them without the access helpers would
-# skip the need-to-know check.
-GUARDED = frozenset(
-    {"Case", "Child", "CaseAssignment", "CaseNote", "Interview", "AgeAssessment", "Alert"}
-)
+
+def case_scoped_models() -> frozenset[str]:
+    """Names of the models whose rows belong to a case or a child: the case and the child
+    themselves and every model that points to one, directly or through another such model.
+    Reaching them without the access helpers would skip the need-to-know check."""
+    from django.apps import apps
+
+    models = [m for m in apps.get_models() if m.__module__.startswith("haven.")]
+    scoped = {m for m in models if m._meta.label in ("cases.Case", "children.Child")}
+    grew = True
+    while grew:
+        grew = False
+        for model in models:
+            if model in scoped:
+                continue
+            targets = {
+                f.related_model
+                for f in model._meta.get_fields()
+                if f.many_to_one and f.concrete and f.related_model is not None
+            }
+            if targets & scoped:
+                scoped.add(model)
+                grew = True
+    return frozenset(m.__name__ for m in scoped)
+
+
+GUARDED = case_scoped_models()
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 
@@ -51,7 +75,11 @@ def direct_lookups(source: str, filename: str = "<source>") -> list[str]:
 
 
 def checked_modules() -> list[Path]:
-    modules = {p for p in HAVEN.rglob("*.py") if p.name in ("views.py", "api.py")}
+    modules = {
+        p
+        for p in HAVEN.rglob("*.py")
+        if p.name in ("views.py", "api.py") or p.name.endswith("_views.py")
+    }
     modules |= set((HAVEN / "api").rglob("*.py"))
     return sorted(p for p in modules if "migrations" not in p.parts)
 
@@ -65,7 +93,35 @@ def test_dp1_the_check_reads_the_views_and_the_api() -> None:
         "accounts/views.py",
         "api/views.py",
         "api/serializers.py",
+        "protection/placement_views.py",
+        "voice/kiosk_views.py",
     } <= names
+
+
+def test_dp1_every_record_of_a_case_or_a_child_is_guarded() -> None:
+    assert {
+        "Case",
+        "Child",
+        "CaseAssignment",
+        "Interview",
+        "AgeAssessment",
+        "Alert",
+        "Consent",
+        "InformationSession",
+        "Decision",
+        "DecisionParticipant",
+        "Placement",
+        "LibertyChallenge",
+        "Restriction",
+        "Charge",
+        "Service",
+        "GuardianAppointment",
+        "NeedsFinding",
+        "FirstStep",
+        "Screening",
+        "Referral",
+    } <= GUARDED
+    assert not {"User", "Agency", "Membership", "ServiceOffer", "Guardian"} & GUARDED
 
 
 def test_dp1_views_and_api_never_look_up_cases_or_children_directly() -> None:

@@ -28,7 +28,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases.access import access_case_for, agencies_where, require
 from haven.children.models import Gender
-from haven.consent.models import Consent, Purpose
+from haven.consent.selectors import sharing_consents
 from haven.core.sensitivity import Sensitivity
 from haven.directory import selectors, services
 from haven.directory.models import LegalBasis, Referral, ServiceOffer
@@ -283,9 +283,7 @@ class CaseReferralViewSet(viewsets.ViewSet):
         consent = None
         if consent_id is not None:
             # Only a consent of this case is looked up; the service says why another is refused.
-            consent = Consent.objects.filter(
-                case=case, public_id=consent_id, purpose=Purpose.INFORMATION_SHARING
-            ).first()
+            consent = sharing_consents(case).filter(public_id=consent_id).first()
             if consent is None:
                 raise ValidationError({"consent": _("Choose a consent recorded on this case.")})
         referral = services.referral_send(

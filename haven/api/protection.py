@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from haven.accounts.roles import Capability
 from haven.api import protection_serializers as s
 from haven.audit.services import log_read
-from haven.cases.access import access_case_by_id, access_case_for, readable, require
+from haven.cases.access import access_case_by_id, access_case_for, readable, record_for, require
 from haven.cases.models import Case
 from haven.consent import selectors as consent_selectors
 from haven.consent import services as consent_services
@@ -34,7 +34,7 @@ from haven.consent.models import Consent
 from haven.core.sensitivity import Sensitivity as S
 from haven.protection import selectors
 from haven.protection import services as protection_services
-from haven.protection.models import Decision, LibertyChallenge, Placement
+from haven.protection.models import Decision, Placement
 
 
 def _context(request: Request, case: Case) -> dict[str, Any]:
@@ -116,10 +116,7 @@ class ProtectionViewSet(viewsets.ViewSet):
         self, request: Request, public_id: str, consent_id: str, capability: str
     ) -> tuple[Case, Consent]:
         case = access_case_for(request.user, public_id, capability)
-        consent = consent_selectors.consents(case).filter(public_id=consent_id).first()
-        if consent is None:
-            raise Http404
-        return case, consent
+        return case, record_for(request.user, case, consent_selectors.consents(case), consent_id)
 
     @extend_schema(request=s.ConsentWithdrawSerializer, responses=s.ConsentSerializer)
     @action(detail=True, methods=["post"], url_path="consents/<uuid:consent_id>/withdraw")
@@ -185,9 +182,8 @@ class ProtectionViewSet(viewsets.ViewSet):
     def information_sheet(self, request: Request, public_id: str, session_id: UUID) -> HttpResponse:
         """The child's written sheet of a session, as a PDF in the chosen language (PS-5)."""
         case = access_case_for(request.user, public_id, Capability.INFORM_CHILD)
-        session = consent_selectors.information_sessions(case).filter(public_id=session_id).first()
-        if session is None:
-            raise Http404
+        sessions = consent_selectors.information_sessions(case)
+        session = record_for(request.user, case, sessions, session_id)
         session.case = case
         payload = s.InformationSheetInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -285,9 +281,8 @@ class ProtectionViewSet(viewsets.ViewSet):
     ) -> Response:
         """End a guardianship; a guardian who uses Haven loses access to the case with it."""
         case = access_case_for(request.user, public_id, Capability.APPOINT_GUARDIAN)
-        appointment = selectors.guardian_appointments(case).filter(public_id=appointment_id).first()
-        if appointment is None:
-            raise Http404
+        appointments = selectors.guardian_appointments(case)
+        appointment = record_for(request.user, case, appointments, appointment_id)
         payload = s.GuardianEndSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         ended = protection_services.guardian_appointment_end(
@@ -367,9 +362,7 @@ class ProtectionViewSet(viewsets.ViewSet):
         case = access_case_for(request.user, public_id, Capability.RECORD_SERVICE)
         context = _context(request, case)
         # A service of a class the caller may not read is not found (DP-1), as on the pages.
-        found = selectors.services(case, context["readable"]).filter(public_id=service_id).first()
-        if found is None:
-            raise Http404
+        found = record_for(request.user, case, selectors.services(case, S.values), service_id)
         payload = s.ServiceUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
@@ -425,10 +418,7 @@ class ProtectionViewSet(viewsets.ViewSet):
         self, request: Request, public_id: str, placement_id: str, capability: str
     ) -> tuple[Case, Placement]:
         case = access_case_for(request.user, public_id, capability)
-        placement = selectors.placements(case).filter(public_id=placement_id).first()
-        if placement is None:
-            raise Http404
-        return case, placement
+        return case, record_for(request.user, case, selectors.placements(case), placement_id)
 
     @extend_schema(request=s.PlacementEndSerializer, responses=s.PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="placements/<uuid:placement_id>/end")
@@ -507,13 +497,7 @@ class ProtectionViewSet(viewsets.ViewSet):
     def challenge_decision(self, request: Request, public_id: str, challenge_id: str) -> Response:
         """Record the decision on a challenge: the days it took are reported (ND-5)."""
         case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
-        challenge = (
-            LibertyChallenge.objects.filter(placement__case=case, public_id=challenge_id)
-            .select_related("placement")
-            .first()
-        )
-        if challenge is None:
-            raise Http404
+        challenge = record_for(request.user, case, selectors.challenges(case), challenge_id)
         payload = s.LibertyChallengeDecisionSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         decided = protection_services.liberty_challenge_decide(
@@ -566,14 +550,8 @@ class ProtectionViewSet(viewsets.ViewSet):
         """Lift a restriction, or keep it with a justification and the next review date."""
         case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
         context = _context(request, case)
-        # Family information the caller may not read is not found (DP-1), as for services.
-        restriction = (
-            selectors.restrictions(case).filter(public_id=restriction_id).first()
-            if S.FAMILY in context["readable"]
-            else None
-        )
-        if restriction is None:
-            raise Http404
+        # Family information the caller may not read is not found (DP-1), as on the page.
+        restriction = record_for(request.user, case, selectors.restrictions(case), restriction_id)
         payload = s.RestrictionReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reviewed = protection_services.restriction_review(
@@ -634,13 +612,7 @@ class ProtectionViewSet(viewsets.ViewSet):
         authority (ND-1). Fields left out keep their value; a date, once recorded, stays."""
         case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
         context = _context(request, case)
-        charge = (
-            selectors.charges(case).filter(public_id=charge_id).first()
-            if S.LEGAL in context["readable"]
-            else None
-        )
-        if charge is None:
-            raise Http404
+        charge = record_for(request.user, case, selectors.charges(case), charge_id)
         payload = s.ChargeUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

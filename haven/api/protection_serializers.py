@@ -3,11 +3,11 @@ the child lives (placements, restrictions, family contact, charges and challenge
 
 Like haven.api.serializers, every field a response can carry has a sensitivity class and a
 field the caller may not read on the case is left out (DP-1, DP-14). Some records also have a
-class as a whole (`row_class`): a guardian appointment, a restriction and family contact are
-family information, a needs assessment is the child's narrative, a charge and a challenge to
-detention are legal information, a service belongs to the class of its type (health care is
-HEALTH, legal assistance LEGAL...). A caller who may not read a record's class is not sent the
-record at all, in a list or on its own.
+class as a whole, declared on the model (`row_sensitivity`): a guardian appointment, a
+restriction and family contact are family information, a needs assessment is the child's
+narrative, a charge and a challenge to detention are legal information, a service belongs to
+the class of its type (health care is HEALTH, legal assistance LEGAL...). A caller who may not
+read a record's class is not sent the record at all, in a list or on its own.
 
 Input shapes check types and codes; the rules (what must be said, the safeguards) are the
 services', so the API and the pages answer alike."""
@@ -66,16 +66,11 @@ class ReadableRowsListSerializer(serializers.ListSerializer):
 
 
 class RowClassMixin(SensitiveFieldsMixin):
-    """SensitiveFieldsMixin for records that also have a class as a whole."""
-
-    ROW_CLASS: S | None = None
-
-    def row_class(self, instance: Any) -> S | None:
-        return self.ROW_CLASS
+    """SensitiveFieldsMixin for records that also have a class as a whole, declared on the model
+    (`row_sensitivity`): the same class haven.cases.access.record_for checks."""
 
     def row_readable(self, instance: Any) -> bool:
-        row = self.row_class(instance)
-        return row is None or row in super()._readable(instance)
+        return instance.row_sensitivity in super()._readable(instance)
 
     def _readable(self, instance: Any) -> frozenset[S]:
         # A record whose class the caller may not read shows nothing: not even its ID.
@@ -381,7 +376,6 @@ class GuardianAppointmentSerializer(RowClassMixin, serializers.Serializer):
     ended_on = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField()
 
-    ROW_CLASS = S.FAMILY
     SENSITIVITY = {
         **basic("id", "appointed_on", "ended_on"),
         "guardian": S.FAMILY,
@@ -463,7 +457,6 @@ class NeedsAssessmentSerializer(RowClassMixin, serializers.Serializer):
         child=serializers.CharField(), help_text="Special needs found (CC-5)."
     )
 
-    ROW_CLASS = S.NARRATIVE
     SENSITIVITY = {
         **basic("id", "assessed_on", "assessed_by", "next_review_on"),
         "findings": S.NARRATIVE,
@@ -556,9 +549,6 @@ class ServiceSerializer(RowClassMixin, serializers.Serializer):
 
     class Meta:
         list_serializer_class = ReadableRowsListSerializer
-
-    def row_class(self, service: Any) -> S:
-        return S(service.sensitivity)
 
 
 class ServiceInputSerializer(serializers.Serializer):
@@ -695,7 +685,6 @@ class LibertyChallengeSerializer(RowClassMixin, serializers.Serializer):
         allow_null=True, help_text="Days from lodging to the decision (ND-5)."
     )
 
-    ROW_CLASS = S.LEGAL
     SENSITIVITY = {
         **basic("id", "placement", "lodged_on", "decided_on", "days_to_decision"),
         "lodged_with": S.LEGAL,
@@ -869,7 +858,6 @@ class RestrictionSerializer(RowClassMixin, serializers.Serializer):
     review_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
 
-    ROW_CLASS = S.FAMILY
     SENSITIVITY = {
         **basic("id", "placement", "start_on", "review_on", "ended_on"),
         "kind": S.FAMILY,
@@ -923,7 +911,6 @@ class FamilyContactSerializer(RowClassMixin, serializers.Serializer):
     start_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
 
-    ROW_CLASS = S.FAMILY
     SENSITIVITY = {
         **basic("id", "start_on", "ended_on"),
         "with_whom": S.FAMILY,
@@ -960,7 +947,6 @@ class ChargeSerializer(RowClassMixin, serializers.Serializer):
     non_punishment_raised_on = serializers.DateField(allow_null=True)
     non_punishment_raised_with = serializers.CharField()
 
-    ROW_CLASS = S.LEGAL
     SENSITIVITY = {
         **basic("id", "recorded_on", "non_punishment_raised_on"),
         "offence": S.LEGAL,

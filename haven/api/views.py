@@ -3,7 +3,6 @@ services as the HTML pages; errors come back in the envelope of haven.api.errors
 
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -23,24 +22,24 @@ from haven.cases.access import (
     agencies_where,
     readable,
     readable_by_case,
+    record_for,
     require,
 )
 from haven.cases.models import Case
-from haven.children.models import ChildAlias, ChildLanguage, ChildNationality
 from haven.children.services import age_assessment_record, child_update
 from haven.identification import selectors as id_selectors
 from haven.identification import services as id_services
-from haven.identification.models import FirstStep, Indicator
+from haven.identification.models import Indicator
 from haven.identification.search import find_children
 from haven.safeguards import selectors as alert_selectors
 from haven.safeguards.services import alert_resolve
 
-_CHILD_PREFETCH: list[Any] = [
-    Prefetch("child__nationalities", queryset=ChildNationality.objects.all()),
-    Prefetch("child__languages", queryset=ChildLanguage.objects.all()),
-    Prefetch("child__aliases", queryset=ChildAlias.objects.all()),
+_CHILD_PREFETCH = (
+    "child__nationalities",
+    "child__languages",
+    "child__aliases",
     "child__age_assessments",
-]
+)
 
 
 def _split_child(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -257,9 +256,9 @@ class CaseViewSet(viewsets.ViewSet):
         """Close a first step: `outcome` is "done" (with an optional note) or "not-needed"
         (with a reason)."""
         case = access_case_for(request.user, public_id, Capability.SCREEN)
-        step = FirstStep.objects.filter(case=case, public_id=step_id).first()
-        if step is None or outcome not in ("done", "not-needed"):
+        if outcome not in ("done", "not-needed"):
             raise Http404
+        step = record_for(request.user, case, id_selectors.steps(case), step_id)
         payload = s.StepCloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         if outcome == "done":

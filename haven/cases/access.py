@@ -1,9 +1,11 @@
 """Need-to-know access to cases and children (DESIGN idea 3; DP-1, DP-2, CC-7).
 
-The only ways views and the API load a case or a child:
+The only ways views, the API and services load a case, a child or a record of a case:
 - `cases_for_user(user)` / `children_for_user(user)`: querysets of what the user may see;
 - `access_case_by_id(user, public_id)` / `access_child_by_id(user, public_id)`: one record, or
-  Http404 whether it is missing or forbidden, so the answer reveals nothing.
+  Http404 whether it is missing or forbidden, so the answer reveals nothing;
+- `record_for(user, case, rows, public_id)`: one record of a visible case, when the user may
+  read its class (`row_sensitivity`, declared on the model); Http404 otherwise, on every door.
 
 A user sees a case when (a) they hold, in the case's lead agency, a role that sees all of that
 agency's cases (supervisor, child-protection officer), or (b) they have a current assignment on
@@ -23,8 +25,8 @@ from typing import Any
 from uuid import UUID
 
 import rules
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,6 +219,20 @@ def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensit
         ).readable
         for case in cases
     }
+
+
+def record_for[M: Model](user: Any, case: Case, rows: QuerySet[M], public_id: UUID | str) -> M:
+    """The record of `case` with this public ID, when the user may read its class on the case
+    (DP-1). `rows` are the case's records of one kind (a selector's queryset). Missing, of
+    another case, or of a class the user may not read: Http404 alike, so a page and the API
+    answer the same and neither reveals that a family or legal record exists."""
+    try:
+        record = rows.get(public_id=public_id)
+    except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if record.row_sensitivity not in readable(user, case):  # type: ignore[attr-defined]
+        raise Http404
+    return record
 
 
 def can(user: Any, capability: str, case: Case | None = None) -> bool:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,14 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors, services
-from haven.cases.access import access_case_by_id, access_case_for, agencies_where, can, readable
+from haven.cases.access import (
+    access_case_by_id,
+    access_case_for,
+    agencies_where,
+    can,
+    readable,
+    record_for,
+)
 from haven.cases.forms import (
     AssignForm,
     CaseFilterForm,
@@ -25,7 +32,7 @@ from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.identification.forms import StatusForm
 from haven.identification.selectors import first_steps, screenings
-from haven.protection.models import Placement
+from haven.protection.selectors import current_placement
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.selectors import alerts_for_case
 
@@ -99,7 +106,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "timeline": selectors.timeline(case),
         "screenings": screenings(case)[:10],
         "first_steps": first_steps(case),
-        "placement": Placement.objects.current().filter(case=case).first(),
+        "placement": current_placement(case),
         "status_form": StatusForm(initial={"status": case.trafficking_status})
         if can(user, Capability.DECIDE_STATUS, case)
         else None,
@@ -170,9 +177,7 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 def assignment_end(request: AuthedRequest, public_id: str, assignment_id: str) -> HttpResponse:
     case = access_case_for(request.user, public_id, Capability.ASSIGN)
-    assignment = selectors.current_assignments(case).filter(public_id=assignment_id).first()
-    if assignment is None:
-        raise Http404
+    assignment = record_for(request.user, case, selectors.current_assignments(case), assignment_id)
     services.assignment_end(assignment=assignment, actor=request.user)
     messages.success(
         request,

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from haven.consent.models import Consent, InformationSession
+from haven.consent.models import Consent, InformationSession, Purpose
 
 
 def consent_in_force(case: Any, purpose: str) -> Consent | None:
@@ -19,3 +19,9 @@ def consents(case: Any) -> QuerySet[Consent]:
 
 def information_sessions(case: Any) -> QuerySet[InformationSession]:
     return InformationSession.objects.filter(case=case)
+
+
+def sharing_consents(case: Any, *, in_force: bool = False) -> QuerySet[Consent]:
+    """The case's consents to share information (DP-5): those in force today when asked."""
+    rows = Consent.objects.in_force() if in_force else Consent.objects.all()
+    return rows.filter(case=case, purpose=Purpose.INFORMATION_SHARING)

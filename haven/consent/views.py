@@ -4,7 +4,7 @@ write calls a service."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases.access import access_case_for
+from haven.cases.access import access_case_for, record_for
 from haven.children.codes import languages
 from haven.children.forms import preferred_language
-from haven.consent import services
+from haven.consent import selectors, services
 from haven.consent.forms import (
     ConsentForm,
     InformationForm,
@@ -23,7 +23,6 @@ from haven.consent.forms import (
     SheetForm,
     WithdrawForm,
 )
-from haven.consent.models import Consent, InformationSession
 from haven.consent.sheets import sheet_language_for
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
@@ -71,10 +70,8 @@ def consent_new(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 def _consent_for(request: AuthedRequest, public_id: str, consent_id: str, capability: str):  # type: ignore[no-untyped-def]
     case = access_case_for(request.user, public_id, capability)
-    consent = Consent.objects.filter(case=case, public_id=consent_id).select_related("case").first()
-    if consent is None:
-        raise Http404
-    return case, consent
+    consents = selectors.consents(case).select_related("case")
+    return case, record_for(request.user, case, consents, consent_id)
 
 
 @require_POST
@@ -161,9 +158,7 @@ def information_sheet(request: AuthedRequest, public_id: str, session_id: str) -
     """The written copy of a session for the child to keep (PS-5): choose the language, then
     the PDF downloads."""
     case = access_case_for(request.user, public_id, Capability.INFORM_CHILD)
-    session = InformationSession.objects.filter(case=case, public_id=session_id).first()
-    if session is None:
-        raise Http404
+    session = record_for(request.user, case, selectors.information_sessions(case), session_id)
     session.case = case
     language = sheet_language_for(session.language)
     form = SheetForm(request.POST or None, initial={"language": language or "en"})

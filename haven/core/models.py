@@ -1,11 +1,15 @@
-"""The base every Haven record shares: an opaque public ID for URLs and the API, and who
-created or last changed it and when. Integer primary keys never leave the server (DP-13)."""
+"""The base every Haven record shares: an opaque public ID for URLs and the API, who created or
+last changed it and when, and the sensitivity class of the record as a whole. Integer primary
+keys never leave the server (DP-13)."""
 
 import uuid
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from haven.core.sensitivity import Sensitivity
 
 
 class HavenModel(models.Model):
@@ -19,5 +23,15 @@ class HavenModel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The class of the record as a whole (DP-1): a person who may not read it may not know it
+    # exists, through any page or the API (haven.cases.access.record_for). Its fields can be
+    # classed higher (EncryptedTextField(sensitivity=...)).
+    ROW_SENSITIVITY: ClassVar[Sensitivity] = Sensitivity.BASIC
+
     class Meta:
         abstract = True
+
+    @property
+    def row_sensitivity(self) -> Sensitivity:
+        """This record's class; a model whose rows differ (a service, by its type) overrides it."""
+        return self.ROW_SENSITIVITY

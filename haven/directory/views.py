@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from haven.accounts.models import Agency
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases.access import access_case_for, agencies_where, can
-from haven.consent.models import Consent, Purpose
+from haven.cases.access import access_case_for, agencies_where, can, record_for
+from haven.consent.models import Consent
+from haven.consent.selectors import sharing_consents
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.directory import selectors, services
@@ -239,11 +240,7 @@ def decline(request: AuthedRequest, referral_id: str) -> HttpResponse:
 
 
 def _sharing_consents(case: Any) -> list[Consent]:
-    return list(
-        Consent.objects.in_force()
-        .filter(case=case, purpose=Purpose.INFORMATION_SHARING)
-        .order_by("-given_on", "-pk")
-    )
+    return list(sharing_consents(case, in_force=True).order_by("-given_on", "-pk"))
 
 
 @login_required
@@ -295,13 +292,7 @@ def referral_new(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 def _case_referral(request: AuthedRequest, public_id: str, referral_id: str) -> tuple[Any, Any]:
     case = access_case_for(request.user, public_id, Capability.REFER)
-    try:
-        referral = selectors.case_referrals(case).filter(public_id=referral_id).first()
-    except (ValueError, TypeError):
-        referral = None
-    if referral is None:
-        raise Http404
-    return case, referral
+    return case, record_for(request.user, case, selectors.case_referrals(case), referral_id)
 
 
 def _end(

@@ -57,6 +57,11 @@ def _met_by(case: Any) -> dict[str, str]:
     return met
 
 
+def steps(case: Any) -> QuerySet[FirstStep]:
+    """The case's first-step rows, for loading one through haven.cases.access.record_for."""
+    return FirstStep.objects.filter(case=case).select_related("case")
+
+
 def first_steps(case: Any) -> list[dict[str, Any]]:
     """The checklist with each step's state: done, closed with a reason, met by another record,
     overdue, or to do by its due time."""

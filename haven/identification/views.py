@@ -4,7 +4,7 @@ already known?". Cases are loaded only through haven.cases.access."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors as case_selectors
-from haven.cases.access import access_case_by_id, access_case_for, can, readable
+from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
@@ -26,7 +26,7 @@ from haven.identification.forms import (
 )
 from haven.identification.indicators import ilo_guidance
 from haven.identification.models import FirstStep
-from haven.identification.selectors import screenings
+from haven.identification.selectors import screenings, steps
 from haven.safeguards.errors import SafeguardViolation
 
 
@@ -78,9 +78,7 @@ def screening_detail(request: AuthedRequest, public_id: str, screening_id: str) 
         # The page shows the screening's answers, which only narrative readers may read (DP-1,
         # as in the API); the outcome alone is on the case page.
         raise PermissionDenied
-    screening = screenings(case).filter(public_id=screening_id).first()
-    if screening is None:
-        raise Http404
+    screening = record_for(request.user, case, screenings(case), screening_id)
     log_read(user=request.user, what="screening.view", case=case)
     return render(
         request,
@@ -96,10 +94,7 @@ def screening_detail(request: AuthedRequest, public_id: str, screening_id: str) 
 
 def _step_for(request: AuthedRequest, public_id: str, step_id: str) -> FirstStep:
     case = access_case_for(request.user, public_id, Capability.SCREEN)
-    step = FirstStep.objects.filter(case=case, public_id=step_id).select_related("case").first()
-    if step is None:
-        raise Http404
-    return step
+    return record_for(request.user, case, steps(case), step_id)
 
 
 @require_POST

@@ -126,6 +126,9 @@ class GuardianAppointmentQuerySet(models.QuerySet["GuardianAppointment"]):
 class GuardianAppointment(HavenModel):
     """A guardian appointed for the child (PS-1), within the guardian's caseload (PS-2)."""
 
+    # Who stands in for the parents is family information.
+    ROW_SENSITIVITY = Sensitivity.FAMILY
+
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="guardian_appointments"
     )
@@ -177,6 +180,9 @@ class SpecialNeed(models.TextChoices):
 
 class NeedsAssessment(HavenModel):
     """Needs and strengths across six domains, repeated over time (PS-7)."""
+
+    # What the child needs and has been through.
+    ROW_SENSITIVITY = Sensitivity.NARRATIVE
 
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, related_name="needs_assessments"
@@ -360,7 +366,8 @@ class Service(HavenModel):
         return self.get_type_display()
 
     @property
-    def sensitivity(self) -> str:
+    def row_sensitivity(self) -> Sensitivity:
+        """A health worker sees health care, a lawyer legal assistance (SERVICE_SENSITIVITY)."""
         return SERVICE_SENSITIVITY.get(self.type, Sensitivity.BASIC)
 
     @property
@@ -505,6 +512,9 @@ class Restriction(HavenModel):
     """A restriction on the child's movement, contact, communication or activities, including
     on family contact (ND-4): justified, and reviewed."""
 
+    # Restrictions are mostly about contact with the family (ND-4).
+    ROW_SENSITIVITY = Sensitivity.FAMILY
+
     class Kind(models.TextChoices):
         MOVEMENT = "movement", _("Movement (leaving the placement)")
         CONTACT = "contact", _("Contact with people")
@@ -534,6 +544,8 @@ class Restriction(HavenModel):
 class FamilyContact(HavenModel):
     """How the child keeps in touch with their family (ND-4): contact is the child's right."""
 
+    ROW_SENSITIVITY = Sensitivity.FAMILY
+
     class Means(models.TextChoices):
         VISITS = "visits", _("Visits")
         CALLS = "calls", _("Phone or video calls")
@@ -557,6 +569,8 @@ class FamilyContact(HavenModel):
 
 class Charge(HavenModel):
     """A charge, sanction or proceeding against the child (ND-1)."""
+
+    ROW_SENSITIVITY = Sensitivity.LEGAL
 
     class Offence(models.TextChoices):
         ILLEGAL_ENTRY = "illegal_entry", _("Illegal entry")
@@ -601,6 +615,8 @@ OPEN_CHARGE_STATUSES = (
 
 class LibertyChallenge(HavenModel):
     """A challenge to the child's deprivation of liberty (ND-5) and its decision."""
+
+    ROW_SENSITIVITY = Sensitivity.LEGAL
 
     class Outcome(models.TextChoices):
         RELEASED = "released", _("Released")

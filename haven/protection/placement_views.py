@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases.access import access_case_by_id, access_case_for, can, readable
+from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
 from haven.cases.models import Case
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
@@ -37,7 +38,7 @@ from haven.protection.forms import (
     RestrictionForm,
     RestrictionReviewForm,
 )
-from haven.protection.models import Charge, LibertyChallenge, Placement, Restriction
+from haven.protection.models import Charge
 from haven.safeguards.selectors import alerts_for_case
 
 _MEASURES = ("ND-1", "ND-2", "ND-3", "ND-4", "ND-5", "CC-1")
@@ -189,7 +190,7 @@ def charge_new(request: AuthedRequest, public_id: str) -> HttpResponse:
 
 def _inline_action(
     capability: str,
-    lookup: Callable[[Case, str], Any],
+    rows: Callable[[Case], QuerySet[Any]],
     form_class: Callable[..., forms.Form],
     call: Callable[[Any, Any, dict[str, Any]], Any],
     done: Any,
@@ -197,16 +198,15 @@ def _inline_action(
     **form_kwargs: Callable[[Case], Any],
 ) -> Callable[..., HttpResponse]:
     """A view for a small form posted from the placements page: load the case for the
-    capability, the record within that case (404 otherwise), and call the service; the outcome
-    is a message and the page again."""
+    capability, the record within that case that the user may read (haven.cases.access, 404
+    otherwise, as on the API), and call the service; the outcome is a message and the page
+    again."""
 
     @require_POST
     @login_required
     def view(request: AuthedRequest, public_id: str, item_id: str) -> HttpResponse:
         case = access_case_for(request.user, public_id, capability)
-        item = lookup(case, item_id)
-        if item is None:
-            raise Http404
+        item = record_for(request.user, case, rows(case), item_id)
         kwargs = {name: make(case) for name, make in form_kwargs.items()}
         form = form_class(request.POST, **kwargs)
         return _inline(
@@ -221,25 +221,9 @@ def _inline_action(
     return view
 
 
-def _placement(case: Case, item_id: str) -> Placement | None:
-    return Placement.objects.filter(case=case, public_id=item_id).first()
-
-
-def _challenge(case: Case, item_id: str) -> LibertyChallenge | None:
-    return LibertyChallenge.objects.filter(placement__case=case, public_id=item_id).first()
-
-
-def _restriction(case: Case, item_id: str) -> Restriction | None:
-    return Restriction.objects.filter(case=case, public_id=item_id).first()
-
-
-def _charge(case: Case, item_id: str) -> Charge | None:
-    return Charge.objects.filter(case=case, public_id=item_id).first()
-
-
 placement_review = _inline_action(
     Capability.RECORD_PLACEMENT,
-    _placement,
+    selectors.placements,
     PlacementReviewForm,
     lambda item, actor, data: services.placement_review_record(placement=item, actor=actor, **data),
     gettext_lazy("The review is recorded."),
@@ -247,7 +231,7 @@ placement_review = _inline_action(
 )
 placement_end = _inline_action(
     Capability.RECORD_PLACEMENT,
-    _placement,
+    selectors.placements,
     PlacementEndForm,
     lambda item, actor, data: services.placement_end(placement=item, actor=actor, **data),
     gettext_lazy("The placement is recorded as ended."),
@@ -255,7 +239,7 @@ placement_end = _inline_action(
 )
 placement_decision = _inline_action(
     Capability.RECORD_PLACEMENT,
-    _placement,
+    selectors.placements,
     PlacementDecisionForm,
     lambda item, actor, data: services.placement_link_decision(
         placement=item, actor=actor, decision=data["decision"]
@@ -266,7 +250,7 @@ placement_decision = _inline_action(
 )
 challenge_new = _inline_action(
     Capability.RECORD_LEGAL,
-    _placement,
+    selectors.placements,
     ChallengeForm,
     lambda item, actor, data: services.liberty_challenge_record(
         placement=item, actor=actor, **data
@@ -276,7 +260,7 @@ challenge_new = _inline_action(
 )
 challenge_decide = _inline_action(
     Capability.RECORD_LEGAL,
-    _challenge,
+    selectors.challenges,
     ChallengeDecisionForm,
     lambda item, actor, data: services.liberty_challenge_decide(
         challenge=item, actor=actor, **data
@@ -286,7 +270,7 @@ challenge_decide = _inline_action(
 )
 restriction_review = _inline_action(
     Capability.RECORD_PLACEMENT,
-    _restriction,
+    selectors.restrictions,
     RestrictionReviewForm,
     lambda item, actor, data: services.restriction_review(restriction=item, actor=actor, **data),
     gettext_lazy("The restriction is reviewed."),
@@ -294,7 +278,7 @@ restriction_review = _inline_action(
 )
 charge_update = _inline_action(
     Capability.RECORD_LEGAL,
-    _charge,
+    selectors.charges,
     ChargeUpdateForm,
     lambda item, actor, data: services.charge_update(charge=item, actor=actor, **data),
     gettext_lazy("The charge is updated."),

@@ -14,6 +14,7 @@ from haven.protection.models import (
     FamilyContact,
     Guardian,
     GuardianAppointment,
+    LibertyChallenge,
     NeedsAssessment,
     Placement,
     Restriction,
@@ -77,6 +78,14 @@ def placements(case: Any) -> QuerySet[Placement]:
         .select_related("decision")
         .prefetch_related("reviews", "challenges")
     )
+
+
+def current_placement(case: Any) -> Placement | None:
+    return Placement.objects.current().filter(case=case).first()
+
+
+def challenges(case: Any) -> QuerySet[LibertyChallenge]:
+    return LibertyChallenge.objects.filter(placement__case=case).select_related("placement")
 
 
 def restrictions(case: Any) -> QuerySet[Restriction]:

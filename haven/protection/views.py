@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.models import Agency
 from haven.accounts.roles import Capability, Role
 from haven.audit.services import log_read
-from haven.cases.access import access_case_by_id, access_case_for, can, readable
+from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.consent.selectors import consents, information_sessions
 from haven.core.forms import run_service
@@ -34,7 +34,6 @@ from haven.protection.forms import (
     ServiceForm,
     ServiceUpdateForm,
 )
-from haven.protection.models import GuardianAppointment
 from haven.safeguards.selectors import alerts_for_case
 
 # The measures this page serves; its alerts are shown at the top.
@@ -123,14 +122,8 @@ def decision_detail(request: AuthedRequest, public_id: str, decision_id: str) ->
     case = access_case_by_id(request.user, public_id)
     if Sensitivity.NARRATIVE not in readable(request.user, case):
         raise PermissionDenied
-    decision = (
-        selectors.decisions(case)
-        .prefetch_related("participants")
-        .filter(public_id=decision_id)
-        .first()
-    )
-    if decision is None:
-        raise Http404
+    decisions = selectors.decisions(case).prefetch_related("participants")
+    decision = record_for(request.user, case, decisions, decision_id)
     log_read(user=request.user, what="decision.view", case=case)
     return render(
         request,
@@ -176,9 +169,8 @@ def guardian_appoint(request: AuthedRequest, public_id: str) -> HttpResponse:
 @login_required
 def guardian_end(request: AuthedRequest, public_id: str, appointment_id: str) -> HttpResponse:
     case = access_case_for(request.user, public_id, Capability.APPOINT_GUARDIAN)
-    appointment = GuardianAppointment.objects.filter(case=case, public_id=appointment_id).first()
-    if appointment is None:
-        raise Http404
+    appointments = selectors.guardian_appointments(case)
+    appointment = record_for(request.user, case, appointments, appointment_id)
     form = GuardianEndForm(request.POST)
     done = run_service(
         form,

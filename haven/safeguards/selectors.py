@@ -3,7 +3,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from haven.cases.access import cases_for_user
-from haven.safeguards.models import Alert
+from haven.safeguards.models import Alert, Notification
 from haven.safeguards.registry import SEVERITY_ORDER
 
 
@@ -27,3 +27,12 @@ def open_alerts_for_user(user: Any) -> QuerySet[Alert]:
 
 def alerts_for_case(case: Any) -> QuerySet[Alert]:
     return _by_severity(Alert.objects.filter(case=case, status=Alert.Status.OPEN))
+
+
+def inbox(user: Any) -> QuerySet[Notification]:
+    """The critical alerts escalated to this person (ND-2), unread first."""
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("alert__case__lead_agency")
+        .order_by("read_at", "-created_at")
+    )

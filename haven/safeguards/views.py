@@ -58,13 +58,8 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     """Critical alerts escalated to this person (ND-2): which case and which measure. A case the
     person may open is linked; the others show the reference and agency to call."""
     from haven.cases.access import cases_for_user
-    from haven.safeguards.models import Notification
 
-    entries = list(
-        Notification.objects.filter(recipient=request.user)
-        .select_related("alert__case__lead_agency")
-        .order_by("read_at", "-created_at")[:200]
-    )
+    entries = list(selectors.inbox(request.user)[:200])
     visible = set(
         cases_for_user(request.user)
         .filter(pk__in={n.alert.case_id for n in entries})
@@ -76,9 +71,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def inbox_read(request: AuthedRequest, pk: int) -> HttpResponse:
-    from haven.safeguards.models import Notification
-
-    entry = Notification.objects.filter(recipient=request.user, pk=pk).first()
+    entry = selectors.inbox(request.user).filter(pk=pk).first()
     if entry is None:
         raise Http404
     services.notification_read(notification=entry, actor=request.user)

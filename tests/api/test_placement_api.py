@@ -1301,6 +1301,81 @@ def test_dp1_dp2_cc7_placement_access_matrix(
     assert AccessLog.objects.count() == reads, "a refused read was logged"
 
 
+# --- the same table through the pages' doors ------------------------------------------------------
+
+# Each write of the table as the placements page posts it: (path under /cases/<id>/, the form).
+# Who may act on which record is decided in haven.cases.access for both doors, so a page answers
+# as the API does: OK (the write made its change), 403, 404 alike; an anonymous caller is sent
+# to sign in instead of the API's 403.
+PAGES: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, str]]]] = {
+    "post placement end": (
+        "placement/{placement}/end/",
+        lambda ids: {"end_on": _iso(), "reason": "Fictional: she went missing."},
+    ),
+    "post placement decision": (
+        "placement/{placement}/decision/",
+        lambda ids: {"decision": ids["decision"]},
+    ),
+    "post placement reviews": (
+        "placement/{placement}/review/",
+        lambda ids: {
+            "reviewed_on": _iso(),
+            "child_views": "Fictional: she likes the shelter school.",
+            "still_in_best_interests": "yes",
+            "next_review_on": _iso(30),
+        },
+    ),
+    "post placement challenges": (
+        "placement/{placement}/challenge/",
+        lambda ids: {
+            "lodged_on": _iso(),
+            "lodged_with": "Fictional District Court",
+            "lodged_by": "Fictional Legal Aid Lawyer",
+        },
+    ),
+    "post challenge decision": (
+        "challenges/{challenge}/decision/",
+        lambda ids: {"decided_on": _iso(), "outcome": "released"},
+    ),
+    "post restriction review": (
+        "restrictions/{restriction}/review/",
+        lambda ids: {"lift": "yes", "on": _iso(), "justification": "", "review_on": ""},
+    ),
+    "patch charge": ("charges/{charge}/", lambda ids: {"status": "dropped"}),
+}
+
+
+def test_cc7_every_write_of_a_placement_record_has_its_page_door_in_the_table() -> None:
+    assert set(PAGES) == {name for name, (method, path, _s, _b) in ENDPOINTS.items() if "{" in path}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("endpoint", list(PAGES))
+def test_dp1_dp2_cc7_placement_pages_answer_as_the_api(
+    client: Client, world: World, endpoint: str, caller: str
+) -> None:
+    expected = EXPECTED[endpoint][CALLERS.index(caller)]
+    ids = ENDPOINTS[endpoint][2](world)
+    user = world.users[caller]
+    if user is not None:
+        signed_in(client, user)
+    path, form = PAGES[endpoint]
+    before = _state()
+
+    response = client.post(f"/cases/{world.case.public_id}/" + path.format(**ids), form(ids))
+
+    if expected == OK:
+        assert response.status_code == 302
+        assert _state() != before, "the write did nothing"
+        return
+    if user is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected
+    assert _state() == before, "a refused post changed the database"
+
+
 # --- the shapes ----------------------------------------------------------------------------------
 
 PLACEMENT_SHAPES = [

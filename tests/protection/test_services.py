@@ -126,7 +126,7 @@ def test_ps3_a_service_records_provider_dates_and_status(case, case_worker):
         service.status,
         service.recipient,
         service.consent_purpose,
-        service.sensitivity,
+        service.row_sensitivity,
     ) == (
         "Accommodation",
         "Fictional Shelter",
