@@ -11,7 +11,9 @@ DECIDING_CODE = [
     HAVEN / "accounts" / "roles.py",
     HAVEN / "cases" / "access.py",
     HAVEN / "identification" / "outcome.py",
-    *sorted((HAVEN / "safeguards" / "rules").glob("*.py")),
+    # Every area's safeguard rules (<app>/rules.py, and the placement rules).
+    *sorted(HAVEN.glob("*/rules.py")),
+    *sorted(HAVEN.glob("*/*_rules.py")),
 ]
 
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "haven.cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from haven.cases import rules  # noqa: F401  (registers the area's safeguard rules)

@@ -2,12 +2,12 @@
 
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from haven.audit.models import AuditEvent
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case, CaseAssignment, Interview
-from haven.safeguards.rules.interviews import retelling_counts
 
 
 def case_list(
@@ -89,3 +89,16 @@ def timeline(case: Case, limit: int = 100) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-seq")[:limit]
     )
+
+
+def retelling_counts(cases: Any) -> Any:
+    """Annotate each case with the number of times its child has told their story, counted
+    across every case of the child and every agency."""
+    per_child = (
+        Interview.objects.filter(case__child_id=OuterRef("child_id"), child_told_story=True)
+        .order_by()
+        .values("case__child_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return cases.annotate(retellings=Coalesce(Subquery(per_child, output_field=IntegerField()), 0))

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChildrenConfig(AppConfig):
     name = "haven.children"
     verbose_name = _("Children")
+
+    def ready(self) -> None:
+        from haven.children import rules  # noqa: F401  (registers the area's safeguard rules)

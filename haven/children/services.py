@@ -25,8 +25,8 @@ from haven.children.models import (
     ChildLanguage,
     ChildNationality,
 )
+from haven.children.rules import check_presumption_not_ended
 from haven.safeguards.engine import reevaluate
-from haven.safeguards.rules.identification import check_presumption_not_ended
 
 # Fields a practitioner edits on the child's record. Names and special needs are case content:
 # the audit trail records that they changed, never their values.

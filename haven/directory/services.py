@@ -24,6 +24,7 @@ from haven.children.codes import validate_country, validate_language
 from haven.children.models import Gender
 from haven.consent.models import Consent, Purpose
 from haven.core.sensitivity import Sensitivity
+from haven.directory import rules
 from haven.directory.models import (
     OFFER_FIELDS,
     AgeBand,
@@ -37,7 +38,6 @@ from haven.directory.selectors import child_languages, offer_misfits
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
 from haven.safeguards.engine import reevaluate
-from haven.safeguards.errors import SafeguardViolation
 
 MAX_AGE = 25  # a service for care leavers may go past 18 (RR-8)
 
@@ -268,42 +268,19 @@ def _sharing_basis(
             .filter(pk=consent.pk, case=case, purpose=Purpose.INFORMATION_SHARING)
             .exists()
         )
-        if not in_force:
-            raise SafeguardViolation(
-                "DP-5",
-                _(
-                    "This consent does not allow sharing: choose a consent to share "
-                    "information with another agency that is in force on this case."
-                ),
-            )
+        rules.CONSENT_NOT_IN_FORCE.check(in_force=in_force)
         if legal_basis:
             raise ValidationError(
                 {"legal_basis": _("Choose either the consent or a legal basis, not both.")}
             )
         return
-    if not legal_basis:
-        raise SafeguardViolation(
-            "DP-5",
-            _(
-                "A referral shares the child's information: record the child's consent to share "
-                "information first, or choose a legal basis (vital interest, legal obligation, "
-                "mandatory report) and say why it cannot wait."
-            ),
-        )
+    rules.NO_SHARING_BASIS.check(consent=consent, legal_basis=legal_basis)
     if legal_basis not in LegalBasis.values:
         raise ValidationError({"legal_basis": _("Choose from the list.")})
     if len(justification.strip()) < 10:
         raise ValidationError(
             {"legal_basis_justification": _("Say why sharing cannot wait for consent (DP-5).")}
         )
-
-
-def dp16_message(from_agency: Agency, to_agency: Agency) -> str:
-    return _(
-        "%(from)s has no approved data-sharing assessment for %(to)s. Before a first referral, "
-        "a supervisor, child-protection officer or agency administrator of %(from)s records "
-        "one under Services → Data-sharing assessments."
-    ) % {"from": from_agency.name, "to": to_agency.name}
 
 
 @transaction.atomic
@@ -355,8 +332,11 @@ def referral_send(
         raise ValidationError(errors)
     points = _data_points(data_points)
     _sharing_basis(case, consent, legal_basis, legal_basis_justification)
-    if not sharing_approved(case.lead_agency_id, to_agency.pk):
-        raise SafeguardViolation("DP-16", dp16_message(case.lead_agency, to_agency))
+    rules.SHARING_NOT_ASSESSED.check(
+        approved=sharing_approved(case.lead_agency_id, to_agency.pk),
+        from_agency=case.lead_agency,
+        to_agency=to_agency,
+    )
     referral = Referral.objects.create(
         case=case,
         from_agency_id=case.lead_agency_id,
@@ -426,14 +406,7 @@ def referral_accept(*, referral: Referral, actor: Any) -> Referral:
     _require_recipient(actor, referral)
     referral = _locked(referral)
     _move(referral, ReferralStatus.ACCEPTED)
-    if not referral.sharing_in_force():
-        raise SafeguardViolation(
-            "DP-5",
-            _(
-                "The consent this referral relied on is no longer in force: the referring "
-                "agency must record consent again or a legal basis before it can be accepted."
-            ),
-        )
+    rules.BASIS_LAPSED.check(in_force=referral.sharing_in_force())
     case = referral.case
     now = timezone.now()
     # A person who already holds a recipient's assignment on the case from an earlier referral

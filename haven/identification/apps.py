@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class IdentificationConfig(AppConfig):
     name = "haven.identification"
     verbose_name = _("Identification")
+
+    def ready(self) -> None:
+        from haven.identification import rules  # noqa: F401  (registers the area's safeguard rules)

@@ -1,20 +1,37 @@
 """Reads for identification. Callers pass a case already loaded through haven.cases.access."""
 
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case as Conditional
+from django.db.models import (
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from haven.cases.models import CaseAssignment
-from haven.identification.models import FirstStep, Screening
+from haven.cases.models import Case, CaseAssignment, StageChange
+from haven.children.age import years_before
+from haven.children.models import ChildNationality
+from haven.consent.models import InformationSession
+from haven.identification.codes import Outcome
+from haven.identification.models import FirstStep, Screening, ScreeningExploitation
+from haven.identification.services import MET_BY_ASSIGNMENT
+from haven.protection.models import GuardianAppointment
 
 
 def met_q() -> Q:
     """Open steps that another record already meets: a current assignment (case worker,
     interpreter), a guardian's appointment, an information session about the child's rights."""
-    from haven.consent.models import InformationSession
-    from haven.identification.services import MET_BY_ASSIGNMENT
-    from haven.protection.models import GuardianAppointment
-
     q = Q(
         Q(kind=FirstStep.Kind.GUARDIAN),
         Exists(GuardianAppointment.objects.current().filter(case_id=OuterRef("case_id"))),
@@ -30,10 +47,6 @@ def met_q() -> Q:
 
 def _met_by(case: Any) -> dict[str, str]:
     """What meets each step on this case, as a line for the checklist."""
-    from haven.consent.models import InformationSession
-    from haven.identification.services import MET_BY_ASSIGNMENT
-    from haven.protection.models import GuardianAppointment
-
     met: dict[str, str] = {}
     current = {
         a.role: a for a in CaseAssignment.objects.current().filter(case=case).select_related("user")
@@ -65,8 +78,6 @@ def steps(case: Any) -> QuerySet[FirstStep]:
 def first_steps(case: Any) -> list[dict[str, Any]]:
     """The checklist with each step's state: done, closed with a reason, met by another record,
     overdue, or to do by its due time."""
-    from django.utils import timezone
-
     now = timezone.now()
     met = _met_by(case)
     rows = []
@@ -97,16 +108,6 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
     disability, form of exploitation, and outcome. A handful of grouped queries, whatever the
     number of screenings; the reports issue turns them into released statistics (with small-cell
     suppression there, not here)."""
-    from datetime import date
-
-    from django.db.models import Case as Conditional
-    from django.db.models import CharField, Count, Value, When
-    from django.utils import timezone
-
-    from haven.children.age import years_before
-    from haven.children.models import ChildNationality
-    from haven.identification.models import ScreeningExploitation
-
     rows = screenings_qs if screenings_qs is not None else Screening.objects.all()
     today = timezone.localdate()
 
@@ -160,13 +161,6 @@ def episode_start(case_ref: Any) -> Any:
     """When the case's current episode began: its last reopening, or the beginning of time.
     A child who returns (RR-6) is identified, informed and supported anew; what was done in an
     earlier episode does not count for this one. `case_ref` is an OuterRef to the case id."""
-    from datetime import UTC, datetime
-
-    from django.db.models import DateTimeField, Subquery, Value
-    from django.db.models.functions import Coalesce
-
-    from haven.cases.models import Case, StageChange
-
     reopened = (
         StageChange.objects.filter(case_id=case_ref, from_stage=Case.Stage.CLOSED)
         .order_by("-changed_at")
@@ -182,10 +176,6 @@ def episode_start(case_ref: Any) -> Any:
 def identified_at() -> Any:
     """A subquery for annotating cases with when the child was first presumed a victim in the
     current episode: the moment the clocks of PS-1 (guardian) and PS-5 (information) start."""
-    from django.db.models import Subquery
-
-    from haven.identification.codes import Outcome
-
     return Subquery(
         Screening.objects.filter(
             case_id=OuterRef("pk"),
@@ -194,4 +184,14 @@ def identified_at() -> Any:
         )
         .order_by("screened_at")
         .values("screened_at")[:1]
+    )
+
+
+def identified_before(cases: Any, hours: int) -> Any:
+    """The open cases among `cases` whose child was first presumed a victim, in the current
+    episode, more than `hours` ago: where PS-1's and PS-5's clocks have run out."""
+    return (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .annotate(identified_at=identified_at())
+        .filter(identified_at__lt=timezone.now() - timedelta(hours=hours))
     )

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ProtectionConfig(AppConfig):
     name = "haven.protection"
     verbose_name = _("Protection and support")
+
+    def ready(self) -> None:
+        from haven.protection import placement_rules, rules  # noqa: F401  (registers the area's safeguard rules)

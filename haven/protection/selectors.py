@@ -138,7 +138,7 @@ def placement_figures(placements_qs: QuerySet[Placement] | None = None) -> dict[
 
 def legal_assistance(case: Any) -> QuerySet[Service]:
     """The child's legal assistance: legal services planned, under way or completed (ND-1,
-    ND-5). The rules read the same fact (haven.safeguards.rules.placements)."""
+    ND-5). The rules read the same fact (haven.protection.placement_rules)."""
     from haven.protection.models import legal_assistance_q
 
     return Service.objects.filter(legal_assistance_q(), case=case)

@@ -25,6 +25,8 @@ from haven.cases.services import (
 from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import EARLIEST_YEAR, validate_event_date
+from haven.protection import placement_rules as rules_placement
+from haven.protection import rules
 from haven.protection.models import (
     CLOSED,
     CONSENT_NEEDED,
@@ -53,8 +55,6 @@ from haven.protection.models import (
     SpecialNeed,
 )
 from haven.safeguards.engine import reevaluate
-from haven.safeguards.rules import placements as rules_placement
-from haven.safeguards.rules import protection as rules
 
 # Under this age a child is "very young" and needs special attention (CC-5, CC-11).
 VERY_YOUNG_AGE = 6

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class SafeguardsConfig(AppConfig):
     name = "haven.safeguards"
     verbose_name = _("Safeguards")
-
-    def ready(self) -> None:
-        from haven.safeguards import rules  # noqa: F401  (registers every rule)

@@ -1,4 +1,5 @@
-"""The safeguard rule registry (DESIGN idea 2).
+"""The safeguard rule registry (DESIGN idea 2). It knows no area: each area keeps its rules in
+`<app>/rules.py` and registers them from its AppConfig.ready().
 
 Every rule cites the measure it enforces and has a severity and a message that tells the
 practitioner what to do. Two kinds:

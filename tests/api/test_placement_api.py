@@ -40,8 +40,8 @@ from haven.protection.services import (
     restriction_record,
 )
 from haven.safeguards.models import Alert, Notification
-from haven.safeguards.rules.placements import SHELTER_REVIEW
-from haven.safeguards.rules.protection import CHILD_VIEWS_HEARD
+from haven.protection.placement_rules import SHELTER_REVIEW
+from haven.protection.rules import CHILD_VIEWS_HEARD
 from tests.conftest import signed_in
 from tests.factories import staff
 

@@ -11,8 +11,9 @@ from django.db import models
 from django.utils import translation
 
 HAVEN = Path(__file__).resolve().parents[2] / "haven"
-RULES = sorted((HAVEN / "safeguards" / "rules").glob("*.py"))
-PROTECTION_RULES = HAVEN / "safeguards" / "rules" / "protection.py"
+# Every area's safeguard rules (<app>/rules.py, and the placement rules).
+RULES = sorted([*HAVEN.glob("*/rules.py"), *HAVEN.glob("*/*_rules.py")])
+PROTECTION_RULES = HAVEN / "protection" / "rules.py"
 
 # Where eligibility for protection and support could be made to depend on cooperation (CC-8).
 COOPERATION_SCANNED = [

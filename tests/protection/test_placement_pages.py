@@ -29,7 +29,7 @@ from haven.protection.models import (
 )
 from haven.protection.services import placement_record
 from haven.safeguards.models import Alert, Notification
-from haven.safeguards.rules.placements import SHELTER_REVIEW
+from haven.protection.placement_rules import SHELTER_REVIEW
 from tests.conftest import signed_in
 from tests.factories import staff
 

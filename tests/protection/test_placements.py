@@ -42,7 +42,7 @@ from haven.protection.services import (
 )
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
-from haven.safeguards.rules.placements import SHELTER_REVIEW
+from haven.protection.placement_rules import SHELTER_REVIEW
 from tests.factories import child_fields
 
 TODAY = timezone.localdate

@@ -17,7 +17,7 @@ from haven.protection.models import NotDeliveredReason, Service
 from haven.protection.services import decision_record, service_record, service_update
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
-from haven.safeguards.rules.protection import mentions_cooperation
+from haven.protection.rules import mentions_cooperation
 from tests.factories import at_run, staff
 
 TODAY = timezone.localdate

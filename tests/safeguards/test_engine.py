@@ -16,7 +16,7 @@ from haven.cases.services import assignment_end, case_assign, case_change_stage,
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from haven.safeguards.rules.interviews import retelling_counts
+from haven.cases.selectors import retelling_counts
 from haven.safeguards.services import alert_resolve
 from tests.factories import another_case_for, child_fields, interview, staff
 

@@ -30,7 +30,7 @@ from haven.protection.services import (
 from haven.safeguards.engine import evaluate
 from haven.safeguards.escalation import recipients
 from haven.safeguards.models import Alert, Notification
-from haven.safeguards.rules.placements import CHILD_DETAINED
+from haven.protection.placement_rules import CHILD_DETAINED
 from haven.safeguards.services import alert_resolve
 from tests.factories import AgencyFactory, child_fields, staff
 

@@ -2,46 +2,20 @@
 
 from typing import Any
 
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.safeguards.errors import SafeguardViolation
-from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
-
-
-def check_presumption_not_ended(*, was_child: bool, child_now: bool) -> None:
-    """ID-2: a change to the age fields must not end the presumption of minority. Only a
-    completed age assessment (children.services.age_assessment_record) can."""
-    if was_child and not child_now:
-        raise SafeguardViolation(
-            PRESUMPTION_OF_MINORITY.measure_id, PRESUMPTION_OF_MINORITY.message
-        )
-
-
-PRESUMPTION_OF_MINORITY = register(
-    BlockRule(
-        code="id2.presumption_of_minority",
-        measure_id="ID-2",
-        severity=Severity.BLOCK,
-        title=_("Presumed to be a child"),
-        message=_(
-            "This person is presumed to be a child. Changing the age details cannot end that: "
-            "record a completed age assessment (method, evidence, who decided) instead. Until "
-            "then every child measure applies."
-        ),
-        check=check_presumption_not_ended,
-    )
-)
+from haven.cases.models import Case
+from haven.children.age import ADULT_AGE, years_before
+from haven.identification.models import FirstStep
+from haven.identification.selectors import met_q
+from haven.identification.services import OWNED_BY_MEASURE
+from haven.safeguards.registry import AlertRule, Severity, register
 
 
 def _overdue_steps(measure_id: str) -> Any:
     def breaches(cases: Any) -> Any:
-        from django.utils import timezone
-
-        from haven.cases.models import Case
-        from haven.identification.models import FirstStep
-        from haven.identification.selectors import met_q
-        from haven.identification.services import OWNED_BY_MEASURE
-
         rows = (
             FirstStep.objects.filter(
                 case__in=cases.exclude(stage=Case.Stage.CLOSED),
@@ -111,12 +85,6 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
 def _age_assessment_needed(cases: Any) -> Any:
     """Presumed children whose recorded details point to adulthood (a claim to be 18+, or a
     birth date 18 or more years ago) and who have no age assessment at all, pending or done."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from haven.cases.models import Case
-    from haven.children.age import ADULT_AGE, years_before
-
     today = timezone.localdate()
     cutoff = years_before(today, ADULT_AGE)
     rows = (

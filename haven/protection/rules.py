@@ -1,10 +1,27 @@
 """Protection and support rules (CC-1, CC-2, CC-5, CC-8, CC-11, PS-1 … PS-7)."""
 
-from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Case
+from haven.children.age import years_before
+from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+from haven.consent.models import Consent
+from haven.identification.selectors import identified_before
+from haven.protection.models import (
+    ACTIVE_SERVICE_STATUSES,
+    Decision,
+    GuardianAppointment,
+    NeedsAssessment,
+    Recipient,
+    Service,
+    ServiceStatus,
+    ServiceType,
+)
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
@@ -135,30 +152,10 @@ HELP_NOT_CONDITIONAL = register(
 # ------------------------------------------------------------------------------ alerts
 
 
-def _identified_before(cases: Any, hours: int) -> Any:
-    """Open cases whose child was first presumed a victim more than `hours` ago."""
-    from django.utils import timezone
-
-    from haven.cases.models import Case
-    from haven.identification.selectors import identified_at
-
-    return (
-        cases.exclude(stage=Case.Stage.CLOSED)
-        .annotate(identified_at=identified_at())
-        .filter(identified_at__lt=timezone.now() - timedelta(hours=hours))
-    )
-
-
 def guardian_overdue(cases: Any) -> Any:
-    from django.conf import settings
-    from django.db.models import Exists, OuterRef
-
-    from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
-    from haven.protection.models import GuardianAppointment
-
     current = GuardianAppointment.objects.current().filter(case_id=OuterRef("pk"))
     rows = (
-        _identified_before(cases, settings.HAVEN_GUARDIAN_DUE_HOURS)
+        identified_before(cases, settings.HAVEN_GUARDIAN_DUE_HOURS)
         .filter(child__parental_care__in=DEPRIVED_OF_PARENTAL_CARE)
         .filter(~Exists(current))
         .values_list("pk", flat=True)
@@ -190,10 +187,6 @@ GUARDIAN_OVERDUE = register(
 
 
 def _no_consent_q() -> Any:
-    from django.db.models import Exists, OuterRef
-
-    from haven.consent.models import Consent
-
     in_force = Consent.objects.in_force().filter(
         case_id=OuterRef("case_id"), purpose=OuterRef("consent_purpose")
     )
@@ -202,16 +195,10 @@ def _no_consent_q() -> Any:
 
 def _without_medical_determination() -> Any:
     """Care not covered by a determination about medical care without consent (PS-4)."""
-    from django.db.models import Q
-
-    from haven.protection.models import Decision
-
     return Q(decision__isnull=True) | ~Q(decision__subject=Decision.Subject.MEDICAL_WITHOUT_CONSENT)
 
 
 def care_without_consent(cases: Any) -> Any:
-    from haven.protection.models import ACTIVE_SERVICE_STATUSES, Service
-
     rows = (
         Service.objects.filter(case__in=cases, status__in=ACTIVE_SERVICE_STATUSES)
         .exclude(consent_purpose="")
@@ -239,8 +226,6 @@ CARE_WITHOUT_CONSENT = register(
 
 
 def urgent_care_needs_determination(cases: Any) -> Any:
-    from haven.protection.models import Service
-
     rows = (
         Service.objects.filter(case__in=cases)
         .filter(_without_medical_determination())
@@ -271,11 +256,6 @@ URGENT_CARE_NEEDS_BID = register(
 
 def special_needs_unaddressed(cases: Any) -> Any:
     """CC-5: each special need found at the latest needs assessment has a service for it."""
-    from django.db.models import Exists, OuterRef, Q
-
-    from haven.cases.models import Case
-    from haven.protection.models import NeedsAssessment, Service, ServiceStatus
-
     later = NeedsAssessment.objects.filter(case_id=OuterRef("case_id")).filter(
         Q(assessed_on__gt=OuterRef("assessed_on"))
         | Q(assessed_on=OuterRef("assessed_on"), pk__gt=OuterRef("pk"))
@@ -322,13 +302,6 @@ OLDER_TEENAGER_AGE = 15
 
 
 def education_not_offered(cases: Any) -> Any:
-    from django.db.models import Exists, OuterRef
-    from django.utils import timezone
-
-    from haven.cases.models import Case
-    from haven.children.age import years_before
-    from haven.protection.models import Recipient, Service, ServiceStatus, ServiceType
-
     child_services = Service.objects.filter(case_id=OuterRef("pk"), recipient=Recipient.CHILD)
     livelihood = child_services.filter(type=ServiceType.LIVELIHOOD).exclude(
         status=ServiceStatus.NOT_DELIVERED

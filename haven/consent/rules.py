@@ -2,24 +2,22 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Case
+from haven.consent.models import InformationSession
+from haven.identification.selectors import episode_start, identified_at, identified_before
 from haven.safeguards.registry import AlertRule, Severity, register
 
 
 def no_information(cases: Any) -> Any:
-    from django.conf import settings
-    from django.db.models import Exists, OuterRef
-
-    from haven.consent.models import InformationSession
-    from haven.identification.selectors import episode_start
-    from haven.safeguards.rules.protection import _identified_before
-
     sessions = InformationSession.objects.filter(
         case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
     )
     rows = (
-        _identified_before(cases, settings.HAVEN_INFORMATION_DUE_HOURS)
+        identified_before(cases, settings.HAVEN_INFORMATION_DUE_HOURS)
         .filter(~Exists(sessions))
         .values_list("pk", flat=True)
     )
@@ -49,12 +47,6 @@ NO_INFORMATION = register(
 
 
 def no_written_copy(cases: Any) -> Any:
-    from django.db.models import Exists, OuterRef
-
-    from haven.cases.models import Case
-    from haven.consent.models import InformationSession
-    from haven.identification.selectors import episode_start
-
     sessions = InformationSession.objects.filter(
         case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
     )
@@ -84,12 +76,6 @@ NO_WRITTEN_COPY = register(
 
 
 def not_informed_at_stage(cases: Any) -> Any:
-    from django.db.models import Exists, F, OuterRef
-
-    from haven.cases.models import Case
-    from haven.consent.models import InformationSession
-    from haven.identification.selectors import identified_at
-
     since_stage = InformationSession.objects.filter(
         case_id=OuterRef("pk"), given_at__gte=OuterRef("stage_changed_at")
     )

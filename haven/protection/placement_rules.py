@@ -3,8 +3,25 @@ interests (CC-1)."""
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Case
+from haven.children.models import AgeAssessment
+from haven.identification.selectors import identified_at
+from haven.protection.models import (
+    CLOSED,
+    DECIDED,
+    DETENTION,
+    OPEN_CHARGE_STATUSES,
+    SHELTERS,
+    Charge,
+    Placement,
+    Restriction,
+    Service,
+    legal_assistance_q,
+)
 from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
@@ -31,9 +48,6 @@ SHELTER_REVIEW = register(
 
 
 def _current_placements(cases: Any, types: Any) -> Any:
-    from haven.cases.models import Case
-    from haven.protection.models import Placement
-
     return Placement.objects.current().filter(
         case__in=cases.exclude(stage=Case.Stage.CLOSED), type__in=list(types)
     )
@@ -46,11 +60,6 @@ def _pairs(rows: Any) -> list[tuple[int, str]]:
 def child_detained(cases: Any) -> Any:
     """A child — or a person presumed to be one — held by the police, in prison or in
     immigration detention. Only a completed age assessment finding an adult takes a person out."""
-    from django.db.models import Exists, OuterRef
-
-    from haven.children.models import AgeAssessment
-    from haven.protection.models import DETENTION
-
     found_adult = AgeAssessment.objects.filter(
         child_id=OuterRef("case__child_id"),
         status=AgeAssessment.Status.COMPLETED,
@@ -84,10 +93,6 @@ CHILD_DETAINED = register(
 
 
 def shelter_review_overdue(cases: Any) -> Any:
-    from django.utils import timezone
-
-    from haven.protection.models import SHELTERS
-
     rows = (
         _current_placements(cases, SHELTERS)
         .filter(review_on__lt=timezone.localdate())
@@ -114,9 +119,6 @@ SHELTER_REVIEW_OVERDUE = register(
 
 
 def _open_restrictions(cases: Any) -> Any:
-    from haven.cases.models import Case
-    from haven.protection.models import Restriction
-
     return Restriction.objects.filter(
         case__in=cases.exclude(stage=Case.Stage.CLOSED), ended_on__isnull=True
     )
@@ -146,8 +148,6 @@ RESTRICTION_UNJUSTIFIED = register(
 
 
 def restriction_review_overdue(cases: Any) -> Any:
-    from django.utils import timezone
-
     rows = _open_restrictions(cases).filter(review_on__lt=timezone.localdate())
     return _pairs(rows.values_list("case_id", "public_id"))
 
@@ -171,20 +171,10 @@ RESTRICTION_REVIEW_OVERDUE = register(
 
 def _legal_assistance() -> Any:
     """Cases where the child has legal assistance: a legal service planned, under way or done."""
-    from django.db.models import Exists, OuterRef
-
-    from haven.protection.models import Service, legal_assistance_q
-
     return Exists(Service.objects.filter(legal_assistance_q(), case_id=OuterRef("case_id")))
 
 
 def child_victim_charged(cases: Any) -> Any:
-    from django.db.models import Q
-
-    from haven.cases.models import Case
-    from haven.identification.selectors import identified_at
-    from haven.protection.models import OPEN_CHARGE_STATUSES, Charge
-
     victims = (
         cases.exclude(stage=Case.Stage.CLOSED)
         .annotate(identified_at=identified_at())
@@ -232,8 +222,6 @@ NON_PUNISHMENT = register(
 
 
 def closed_without_lawyer(cases: Any) -> Any:
-    from haven.protection.models import CLOSED
-
     rows = (
         _current_placements(cases, CLOSED)
         .annotate(assisted=_legal_assistance())
@@ -260,8 +248,6 @@ LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
 
 
 def placement_without_determination(cases: Any) -> Any:
-    from haven.protection.models import DECIDED
-
     rows = (
         _current_placements(cases, DECIDED)
         .filter(decision__isnull=True)

@@ -1,33 +1,48 @@
-"""Interviews are minimised and counted (CC-6, VW-5)."""
+"""The safeguard rules of cases: one trusted case worker (CC-9); interviews are minimised and
+counted (CC-6, VW-5). Registered by CasesConfig.ready()."""
 
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.models import Case, CaseAssignment, Interview
 from haven.safeguards.registry import AlertRule, Severity, register
 
 
-def retelling_counts(cases: Any) -> Any:
-    """Annotate each case with the number of times its child has told their story, counted
-    across every case of the child and every agency."""
-    from haven.cases.models import Interview
-
-    per_child = (
-        Interview.objects.filter(case__child_id=OuterRef("child_id"), child_told_story=True)
-        .order_by()
-        .values("case__child_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+def open_case_without_case_worker(cases: Any) -> Any:
+    # A correlated NOT EXISTS, not NOT IN (subquery): for one case it reads one index entry
+    # instead of every current case worker, and PostgreSQL never falls back to re-scanning the
+    # list per case when it outgrows work_mem (bench/README.md).
+    current_worker = CaseAssignment.objects.current().filter(
+        case_id=OuterRef("pk"), role="case_worker"
     )
-    return cases.annotate(retellings=Coalesce(Subquery(per_child, output_field=IntegerField()), 0))
+    rows = (
+        cases.exclude(stage=Case.Stage.CLOSED)
+        .filter(~Exists(current_worker))
+        .values_list("pk", flat=True)
+    )
+    return ((pk, "") for pk in rows)
+
+
+NO_CASE_WORKER = register(
+    AlertRule(
+        code="cc9.no_case_worker",
+        measure_id="CC-9",
+        severity=Severity.ALERT,
+        title=_("No case worker"),
+        message=_(
+            "This child has no case worker. Assign one trusted case worker who will stay with "
+            "the child; a supervisor can do this from the case page."
+        ),
+        breaches=open_case_without_case_worker,
+        reads=("accounts.Membership", "accounts.User", "cases.Case", "cases.CaseAssignment"),
+    )
+)
 
 
 def too_many_retellings(cases: Any) -> Any:
-    from haven.cases.models import Case, Interview
-
     threshold = settings.HAVEN_RETELLING_ALERT_THRESHOLD
     open_cases = cases.exclude(stage=Case.Stage.CLOSED)
     # One grouped pass over the interviews of these children (not a subquery per case), then
