@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "haven.directory",
     "haven.reports",
     "haven.api",
+    "haven.web",
+    "haven.demo",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "haven.accounts.middleware.SecondFactorRequiredMiddleware",
-    "haven.core.middleware.AgencyTimeZoneMiddleware",
+    "haven.accounts.middleware.AgencyTimeZoneMiddleware",
     "haven.audit.middleware.RequestContextMiddleware",
     "haven.core.middleware.NoStoreMiddleware",
     "haven.core.middleware.FriendlyMethodNotAllowedMiddleware",
@@ -116,7 +118,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "haven.core.context_processors.haven",
+                "haven.web.context_processors.haven",
             ],
         },
     }

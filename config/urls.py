@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from haven.core import views as core_views
+from haven.web import views as web_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", web_views.home, name="home"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("haven.accounts.urls")),
     path("cases/", include("haven.cases.urls")),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("system-admin/", admin.site.urls),
 ]
 
-handler400 = "haven.core.views.bad_request"
-handler403 = "haven.core.views.permission_denied"
-handler404 = "haven.core.views.page_not_found"
-handler500 = "haven.core.views.server_error"
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -1,8 +1,12 @@
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from haven.accounts.access import memberships
 
 # Reachable after the password and before the second factor.
 _BEFORE_SECOND_FACTOR = (
@@ -50,3 +54,22 @@ def _send_to(request: HttpRequest, page: str, code: str, message: str) -> HttpRe
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": code, "message": message}}, status=403)
     return redirect(page)
+
+
+class AgencyTimeZoneMiddleware:
+    """Show and read times in the user's agency's time zone: the region spans UTC+5:30 to
+    UTC+12, and a UTC clock would refuse an interview held this morning as "in the future"."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = next((m.agency.time_zone for m in memberships(request.user)), None)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -16,7 +16,7 @@ from haven.audit.services import record_event
 
 
 def _admin_agencies(actor: Any, capability: str = Capability.MANAGE_MEMBERS) -> set[int]:
-    from haven.cases.access import agencies_where
+    from haven.accounts.access import agencies_where
 
     return {a.pk for a in agencies_where(actor, capability)}
 

@@ -18,10 +18,10 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services
+from haven.accounts.access import agencies_where
 from haven.accounts.forms import StaffForm, TokenForm
 from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import Capability, Role
-from haven.cases.access import agencies_where
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from haven.safeguards.errors import SafeguardViolation
+from haven.core.errors import SafeguardViolation
 
 _DEFAULT_MESSAGES = {
     400: "Bad request.",

@@ -14,6 +14,10 @@ case worker of the same agency, another agency, statisticians and administrators
 A child is visible through any visible case. Which fields of a visible case a user may read
 comes from their roles on it (haven.accounts.roles.READABLE).
 
+Who may act in an agency, whatever the case (its staff pages, its directory entries), is
+answered by the memberships below (`agencies_where`, from haven.accounts.access, which this
+module builds on and offers again).
+
 A referral recipient (haven.directory) holds an assignment that grants only while its referral
 is accepted and its sharing basis holds: the consent it named is in force (not withdrawn, not
 expired), or a legal basis was recorded (DP-5). They read the classes agreed on the referral
@@ -31,7 +35,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Membership
+from haven.accounts.access import agencies_where, memberships
 from haven.accounts.roles import (
     ASSIGNMENT_ACTS_AS,
     CAPABILITIES,
@@ -44,27 +48,6 @@ from haven.accounts.roles import (
 from haven.cases.models import Case, CaseAssignment
 from haven.children.models import Child
 from haven.core.sensitivity import Sensitivity
-
-
-def memberships(user: Any) -> list[Membership]:
-    """The user's active memberships, loaded once per request object."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_haven_memberships", None)
-    if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .select_related("agency")
-            .order_by("pk")
-        )
-        user._haven_memberships = cached
-    return cached
-
-
-def agencies_where(user: Any, capability: str) -> list[Any]:
-    """Agencies in which the user's role grants `capability`."""
-    allowed = roles_with(capability)
-    return [m.agency for m in memberships(user) if m.role in allowed]
 
 
 def granting_assignments() -> QuerySet[CaseAssignment]:

@@ -7,4 +7,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from haven.cases import rules  # noqa: F401  (registers the area's safeguard rules)
+        from haven.cases import labels, rules  # noqa: F401  (registers the area's rules and audit labels)

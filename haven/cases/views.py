@@ -28,12 +28,12 @@ from haven.cases.forms import (
     StageForm,
 )
 from haven.cases.models import Case
+from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.identification.forms import StatusForm
 from haven.identification.selectors import first_steps, screenings
 from haven.protection.selectors import current_placement
-from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.selectors import alerts_for_case
 
 

@@ -7,4 +7,4 @@ class ChildrenConfig(AppConfig):
     verbose_name = _("Children")
 
     def ready(self) -> None:
-        from haven.children import rules  # noqa: F401  (registers the area's safeguard rules)
+        from haven.children import labels, rules  # noqa: F401  (registers the area's rules and audit labels)

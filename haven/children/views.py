@@ -13,9 +13,9 @@ from haven.cases.access import access_case_for
 from haven.children import services
 from haven.children.forms import AgeAssessmentForm, ChildForm
 from haven.children.models import AgeStatus
+from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
-from haven.safeguards.errors import SafeguardViolation
 
 
 @login_required

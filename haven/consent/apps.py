@@ -7,4 +7,4 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent and information")
 
     def ready(self) -> None:
-        from haven.consent import rules  # noqa: F401  (registers the area's safeguard rules)
+        from haven.consent import checks, labels, rules  # noqa: F401  (registers the area's rules and audit labels)

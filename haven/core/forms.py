@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from haven.safeguards.errors import SafeguardViolation
+from haven.core.errors import SafeguardViolation
 
 
 def apply_service_error(form: forms.Form, exc: Exception) -> None:

@@ -1,30 +1,7 @@
-import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-
-
-class AgencyTimeZoneMiddleware:
-    """Show and read times in the user's agency's time zone: the region spans UTC+5:30 to
-    UTC+12, and a UTC clock would refuse an interview held this morning as "in the future"."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        from haven.cases.access import memberships
-
-        zone = next((m.agency.time_zone for m in memberships(request.user)), None)
-        if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
-        else:
-            timezone.deactivate()
-        try:
-            return self.get_response(request)
-        finally:
-            timezone.deactivate()
 
 
 class FriendlyMethodNotAllowedMiddleware:

@@ -7,4 +7,4 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Service directory and referrals")
 
     def ready(self) -> None:
-        from haven.directory import rules  # noqa: F401  (registers the area's safeguard rules)
+        from haven.directory import labels, rules  # noqa: F401  (registers the area's rules and audit labels)

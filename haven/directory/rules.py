@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from haven.safeguards.errors import SafeguardViolation
+from haven.core.errors import SafeguardViolation
 from haven.safeguards.registry import BlockRule, Severity, register
 
 

@@ -18,6 +18,7 @@ from haven.audit.services import log_read
 from haven.cases.access import access_case_for, agencies_where, can, record_for
 from haven.consent.models import Consent
 from haven.consent.selectors import sharing_consents
+from haven.core.errors import SafeguardViolation
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.directory import selectors, services
@@ -29,7 +30,6 @@ from haven.directory.forms import (
     SearchForm,
 )
 from haven.directory.models import OFFER_FIELDS, ServiceOffer
-from haven.safeguards.errors import SafeguardViolation
 
 
 def _status(form: Any) -> int:

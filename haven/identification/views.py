@@ -13,6 +13,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors as case_selectors
 from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
+from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
@@ -27,7 +28,6 @@ from haven.identification.forms import (
 from haven.identification.indicators import ilo_guidance
 from haven.identification.models import FirstStep
 from haven.identification.selectors import screenings, steps
-from haven.safeguards.errors import SafeguardViolation
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case
 from haven.children.models import AgeAssessment
+from haven.core.errors import SafeguardViolation
 from haven.identification.selectors import identified_at
 from haven.protection.models import (
     CLOSED,
@@ -22,7 +23,6 @@ from haven.protection.models import (
     Service,
     legal_assistance_q,
 )
-from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 

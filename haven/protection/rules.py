@@ -11,6 +11,7 @@ from haven.cases.models import Case
 from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.consent.models import Consent
+from haven.core.errors import SafeguardViolation
 from haven.identification.selectors import identified_before
 from haven.protection.models import (
     ACTIVE_SERVICE_STATUSES,
@@ -22,7 +23,6 @@ from haven.protection.models import (
     ServiceStatus,
     ServiceType,
 )
-from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 # ------------------------------------------------------------------------------ blocks

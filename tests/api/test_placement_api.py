@@ -31,6 +31,8 @@ from haven.protection.models import (
     Restriction,
     Service,
 )
+from haven.protection.placement_rules import SHELTER_REVIEW
+from haven.protection.rules import CHILD_VIEWS_HEARD
 from haven.protection.selectors import placement_figures
 from haven.protection.services import (
     charge_record,
@@ -40,8 +42,6 @@ from haven.protection.services import (
     restriction_record,
 )
 from haven.safeguards.models import Alert, Notification
-from haven.protection.placement_rules import SHELTER_REVIEW
-from haven.protection.rules import CHILD_VIEWS_HEARD
 from tests.conftest import signed_in
 from tests.factories import staff
 
@@ -1404,9 +1404,10 @@ def test_dp1_placement_shapes_classify_as_agreed() -> None:
         S.NARRATIVE,
     )
     assert placement["challenges"] == S.LEGAL
+    # The class of each record as a whole is declared on its model (haven.cases.access).
     assert (
-        ps.RestrictionSerializer.ROW_CLASS,
-        ps.FamilyContactSerializer.ROW_CLASS,
-        ps.ChargeSerializer.ROW_CLASS,
-        ps.LibertyChallengeSerializer.ROW_CLASS,
+        Restriction.ROW_SENSITIVITY,
+        FamilyContact.ROW_SENSITIVITY,
+        Charge.ROW_SENSITIVITY,
+        LibertyChallenge.ROW_SENSITIVITY,
     ) == (S.FAMILY, S.FAMILY, S.LEGAL, S.LEGAL)

@@ -15,7 +15,7 @@ from haven.cases.services import case_register
 from haven.children.age import age_on, presumption_of_minority
 from haven.children.models import AgeAssessment, AgeStatus, Child, ChildLanguage, ChildNationality
 from haven.children.services import age_assessment_record, child_update
-from haven.safeguards.errors import SafeguardViolation
+from haven.core.errors import SafeguardViolation
 from tests.factories import child_fields
 
 TODAY = date(2026, 6, 15)

@@ -343,7 +343,7 @@ def test_ps5_without_pdf_libraries_the_page_says_so_and_nothing_is_audited(
 
 
 def test_without_pdf_libraries_the_system_check_warns(no_pango):
-    from haven.core.checks import pdf_libraries
+    from haven.consent.checks import pdf_libraries
 
     warnings = pdf_libraries(None)
 
@@ -352,6 +352,6 @@ def test_without_pdf_libraries_the_system_check_warns(no_pango):
 
 
 def test_with_pdf_libraries_the_system_check_is_quiet():
-    from haven.core.checks import pdf_libraries
+    from haven.consent.checks import pdf_libraries
 
     assert pdf_libraries(None) == []

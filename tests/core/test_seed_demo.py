@@ -14,7 +14,7 @@ from haven.audit.models import AuditEvent
 from haven.audit.verify import verify_chain
 from haven.cases.models import Case
 from haven.children.models import Child
-from haven.core.demo_data import CHILDREN, child_specs
+from haven.demo.data import CHILDREN, child_specs
 from haven.safeguards.models import Alert
 from tests.safeguards.strict import every_write_checked
 

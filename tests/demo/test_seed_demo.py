@@ -13,7 +13,7 @@ from haven.cases.access import cases_for_user, readable
 from haven.cases.models import Case
 from haven.children.models import Child
 from haven.consent.models import Consent
-from haven.core.demo_data import DEMO_PASSWORD
+from haven.demo.data import DEMO_PASSWORD
 from haven.directory.models import Referral, ServiceOffer, SharingAssessment
 from haven.protection.models import Placement
 from haven.reports.models import Release

@@ -8,6 +8,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.access import cases_for_user, readable, readable_by_case
 from haven.cases.models import CaseAssignment
 from haven.consent.services import consent_withdraw
+from haven.core.errors import SafeguardViolation
 from haven.core.sensitivity import Sensitivity as S
 from haven.directory.models import Referral
 from haven.directory.services import (
@@ -18,7 +19,6 @@ from haven.directory.services import (
     referral_withdraw,
     sharing_assessment_record,
 )
-from haven.safeguards.errors import SafeguardViolation
 from tests.directory.conftest import REASON
 
 

@@ -13,12 +13,12 @@ from haven.audit.models import AuditEvent
 from haven.cases.access import can, cases_for_user
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import case_register
+from haven.core.errors import SafeguardViolation
 from haven.identification.codes import Act, Exploitation
 from haven.identification.selectors import first_steps
 from haven.identification.services import screening_record
 from haven.protection.models import Guardian, GuardianAppointment
 from haven.protection.services import guardian_appoint, guardian_appointment_end, guardian_create
-from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
 from tests.factories import child_fields, staff
 

@@ -27,9 +27,9 @@ from haven.protection.models import (
     PlacementReview,
     Restriction,
 )
+from haven.protection.placement_rules import SHELTER_REVIEW
 from haven.protection.services import placement_record
 from haven.safeguards.models import Alert, Notification
-from haven.protection.placement_rules import SHELTER_REVIEW
 from tests.conftest import signed_in
 from tests.factories import staff
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.cases.services import case_register
+from haven.core.errors import SafeguardViolation
 from haven.identification.services import trafficking_status_decide
 from haven.protection.models import (
     Charge,
@@ -24,6 +25,7 @@ from haven.protection.models import (
     Restriction,
     Service,
 )
+from haven.protection.placement_rules import SHELTER_REVIEW
 from haven.protection.selectors import placement_figures
 from haven.protection.services import (
     charge_record,
@@ -40,9 +42,7 @@ from haven.protection.services import (
     restriction_review,
     service_record,
 )
-from haven.safeguards.errors import SafeguardViolation
 from haven.safeguards.models import Alert
-from haven.protection.placement_rules import SHELTER_REVIEW
 from tests.factories import child_fields
 
 TODAY = timezone.localdate

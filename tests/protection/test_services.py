@@ -13,11 +13,11 @@ from haven.cases.models import Case
 from haven.cases.services import case_assign
 from haven.consent.models import CHECKLIST_KEYS
 from haven.consent.services import consent_record, consent_withdraw
+from haven.core.errors import SafeguardViolation
 from haven.protection.models import NotDeliveredReason, Service
-from haven.protection.services import decision_record, service_record, service_update
-from haven.safeguards.errors import SafeguardViolation
-from haven.safeguards.models import Alert
 from haven.protection.rules import mentions_cooperation
+from haven.protection.services import decision_record, service_record, service_update
+from haven.safeguards.models import Alert
 from tests.factories import at_run, staff
 
 TODAY = timezone.localdate

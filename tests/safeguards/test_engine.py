@@ -12,11 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseAssignment
+from haven.cases.selectors import retelling_counts
 from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from haven.cases.selectors import retelling_counts
 from haven.safeguards.services import alert_resolve
 from tests.factories import another_case_for, child_fields, interview, staff
 

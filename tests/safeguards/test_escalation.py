@@ -21,6 +21,7 @@ from haven.cases.models import Case
 from haven.cases.services import case_register
 from haven.children.services import age_assessment_record
 from haven.protection.models import Placement
+from haven.protection.placement_rules import CHILD_DETAINED
 from haven.protection.services import (
     decision_record,
     placement_end,
@@ -30,7 +31,6 @@ from haven.protection.services import (
 from haven.safeguards.engine import evaluate
 from haven.safeguards.escalation import recipients
 from haven.safeguards.models import Alert, Notification
-from haven.protection.placement_rules import CHILD_DETAINED
 from haven.safeguards.services import alert_resolve
 from tests.factories import AgencyFactory, child_fields, staff
 

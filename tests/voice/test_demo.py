@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from haven.accounts.roles import Role
+from haven.demo.voice import add_feedback
 from haven.voice import selectors
-from haven.voice.demo import add_feedback
 from haven.voice.models import ConcernNotice, Feedback
 from tests.factories import staff
 

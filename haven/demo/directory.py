@@ -14,7 +14,7 @@ from haven.accounts.services import staff_create
 from haven.cases.models import Case
 from haven.consent.models import CHECKLIST_KEYS, Purpose
 from haven.consent.services import consent_record
-from haven.core import demo_data as demo
+from haven.demo import data as demo
 from haven.directory.services import (
     offer_create,
     referral_accept,

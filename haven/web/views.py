@@ -1,5 +1,5 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
 from haven.accounts.roles import Capability
 from haven.cases.access import can
@@ -22,27 +22,3 @@ def home(request: HttpRequest) -> HttpResponse:
             if can(user, capability):
                 return redirect(page)
     return redirect("cases:my_cases")
-
-
-def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        from haven.api.errors import error_response
-
-        return error_response(status)
-    return render(request, template, status=status)
-
-
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 400, "errors/400.html")
-
-
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 403, "errors/403.html")
-
-
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, 404, "errors/404.html")
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return _error(request, 500, "errors/500.html")

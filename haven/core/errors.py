@@ -1,3 +1,6 @@
+"""Errors every layer may raise. A blocking safeguard rule (haven/*/rules.py) raises
+SafeguardViolation; pages show it as a form error, the API as HTTP 422 with its measure ID."""
+
 from typing import Any
 
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: fill an empty database with the fictional demo (haven.core.demo_data).
+"""`manage.py seed_demo`: fill an empty database with the fictional demo (haven.demo.data).
 
 Every record is written through the same service functions the views and the API use (DESIGN
 idea 1), so the demo has a real audit chain and the safeguard alerts a real caseload would raise:
@@ -36,8 +36,10 @@ from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.children.services import age_assessment_record, child_update
 from haven.consent.services import consent_record, consent_withdraw, information_session_record
-from haven.core import demo_data as demo
-from haven.directory import demo as directory_demo
+from haven.demo import data as demo
+from haven.demo import directory as directory_demo
+from haven.demo import reports as reports_demo
+from haven.demo import voice as voice_demo
 from haven.identification.models import FirstStep, Indicator
 from haven.identification.services import first_step_done, screening_record
 from haven.protection.models import Guardian
@@ -52,9 +54,7 @@ from haven.protection.services import (
     restriction_record,
     service_record,
 )
-from haven.reports import demo as reports_demo
 from haven.safeguards.models import Alert
-from haven.voice import demo as voice_demo
 
 Stage = Case.Stage
 

@@ -1,0 +1,35 @@
+"""The timeline's words for cases, assignments, interviews and notes (registered at
+CasesConfig.ready())."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.audit.labels import coded, register
+from haven.cases.models import AssignmentRole, Case, Interview
+
+
+def _stage_change(changes: Mapping[str, Any]) -> str:
+    if "stage" not in changes:
+        return ""
+    before, now = changes["stage"]
+    names = dict(Case.Stage.choices)
+    return f"{names.get(before, before)} → {names.get(now, now)}"
+
+
+register(
+    {
+        "case.open": _("Case opened"),
+        "case.stage": _("Stage changed"),
+        "assignment.start": _("Person assigned to the case"),
+        "assignment.end": _("Assignment ended"),
+        "interview.record": _("Interview recorded"),
+        "note.add": _("Note added"),
+    },
+    {
+        "case.stage": _stage_change,
+        "assignment.start": coded("role", AssignmentRole.choices),
+        "interview.record": coded("kind", Interview.Kind.choices),
+    },
+)

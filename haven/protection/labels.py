@@ -1,0 +1,33 @@
+"""The timeline's words for best interests, guardians, needs, services and where the child
+lives (registered at ProtectionConfig.ready())."""
+
+from django.utils.translation import gettext_lazy as _
+
+from haven.audit.labels import coded, register
+from haven.protection.models import Decision, PlacementType
+
+register(
+    {
+        "decision.record": _("Best-interests decision recorded"),
+        "guardian.appoint": _("Guardian appointed"),
+        "guardian.end": _("Guardianship ended"),
+        "needs.record": _("Needs and strengths assessed"),
+        "service.record": _("Service recorded"),
+        "service.update": _("Service updated"),
+        "placement.record": _("Placement recorded"),
+        "placement.end": _("Placement ended"),
+        "placement.decision": _("Determination linked to the placement"),
+        "placement.review": _("Placement reviewed"),
+        "restriction.record": _("Restriction recorded"),
+        "restriction.review": _("Restriction reviewed"),
+        "family_contact.record": _("Family contact recorded"),
+        "charge.record": _("Charge against the child recorded"),
+        "charge.update": _("Charge updated"),
+        "liberty_challenge.record": _("Challenge to detention lodged"),
+        "liberty_challenge.decide": _("Decision on the challenge recorded"),
+    },
+    {
+        "decision.record": coded("kind", Decision.Kind.choices),
+        "placement.record": coded("type", PlacementType.choices),
+    },
+)
