@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "haven.voice",
     "haven.directory",
     "haven.reports",
+    "haven.alerts",
     "haven.api",
     "haven.web",
     "haven.demo",

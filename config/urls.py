@@ -13,7 +13,7 @@ urlpatterns = [
     path("cases/", include("haven.protection.urls")),
     path("cases/", include("haven.directory.case_urls")),
     path("directory/", include("haven.directory.urls")),
-    path("alerts/", include("haven.safeguards.urls")),
+    path("alerts/", include("haven.alerts.urls")),
     path("voice/", include("haven.voice.urls")),
     path("kiosk/", include("haven.voice.kiosk_urls")),
     path("reports/", include("haven.reports.urls")),

@@ -48,7 +48,7 @@ def agency_create(
         created_by=actor,
         updated_by=actor,
     )
-    from haven.children.codes import validate_country
+    from haven.core.codes import validate_country
 
     agency.full_clean()
     try:
@@ -92,7 +92,7 @@ def staff_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     initial = password or temporary_password()
-    from haven.children.codes import validate_language
+    from haven.core.codes import validate_language
 
     codes = list(dict.fromkeys(languages))
     for code in codes:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from haven.accounts.models import User
 from haven.accounts.roles import Capability
+from haven.alerts.services import alert_resolve
 from haven.api import serializers as s
 from haven.audit.services import log_read
 from haven.cases import selectors, services
@@ -20,6 +21,7 @@ from haven.cases.access import (
     access_case_for,
     access_child_by_id,
     agencies_where,
+    cases_for_user,
     readable,
     readable_by_case,
     record_for,
@@ -32,7 +34,6 @@ from haven.identification import services as id_services
 from haven.identification.models import Indicator
 from haven.identification.search import find_children
 from haven.safeguards import selectors as alert_selectors
-from haven.safeguards.services import alert_resolve
 
 _CHILD_PREFETCH = (
     "child__nationalities",
@@ -294,7 +295,6 @@ class ChildViewSet(viewsets.ViewSet):
     def retrieve(self, request: Request, public_id: str) -> Response:
         """A child's record, with what the caller may read on any of the child's cases."""
         child = access_child_by_id(request.user, public_id)
-        from haven.cases.access import cases_for_user
 
         cases = list(cases_for_user(request.user).filter(child=child))
         classes: frozenset = frozenset().union(*readable_by_case(request.user, cases).values())
@@ -348,7 +348,7 @@ class AlertViewSet(viewsets.ViewSet):
 
         paginator = Pagination()
         page = paginator.paginate_queryset(
-            alert_selectors.open_alerts_for_user(request.user), request, view=self
+            alert_selectors.open_alerts(cases_for_user(request.user)), request, view=self
         )
         return paginator.get_paginated_response(s.AlertSerializer(page, many=True).data)
 
@@ -356,7 +356,9 @@ class AlertViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, public_id: str) -> Response:
         alert = (
-            alert_selectors.open_alerts_for_user(request.user).filter(public_id=public_id).first()
+            alert_selectors.open_alerts(cases_for_user(request.user))
+            .filter(public_id=public_id)
+            .first()
         )
         if alert is None:
             raise Http404

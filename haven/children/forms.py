@@ -3,7 +3,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from haven.children.codes import countries, languages
 from haven.children.models import (
     AGE_STATUS_INPUT_CHOICES,
     AgeAssessment,
@@ -12,6 +11,7 @@ from haven.children.models import (
     ParentalCare,
     Sex,
 )
+from haven.core.codes import countries, languages
 from haven.core.forms import date_input
 
 # Shown first in the pickers: the countries and languages practitioners in the region meet most.

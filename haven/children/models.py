@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.children.codes import validate_country, validate_language
+from haven.core.codes import validate_country, validate_language
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity

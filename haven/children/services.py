@@ -15,7 +15,6 @@ from haven.accounts.roles import Capability
 from haven.audit.services import REDACTED, diff, record_event, snapshot
 from haven.cases.access import require
 from haven.children.age import ADULT_AGE, age_on, presumption_of_minority
-from haven.children.codes import validate_country, validate_language
 from haven.children.models import (
     CHILD_MODELS,
     AgeAssessment,
@@ -26,6 +25,7 @@ from haven.children.models import (
     ChildNationality,
 )
 from haven.children.rules import check_presumption_not_ended
+from haven.core.codes import validate_country, validate_language
 from haven.safeguards.engine import reevaluate
 
 # Fields a practitioner edits on the child's record. Names and special needs are case content:

@@ -17,7 +17,6 @@ from haven.cases.access import require
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import lock_case
 from haven.children.age import age_on
-from haven.children.codes import validate_language
 from haven.consent.models import (
     CHECKLIST_KEYS,
     ChildAnswer,
@@ -30,6 +29,7 @@ from haven.consent.models import (
     Topic,
 )
 from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
+from haven.core.codes import validate_language
 from haven.core.forms import validate_event_date, validate_event_time
 from haven.safeguards.engine import reevaluate
 

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases.access import access_case_for, record_for
-from haven.children.codes import languages
 from haven.children.forms import preferred_language
 from haven.consent import selectors, services
 from haven.consent.forms import (
@@ -24,6 +23,7 @@ from haven.consent.forms import (
     WithdrawForm,
 )
 from haven.consent.sheets import sheet_language_for
+from haven.core.codes import languages
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.protection.selectors import determinations

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Agency
-from haven.children.codes import countries, languages
 from haven.children.forms import _country_choices, _language_choices
 from haven.children.models import Gender
+from haven.core.codes import countries, languages
 from haven.core.sensitivity import Sensitivity
 from haven.directory.models import OFFER_FIELDS, LegalBasis
 from haven.identification.codes import Exploitation

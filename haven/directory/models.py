@@ -250,7 +250,7 @@ class Referral(HavenModel):
 
     @property
     def language_labels(self) -> list[str]:
-        from haven.children.codes import languages
+        from haven.core.codes import languages
 
         names = dict(languages())
         return [names.get(code, code) for code in self.languages]

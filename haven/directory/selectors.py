@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where
 from haven.children.age import age_on
-from haven.children.codes import languages as language_names
 from haven.children.models import Gender
+from haven.core.codes import languages as language_names
 from haven.directory.models import Referral, ReferralStatus, ServiceOffer, SharingAssessment
 
 

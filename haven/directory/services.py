@@ -20,9 +20,9 @@ from haven.cases.access import agencies_where, forget_roles, require
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import end_assignment, lock_case
 from haven.children.age import age_on
-from haven.children.codes import validate_country, validate_language
 from haven.children.models import Gender
 from haven.consent.models import Consent, Purpose
+from haven.core.codes import validate_country, validate_language
 from haven.core.sensitivity import Sensitivity
 from haven.directory import rules
 from haven.directory.models import (

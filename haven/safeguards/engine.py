@@ -9,7 +9,7 @@ state changes made here are system-derived and kept on the Alert rows themselves
 closed_at); a person's resolution is audited.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -20,6 +20,17 @@ from haven.safeguards.models import Alert
 from haven.safeguards.registry import AlertRule, Severity, alert_rules, rules_reading
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
+
+# Who must hear of a critical alert at once (ND-2) is case knowledge the engine does not have:
+# haven.alerts registers its escalation here at start-up, and the engine calls it in the same
+# transaction as the alerts it raised.
+_escalations: list[Callable[[QuerySet[Alert]], object]] = []
+
+
+def on_critical(escalate: Callable[[QuerySet[Alert]], object]) -> None:
+    """Register what to do with newly raised critical alerts (once, at AppConfig.ready())."""
+    if escalate not in _escalations:
+        _escalations.append(escalate)
 
 
 @dataclass
@@ -78,16 +89,15 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
                 # alert as new; the partial unique constraint keeps one, the other is skipped.
                 ignore_conflicts=True,
             )
-            if new and rule.severity == Severity.CRITICAL:
-                from haven.safeguards.escalation import escalate
-
+            if new and rule.severity == Severity.CRITICAL and _escalations:
                 raised = Alert.objects.filter(
                     rule_code=rule.code,
                     status=Alert.Status.OPEN,
                     raised_at=now,
                     case_id__in=[case_id for case_id, _subject in new],
                 ).select_related("case__lead_agency")
-                escalate(raised)
+                for escalate in _escalations:
+                    escalate(raised)
             gone = [pk for key, pk in open_keys.items() if key not in breaches]
             for chunk in _chunks(gone):
                 # Only alerts still open: one resolved a moment ago keeps its resolution.

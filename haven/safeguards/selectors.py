@@ -1,8 +1,10 @@
+"""Reads of alerts and escalations. Callers pass the cases a person may see (haven.cases.access),
+so this module knows no area."""
+
 from typing import Any
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from haven.cases.access import cases_for_user
 from haven.safeguards.models import Alert, Notification
 from haven.safeguards.registry import SEVERITY_ORDER
 
@@ -16,12 +18,12 @@ def _by_severity(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     return alerts.annotate(severity_rank=rank).order_by("severity_rank", "raised_at")
 
 
-def open_alerts_for_user(user: Any) -> QuerySet[Alert]:
-    """Open alerts on every case the user can see, most severe and oldest first."""
+def open_alerts(cases: QuerySet[Any]) -> QuerySet[Alert]:
+    """Open alerts on these cases (the ones a person may see), most severe and oldest first."""
     return _by_severity(
-        Alert.objects.filter(
-            case__in=cases_for_user(user), status=Alert.Status.OPEN
-        ).select_related("case", "case__child")
+        Alert.objects.filter(case__in=cases, status=Alert.Status.OPEN).select_related(
+            "case", "case__child"
+        )
     )
 
 

@@ -22,7 +22,7 @@ from haven.accounts.roles import Capability, roles_with
 from haven.audit.services import record_event
 from haven.cases.access import agencies_where, require
 from haven.cases.models import Case
-from haven.children.codes import validate_language
+from haven.core.codes import validate_language
 from haven.core.forms import validate_event_time
 from haven.voice.models import (
     Channel,

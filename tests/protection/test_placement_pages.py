@@ -126,7 +126,7 @@ def test_nd2_detention_posted_by_the_case_worker_shows_at_once_to_supervisor_and
         assert "ND-2 · Critical" in body
         assert "Urgent: 1" in body
         # Nobody may resolve it with a reason: no form for it.
-        assert reverse("safeguards:resolve", args=[alert.public_id]) not in body
+        assert reverse("alerts:resolve", args=[alert.public_id]) not in body
     # The case worker is not escalated to: their own page has the alert but no inbox entry.
     own = signed_in(Client(), case_worker).get(detail).content.decode()
     assert ND2_TITLE in own
@@ -137,7 +137,7 @@ def test_nd2_the_inbox_lists_the_escalated_alert(case, case_worker, supervised, 
     signed_in(Client(), case_worker).post(_url("placement_new", case), _placement_post())
 
     for user in (supervised, cp_officer):
-        response = signed_in(Client(), user).get(reverse("safeguards:inbox"))
+        response = signed_in(Client(), user).get(reverse("alerts:inbox"))
         assert response.status_code == 200
         body = response.content.decode()
         assert ND2_TITLE in body
@@ -146,7 +146,7 @@ def test_nd2_the_inbox_lists_the_escalated_alert(case, case_worker, supervised, 
         )
         assert "Mark as read" in body
     nobody = signed_in(Client(), staff(case.lead_agency, Role.CASE_WORKER, username="cw2"))
-    assert "Nothing for you." in nobody.get(reverse("safeguards:inbox")).content.decode()
+    assert "Nothing for you." in nobody.get(reverse("alerts:inbox")).content.decode()
 
 
 def test_nd2_marking_the_entry_as_read_removes_the_urgent_count(
@@ -156,13 +156,13 @@ def test_nd2_marking_the_entry_as_read_removes_the_urgent_count(
     entry = Notification.objects.get(recipient=supervised)
     client = signed_in(Client(), supervised)
 
-    response = client.post(reverse("safeguards:inbox_read", args=[entry.pk]))
+    response = client.post(reverse("alerts:inbox_read", args=[entry.pk]))
 
     assert response.status_code == 302
-    assert "Urgent:" not in client.get(reverse("safeguards:inbox")).content.decode()
+    assert "Urgent:" not in client.get(reverse("alerts:inbox")).content.decode()
     # The CP officer's own entry is untouched.
     assert "Urgent: 1" in (
-        signed_in(Client(), cp_officer).get(reverse("safeguards:inbox")).content.decode()
+        signed_in(Client(), cp_officer).get(reverse("alerts:inbox")).content.decode()
     )
 
 
@@ -174,7 +174,7 @@ def test_nd2_the_resolve_page_refuses_the_detention_alert(
     before = _state()
 
     response = signed_in(Client(), supervised).post(
-        reverse("safeguards:resolve", args=[alert.public_id]),
+        reverse("alerts:resolve", args=[alert.public_id]),
         {"reason": "Fictional: the police say she will be released tomorrow."},
     )
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from haven.accounts.roles import Role
+from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.selectors import retelling_counts
@@ -17,7 +18,6 @@ from haven.cases.services import assignment_end, case_assign, case_change_stage,
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from haven.safeguards.services import alert_resolve
 from tests.factories import another_case_for, child_fields, interview, staff
 
 CC9 = "cc9.no_case_worker"

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from haven.accounts.models import Membership
 from haven.accounts.roles import Role
+from haven.alerts.escalation import recipients
+from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case
 from haven.cases.services import case_register
@@ -29,9 +31,7 @@ from haven.protection.services import (
     restriction_record,
 )
 from haven.safeguards.engine import evaluate
-from haven.safeguards.escalation import recipients
 from haven.safeguards.models import Alert, Notification
-from haven.safeguards.services import alert_resolve
 from tests.factories import AgencyFactory, child_fields, staff
 
 TODAY = timezone.localdate
@@ -446,7 +446,7 @@ def test_nd2_escalating_many_alerts_takes_the_same_queries_as_a_few(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from haven.safeguards.escalation import escalate
+    from haven.alerts.escalation import escalate
 
     Membership.objects.filter(user=case_worker).update(supervisor=supervisor)
     cases = [

@@ -1,6 +1,6 @@
 from django import template
 
-from haven.children.codes import countries, languages
+from haven.core.codes import countries, languages
 
 register = template.Library()
 

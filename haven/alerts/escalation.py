@@ -13,8 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Membership
+from haven.accounts.models import Membership, User
 from haven.accounts.roles import Role
+from haven.cases.models import CaseAssignment
 from haven.safeguards.models import Alert, Notification
 
 logger = logging.getLogger(__name__)
@@ -30,8 +31,6 @@ def recipients_by_case(cases: Iterable[Any]) -> dict[int, set[int]]:
     is recorded, the lead agency's supervisors) and the child-protection officers of the lead
     agency when it is the child-protection authority, else of the authorities in its country.
     Four queries, whatever the number of cases (a first sweep may escalate hundreds)."""
-    from haven.cases.models import CaseAssignment
-
     cases = list(cases)
     found: dict[int, set[int]] = {case.pk: set() for case in cases}
     workers = CaseAssignment.objects.current().filter(
@@ -100,8 +99,6 @@ def escalate(alerts: Iterable[Alert]) -> int:
 
 
 def _email(user_ids: set[int]) -> None:
-    from haven.accounts.models import User
-
     sent = []
     for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email=""):
         # Nothing about the child: the inbox is behind sign-in with two factors. A mail

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
-from haven.safeguards.models import Alert
+from haven.safeguards.models import Alert, Notification
 
 
 @transaction.atomic
@@ -64,8 +64,6 @@ def alert_resolve(*, alert: Alert, actor: Any, reason: str) -> Alert:
 @transaction.atomic
 def notification_read(*, notification: Any, actor: Any) -> None:
     """Mark one of the actor's own notifications as read."""
-    from haven.safeguards.models import Notification
-
     Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
+from haven.alerts import services
 from haven.audit.services import log_read
-from haven.cases.access import can
+from haven.cases.access import can, cases_for_user
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
-from haven.safeguards import selectors, services
+from haven.safeguards import selectors
 
 
 class ResolveForm(forms.Form):
@@ -26,15 +27,15 @@ class ResolveForm(forms.Form):
 
 @login_required
 def my_alerts(request: AuthedRequest) -> HttpResponse:
-    alerts = selectors.open_alerts_for_user(request.user)[:300]
+    alerts = selectors.open_alerts(cases_for_user(request.user))[:300]
     log_read(user=request.user, what="alert.list")  # the list shows children's names
-    return render(request, "safeguards/my_alerts.html", {"alerts": alerts})
+    return render(request, "alerts/my_alerts.html", {"alerts": alerts})
 
 
 @require_POST
 @login_required
 def resolve(request: AuthedRequest, public_id: str) -> HttpResponse:
-    alert = selectors.open_alerts_for_user(request.user).filter(public_id=public_id).first()
+    alert = selectors.open_alerts(cases_for_user(request.user)).filter(public_id=public_id).first()
     if alert is None:
         raise Http404
     if not can(request.user, Capability.RESOLVE_ALERT, alert.case):
@@ -50,22 +51,20 @@ def resolve(request: AuthedRequest, public_id: str) -> HttpResponse:
         else:
             messages.success(request, _("The alert is resolved; your reason is kept with it."))
             return redirect("cases:detail", public_id=alert.case.public_id)
-    return render(request, "safeguards/resolve.html", {"alert": alert, "form": form}, status=400)
+    return render(request, "alerts/resolve.html", {"alert": alert, "form": form}, status=400)
 
 
 @login_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     """Critical alerts escalated to this person (ND-2): which case and which measure. A case the
     person may open is linked; the others show the reference and agency to call."""
-    from haven.cases.access import cases_for_user
-
     entries = list(selectors.inbox(request.user)[:200])
     visible = set(
         cases_for_user(request.user)
         .filter(pk__in={n.alert.case_id for n in entries})
         .values_list("pk", flat=True)
     )
-    return render(request, "safeguards/inbox.html", {"entries": entries, "visible": visible})
+    return render(request, "alerts/inbox.html", {"entries": entries, "visible": visible})
 
 
 @require_POST
@@ -75,4 +74,4 @@ def inbox_read(request: AuthedRequest, pk: int) -> HttpResponse:
     if entry is None:
         raise Http404
     services.notification_read(notification=entry, actor=request.user)
-    return redirect("safeguards:inbox")
+    return redirect("alerts:inbox")

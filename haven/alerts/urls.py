@@ -1,8 +1,8 @@
 from django.urls import path
 
-from haven.safeguards import views
+from haven.alerts import views
 
-app_name = "safeguards"
+app_name = "alerts"
 urlpatterns = [
     path("", views.my_alerts, name="my_alerts"),
     path("<uuid:public_id>/resolve/", views.resolve, name="resolve"),
