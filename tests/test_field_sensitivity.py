@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from haven.accounts.roles import Role
+from haven.cases.child_services import child_update
 from haven.cases.services import case_assign, case_note_add
-from haven.children.services import child_update
 from tests.conftest import signed_in
 from tests.factories import interview, staff
 

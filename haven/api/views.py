@@ -27,8 +27,8 @@ from haven.cases.access import (
     record_for,
     require,
 )
+from haven.cases.child_services import age_assessment_record, child_update
 from haven.cases.models import Case
-from haven.children.services import age_assessment_record, child_update
 from haven.identification import selectors as id_selectors
 from haven.identification import services as id_services
 from haven.identification.models import Indicator

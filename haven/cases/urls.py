@@ -1,7 +1,6 @@
 from django.urls import path
 
-from haven.cases import views
-from haven.children import views as child_views
+from haven.cases import child_views, views
 
 app_name = "cases"
 urlpatterns = [

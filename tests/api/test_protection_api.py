@@ -20,10 +20,10 @@ from haven.accounts.models import User
 from haven.accounts.roles import Role
 from haven.api import protection_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
+from haven.cases.child_services import child_update
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import case_assign, case_register
 from haven.children.age import age_on
-from haven.children.services import child_update
 from haven.consent.models import CHECKLIST_KEYS, Consent, InformationSession
 from haven.consent.services import consent_record, information_session_record
 from haven.protection.models import (

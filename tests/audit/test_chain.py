@@ -16,8 +16,8 @@ from haven.audit import context
 from haven.audit.models import AccessLog, AuditChainHead, AuditEvent
 from haven.audit.services import REDACTED, log_read, record_event
 from haven.audit.verify import verify_chain
+from haven.cases.child_services import child_update
 from haven.cases.services import case_change_stage, case_note_add
-from haven.children.services import child_update
 from tests.factories import interview, staff
 
 TABLE = connection.ops.quote_name(AuditEvent._meta.db_table)

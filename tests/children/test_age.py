@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from haven.audit.models import AuditEvent
 from haven.audit.verify import verify_chain
+from haven.cases.child_services import age_assessment_record, child_update
 from haven.cases.models import Case
 from haven.cases.services import case_register
 from haven.children.age import age_on, presumption_of_minority
 from haven.children.models import AgeAssessment, AgeStatus, Child, ChildLanguage, ChildNationality
-from haven.children.services import age_assessment_record, child_update
 from haven.core.errors import SafeguardViolation
 from tests.factories import child_fields
 

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from haven.cases.child_services import age_assessment_record
 from haven.children.models import Child
-from haven.children.services import age_assessment_record
 from tests.conftest import signed_in
 
 

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from haven.cases.child_services import age_assessment_record
 from haven.cases.services import case_register
 from haven.children.models import Child
-from haven.children.services import age_assessment_record
 from tests.factories import child_fields
 
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.access import case_grant, readable_by_case
+from haven.cases.child_services import child_update
 from haven.cases.services import case_register
-from haven.children.services import child_update
 from haven.directory.models import Referral
 from haven.directory.services import offer_create, referral_accept, referral_send
 from tests.conftest import signed_in

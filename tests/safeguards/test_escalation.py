@@ -19,9 +19,9 @@ from haven.accounts.roles import Role
 from haven.alerts.escalation import recipients
 from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
+from haven.cases.child_services import age_assessment_record
 from haven.cases.models import Case
 from haven.cases.services import case_register
-from haven.children.services import age_assessment_record
 from haven.protection.models import Placement
 from haven.protection.placement_rules import CHILD_DETAINED
 from haven.protection.services import (

@@ -17,9 +17,9 @@ import pytest
 from django.utils import timezone
 
 from haven.accounts.roles import Role
+from haven.cases.child_services import child_update
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import assignment_end, case_change_stage, case_note_add
-from haven.children.services import child_update
 from haven.consent.models import CHECKLIST_KEYS
 from haven.consent.services import consent_override, consent_record, consent_withdraw
 from haven.directory.services import (

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import CASE_WORKER_ROLES, Role
 from haven.accounts.services import agency_create, staff_create
+from haven.cases.child_services import age_assessment_record, child_update
 from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.cases.services import (
     assignment_end,
@@ -34,7 +35,6 @@ from haven.cases.services import (
 )
 from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
-from haven.children.services import age_assessment_record, child_update
 from haven.consent.services import consent_record, consent_withdraw, information_session_record
 from haven.demo import data as demo
 from haven.demo import directory as directory_demo

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
+from haven.cases import child_services as services
 from haven.cases.access import access_case_for
-from haven.children import services
 from haven.children.forms import AgeAssessmentForm, ChildForm
 from haven.children.models import AgeStatus
 from haven.core.errors import SafeguardViolation
