@@ -24,9 +24,11 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# ruff, and the layers of haven/ (import-linter contracts in pyproject.toml; docs/architecture.md).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 
 typecheck: $(STAMP)
 	$(BIN)/mypy config haven
@@ -72,4 +74,4 @@ screenshots: $(STAMP) e2e-deps
 	HAVEN_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q $(E2E)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache $(E2E)/node_modules
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache .import_linter_cache $(E2E)/node_modules
