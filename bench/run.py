@@ -152,12 +152,13 @@ def measure(summary: Any, reps: int) -> list[dict]:
     from django.db import connection
 
     from haven.accounts.models import User
-    from haven.cases.models import Case, CaseAssignment, Interview
+    from haven.cases.models import Case, CaseAssignment, Interview, StageChange
     from haven.cases.selectors import case_list
-    from haven.protection.models import Service
-    from haven.safeguards.engine import evaluate
+    from haven.consent.models import Consent
+    from haven.protection.models import Placement, Service
+    from haven.safeguards.engine import evaluate, reevaluate
     from haven.safeguards.models import Alert, Notification
-    from haven.safeguards.registry import alert_rules
+    from haven.safeguards.registry import alert_rules, rules_reading
 
     case_t = Case._meta.db_table
     assignment_t = CaseAssignment._meta.db_table
@@ -333,9 +334,25 @@ def measure(summary: Any, reps: int) -> list[dict]:
         "evaluate one case",
         lambda: evaluate(Case.objects.filter(pk=next_pk())),
         baseline="baseline: one case by pk",
-        what="evaluate(Case.objects.filter(pk=...)), alerts in place (what every write pays)",
+        what="evaluate(Case.objects.filter(pk=...)) with every rule, alerts in place (what "
+        "every write paid before writes named what they changed; a new case still pays it)",
         n=max(reps, 21),
     )
+    # What a write pays now: only the rules that read what it changed (engine.reevaluate).
+    for label, models in (
+        ("an interview", (Interview,)),
+        ("a placement", (Placement,)),
+        ("a consent", (Consent,)),
+        ("a stage change", (Case, StageChange)),
+    ):
+        record(
+            f"re-evaluate after {label}",
+            lambda models=models: reevaluate(Case.objects.filter(pk=next_pk()), *models),
+            baseline="baseline: one case by pk",
+            what=f"reevaluate(one case, {', '.join(m.__name__ for m in models)}): "
+            f"{len(rules_reading(m._meta.label for m in models))} rule(s)",
+            n=max(reps, 21),
+        )
 
     # c. "My cases" for a supervisor who sees the whole agency.
     supervisor = User.objects.get(pk=summary.supervisor_id)

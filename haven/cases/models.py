@@ -1,16 +1,21 @@
 """Cases, who works on them, and every time the child was asked to tell their story."""
 
+from typing import Any, ClassVar
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import OrganisationType
+from haven.audit.status import StatusMachine
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
 
 
-class Case(HavenModel):
+class Case(StatusMachine, HavenModel):
     class Stage(models.TextChoices):
         IDENTIFICATION = "identification", _("Identification")
         PROTECTION = "protection", _("Protection and support")
@@ -20,7 +25,7 @@ class Case(HavenModel):
 
     # Allowed stage changes. A closed case can be reopened (RR-6: children who return to
     # exploitation or drop out can come back).
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Stage.IDENTIFICATION: frozenset({Stage.PROTECTION, Stage.CLOSED}),
         Stage.PROTECTION: frozenset({Stage.RECOVERY, Stage.CLOSED}),
         Stage.RECOVERY: frozenset({Stage.PROTECTION, Stage.FOLLOW_UP, Stage.CLOSED}),
@@ -73,8 +78,29 @@ class Case(HavenModel):
     def __str__(self) -> str:
         return self.reference
 
+    STATUS_FIELD = "stage"
+
     def allowed_stages(self) -> list[str]:
-        return [s for s in self.Stage.values if s in self.TRANSITIONS[self.stage]]
+        return self.allowed_statuses()
+
+    def transition_refused(self, to: str) -> ValidationError:
+        return ValidationError(
+            {
+                "to_stage": gettext("A case cannot move from “%(from)s” to “%(to)s”.")
+                % {"from": Case.Stage(self.stage).label, "to": Case.Stage(to).label}
+            }
+        )
+
+    def status_changed(self, before: str, to: str, *, actor: Any, **details: Any) -> None:
+        """Each stage change is also a row of the case's history (with its reason)."""
+        StageChange.objects.create(
+            case=self,
+            from_stage=before,
+            to_stage=to,
+            changed_at=self.stage_changed_at,
+            changed_by=actor,
+            reason=details.get("reason", ""),
+        )
 
 
 class StageChange(models.Model):

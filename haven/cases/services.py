@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
-from haven.audit.services import diff, record_event, snapshot
+from haven.audit.services import diff, jsonable, record_event, snapshot
 from haven.cases.access import agencies_where, forget_roles, require
 from haven.cases.models import (
     AssignmentRole,
@@ -250,41 +250,25 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if to_stage not in Case.Stage.values:
         raise ValidationError({"to_stage": _("Choose a stage.")})
-    if to_stage not in Case.TRANSITIONS[case.stage]:
-        raise ValidationError(
-            {
-                "to_stage": _("A case cannot move from “%(from)s” to “%(to)s”.")
-                % {"from": Case.Stage(case.stage).label, "to": Case.Stage(to_stage).label}
-            }
-        )
+    case.check_transition(to_stage)
     if Case.Stage.CLOSED in (case.stage, to_stage) and not reason.strip():
         raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
     now = timezone.now()
-    before = snapshot(case, ["stage", "closed_at"])
-    StageChange.objects.create(
-        case=case,
-        from_stage=case.stage,
-        to_stage=to_stage,
-        changed_at=now,
-        changed_by=actor,
-        reason=reason.strip(),
-    )
+    before = snapshot(case, ["closed_at"])
     if case.stage == Case.Stage.IDENTIFICATION:
         for officer in CaseAssignment.objects.filter(
             case=case, role=AssignmentRole.IDENTIFYING_OFFICER, ended_at__isnull=True
         ):
             end_assignment(assignment=officer, actor=actor, at=now)
-    case.stage = to_stage
-    case.stage_changed_at = now
-    case.closed_at = now if to_stage == Case.Stage.CLOSED else None
-    case.updated_by = actor
-    case.save(update_fields=["stage", "stage_changed_at", "closed_at", "updated_by", "updated_at"])
-    record_event(
+    closed_at = now if to_stage == Case.Stage.CLOSED else None
+    case.set_status(
+        to_stage,
         actor=actor,
         action="case.stage",
-        obj=case,
         case=case,
-        changes=diff(before, snapshot(case, ["stage", "closed_at"])),
+        fields={"stage_changed_at": now, "closed_at": closed_at},
+        changes=diff(before, {"closed_at": jsonable(closed_at)}),
+        reason=reason.strip(),
     )
     reevaluate(case, Case, StageChange)
     return case

@@ -15,10 +15,15 @@ accepting person a referral-recipient assignment, which grants only those classe
 while the sharing basis holds (haven.cases.access.granting_assignments).
 """
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from haven.audit.status import StatusMachine
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
@@ -144,11 +149,11 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class Referral(HavenModel):
+class Referral(StatusMachine, HavenModel):
     """A child referred from the case's lead agency to another agency's service (CC-15)."""
 
     # Allowed status changes (STYLE: transitions as a map).
-    TRANSITIONS: dict[str, frozenset[str]] = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         ReferralStatus.SENT: frozenset(
             {ReferralStatus.ACCEPTED, ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN}
         ),
@@ -239,6 +244,12 @@ class Referral(HavenModel):
                 name="referral_has_sharing_basis",
             ),
         ]
+
+    def transition_refused(self, to: str) -> ValidationError:
+        return ValidationError(
+            gettext("This referral is %(status)s: it cannot be changed that way.")
+            % {"status": self.get_status_display().lower()}
+        )
 
     def __str__(self) -> str:
         return f"{self.get_service_type_display()} → {self.to_agency}"

@@ -383,14 +383,6 @@ def _locked(referral: Referral) -> Referral:
     )
 
 
-def _move(referral: Referral, to: str) -> None:
-    if to not in Referral.TRANSITIONS[referral.status]:
-        raise ValidationError(
-            _("This referral is %(status)s: it cannot be changed that way.")
-            % {"status": referral.get_status_display().lower()}
-        )
-
-
 def _require_recipient(actor: Any, referral: Referral) -> None:
     require(actor, Capability.RESPOND_REFERRAL)
     agencies = {a.pk for a in agencies_where(actor, Capability.RESPOND_REFERRAL)}
@@ -405,7 +397,7 @@ def referral_accept(*, referral: Referral, actor: Any) -> Referral:
     and only while the sharing basis holds (DP-5)."""
     _require_recipient(actor, referral)
     referral = _locked(referral)
-    _move(referral, ReferralStatus.ACCEPTED)
+    referral.check_transition(ReferralStatus.ACCEPTED)
     rules.BASIS_LAPSED.check(in_force=referral.sharing_in_force())
     case = referral.case
     now = timezone.now()
@@ -432,29 +424,17 @@ def referral_accept(*, referral: Referral, actor: Any) -> Referral:
         case=case,
         changes={"user": [None, str(actor.public_id)], "role": [None, REFERRAL_RECIPIENT]},
     )
-    referral.status = ReferralStatus.ACCEPTED
-    referral.responded_by = actor
-    referral.responded_at = now
-    referral.accepted_by = actor
-    referral.assignment = assignment
-    referral.updated_by = actor
-    referral.save(
-        update_fields=[
-            "status",
-            "responded_by",
-            "responded_at",
-            "accepted_by",
-            "assignment",
-            "updated_by",
-            "updated_at",
-        ]
-    )
-    record_event(
+    referral.set_status(
+        ReferralStatus.ACCEPTED,
         actor=actor,
         action="referral.accept",
-        obj=referral,
         case=case,
-        changes={"status": [ReferralStatus.SENT, ReferralStatus.ACCEPTED]},
+        fields={
+            "responded_by": actor,
+            "responded_at": now,
+            "accepted_by": actor,
+            "assignment": assignment,
+        },
     )
     reevaluate(case, CaseAssignment, Referral)
     return referral
@@ -466,55 +446,36 @@ def referral_decline(*, referral: Referral, actor: Any, reason: str) -> Referral
     another service and no child falls between agencies (CC-15)."""
     _require_recipient(actor, referral)
     referral = _locked(referral)
-    _move(referral, ReferralStatus.DECLINED)
+    referral.check_transition(ReferralStatus.DECLINED)
     if len(reason.strip()) < 5:
         raise ValidationError({"reason": _("Say why the referral is declined.")})
-    referral.status = ReferralStatus.DECLINED
-    referral.responded_by = actor
-    referral.responded_at = timezone.now()
-    referral.decline_reason = reason.strip()
-    referral.updated_by = actor
-    referral.save(
-        update_fields=[
-            "status",
-            "responded_by",
-            "responded_at",
-            "decline_reason",
-            "updated_by",
-            "updated_at",
-        ]
-    )
-    record_event(
+    referral.set_status(
+        ReferralStatus.DECLINED,
         actor=actor,
         action="referral.decline",
-        obj=referral,
         case=referral.case,
-        changes={
-            "status": [ReferralStatus.SENT, ReferralStatus.DECLINED],
-            "reason": [None, "[changed]"],
+        fields={
+            "responded_by": actor,
+            "responded_at": timezone.now(),
+            "decline_reason": reason.strip(),
         },
+        changes={"reason": [None, "[changed]"]},
     )
     reevaluate(referral.case, Referral)
     return referral
 
 
 def _finish(referral: Referral, actor: Any, to: str, action: str) -> Referral:
-    before = referral.status
-    _move(referral, to)
+    referral.check_transition(to)
     now = timezone.now()
     if referral.assignment is not None and referral.assignment.ended_at is None:
         end_assignment(assignment=referral.assignment, actor=actor, at=now)
-    referral.status = to
-    referral.ended_at = now
-    referral.ended_by = actor
-    referral.updated_by = actor
-    referral.save(update_fields=["status", "ended_at", "ended_by", "updated_by", "updated_at"])
-    record_event(
+    referral.set_status(
+        to,
         actor=actor,
         action=action,
-        obj=referral,
         case=referral.case,
-        changes={"status": [before, to]},
+        fields={"ended_at": now, "ended_by": actor},
     )
     reevaluate(referral.case, CaseAssignment, Referral)
     return referral

@@ -11,11 +11,16 @@ browser then holds only a signed token whose hash is stored here, which lets it 
 and read nothing (see haven.voice.kiosk_views).
 """
 
+from typing import ClassVar
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from haven.audit.status import StatusMachine
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
@@ -78,7 +83,7 @@ class KioskSession(HavenModel):
         return self.closed_at is None and self.expires_at > timezone.now()
 
 
-class Feedback(HavenModel):
+class Feedback(StatusMachine, HavenModel):
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("how it came"), max_length=10, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=3)
@@ -116,11 +121,16 @@ class Feedback(HavenModel):
 
     # received → acknowledged → resolved; resolving what was not yet acknowledged
     # acknowledges it at the same moment.
-    TRANSITIONS = {
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         Status.RECEIVED: frozenset({Status.ACKNOWLEDGED, Status.RESOLVED}),
         Status.ACKNOWLEDGED: frozenset({Status.RESOLVED}),
         Status.RESOLVED: frozenset(),
     }
+
+    def transition_refused(self, to: str) -> ValidationError:
+        if to == Status.ACKNOWLEDGED:
+            return ValidationError(gettext("This was already acknowledged."))
+        return ValidationError(gettext("This was already resolved."))
 
     class Meta:
         ordering = ["-received_at"]

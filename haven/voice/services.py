@@ -357,21 +357,12 @@ def feedback_acknowledge(*, feedback: Feedback, actor: Any) -> Feedback:
     """Say that the agency has it and someone is looking at it (CC-12)."""
     _require_handler(actor, feedback)
     feedback = _lock(feedback)
-    if Status.ACKNOWLEDGED not in Feedback.TRANSITIONS[Status(feedback.status)]:
-        raise ValidationError(_("This was already acknowledged."))
-    feedback.status = Status.ACKNOWLEDGED
-    feedback.acknowledged_at = timezone.now()
-    feedback.acknowledged_by = actor
-    feedback.updated_by = actor
-    feedback.save(
-        update_fields=["status", "acknowledged_at", "acknowledged_by", "updated_by", "updated_at"]
-    )
-    record_event(
+    feedback.set_status(
+        Status.ACKNOWLEDGED,
         actor=actor,
         action="feedback.acknowledge",
-        obj=feedback,
         case=_timeline_case(feedback),
-        changes={"status": [Status.RECEIVED, Status.ACKNOWLEDGED]},
+        fields={"acknowledged_at": timezone.now(), "acknowledged_by": actor},
     )
     return feedback
 
@@ -390,26 +381,17 @@ def feedback_resolve(*, feedback: Feedback, actor: Any, resolution: str) -> Feed
             {"resolution": _("Keep it under %(n)d characters.") % {"n": MESSAGE_MAX}}
         )
     feedback = _lock(feedback)
-    before = feedback.status
-    if Status.RESOLVED not in Feedback.TRANSITIONS[Status(before)]:
-        raise ValidationError(_("This was already resolved."))
     now = timezone.now()
-    fields = ["status", "resolution", "resolved_at", "resolved_by", "updated_by", "updated_at"]
+    fields: dict[str, Any] = {"resolution": resolution, "resolved_at": now, "resolved_by": actor}
     if feedback.acknowledged_at is None:
-        feedback.acknowledged_at, feedback.acknowledged_by = now, actor
-        fields += ["acknowledged_at", "acknowledged_by"]
-    feedback.status = Status.RESOLVED
-    feedback.resolution = resolution
-    feedback.resolved_at = now
-    feedback.resolved_by = actor
-    feedback.updated_by = actor
-    feedback.save(update_fields=fields)
-    record_event(
+        fields |= {"acknowledged_at": now, "acknowledged_by": actor}
+    feedback.set_status(
+        Status.RESOLVED,
         actor=actor,
         action="feedback.resolve",
-        obj=feedback,
         case=_timeline_case(feedback),
-        changes={"status": [before, Status.RESOLVED], "resolution": ["", "[changed]"]},
+        fields=fields,
+        changes={"resolution": ["", "[changed]"]},
     )
     return feedback
 
