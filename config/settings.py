@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "haven.children",
     "haven.cases",
     "haven.safeguards",
+    "haven.decisions",
     "haven.identification",
     "haven.consent",
     "haven.protection",

@@ -32,9 +32,12 @@ from haven.consent import selectors as consent_selectors
 from haven.consent import services as consent_services
 from haven.consent.models import Consent
 from haven.core.sensitivity import Sensitivity as S
+from haven.decisions import selectors as decision_selectors
+from haven.decisions import services as decision_services
+from haven.decisions.models import Decision
 from haven.protection import selectors
 from haven.protection import services as protection_services
-from haven.protection.models import Decision, Placement
+from haven.protection.models import Placement
 
 
 def _context(request: Request, case: Case) -> dict[str, Any]:
@@ -45,7 +48,7 @@ def _determination(case: Case, public_id: UUID | None) -> Decision | None:
     """The decision of this case with this ID; a decision of another case is not found."""
     if public_id is None:
         return None
-    decision = selectors.decisions(case).filter(public_id=public_id).first()
+    decision = decision_selectors.decisions(case).filter(public_id=public_id).first()
     if decision is None:
         raise ValidationError(
             {"decision": _("Choose a best-interests determination taken on this case.")}
@@ -142,7 +145,9 @@ class ProtectionViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         # A decision of another case is not looked up: the service refuses None in its words.
         decision = (
-            selectors.decisions(case).filter(public_id=payload.validated_data["decision"]).first()
+            decision_selectors.decisions(case)
+            .filter(public_id=payload.validated_data["decision"])
+            .first()
         )
         consent = consent_services.consent_override(
             consent=consent, actor=request.user, decision=decision
@@ -206,7 +211,7 @@ class ProtectionViewSet(viewsets.ViewSet):
         child's views or the reason they could not be obtained."""
 
         def create(case: Case, payload: Any) -> Any:
-            return protection_services.decision_record(
+            return decision_services.decision_record(
                 case=case, actor=request.user, **payload.service_kwargs()
             )
 
@@ -214,7 +219,9 @@ class ProtectionViewSet(viewsets.ViewSet):
             request,
             public_id,
             what="decision",
-            rows=lambda case, context: selectors.decisions(case).prefetch_related("participants"),
+            rows=lambda case, context: decision_selectors.decisions(case).prefetch_related(
+                "participants"
+            ),
             out=s.DecisionSerializer,
             capability=Capability.DECIDE_BEST_INTERESTS,
             payload_class=s.DecisionInputSerializer,

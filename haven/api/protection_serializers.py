@@ -29,9 +29,9 @@ from haven.consent.models import (
     Topic,
 )
 from haven.core.sensitivity import Sensitivity as S
+from haven.decisions.models import Decision
 from haven.protection.models import (
     Charge,
-    Decision,
     Domain,
     FamilyContact,
     HealthProcedure,

@@ -127,7 +127,7 @@ class Consent(HavenModel):
     withdrawal_reason = EncryptedTextField(_("what was said"))
     # A refusal overridden by a best-interests determination (CC-3, PS-4).
     override_decision = models.ForeignKey(
-        "protection.Decision",
+        "decisions.Decision",
         null=True,
         blank=True,
         on_delete=models.PROTECT,

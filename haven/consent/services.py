@@ -31,6 +31,7 @@ from haven.consent.models import (
 from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
 from haven.core.codes import validate_language
 from haven.core.forms import validate_event_date, validate_event_time
+from haven.decisions.services import check_determination
 from haven.safeguards.engine import reevaluate
 
 
@@ -244,8 +245,6 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
     )
     if consent.withdrawn_at or consent.grants or consent.override_decision_id:
         raise ValidationError(_("Only a refusal that stands can be overridden."))
-    from haven.protection.services import check_determination
-
     check_determination(consent.case_id, decision, medical=consent.purpose in MEDICAL_PURPOSES)
     consent.override_decision = decision
     consent.updated_by = actor

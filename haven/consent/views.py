@@ -26,7 +26,7 @@ from haven.consent.sheets import sheet_language_for
 from haven.core.codes import languages
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
-from haven.protection.selectors import determinations
+from haven.decisions.selectors import determinations
 
 
 def _back(case_id: object, anchor: str) -> HttpResponse:

@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.forms import date_input
+from haven.decisions.models import Decision
 from haven.protection.models import (
     Charge,
-    Decision,
     Domain,
     FamilyContact,
     Guardian,

@@ -4,11 +4,10 @@ lives (registered at ProtectionConfig.ready())."""
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.labels import coded, register
-from haven.protection.models import Decision, PlacementType
+from haven.protection.models import PlacementType
 
 register(
     {
-        "decision.record": _("Best-interests decision recorded"),
         "guardian.appoint": _("Guardian appointed"),
         "guardian.end": _("Guardianship ended"),
         "needs.record": _("Needs and strengths assessed"),
@@ -27,7 +26,6 @@ register(
         "liberty_challenge.decide": _("Decision on the challenge recorded"),
     },
     {
-        "decision.record": coded("kind", Decision.Kind.choices),
         "placement.record": coded("type", PlacementType.choices),
     },
 )

@@ -24,6 +24,7 @@ from haven.cases.models import Case
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
+from haven.decisions import selectors as decision_selectors
 from haven.protection import selectors, services
 from haven.protection.forms import (
     ChallengeDecisionForm,
@@ -72,7 +73,7 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
     classes = readable(request.user, case)
     user = request.user
     rows = list(selectors.placements(case))
-    bids = list(selectors.determinations(case))
+    bids = list(decision_selectors.determinations(case))
     log_read(user=user, what="placement.view", case=case)
     return render(
         request,
@@ -142,7 +143,7 @@ def placement_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         _("Record where the child lives"),
         _("The placement is recorded."),
         "current",
-        decisions=selectors.determinations,
+        decisions=decision_selectors.determinations,
     )
 
 
@@ -246,7 +247,7 @@ placement_decision = _inline_action(
     ),
     gettext_lazy("The determination is linked to the placement."),
     "current",
-    decisions=selectors.determinations,
+    decisions=decision_selectors.determinations,
 )
 challenge_new = _inline_action(
     Capability.RECORD_LEGAL,

@@ -12,10 +12,10 @@ from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.consent.models import Consent
 from haven.core.errors import SafeguardViolation
+from haven.decisions.models import Decision
 from haven.identification.selectors import identified_before
 from haven.protection.models import (
     ACTIVE_SERVICE_STATUSES,
-    Decision,
     GuardianAppointment,
     NeedsAssessment,
     Recipient,
@@ -26,28 +26,6 @@ from haven.protection.models import (
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 # ------------------------------------------------------------------------------ blocks
-
-
-def check_child_views(*, child_views: str, not_obtained_reason: str) -> None:
-    """CC-2: no decision without the child's views, or the reason they could not be had."""
-    if not child_views.strip() and len(not_obtained_reason.strip()) < 10:
-        raise SafeguardViolation(CHILD_VIEWS_HEARD.measure_id, CHILD_VIEWS_HEARD.message)
-
-
-CHILD_VIEWS_HEARD = register(
-    BlockRule(
-        code="cc2.child_views_heard",
-        measure_id="CC-2",
-        severity=Severity.BLOCK,
-        title=_("The child's views are missing"),
-        message=_(
-            "A decision about a child needs the child's views, in their words, and how they "
-            "were weighed. If they could not be obtained (a baby, a child too unwell to take "
-            "part), write why."
-        ),
-        check=check_child_views,
-    )
-)
 
 
 def check_caseload(*, load: int, ceiling: int) -> None:
@@ -220,7 +198,7 @@ CARE_WITHOUT_CONSENT = register(
             "has ended. Stop it, or ask the child (and guardian) again and record their answer."
         ),
         breaches=care_without_consent,
-        reads=("cases.Case", "consent.Consent", "protection.Decision", "protection.Service"),
+        reads=("cases.Case", "consent.Consent", "decisions.Decision", "protection.Service"),
     )
 )
 
@@ -249,7 +227,7 @@ URGENT_CARE_NEEDS_BID = register(
             "views; link it to the service."
         ),
         breaches=urgent_care_needs_determination,
-        reads=("cases.Case", "consent.Consent", "protection.Decision", "protection.Service"),
+        reads=("cases.Case", "consent.Consent", "decisions.Decision", "protection.Service"),
     )
 )
 

@@ -10,7 +10,6 @@ from haven.core.sensitivity import Sensitivity
 from haven.protection.models import (
     SERVICE_SENSITIVITY,
     Charge,
-    Decision,
     FamilyContact,
     Guardian,
     GuardianAppointment,
@@ -20,14 +19,6 @@ from haven.protection.models import (
     Restriction,
     Service,
 )
-
-
-def decisions(case: Any) -> QuerySet[Decision]:
-    return Decision.objects.filter(case=case).select_related("decided_by")
-
-
-def determinations(case: Any) -> QuerySet[Decision]:
-    return decisions(case).filter(kind=Decision.Kind.BID)
 
 
 def guardian_appointments(case: Any) -> QuerySet[GuardianAppointment]:

@@ -25,6 +25,9 @@ from haven.cases.services import (
 from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import EARLIEST_YEAR, validate_event_date
+from haven.decisions import rules as decision_rules
+from haven.decisions.models import Decision
+from haven.decisions.services import check_determination
 from haven.protection import placement_rules as rules_placement
 from haven.protection import rules
 from haven.protection.models import (
@@ -33,8 +36,6 @@ from haven.protection.models import (
     DECIDED,
     SHELTERS,
     Charge,
-    Decision,
-    DecisionParticipant,
     Domain,
     FamilyContact,
     Guardian,
@@ -58,136 +59,10 @@ from haven.safeguards.engine import reevaluate
 
 # Under this age a child is "very young" and needs special attention (CC-5, CC-11).
 VERY_YOUNG_AGE = 6
-# A determination is taken by a panel (PS-6): at least this many named participants.
-BID_PANEL_MINIMUM = 2
 
 
 def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
     return {field: message for field, message in messages.items() if not values[field].strip()}
-
-
-# ---------------------------------------------------------------- best interests (CC-1, CC-2)
-
-
-def check_determination(case_id: int, decision: Any, *, medical: bool = False) -> None:
-    """Which decision may stand behind an action (CC-1, PS-6): a best-interests determination
-    (never an assessment) taken on the same case; for medical care without consent, one about
-    exactly that (PS-4). Consent overrides, services and placements all ask this."""
-    if decision is None or decision.case_id != case_id or decision.kind != Decision.Kind.BID:
-        raise ValidationError(
-            {"decision": _("Choose a best-interests determination taken on this case.")}
-        )
-    if medical and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT:
-        raise ValidationError(
-            {
-                "decision": _(
-                    "Medical care without consent needs a determination about exactly that."
-                )
-            }
-        )
-
-
-@transaction.atomic
-def decision_record(
-    *,
-    case: Case,
-    actor: Any,
-    kind: str,
-    subject: str,
-    decided_on: date,
-    question: str,
-    options: str,
-    outcome: str,
-    justification: str,
-    child_views: str = "",
-    child_views_weight: str = "",
-    child_views_not_obtained: str = "",
-    family_views: str = "",
-    risks: str = "",
-    participants: Iterable[Mapping[str, str]] = (),
-) -> Decision:
-    """Record a best-interests assessment or determination (CC-1, CC-2, PS-6). It is refused
-    without the child's views — or the reason they could not be obtained — and, when the views
-    are there, without saying how they were weighed given the child's age and maturity."""
-    require(actor, Capability.DECIDE_BEST_INTERESTS, case)
-    lock_case(case)
-    texts = {
-        "question": question,
-        "options": options,
-        "outcome": outcome,
-        "justification": justification,
-    }
-    errors = _required(
-        texts,
-        {
-            "question": _("Write the question to be decided."),
-            "options": _("Write the options that were considered."),
-            "outcome": _("Write the decision."),
-            "justification": _("Say why this is in the child's best interests (CC-1)."),
-        },
-    )
-    if kind not in Decision.Kind.values:
-        errors["kind"] = _("Choose an assessment or a determination.")
-    if subject not in Decision.Subject.values:
-        errors["subject"] = _("Choose what it decides.")
-    people = []
-    for row in participants:
-        name, role = row.get("name", "").strip(), row.get("role", "").strip()
-        if name or role:
-            if not (name and role):
-                errors["participants"] = _("Give each participant's name and role.")
-            people.append((name[:200], role[:200]))
-    if kind == Decision.Kind.BID and len(people) < BID_PANEL_MINIMUM:
-        errors.setdefault(
-            "participants",
-            _("A determination is taken by a panel: name at least %(n)d participants.")
-            % {"n": BID_PANEL_MINIMUM},
-        )
-    if child_views.strip() and not child_views_weight.strip():
-        errors["child_views_weight"] = _(
-            "Say how the child's views were weighed, given their age and maturity (CC-2)."
-        )
-    if errors:
-        raise ValidationError(errors)
-    rules.CHILD_VIEWS_HEARD.check(
-        child_views=child_views, not_obtained_reason=child_views_not_obtained
-    )
-    validate_event_date(decided_on, "decided_on")
-    decision = Decision.objects.create(
-        case=case,
-        kind=kind,
-        subject=subject,
-        decided_on=decided_on,
-        question=question.strip(),
-        options=options.strip(),
-        child_views=child_views.strip(),
-        child_views_weight=child_views_weight.strip(),
-        child_views_not_obtained=("" if child_views.strip() else child_views_not_obtained.strip()),
-        family_views=family_views.strip(),
-        risks=risks.strip(),
-        outcome=outcome.strip(),
-        justification=justification.strip(),
-        decided_by=actor,
-        created_by=actor,
-        updated_by=actor,
-    )
-    DecisionParticipant.objects.bulk_create(
-        DecisionParticipant(decision=decision, name=name, role=role) for name, role in people
-    )
-    record_event(
-        actor=actor,
-        action="decision.record",
-        obj=decision,
-        case=case,
-        changes={
-            "kind": [None, kind],
-            "subject": [None, subject],
-            "child_views": [None, "[given]" if child_views.strip() else "[not obtained]"],
-            "participants": [None, len(people)],
-        },
-    )
-    reevaluate(case, Decision, DecisionParticipant)
-    return decision
 
 
 # ---------------------------------------------------------------- guardianship (PS-1, PS-2)
@@ -847,7 +722,7 @@ def placement_review_record(
     placement = Placement.objects.select_related("case").get(pk=placement.pk)
     if placement.type not in SHELTERS or placement.end_on is not None:
         raise ValidationError(_("Only a shelter placement the child is in now is reviewed here."))
-    rules.CHILD_VIEWS_HEARD.check(
+    decision_rules.CHILD_VIEWS_HEARD.check(
         child_views=child_views, not_obtained_reason=child_views_not_obtained
     )
     validate_event_date(reviewed_on, "reviewed_on")

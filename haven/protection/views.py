@@ -24,6 +24,8 @@ from haven.consent.selectors import consents, information_sessions
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
+from haven.decisions import selectors as decision_selectors
+from haven.decisions import services as decision_services
 from haven.protection import selectors, services
 from haven.protection.forms import (
     DecisionForm,
@@ -58,7 +60,7 @@ def overview(request: AuthedRequest, public_id: str) -> HttpResponse:
         "service": can(user, Capability.RECORD_SERVICE, case),
         "resolve": can(user, Capability.RESOLVE_ALERT, case),
     }
-    bids = list(selectors.determinations(case)) if may["decide"] else []
+    bids = list(decision_selectors.determinations(case)) if may["decide"] else []
     log_read(user=user, what="protection.view", case=case)
     context: dict[str, Any] = {
         "case": case,
@@ -68,7 +70,7 @@ def overview(request: AuthedRequest, public_id: str) -> HttpResponse:
         "alerts": [a for a in alerts_for_case(case) if a.measure_id in _MEASURES],
         "consents": list(consents(case)),
         "sessions": list(information_sessions(case)),
-        "decisions": list(selectors.decisions(case).prefetch_related("participants")),
+        "decisions": list(decision_selectors.decisions(case).prefetch_related("participants")),
         "bids": bids,
         "appointments": (
             list(selectors.guardian_appointments(case)) if Sensitivity.FAMILY in classes else []
@@ -95,7 +97,7 @@ def decision_new(request: AuthedRequest, public_id: str) -> HttpResponse:
     if request.method == "POST":
         decision = run_service(
             form,
-            lambda: services.decision_record(
+            lambda: decision_services.decision_record(
                 case=case, actor=request.user, **form.service_kwargs()
             ),
         )
@@ -122,7 +124,7 @@ def decision_detail(request: AuthedRequest, public_id: str, decision_id: str) ->
     case = access_case_by_id(request.user, public_id)
     if Sensitivity.NARRATIVE not in readable(request.user, case):
         raise PermissionDenied
-    decisions = selectors.decisions(case).prefetch_related("participants")
+    decisions = decision_selectors.decisions(case).prefetch_related("participants")
     decision = record_for(request.user, case, decisions, decision_id)
     log_read(user=request.user, what="decision.view", case=case)
     return render(
@@ -269,7 +271,7 @@ def service_update(request: AuthedRequest, public_id: str, service_id: str) -> H
         raise Http404
     form = ServiceUpdateForm(
         request.POST or None,
-        decisions=selectors.determinations(case),
+        decisions=decision_selectors.determinations(case),
         initial={
             "status": service.status,
             "end_on": service.end_on,

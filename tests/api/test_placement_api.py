@@ -21,9 +21,11 @@ from haven.api import protection_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case
 from haven.cases.services import case_assign
+from haven.decisions.models import Decision
+from haven.decisions.rules import CHILD_VIEWS_HEARD
+from haven.decisions.services import decision_record
 from haven.protection.models import (
     Charge,
-    Decision,
     FamilyContact,
     LibertyChallenge,
     Placement,
@@ -32,11 +34,9 @@ from haven.protection.models import (
     Service,
 )
 from haven.protection.placement_rules import SHELTER_REVIEW
-from haven.protection.rules import CHILD_VIEWS_HEARD
 from haven.protection.selectors import placement_figures
 from haven.protection.services import (
     charge_record,
-    decision_record,
     liberty_challenge_record,
     placement_record,
     restriction_record,

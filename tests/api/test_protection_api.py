@@ -26,21 +26,16 @@ from haven.cases.services import case_assign, case_register
 from haven.children.age import age_on
 from haven.consent.models import CHECKLIST_KEYS, Consent, InformationSession
 from haven.consent.services import consent_record, information_session_record
+from haven.decisions.models import Decision, DecisionParticipant
+from haven.decisions.services import decision_record
 from haven.protection.models import (
-    Decision,
-    DecisionParticipant,
     Guardian,
     GuardianAppointment,
     NeedsAssessment,
     NeedsFinding,
     Service,
 )
-from haven.protection.services import (
-    decision_record,
-    guardian_appoint,
-    guardian_create,
-    service_record,
-)
+from haven.protection.services import guardian_appoint, guardian_create, service_record
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
 from tests.factories import child_fields, staff

@@ -20,8 +20,8 @@ from haven.consent.services import (
     consent_withdraw,
     grants_consent,
 )
-from haven.protection.models import Decision
-from haven.protection.services import decision_record
+from haven.decisions.models import Decision
+from haven.decisions.services import decision_record
 from haven.safeguards.models import Alert
 from tests.factories import at_run, child_fields, staff
 

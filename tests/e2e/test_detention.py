@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from haven.accounts.models import Membership
 from haven.accounts.roles import Role
-from haven.protection.services import decision_record
+from haven.decisions.services import decision_record
 from tests.e2e.conftest import new_phone_context
 from tests.e2e.journey import Journey, open_case, sign_in_with_cookie
 from tests.factories import staff

@@ -14,13 +14,8 @@ from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.services import case_assign, case_register
 from haven.consent.models import CHECKLIST_KEYS, Consent, InformationSession
-from haven.protection.models import (
-    Decision,
-    Guardian,
-    GuardianAppointment,
-    NeedsAssessment,
-    Service,
-)
+from haven.decisions.models import Decision
+from haven.protection.models import Guardian, GuardianAppointment, NeedsAssessment, Service
 from haven.protection.services import guardian_create, service_record
 from tests.conftest import signed_in
 from tests.factories import child_fields, staff

@@ -590,7 +590,7 @@ def test_nd1_charge_updated_from_the_page_records_the_principle_raised(
 def test_cc1_determination_linked_from_the_page_clears_the_urgent_placement_alert(
     client: Client, case, case_worker
 ):
-    from haven.protection.services import decision_record
+    from haven.decisions.services import decision_record
 
     shelter = placement_record(
         case=case,

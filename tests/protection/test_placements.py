@@ -14,10 +14,11 @@ from django.utils import timezone
 from haven.audit.models import AuditEvent
 from haven.cases.services import case_register
 from haven.core.errors import SafeguardViolation
+from haven.decisions.models import Decision
+from haven.decisions.services import decision_record
 from haven.identification.services import trafficking_status_decide
 from haven.protection.models import (
     Charge,
-    Decision,
     FamilyContact,
     LibertyChallenge,
     Placement,
@@ -30,7 +31,6 @@ from haven.protection.selectors import placement_figures
 from haven.protection.services import (
     charge_record,
     charge_update,
-    decision_record,
     family_contact_record,
     liberty_challenge_decide,
     liberty_challenge_record,

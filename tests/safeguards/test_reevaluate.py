@@ -22,6 +22,7 @@ from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import assignment_end, case_change_stage, case_note_add
 from haven.consent.models import CHECKLIST_KEYS
 from haven.consent.services import consent_override, consent_record, consent_withdraw
+from haven.decisions.services import decision_record
 from haven.directory.services import (
     offer_create,
     referral_accept,
@@ -42,7 +43,6 @@ from haven.protection.models import NotDeliveredReason, Placement
 from haven.protection.services import (
     charge_record,
     charge_update,
-    decision_record,
     family_contact_record,
     guardian_appoint,
     guardian_appointment_end,

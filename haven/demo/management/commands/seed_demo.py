@@ -36,6 +36,7 @@ from haven.cases.services import (
 from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.consent.services import consent_record, consent_withdraw, information_session_record
+from haven.decisions.services import decision_record
 from haven.demo import data as demo
 from haven.demo import directory as directory_demo
 from haven.demo import reports as reports_demo
@@ -45,7 +46,6 @@ from haven.identification.services import first_step_done, screening_record
 from haven.protection.models import Guardian
 from haven.protection.services import (
     charge_record,
-    decision_record,
     family_contact_record,
     guardian_appoint,
     guardian_create,

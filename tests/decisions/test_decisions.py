@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.core.errors import SafeguardViolation
-from haven.protection.models import Decision, DecisionParticipant
-from haven.protection.services import decision_record
+from haven.decisions.models import Decision, DecisionParticipant
+from haven.decisions.services import decision_record
 from haven.safeguards.models import Alert
 from tests.factories import at_run
 

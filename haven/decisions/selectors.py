@@ -1,0 +1,16 @@
+"""Reads of best-interests decisions. Callers pass a case already loaded through
+haven.cases.access."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from haven.decisions.models import Decision
+
+
+def decisions(case: Any) -> QuerySet[Decision]:
+    return Decision.objects.filter(case=case).select_related("decided_by")
+
+
+def determinations(case: Any) -> QuerySet[Decision]:
+    return decisions(case).filter(kind=Decision.Kind.BID)
