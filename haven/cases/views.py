@@ -28,12 +28,10 @@ from haven.cases.forms import (
     StageForm,
 )
 from haven.cases.models import Case
+from haven.cases.page import parts
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
-from haven.identification.forms import StatusForm
-from haven.identification.selectors import first_steps, screenings
-from haven.protection.selectors import current_placement
 from haven.safeguards.selectors import alerts_for_case
 
 
@@ -104,12 +102,6 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "interviews": case.interviews.all()[:50],
         "notes": case.notes.select_related("created_by")[:50],
         "timeline": selectors.timeline(case),
-        "screenings": screenings(case)[:10],
-        "first_steps": first_steps(case),
-        "placement": current_placement(case),
-        "status_form": StatusForm(initial={"status": case.trafficking_status})
-        if can(user, Capability.DECIDE_STATUS, case)
-        else None,
         "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
         "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
         "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
@@ -120,6 +112,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "screen": can(user, Capability.SCREEN, case),
             "refer": can(user, Capability.REFER, case),
         },
+        **parts(request, case),
         **extra,
     }
 

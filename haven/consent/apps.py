@@ -7,4 +7,4 @@ class ConsentConfig(AppConfig):
     verbose_name = _("Consent and information")
 
     def ready(self) -> None:
-        from haven.consent import checks, labels, rules  # noqa: F401  (registers the area's rules and audit labels)
+        from haven.consent import checks, labels, rules, steps  # noqa: F401  (registers the rules, labels and first steps it meets)

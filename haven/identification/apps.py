@@ -7,4 +7,4 @@ class IdentificationConfig(AppConfig):
     verbose_name = _("Identification")
 
     def ready(self) -> None:
-        from haven.identification import labels, rules  # noqa: F401  (registers the area's rules and audit labels)
+        from haven.identification import labels, page, rules  # noqa: F401  (registers the rules, labels and its part of the case page)

@@ -1,5 +1,7 @@
 """Reads for identification. Callers pass a case already loaded through haven.cases.access."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,23 +24,40 @@ from django.utils import timezone
 from haven.cases.models import Case, CaseAssignment, StageChange
 from haven.children.age import years_before
 from haven.children.models import ChildNationality
-from haven.consent.models import InformationSession
 from haven.identification.codes import Outcome
 from haven.identification.models import FirstStep, Screening, ScreeningExploitation
 from haven.identification.services import MET_BY_ASSIGNMENT
-from haven.protection.models import GuardianAppointment
+
+
+# First steps that a record of another area meets (ID-4): the guardian step by a guardian's
+# appointment (protection), the rights step by an information session about the child's rights
+# (consent). Those areas lie above identification, so each registers its record here at start-up
+# (`met_by`), and the checklist, the ID-4/ID-5 alerts and the reports ask `met_q` and `_met_by`.
+@dataclass(frozen=True)
+class MetBy:
+    # An Exists() on the meeting record, correlated on OuterRef("case_id") of the step.
+    exists: Callable[[], Any]
+    # What meets the step on one case, as a line for the checklist, or None.
+    describe: Callable[[Any], str | None]
+
+
+_MET_BY: dict[str, MetBy] = {}
+
+
+def met_by(kind: str, *, exists: Callable[[], Any], describe: Callable[[Any], str | None]) -> None:
+    """Register the record of another area that meets the first step `kind`."""
+    if kind in _MET_BY:
+        raise ValueError(f"first step {kind} is met by two records")
+    _MET_BY[kind] = MetBy(exists=exists, describe=describe)
 
 
 def met_q() -> Q:
     """Open steps that another record already meets: a current assignment (case worker,
-    interpreter), a guardian's appointment, an information session about the child's rights."""
-    q = Q(
-        Q(kind=FirstStep.Kind.GUARDIAN),
-        Exists(GuardianAppointment.objects.current().filter(case_id=OuterRef("case_id"))),
-    ) | Q(
-        Q(kind=FirstStep.Kind.RIGHTS_INFORMATION),
-        Exists(InformationSession.objects.filter(case_id=OuterRef("case_id"), covers_rights=True)),
-    )
+    interpreter), or a record another area registered (a guardian's appointment, an information
+    session about the child's rights)."""
+    q = Q(pk__in=[])
+    for kind, meeting in _MET_BY.items():
+        q |= Q(Q(kind=kind), meeting.exists())
     for kind, role in MET_BY_ASSIGNMENT.items():
         current = CaseAssignment.objects.current().filter(case_id=OuterRef("case_id"), role=role)
         q |= Q(Q(kind=kind), Exists(current))
@@ -55,18 +74,10 @@ def _met_by(case: Any) -> dict[str, str]:
         if role in current:
             a = current[role]
             met[kind] = f"{a.user} ({a.get_role_display()})"
-    appointment = (
-        GuardianAppointment.objects.current().filter(case=case).select_related("guardian").first()
-    )
-    if appointment is not None:
-        met[FirstStep.Kind.GUARDIAN] = str(appointment.guardian)
-    session = (
-        InformationSession.objects.filter(case=case, covers_rights=True)
-        .filter(given_at__gte=episode_start(case.pk))
-        .first()
-    )
-    if session is not None:
-        met[FirstStep.Kind.RIGHTS_INFORMATION] = session.given_by
+    for kind, meeting in _MET_BY.items():
+        line = meeting.describe(case)
+        if line is not None:
+            met[kind] = line
     return met
 
 

@@ -1,0 +1,30 @@
+"""The first step that information to the child meets (ID-4): an information session about the
+child's rights, in the current episode, meets the rights step (registered at ready())."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+
+from haven.consent.models import InformationSession
+from haven.identification.models import FirstStep
+from haven.identification.selectors import episode_start, met_by
+
+
+def _session_about_rights() -> Any:
+    return Exists(
+        InformationSession.objects.filter(case_id=OuterRef("case_id"), covers_rights=True)
+    )
+
+
+def _who_told_the_child(case: Any) -> str | None:
+    session = (
+        InformationSession.objects.filter(case=case, covers_rights=True)
+        .filter(given_at__gte=episode_start(case.pk))
+        .first()
+    )
+    return session.given_by if session is not None else None
+
+
+met_by(
+    FirstStep.Kind.RIGHTS_INFORMATION, exists=_session_about_rights, describe=_who_told_the_child
+)
