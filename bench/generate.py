@@ -490,24 +490,26 @@ def _protection(
     from haven.consent.services import grants_consent
     from haven.identification.codes import Outcome
     from haven.identification.models import Screening
-    from haven.protection.models import (
+    from haven.placements.models import (
         CLOSED,
-        CONSENT_NEEDED,
         DECIDED,
         DETENTION,
         OPEN_CHARGE_STATUSES,
         SHELTERS,
         Charge,
-        Decision,
         FamilyContact,
-        Guardian,
-        GuardianAppointment,
         LibertyChallenge,
-        NeedsAssessment,
-        NeedsFinding,
         Placement,
         PlacementReview,
         Restriction,
+    )
+    from haven.protection.models import (
+        CONSENT_NEEDED,
+        Decision,
+        Guardian,
+        GuardianAppointment,
+        NeedsAssessment,
+        NeedsFinding,
         Service,
     )
     from haven.protection.services import VERY_YOUNG_AGE

@@ -155,7 +155,8 @@ def measure(summary: Any, reps: int) -> list[dict]:
     from haven.cases.models import Case, CaseAssignment, Interview, StageChange
     from haven.cases.selectors import case_list
     from haven.consent.models import Consent
-    from haven.protection.models import Placement, Service
+    from haven.placements.models import Placement
+    from haven.protection.models import Service
     from haven.safeguards.engine import evaluate, reevaluate
     from haven.safeguards.models import Alert, Notification
     from haven.safeguards.registry import alert_rules, rules_reading

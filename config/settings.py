@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "haven.identification",
     "haven.consent",
     "haven.protection",
+    "haven.placements",
     "haven.voice",
     "haven.directory",
     "haven.reports",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/", include("haven.cases.urls")),
     path("cases/", include("haven.identification.urls")),
     path("cases/", include("haven.protection.urls")),
+    path("cases/", include("haven.placements.urls")),
     path("cases/", include("haven.directory.case_urls")),
     path("directory/", include("haven.directory.urls")),
     path("alerts/", include("haven.alerts.urls")),

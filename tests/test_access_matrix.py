@@ -29,7 +29,8 @@ from haven.cases.models import Case, CaseAssignment, CaseNote, Interview
 from haven.children.forms import ChildForm
 from haven.children.models import AgeAssessment, Child
 from haven.consent.models import CHECKLIST_KEYS, Consent
-from haven.protection.models import Placement, Service
+from haven.placements.models import Placement
+from haven.protection.models import Service
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
 from tests.factories import interview, staff

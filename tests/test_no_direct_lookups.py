@@ -93,7 +93,7 @@ def test_dp1_the_check_reads_the_views_and_the_api() -> None:
         "accounts/views.py",
         "api/views.py",
         "api/serializers.py",
-        "protection/placement_views.py",
+        "placements/views.py",
         "voice/kiosk_views.py",
     } <= names
 

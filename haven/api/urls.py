@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from haven.api import directory as views_directory
+from haven.api import placements as views_placements
 from haven.api import protection as views_protection
 from haven.api import reports as views_reports
 from haven.api import views
@@ -13,6 +14,8 @@ router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("cases", views.CaseViewSet, basename="case")
 # Consent, information, best interests, guardianship, needs and services: detail routes of a case.
 router.register("cases", views_protection.ProtectionViewSet, basename="case-protection")
+# Where the child lives: placements, restrictions, family contact, charges (ND-1 … ND-5).
+router.register("cases", views_placements.PlacementViewSet, basename="case-placement")
 router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 router.register("children", views.ChildViewSet, basename="child")

@@ -1,5 +1,6 @@
 """Turning service errors into form errors, so every page shows them the same way."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -90,3 +91,8 @@ def run_service(form: forms.Form, call: Any) -> Any:
     except (ValidationError, SafeguardViolation) as exc:
         apply_service_error(form, exc)
         return None
+
+
+def missing_texts(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
+    """The message of each field whose text is empty or blank: a service's per-field errors."""
+    return {field: message for field, message in messages.items() if not values[field].strip()}

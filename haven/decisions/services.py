@@ -15,17 +15,13 @@ from haven.audit.services import record_event
 from haven.cases.access import require
 from haven.cases.models import Case
 from haven.cases.services import lock_case
-from haven.core.forms import validate_event_date
+from haven.core.forms import missing_texts, validate_event_date
 from haven.decisions import rules
 from haven.decisions.models import Decision, DecisionParticipant
 from haven.safeguards.engine import reevaluate
 
 # A determination is taken by a panel (PS-6): at least this many named participants.
 BID_PANEL_MINIMUM = 2
-
-
-def _required(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:
-    return {field: message for field, message in messages.items() if not values[field].strip()}
 
 
 def check_determination(case_id: int, decision: Any, *, medical: bool = False) -> None:
@@ -76,7 +72,7 @@ def decision_record(
         "outcome": outcome,
         "justification": justification,
     }
-    errors = _required(
+    errors = missing_texts(
         texts,
         {
             "question": _("Write the question to be decided."),

@@ -7,4 +7,4 @@ class ProtectionConfig(AppConfig):
     verbose_name = _("Protection and support")
 
     def ready(self) -> None:
-        from haven.protection import labels, page, placement_rules, rules, steps  # noqa: F401  (registers the rules, labels and first steps it meets)
+        from haven.protection import labels, rules, steps  # noqa: F401  (registers the rules, labels and first steps it meets)

@@ -1,10 +1,8 @@
-"""The timeline's words for best interests, guardians, needs, services and where the child
-lives (registered at ProtectionConfig.ready())."""
+"""The timeline's words for guardians, needs and services (registered at ready())."""
 
 from django.utils.translation import gettext_lazy as _
 
-from haven.audit.labels import coded, register
-from haven.protection.models import PlacementType
+from haven.audit.labels import register
 
 register(
     {
@@ -13,19 +11,5 @@ register(
         "needs.record": _("Needs and strengths assessed"),
         "service.record": _("Service recorded"),
         "service.update": _("Service updated"),
-        "placement.record": _("Placement recorded"),
-        "placement.end": _("Placement ended"),
-        "placement.decision": _("Determination linked to the placement"),
-        "placement.review": _("Placement reviewed"),
-        "restriction.record": _("Restriction recorded"),
-        "restriction.review": _("Restriction reviewed"),
-        "family_contact.record": _("Family contact recorded"),
-        "charge.record": _("Charge against the child recorded"),
-        "charge.update": _("Charge updated"),
-        "liberty_challenge.record": _("Challenge to detention lodged"),
-        "liberty_challenge.decide": _("Decision on the challenge recorded"),
-    },
-    {
-        "placement.record": coded("type", PlacementType.choices),
     },
 )

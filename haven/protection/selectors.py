@@ -9,14 +9,9 @@ from django.db.models import Count, Q, QuerySet
 from haven.core.sensitivity import Sensitivity
 from haven.protection.models import (
     SERVICE_SENSITIVITY,
-    Charge,
-    FamilyContact,
     Guardian,
     GuardianAppointment,
-    LibertyChallenge,
     NeedsAssessment,
-    Placement,
-    Restriction,
     Service,
 )
 
@@ -63,73 +58,9 @@ def services(case: Any, classes: Iterable[str]) -> QuerySet[Service]:
     ).select_related("decision")
 
 
-def placements(case: Any) -> QuerySet[Placement]:
-    return (
-        Placement.objects.filter(case=case)
-        .select_related("decision")
-        .prefetch_related("reviews", "challenges")
-    )
-
-
-def current_placement(case: Any) -> Placement | None:
-    return Placement.objects.current().filter(case=case).first()
-
-
-def challenges(case: Any) -> QuerySet[LibertyChallenge]:
-    return LibertyChallenge.objects.filter(placement__case=case).select_related("placement")
-
-
-def restrictions(case: Any) -> QuerySet[Restriction]:
-    return Restriction.objects.filter(case=case)
-
-
-def family_contacts(case: Any) -> QuerySet[FamilyContact]:
-    return FamilyContact.objects.filter(case=case)
-
-
-def charges(case: Any) -> QuerySet[Charge]:
-    return Charge.objects.filter(case=case)
-
-
-def placement_figures(placements_qs: QuerySet[Placement] | None = None) -> dict[str, Any]:
-    """Figures for reports (ND-3, ND-5): shelter stays (how many, how long in days: median and
-    longest, current and ended), children in detention now, and the days from a challenge to
-    its decision. A few queries whatever the number of placements; released statistics add
-    small-cell suppression in the reports, not here."""
-    from statistics import median
-
-    from django.utils import timezone
-
-    from haven.protection.models import DETENTION, SHELTERS, LibertyChallenge
-
-    qs = placements_qs if placements_qs is not None else Placement.objects.all()
-    today = timezone.localdate()
-    stays = [
-        ((end or today) - start).days
-        for start, end in qs.filter(type__in=list(SHELTERS)).values_list("start_on", "end_on")
-    ]
-    waits = [
-        (decided - lodged).days
-        for lodged, decided in LibertyChallenge.objects.filter(
-            placement__in=qs, decided_on__isnull=False
-        ).values_list("lodged_on", "decided_on")
-        if decided is not None
-    ]
-    return {
-        "shelter_stays": len(stays),
-        "shelter_days_median": median(stays) if stays else None,
-        "shelter_days_longest": max(stays) if stays else None,
-        "in_detention_now": Placement.objects.current()
-        .filter(pk__in=qs.values("pk"), type__in=list(DETENTION))
-        .count(),
-        "challenges_decided": len(waits),
-        "days_to_decision_median": median(waits) if waits else None,
-    }
-
-
 def legal_assistance(case: Any) -> QuerySet[Service]:
     """The child's legal assistance: legal services planned, under way or completed (ND-1,
-    ND-5). The rules read the same fact (haven.protection.placement_rules)."""
+    ND-5). The rules read the same fact (haven.placements.rules)."""
     from haven.protection.models import legal_assistance_q
 
     return Service.objects.filter(legal_assistance_q(), case=case)

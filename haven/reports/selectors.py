@@ -375,8 +375,8 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
     from haven.children.models import Child, ChildNationality
     from haven.identification.codes import Exploitation, OtherExploitationType
     from haven.identification.models import ScreeningExploitation
-    from haven.protection.models import DETENTION, Placement
-    from haven.protection.selectors import placement_figures
+    from haven.placements.models import DETENTION, Placement
+    from haven.placements.selectors import placement_figures
 
     cases = statistics_cases(agency_ids, year)
     children = Child.objects.filter(pk__in=cases.values("child_id"))

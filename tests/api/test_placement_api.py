@@ -17,30 +17,30 @@ from django.utils import timezone
 
 from haven.accounts.models import Membership, User
 from haven.accounts.roles import Role
-from haven.api import protection_serializers as ps
+from haven.api import placement_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case
 from haven.cases.services import case_assign
 from haven.decisions.models import Decision
 from haven.decisions.rules import CHILD_VIEWS_HEARD
 from haven.decisions.services import decision_record
-from haven.protection.models import (
+from haven.placements.models import (
     Charge,
     FamilyContact,
     LibertyChallenge,
     Placement,
     PlacementReview,
     Restriction,
-    Service,
 )
-from haven.protection.placement_rules import SHELTER_REVIEW
-from haven.protection.selectors import placement_figures
-from haven.protection.services import (
+from haven.placements.rules import SHELTER_REVIEW
+from haven.placements.selectors import placement_figures
+from haven.placements.services import (
     charge_record,
     liberty_challenge_record,
     placement_record,
     restriction_record,
 )
+from haven.protection.models import Service
 from haven.safeguards.models import Alert, Notification
 from tests.conftest import signed_in
 from tests.factories import staff

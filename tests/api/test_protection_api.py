@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
+from haven.api import placement_serializers
 from haven.api import protection_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.child_services import child_update
@@ -1591,7 +1592,8 @@ def test_cc7_the_protection_table_covers_every_route_and_caller() -> None:
     routes = {
         str(url.pattern)
         for url in router.urls
-        if getattr(url.callback, "cls", None).__name__ == "ProtectionViewSet"  # type: ignore[union-attr]
+        if getattr(url.callback, "cls", None).__name__  # type: ignore[union-attr]
+        in ("ProtectionViewSet", "PlacementViewSet")
     }
     # Where the child lives has its own table, with the callers that matter there.
     from tests.api.test_placement_api import ENDPOINTS as PLACEMENT_ENDPOINTS
@@ -1654,10 +1656,12 @@ def test_dp1_dp2_cc7_protection_access_matrix(
 
 SENSITIVE = [
     cls
-    for cls in vars(ps).values()
+    for module in (ps, placement_serializers)
+    for cls in vars(module).values()
     if isinstance(cls, type)
     and issubclass(cls, ps.SensitiveFieldsMixin)
     and cls not in (ps.SensitiveFieldsMixin, ps.RowClassMixin)
+    and cls.__module__ == module.__name__
 ]
 
 

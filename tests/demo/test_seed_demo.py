@@ -15,7 +15,7 @@ from haven.children.models import Child
 from haven.consent.models import Consent
 from haven.demo.data import DEMO_PASSWORD
 from haven.directory.models import Referral, ServiceOffer, SharingAssessment
-from haven.protection.models import Placement
+from haven.placements.models import Placement
 from haven.reports.models import Release
 from haven.reports.services import is_authorised
 from haven.safeguards.models import Notification

@@ -13,7 +13,8 @@ from haven.accounts.roles import Role
 from haven.cases.services import case_assign
 from haven.identification.models import FirstStep
 from haven.identification.services import screening_record
-from haven.protection.services import guardian_appoint, guardian_create, placement_record
+from haven.placements.services import placement_record
+from haven.protection.services import guardian_appoint, guardian_create
 from haven.reports import selectors
 from tests.conftest import signed_in
 from tests.factories import staff

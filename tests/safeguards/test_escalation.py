@@ -23,9 +23,9 @@ from haven.cases.child_services import age_assessment_record
 from haven.cases.models import Case
 from haven.cases.services import case_register
 from haven.decisions.services import decision_record
-from haven.protection.models import Placement
-from haven.protection.placement_rules import CHILD_DETAINED
-from haven.protection.services import placement_end, placement_record, restriction_record
+from haven.placements.models import Placement
+from haven.placements.rules import CHILD_DETAINED
+from haven.placements.services import placement_end, placement_record, restriction_record
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert, Notification
 from tests.factories import AgencyFactory, child_fields, staff

@@ -39,14 +39,11 @@ from haven.identification.services import (
     screening_record,
     trafficking_status_decide,
 )
-from haven.protection.models import NotDeliveredReason, Placement
-from haven.protection.services import (
+from haven.placements.models import Placement
+from haven.placements.services import (
     charge_record,
     charge_update,
     family_contact_record,
-    guardian_appoint,
-    guardian_appointment_end,
-    guardian_create,
     liberty_challenge_decide,
     liberty_challenge_record,
     placement_end,
@@ -55,6 +52,12 @@ from haven.protection.services import (
     placement_review_record,
     restriction_record,
     restriction_review,
+)
+from haven.protection.models import NotDeliveredReason
+from haven.protection.services import (
+    guardian_appoint,
+    guardian_appointment_end,
+    guardian_create,
     service_record,
     service_update,
 )

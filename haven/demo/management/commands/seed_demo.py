@@ -43,15 +43,17 @@ from haven.demo import reports as reports_demo
 from haven.demo import voice as voice_demo
 from haven.identification.models import FirstStep, Indicator
 from haven.identification.services import first_step_done, screening_record
-from haven.protection.models import Guardian
-from haven.protection.services import (
+from haven.placements.services import (
     charge_record,
     family_contact_record,
+    placement_record,
+    restriction_record,
+)
+from haven.protection.models import Guardian
+from haven.protection.services import (
     guardian_appoint,
     guardian_create,
     needs_assessment_record,
-    placement_record,
-    restriction_record,
     service_record,
 )
 from haven.safeguards.models import Alert

@@ -11,7 +11,7 @@ from haven.cases.models import Case
 from haven.children.models import AgeAssessment
 from haven.core.errors import SafeguardViolation
 from haven.identification.selectors import identified_at
-from haven.protection.models import (
+from haven.placements.models import (
     CLOSED,
     DECIDED,
     DETENTION,
@@ -20,9 +20,8 @@ from haven.protection.models import (
     Charge,
     Placement,
     Restriction,
-    Service,
-    legal_assistance_q,
 )
+from haven.protection.models import Service, legal_assistance_q
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
@@ -86,7 +85,7 @@ CHILD_DETAINED = register(
             "the child is moved."
         ),
         breaches=child_detained,
-        reads=("cases.Case", "children.AgeAssessment", "protection.Placement"),
+        reads=("cases.Case", "children.AgeAssessment", "placements.Placement"),
         resolvable=False,
     )
 )
@@ -113,7 +112,7 @@ SHELTER_REVIEW_OVERDUE = register(
             "next date — or move the child."
         ),
         breaches=shelter_review_overdue,
-        reads=("cases.Case", "protection.Placement"),
+        reads=("cases.Case", "placements.Placement"),
     )
 )
 
@@ -142,7 +141,7 @@ RESTRICTION_UNJUSTIFIED = register(
             "or lift it."
         ),
         breaches=restriction_unjustified,
-        reads=("cases.Case", "protection.Restriction"),
+        reads=("cases.Case", "placements.Restriction"),
     )
 )
 
@@ -164,7 +163,7 @@ RESTRICTION_REVIEW_OVERDUE = register(
             "right."
         ),
         breaches=restriction_review_overdue,
-        reads=("cases.Case", "protection.Restriction"),
+        reads=("cases.Case", "placements.Restriction"),
     )
 )
 
@@ -214,7 +213,7 @@ NON_PUNISHMENT = register(
             "cases.Case",
             "cases.StageChange",
             "identification.Screening",
-            "protection.Charge",
+            "placements.Charge",
             "protection.Service",
         ),
     )
@@ -242,7 +241,7 @@ LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
             "Arrange a lawyer promptly: the child can challenge the deprivation of liberty."
         ),
         breaches=closed_without_lawyer,
-        reads=("cases.Case", "protection.Placement", "protection.Service"),
+        reads=("cases.Case", "placements.Placement", "protection.Service"),
     )
 )
 
@@ -267,6 +266,6 @@ PLACEMENT_NEEDS_BID = register(
             "determination must follow: hear the child, take it, and link it to the placement."
         ),
         breaches=placement_without_determination,
-        reads=("cases.Case", "protection.Placement"),
+        reads=("cases.Case", "placements.Placement"),
     )
 )

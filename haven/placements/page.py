@@ -1,9 +1,9 @@
-"""Protection's part of the case page: where the child lives now (registered at ready())."""
+"""Placements' part of the case page: where the child lives now (registered at ready())."""
 
 from typing import Any
 
 from haven.cases.page import case_page_part
-from haven.protection.selectors import current_placement
+from haven.placements.selectors import current_placement
 
 
 @case_page_part

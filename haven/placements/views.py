@@ -25,8 +25,8 @@ from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
 from haven.decisions import selectors as decision_selectors
-from haven.protection import selectors, services
-from haven.protection.forms import (
+from haven.placements import selectors, services
+from haven.placements.forms import (
     ChallengeDecisionForm,
     ChallengeForm,
     ChargeForm,
@@ -39,14 +39,15 @@ from haven.protection.forms import (
     RestrictionForm,
     RestrictionReviewForm,
 )
-from haven.protection.models import Charge
+from haven.placements.models import Charge
+from haven.protection import selectors as protection_selectors
 from haven.safeguards.selectors import alerts_for_case
 
 _MEASURES = ("ND-1", "ND-2", "ND-3", "ND-4", "ND-5", "CC-1")
 
 
 def _back(case: Case, anchor: str = "") -> HttpResponse:
-    url = reverse("protection:placements", args=[case.public_id])
+    url = reverse("placements:placements", args=[case.public_id])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
@@ -77,7 +78,7 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
     log_read(user=user, what="placement.view", case=case)
     return render(
         request,
-        "protection/placements.html",
+        "placements/placements.html",
         {
             "case": case,
             "can_read": {str(c) for c in classes},
@@ -98,7 +99,9 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
             ),
             "charges": list(selectors.charges(case)) if Sensitivity.LEGAL in classes else [],
             "lawyers": (
-                list(selectors.legal_assistance(case)) if Sensitivity.LEGAL in classes else []
+                list(protection_selectors.legal_assistance(case))
+                if Sensitivity.LEGAL in classes
+                else []
             ),
             "today": timezone.localdate(),
             "review_form": PlacementReviewForm(),
@@ -126,7 +129,7 @@ def _form_page(
         return _back(case, anchor)
     return render(
         request,
-        "protection/placement_form.html",
+        "placements/placement_form.html",
         {"case": case, "form": form, "title": title},
         status=400 if form.errors else 200,
     )

@@ -19,7 +19,7 @@ from haven.accounts.models import Membership
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.services import case_assign
-from haven.protection.models import (
+from haven.placements.models import (
     Charge,
     FamilyContact,
     LibertyChallenge,
@@ -27,8 +27,8 @@ from haven.protection.models import (
     PlacementReview,
     Restriction,
 )
-from haven.protection.placement_rules import SHELTER_REVIEW
-from haven.protection.services import placement_record
+from haven.placements.rules import SHELTER_REVIEW
+from haven.placements.services import placement_record
 from haven.safeguards.models import Alert, Notification
 from tests.conftest import signed_in
 from tests.factories import staff
@@ -44,7 +44,7 @@ def _day(offset: int):  # type: ignore[no-untyped-def]
 
 
 def _url(name: str, case, *args) -> str:  # type: ignore[no-untyped-def]
-    return reverse(f"protection:{name}", args=[case.public_id, *args])
+    return reverse(f"placements:{name}", args=[case.public_id, *args])
 
 
 def _state() -> tuple:
@@ -430,7 +430,7 @@ def test_dp2_placement_pages_are_404_for_someone_outside_the_case(
             ).status_code
             == 404
         )
-    missing = reverse("protection:placements", args=[uuid.uuid4()])
+    missing = reverse("placements:placements", args=[uuid.uuid4()])
     assert signed_in(Client(), case_worker).get(missing).status_code == 404
     assert _state() == before
 

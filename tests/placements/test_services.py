@@ -17,18 +17,17 @@ from haven.core.errors import SafeguardViolation
 from haven.decisions.models import Decision
 from haven.decisions.services import decision_record
 from haven.identification.services import trafficking_status_decide
-from haven.protection.models import (
+from haven.placements.models import (
     Charge,
     FamilyContact,
     LibertyChallenge,
     Placement,
     PlacementReview,
     Restriction,
-    Service,
 )
-from haven.protection.placement_rules import SHELTER_REVIEW
-from haven.protection.selectors import placement_figures
-from haven.protection.services import (
+from haven.placements.rules import SHELTER_REVIEW
+from haven.placements.selectors import placement_figures
+from haven.placements.services import (
     charge_record,
     charge_update,
     family_contact_record,
@@ -40,8 +39,9 @@ from haven.protection.services import (
     placement_review_record,
     restriction_record,
     restriction_review,
-    service_record,
 )
+from haven.protection.models import Service
+from haven.protection.services import service_record
 from haven.safeguards.models import Alert
 from tests.factories import child_fields
 

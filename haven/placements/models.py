@@ -1,0 +1,284 @@
+"""Where the child lives (ND-1 … ND-5): placements and their reviews, restrictions and family
+contact, charges against the child and challenges to detention. The tables keep the names they
+had in protection."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from haven.core.fields import EncryptedTextField
+from haven.core.models import HavenModel
+from haven.core.sensitivity import Sensitivity
+from haven.decisions.models import Decision
+
+
+class PlacementType(models.TextChoices):
+    FAMILY = "family", _("With the family")
+    KINSHIP = "kinship", _("Kinship care (relatives)")
+    FOSTER = "foster", _("Foster care")
+    OPEN_SHELTER = "open_shelter", _("Open shelter")
+    CLOSED_SHELTER = "closed_shelter", _("Closed shelter")
+    INDEPENDENT = "independent", _("Independent or supported living")
+    HOSPITAL = "hospital", _("Hospital")
+    # Recorded because it happens; never where a child should be (ND-2).
+    POLICE_CELL = "police_cell", _("Police cell")
+    PRISON = "prison", _("Prison")
+    IMMIGRATION_DETENTION = "immigration_detention", _("Immigration detention")
+    OTHER_CLOSED = "other_closed", _("Other closed facility")
+
+
+# A child is never held here (ND-2): recording it raises a critical alert.
+DETENTION = frozenset(
+    {PlacementType.POLICE_CELL, PlacementType.PRISON, PlacementType.IMMIGRATION_DETENTION}
+)
+# Shelters are reviewed and time-limited (ND-3).
+SHELTERS = frozenset({PlacementType.OPEN_SHELTER, PlacementType.CLOSED_SHELTER})
+# The child cannot leave: deprivation of liberty, which the child can challenge (ND-5).
+CLOSED = DETENTION | {PlacementType.CLOSED_SHELTER, PlacementType.OTHER_CLOSED}
+# Placements that are a decision about where the child lives: taken in the child's best
+# interests by a determination (CC-1, PS-6), or urgently with the determination to follow.
+DECIDED = frozenset(
+    {
+        PlacementType.FAMILY,
+        PlacementType.KINSHIP,
+        PlacementType.FOSTER,
+        PlacementType.OPEN_SHELTER,
+        PlacementType.CLOSED_SHELTER,
+        PlacementType.INDEPENDENT,
+    }
+)
+
+
+class PlacementQuerySet(models.QuerySet["Placement"]):
+    def current(self) -> "PlacementQuerySet":
+        today = timezone.localdate()
+        return self.filter(start_on__lte=today).filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
+
+
+class Placement(HavenModel):
+    """Where the child lives, and since when."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
+    type = models.CharField(_("where"), max_length=24, choices=PlacementType.choices)
+    facility = EncryptedTextField(
+        _("facility or household"),
+        sensitivity=Sensitivity.LOCATION,
+        help_text=_("Name and place, as precise as needed to find the child."),
+    )
+    start_on = models.DateField(_("since"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=300, blank=True)
+    decision = models.ForeignKey(
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("best-interests determination"),
+    )
+    urgent_reason = EncryptedTextField(_("why it could not wait for a determination"))
+    review_on = models.DateField(_("review by"), null=True, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        db_table = "protection_placement"  # its name from before placements had their own app
+        ordering = ["-start_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["case", "start_on"], name="placement_case_start_idx"),
+            models.Index(fields=["type", "end_on"], name="placement_type_end_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_type_display()
+
+    @property
+    def is_detention(self) -> bool:
+        return self.type in DETENTION
+
+    @property
+    def is_closed(self) -> bool:
+        return self.type in CLOSED
+
+    @property
+    def is_shelter(self) -> bool:
+        return self.type in SHELTERS
+
+    @property
+    def days(self) -> int:
+        """Length of stay so far, or in all (ND-3)."""
+        end = self.end_on or timezone.localdate()
+        return max((end - self.start_on).days, 0)
+
+    @property
+    def review_overdue(self) -> bool:
+        return (
+            self.review_on is not None
+            and self.end_on is None
+            and (self.review_on < timezone.localdate())
+        )
+
+
+class PlacementReview(HavenModel):
+    """A review of a shelter placement (ND-3): the child's views, whether it is still in the
+    child's best interests, and the next review date."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    child_views = EncryptedTextField(_("the child's views, in their words"))
+    child_views_not_obtained = EncryptedTextField(_("why the child's views could not be obtained"))
+    still_in_best_interests = models.BooleanField(
+        _("the placement is still in the child's best interests")
+    )
+    notes = EncryptedTextField(_("what was considered"))
+    next_review_on = models.DateField(_("next review by"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        db_table = "protection_placementreview"  # its name from before placements had their own app
+        ordering = ["-reviewed_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.reviewed_on}"
+
+
+class Restriction(HavenModel):
+    """A restriction on the child's movement, contact, communication or activities, including
+    on family contact (ND-4): justified, and reviewed."""
+
+    # Restrictions are mostly about contact with the family (ND-4).
+    ROW_SENSITIVITY = Sensitivity.FAMILY
+
+    class Kind(models.TextChoices):
+        MOVEMENT = "movement", _("Movement (leaving the placement)")
+        CONTACT = "contact", _("Contact with people")
+        FAMILY_CONTACT = "family_contact", _("Contact with the family")
+        COMMUNICATION = "communication", _("Phone, internet or letters")
+        ACTIVITIES = "activities", _("Activities, school or work")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="restrictions")
+    placement = models.ForeignKey(
+        Placement, null=True, blank=True, on_delete=models.PROTECT, related_name="restrictions"
+    )
+    kind = models.CharField(_("what is restricted"), max_length=16, choices=Kind.choices)
+    description = EncryptedTextField(_("the restriction"))
+    justification = EncryptedTextField(_("why it is in the child's best interests"))
+    decided_by = models.CharField(_("decided by"), max_length=200)
+    start_on = models.DateField(_("since"))
+    review_on = models.DateField(_("review by"))
+    ended_on = models.DateField(_("lifted on"), null=True, blank=True)
+
+    class Meta:
+        db_table = "protection_restriction"  # its name from before placements had their own app
+        ordering = ["-start_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class FamilyContact(HavenModel):
+    """How the child keeps in touch with their family (ND-4): contact is the child's right."""
+
+    ROW_SENSITIVITY = Sensitivity.FAMILY
+
+    class Means(models.TextChoices):
+        VISITS = "visits", _("Visits")
+        CALLS = "calls", _("Phone or video calls")
+        LETTERS = "letters", _("Letters or messages")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="family_contacts")
+    with_whom = EncryptedTextField(_("with whom"), sensitivity=Sensitivity.FAMILY)
+    means = models.CharField(_("how"), max_length=10, choices=Means.choices)
+    frequency = models.CharField(_("how often"), max_length=100)
+    supervised = models.BooleanField(_("supervised"), default=False)
+    child_views = EncryptedTextField(_("what the child wants"))
+    start_on = models.DateField(_("since"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        db_table = "protection_familycontact"  # its name from before placements had their own app
+        ordering = ["-start_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.get_means_display()
+
+
+class Charge(HavenModel):
+    """A charge, sanction or proceeding against the child (ND-1)."""
+
+    ROW_SENSITIVITY = Sensitivity.LEGAL
+
+    class Offence(models.TextChoices):
+        ILLEGAL_ENTRY = "illegal_entry", _("Illegal entry")
+        ILLEGAL_STAY = "illegal_stay", _("Illegal stay")
+        ILLEGAL_WORK = "illegal_work", _("Illegal work")
+        COMPELLED = "compelled", _("An offence the child was compelled to commit")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        INVESTIGATION = "investigation", _("Under investigation")
+        CHARGED = "charged", _("Charged")
+        PROSECUTED = "prosecuted", _("Before a court")
+        SANCTIONED = "sanctioned", _("Sanctioned or convicted")
+        DROPPED = "dropped", _("Dropped")
+        ACQUITTED = "acquitted", _("Acquitted")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="charges")
+    offence = models.CharField(_("offence"), max_length=16, choices=Offence.choices)
+    description = EncryptedTextField(_("details"), sensitivity=Sensitivity.LEGAL)
+    authority = models.CharField(_("authority"), max_length=200)
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices)
+    recorded_on = models.DateField(_("date"))
+    non_punishment_raised_on = models.DateField(
+        _("non-punishment principle raised with the authority on"), null=True, blank=True
+    )
+    non_punishment_raised_with = models.CharField(_("raised with"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "protection_charge"  # its name from before placements had their own app
+        ordering = ["-recorded_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.get_offence_display()
+
+
+OPEN_CHARGE_STATUSES = (
+    Charge.Status.INVESTIGATION,
+    Charge.Status.CHARGED,
+    Charge.Status.PROSECUTED,
+    Charge.Status.SANCTIONED,
+)
+
+
+class LibertyChallenge(HavenModel):
+    """A challenge to the child's deprivation of liberty (ND-5) and its decision."""
+
+    ROW_SENSITIVITY = Sensitivity.LEGAL
+
+    class Outcome(models.TextChoices):
+        RELEASED = "released", _("Released")
+        UPHELD = "upheld", _("Detention upheld")
+
+    placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="challenges")
+    lodged_on = models.DateField(_("lodged on"))
+    lodged_with = models.CharField(_("court or authority"), max_length=200)
+    lodged_by = models.CharField(_("lodged by (lawyer)"), max_length=200)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        db_table = (
+            "protection_libertychallenge"  # its name from before placements had their own app
+        )
+        ordering = ["-lodged_on"]
+
+    def __str__(self) -> str:
+        return f"{self.placement} {self.lodged_on}"
+
+    @property
+    def days_to_decision(self) -> int | None:
+        return (self.decided_on - self.lodged_on).days if self.decided_on else None
