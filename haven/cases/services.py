@@ -16,6 +16,7 @@ from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, jsonable, record_event, snapshot
 from haven.cases.access import agencies_where, forget_roles, require
+from haven.cases.closing import check_may_close
 from haven.cases.models import (
     AssignmentRole,
     Case,
@@ -253,6 +254,8 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
     case.check_transition(to_stage)
     if Case.Stage.CLOSED in (case.stage, to_stage) and not reason.strip():
         raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
+    if to_stage == Case.Stage.CLOSED:
+        check_may_close(case)  # e.g. not while the child is held (ND-2, placements)
     now = timezone.now()
     before = snapshot(case, ["closed_at"])
     if case.stage == Case.Stage.IDENTIFICATION:

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.cases.closing import closing_check
 from haven.cases.models import Case
 from haven.children.models import AgeAssessment
 from haven.core.errors import SafeguardViolation
@@ -46,10 +47,43 @@ SHELTER_REVIEW = register(
 )
 
 
-def _current_placements(cases: Any, types: Any) -> Any:
-    return Placement.objects.current().filter(
-        case__in=cases.exclude(stage=Case.Stage.CLOSED), type__in=list(types)
+def check_may_close(*, held_in: str | None) -> None:
+    """ND-2, ND-5: a case is not closed while the child is in a place they cannot leave; the
+    child is moved first (or the facts recorded), and the case's alerts keep them in view."""
+    if held_in is not None:
+        raise SafeguardViolation(
+            NOT_CLOSED_WHILE_HELD.measure_id,
+            str(NOT_CLOSED_WHILE_HELD.message) % {"place": held_in},
+        )
+
+
+@closing_check
+def _not_while_held(case: Any) -> None:
+    held = Placement.objects.current().filter(case=case, type__in=list(CLOSED)).first()
+    NOT_CLOSED_WHILE_HELD.check(held_in=held.get_type_display().lower() if held else None)
+
+
+NOT_CLOSED_WHILE_HELD = register(
+    BlockRule(
+        code="nd2.not_closed_while_held",
+        measure_id="ND-2",
+        severity=Severity.BLOCK,
+        title=_("The child is held in a closed place"),
+        message=_(
+            "This case cannot be closed while the child is held (%(place)s). Move the child to a "
+            "safe place and record it, or end the placement with what happened, then close."
+        ),
+        check=check_may_close,
     )
+)
+
+
+def _current_placements(cases: Any, types: Any, *, closed_cases_too: bool = False) -> Any:
+    """Current placements of these types. A situation that persists whether or not the case is
+    open (a child held in detention, ND-2) is read over every case given, closed ones too."""
+    if not closed_cases_too:
+        cases = cases.exclude(stage=Case.Stage.CLOSED)
+    return Placement.objects.current().filter(case__in=cases, type__in=list(types))
 
 
 def _pairs(rows: Any) -> list[tuple[int, str]]:
@@ -64,8 +98,9 @@ def child_detained(cases: Any) -> Any:
         status=AgeAssessment.Status.COMPLETED,
         result=AgeAssessment.Result.ADULT,
     )
+    # A closed case does not end detention: the alert stands until the child is moved.
     rows = (
-        _current_placements(cases, DETENTION)
+        _current_placements(cases, DETENTION, closed_cases_too=True)
         .filter(~Exists(found_adult))
         .values_list("case_id", "public_id")
     )

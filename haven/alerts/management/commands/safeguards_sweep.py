@@ -1,14 +1,20 @@
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 
 from haven.cases.models import Case
+from haven.placements.models import CLOSED, Placement
 from haven.safeguards.engine import evaluate
 
 
 class Command(BaseCommand):
-    help = "Evaluate every alert rule over every open case (deadlines pass without a write)."
+    help = (
+        "Evaluate every alert rule over every open case, and every closed case whose child is "
+        "still held in a closed place (deadlines pass without a write; ND-2 outlives closing)."
+    )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        result = evaluate(Case.objects.exclude(stage=Case.Stage.CLOSED))
+        held = Placement.objects.current().filter(type__in=list(CLOSED)).values("case_id")
+        result = evaluate(Case.objects.filter(~Q(stage=Case.Stage.CLOSED) | Q(pk__in=held)))
         self.stdout.write(f"raised {result.raised}, cleared {result.cleared}")
         for code, count in sorted(result.per_rule.items()):
             self.stdout.write(f"  {code}: {count} case(s) in breach")
