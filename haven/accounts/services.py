@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from haven.accounts.access import agencies_where
 from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import Capability, Role
 from haven.audit.services import record_event
+from haven.core.codes import validate_country, validate_language
 
 
 def _admin_agencies(actor: Any, capability: str = Capability.MANAGE_MEMBERS) -> set[int]:
-    from haven.accounts.access import agencies_where
-
     return {a.pk for a in agencies_where(actor, capability)}
 
 
@@ -48,7 +48,6 @@ def agency_create(
         created_by=actor,
         updated_by=actor,
     )
-    from haven.core.codes import validate_country
 
     agency.full_clean()
     try:
@@ -92,7 +91,6 @@ def staff_create(
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     initial = password or temporary_password()
-    from haven.core.codes import validate_language
 
     codes = list(dict.fromkeys(languages))
     for code in codes:

@@ -3,6 +3,7 @@ services as the HTML pages; errors come back in the envelope of haven.api.errors
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -14,6 +15,7 @@ from haven.accounts.models import User
 from haven.accounts.roles import Capability
 from haven.alerts.services import alert_resolve
 from haven.api import serializers as s
+from haven.api.pagination import Pagination
 from haven.audit.services import log_read
 from haven.cases import selectors, services
 from haven.cases.access import (
@@ -80,8 +82,6 @@ class CaseViewSet(viewsets.ViewSet):
 
     @property
     def paginator(self):  # type: ignore[no-untyped-def]
-        from haven.api.pagination import Pagination
-
         if not hasattr(self, "_paginator"):
             self._paginator = Pagination()
         return self._paginator
@@ -98,8 +98,6 @@ class CaseViewSet(viewsets.ViewSet):
         else:
             agency = agencies[0] if len(agencies) == 1 else None
         if agency is None:
-            from django.core.exceptions import PermissionDenied, ValidationError
-
             if not agencies:
                 raise PermissionDenied
             raise ValidationError({"agency": "Say which of your agencies opens the case."})
@@ -139,8 +137,6 @@ class CaseViewSet(viewsets.ViewSet):
         try:
             user = User.objects.get(public_id=data.pop("user"), is_active=True)
         except User.DoesNotExist:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"user": "No active account has this ID."}) from None
         assignment = services.case_assign(case=case, actor=request.user, user=user, **data)
         return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
@@ -344,8 +340,6 @@ class AlertViewSet(viewsets.ViewSet):
     @extend_schema(responses=s.AlertSerializer(many=True))
     def list(self, request: Request) -> Response:
         """Open alerts on every case the caller can see, most severe first."""
-        from haven.api.pagination import Pagination
-
         paginator = Pagination()
         page = paginator.paginate_queryset(
             alert_selectors.open_alerts(cases_for_user(request.user)), request, view=self

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.audit.labels import detail, label
+
 
 class AuditChainHead(models.Model):
     """One row holding the last sequence number and digest. Locking it serialises appends."""
@@ -54,14 +56,10 @@ class AuditEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from haven.audit.labels import label
-
         return label(self.action)
 
     @property
     def detail(self) -> str:
-        from haven.audit.labels import detail
-
         return detail(self.action, self.changes)
 
 

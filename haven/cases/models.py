@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import OrganisationType
+from haven.accounts.models import Membership, OrganisationType
 from haven.audit.status import StatusMachine
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
@@ -138,8 +138,6 @@ class AssignmentQuerySet(models.QuerySet["CaseAssignment"]):
         """Assignments in force: not ended, and held by someone still active in the agency they
         were assigned through. Someone who leaves that agency loses the case with it (DP-2),
         even before anyone ends the assignment."""
-        from haven.accounts.models import Membership
-
         active = Membership.objects.filter(
             user_id=models.OuterRef("user_id"),
             agency_id=models.OuterRef("agency_id"),

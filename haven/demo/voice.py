@@ -6,6 +6,7 @@ the safeguarding lead's inbox. Every place and word here is invented."""
 from datetime import timedelta
 from typing import Any
 
+from haven.cases.models import Case
 from haven.voice import services
 from haven.voice.models import Channel, Kind, Mood
 
@@ -69,8 +70,6 @@ def add_feedback(seeder: Any) -> None:
     # Feedback a guardian recorded for a child on one of her cases.
     with_guardian = next((dc for dc in seeder.cases if "guardian" in dc.team), None)
     if with_guardian is not None:
-        from haven.cases.models import Case
-
         case = Case.objects.select_related("child", "lead_agency").get(pk=with_guardian.case.pk)
         services.feedback_record(
             actor=users["guardian"],

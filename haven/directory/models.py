@@ -24,6 +24,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.status import StatusMachine
+from haven.children.models import Gender
+from haven.core.codes import languages
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
@@ -261,15 +263,11 @@ class Referral(StatusMachine, HavenModel):
 
     @property
     def language_labels(self) -> list[str]:
-        from haven.core.codes import languages
-
         names = dict(languages())
         return [names.get(code, code) for code in self.languages]
 
     @property
     def gender_label(self) -> str:
-        from haven.children.models import Gender
-
         return str(dict(Gender.choices).get(self.gender, self.gender))
 
     @property

@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case
+from haven.children.forms import _country_choices
+from haven.children.models import Sex
 from haven.core.forms import EventDateTimeField, datetime_input
 from haven.identification.codes import (
     Act,
@@ -200,8 +202,6 @@ class FindChildForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from haven.children.forms import _country_choices
-        from haven.children.models import Sex
 
         sex = self.fields["sex"]
         nationality = self.fields["nationality"]

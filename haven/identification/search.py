@@ -17,6 +17,7 @@ from typing import Any
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
 from haven.children.models import Child
+from haven.identification.names import match_candidates
 
 MAX_CANDIDATES = 20000
 
@@ -60,8 +61,6 @@ def find_children(
     children the user may see. For the others only the agency is named, and it is named on the
     name alone: narrowing them too would let repeated searches reveal a hidden child's birth
     year, sex or nationality one question at a time (DP-1)."""
-    from haven.identification.names import match_candidates
-
     candidates = list(
         Child.objects.prefetch_related("aliases", "nationalities").order_by("-created_at")[
             : MAX_CANDIDATES + 1

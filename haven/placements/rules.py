@@ -47,7 +47,7 @@ SHELTER_REVIEW = register(
 )
 
 
-def check_may_close(*, held_in: str | None) -> None:
+def check_not_held(*, held_in: str | None) -> None:
     """ND-2, ND-5: a case is not closed while the child is in a place they cannot leave; the
     child is moved first (or the facts recorded), and the case's alerts keep them in view."""
     if held_in is not None:
@@ -73,7 +73,7 @@ NOT_CLOSED_WHILE_HELD = register(
             "This case cannot be closed while the child is held (%(place)s). Move the child to a "
             "safe place and record it, or end the placement with what happened, then close."
         ),
-        check=check_may_close,
+        check=check_not_held,
     )
 )
 

@@ -1,11 +1,21 @@
 """Reads about where the child lives. Callers pass a case already loaded through
 haven.cases.access."""
 
+from statistics import median
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from haven.placements.models import Charge, FamilyContact, LibertyChallenge, Placement, Restriction
+from haven.placements.models import (
+    DETENTION,
+    SHELTERS,
+    Charge,
+    FamilyContact,
+    LibertyChallenge,
+    Placement,
+    Restriction,
+)
 
 
 def placements(case: Any) -> QuerySet[Placement]:
@@ -41,12 +51,6 @@ def placement_figures(placements_qs: QuerySet[Placement] | None = None) -> dict[
     longest, current and ended), children in detention now, and the days from a challenge to
     its decision. A few queries whatever the number of placements; released statistics add
     small-cell suppression in the reports, not here."""
-    from statistics import median
-
-    from django.utils import timezone
-
-    from haven.placements.models import DETENTION, SHELTERS, LibertyChallenge
-
     qs = placements_qs if placements_qs is not None else Placement.objects.all()
     today = timezone.localdate()
     stays = [

@@ -13,6 +13,8 @@ from haven.protection.models import (
     GuardianAppointment,
     NeedsAssessment,
     Service,
+    ServiceType,
+    legal_assistance_q,
 )
 
 
@@ -42,8 +44,6 @@ def needs_assessments(case: Any) -> QuerySet[NeedsAssessment]:
 
 def readable_service_types(classes: Iterable[str]) -> list[str]:
     """The service types whose details a reader of `classes` may see (DP-1)."""
-    from haven.protection.models import ServiceType
-
     allowed = set(classes)
     return [
         t
@@ -61,6 +61,4 @@ def services(case: Any, classes: Iterable[str]) -> QuerySet[Service]:
 def legal_assistance(case: Any) -> QuerySet[Service]:
     """The child's legal assistance: legal services planned, under way or completed (ND-1,
     ND-5). The rules read the same fact (haven.placements.rules)."""
-    from haven.protection.models import legal_assistance_q
-
     return Service.objects.filter(legal_assistance_q(), case=case)

@@ -22,6 +22,7 @@ from haven.cases.services import (
 )
 from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
+from haven.consent.selectors import consent_in_force
 from haven.core.forms import EARLIEST_YEAR, validate_event_date
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
@@ -313,8 +314,6 @@ def needs_assessment_record(
 def _check_consent(case: Case, service: Service) -> None:
     """PS-4: care that needs consent goes ahead only with consent in force, a best-interests
     determination, or — in an emergency — an urgent reason, with the determination to follow."""
-    from haven.consent.selectors import consent_in_force
-
     if not service.consent_purpose or service.status not in _GOING_AHEAD:
         return
     if service.urgent_reason or service.decision_id:

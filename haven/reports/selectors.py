@@ -34,9 +34,19 @@ from haven.accounts.models import Membership, User
 from haven.accounts.roles import CASE_WORKER_ROLES, Capability
 from haven.cases.access import agencies_where, cases_for_user
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
-from haven.reports.models import Table
+from haven.cases.models import Case as CaseModel
+from haven.children.models import Child, ChildNationality, Gender, Sex
+from haven.identification.codes import Exploitation, OtherExploitationType
+from haven.identification.models import FirstStep, Screening, ScreeningExploitation
+from haven.identification.selectors import met_q
+from haven.placements.models import DETENTION, Placement
+from haven.placements.selectors import placement_figures
+from haven.protection.models import Guardian
+from haven.reports.models import Release, ReleaseAuthorisation, Table
 from haven.reports.suppression import Count as Shown
 from haven.reports.suppression import suppress, suppress_one
+from haven.safeguards.models import Alert
+from haven.safeguards.registry import SEVERITY_ORDER, Severity
 
 HANDOVER_WINDOW_DAYS = 90
 # How many cases the dashboard lists by reference under a figure; the figure counts them all.
@@ -168,9 +178,6 @@ def handovers(cases: QuerySet[Case]) -> dict[str, Any]:
 
 def open_alerts(cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """Open safeguard alerts by measure and severity, critical first."""
-    from haven.safeguards.models import Alert
-    from haven.safeguards.registry import SEVERITY_ORDER, Severity
-
     rows = (
         Alert.objects.filter(case__in=cases, status=Alert.Status.OPEN)
         .order_by()
@@ -202,9 +209,6 @@ def overdue_first_steps(cases: QuerySet[Case]) -> dict[str, Any]:
     """Open cases with an immediate first step past its due time and not met by another record
     (ID-4): the same conditions as the ID-4 alert rule (identification.selectors.met_q), and
     also the guardian and rights steps, whose lateness raises PS-1's and PS-5's alerts."""
-    from haven.identification.models import FirstStep
-    from haven.identification.selectors import met_q
-
     overdue = (
         FirstStep.objects.filter(
             case__in=_open(cases),
@@ -237,8 +241,6 @@ def guardian_loads(user: Any) -> list[dict[str, Any]]:
     """The agencies' guardians with how many children each holds now, against their ceiling
     (PS-2). The count is protection.selectors.guardians_with_caseload's, for several agencies
     in one query."""
-    from haven.protection.models import Guardian
-
     ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
     guardians = (
         Guardian.objects.filter(agency_id__in=ids)
@@ -292,10 +294,6 @@ AGE_BANDS = ("0-5", "6-11", "12-14", "15-17", "unknown", "18+")
 
 def row_labels(table: str) -> dict[str, Any]:
     """The label of each row of a table, in the order it is shown."""
-    from haven.cases.models import Case as CaseModel
-    from haven.children.models import Gender, Sex
-    from haven.identification.codes import Exploitation, OtherExploitationType
-
     if table == Table.SEX:
         return dict(Sex.choices)
     if table == Table.GENDER:
@@ -356,8 +354,6 @@ def statistics_cases(agency_ids: list[int], year: int | None) -> QuerySet[Case]:
 def _identified_at(cases: QuerySet[Case]) -> tuple[Subquery, Subquery]:
     """When the child (annotated on Child) was first identified in these cases: their first
     screening, or the first case's opening when not yet screened."""
-    from haven.identification.models import Screening
-
     first_screening = Subquery(
         Screening.objects.filter(case__in=cases, case__child_id=OuterRef("pk"))
         .order_by("screened_at")
@@ -372,12 +368,6 @@ def _identified_at(cases: QuerySet[Case]) -> tuple[Subquery, Subquery]:
 def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, Any]]:
     """Raw counts of children, table by table (CC-16). Each table: {"rows": {code: count},
     "total": children or None}. Never shown as they are: see `released`."""
-    from haven.children.models import Child, ChildNationality
-    from haven.identification.codes import Exploitation, OtherExploitationType
-    from haven.identification.models import ScreeningExploitation
-    from haven.placements.models import DETENTION, Placement
-    from haven.placements.selectors import placement_figures
-
     cases = statistics_cases(agency_ids, year)
     children = Child.objects.filter(pk__in=cases.values("child_id"))
     total = children.count()
@@ -556,8 +546,6 @@ def _jsonable(value: Any) -> Shown | float | str:
 def releases_for_user(user: Any) -> QuerySet[Any]:
     """Releases the user asked for, and those counting the children of an agency where they may
     authorise releases, with how many agencies must authorise and how many have."""
-    from haven.reports.models import Release
-
     authorising = [a.pk for a in agencies_where(user, Capability.AUTHORISE_RELEASE)]
     if not getattr(user, "is_authenticated", False):
         return Release.objects.none()
@@ -578,8 +566,6 @@ def releases_for_user(user: Any) -> QuerySet[Any]:
 def awaiting(user: Any) -> QuerySet[Any]:
     """Releases waiting for this user's authorisation: one of their agencies (as a supervisor)
     has not authorised yet, and they did not ask for it themselves."""
-    from haven.reports.models import Release, ReleaseAuthorisation
-
     authorising = [a.pk for a in agencies_where(user, Capability.AUTHORISE_RELEASE)]
     done = ReleaseAuthorisation.objects.filter(
         release_id=OuterRef("release_id"), agency_id=OuterRef("agency_id")

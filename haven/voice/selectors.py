@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where
-from haven.voice.models import NEEDS_ACKNOWLEDGEMENT, Feedback, Kind, Status
+from haven.voice.models import NEEDS_ACKNOWLEDGEMENT, ConcernNotice, Feedback, Kind, Status
 
 
 def feedback_for_user(user: Any) -> QuerySet[Feedback]:
@@ -78,6 +78,4 @@ def is_overdue(feedback: Feedback) -> bool:
 
 
 def unread_concerns(user: Any) -> int:
-    from haven.voice.models import ConcernNotice
-
     return ConcernNotice.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Agency, Membership
+from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import Capability, roles_with
 from haven.audit.services import record_event
 from haven.cases.access import agencies_where, require
@@ -202,8 +202,6 @@ def _notify_concern(feedback: Feedback) -> int:
 
 
 def _email(user_ids: set[int]) -> None:
-    from haven.accounts.models import User
-
     for user in User.objects.filter(pk__in=user_ids, is_active=True).exclude(email=""):
         try:
             send_mail(

@@ -5,6 +5,8 @@ from django.http import HttpRequest
 
 from haven.accounts.roles import Capability
 from haven.cases.access import can
+from haven.directory.selectors import waiting_count
+from haven.safeguards.models import Notification
 
 
 def haven(request: HttpRequest) -> dict[str, Any]:
@@ -29,14 +31,10 @@ def haven(request: HttpRequest) -> dict[str, Any]:
 
 def _unread(user: Any) -> int:
     """Critical alerts escalated to this person and not yet read (ND-2)."""
-    from haven.safeguards.models import Notification
-
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def _referrals_waiting(user: Any) -> int:
     """Referrals waiting for an answer from the user's agencies (CC-15): one query, none for
     people who cannot answer referrals."""
-    from haven.directory.selectors import waiting_count
-
     return waiting_count(user)
