@@ -491,9 +491,6 @@ def _protection(
     from haven.identification.codes import Outcome
     from haven.identification.models import Screening
     from haven.placements.models import (
-        CLOSED,
-        DECIDED,
-        DETENTION,
         OPEN_CHARGE_STATUSES,
         SHELTERS,
         Charge,
@@ -502,6 +499,9 @@ def _protection(
         Placement,
         PlacementReview,
         Restriction,
+        effective_liberty,
+        needs_determination,
+        needs_review,
     )
     from haven.protection.models import (
         CONSENT_NEEDED,
@@ -962,12 +962,15 @@ def _protection(
                         )
                     )
             review_on = None
-            if type_ in SHELTERS:
+            liberty = effective_liberty(type_)
+            if needs_review(type_, liberty):
                 review_on = today + timedelta(days=rng.randint(1, 90))
                 if rng.random() < SHELTER_OVERDUE and start < today:
                     review_on = between_days(start, today - timedelta(days=1))
-            current = Placement(case_id=case.pk, type=type_, start_on=start, review_on=review_on)
-            if type_ in DECIDED and rng.random() >= NO_BID:
+            current = Placement(
+                case_id=case.pk, type=type_, liberty=liberty, start_on=start, review_on=review_on
+            )
+            if needs_determination(type_, liberty) and rng.random() >= NO_BID:
                 current.decision = decision(
                     case,
                     worker,
@@ -986,7 +989,7 @@ def _protection(
                         reviewed_by_id=worker,
                     )
                 )
-            if type_ in CLOSED and rng.random() < 0.3:
+            if current.is_closed and rng.random() < 0.3:
                 lodged = between_days(start, today)
                 decided = rng.random() < 0.5 and lodged < today
                 rows["liberty_challenges"].append(
@@ -999,7 +1002,7 @@ def _protection(
                         outcome=rng.choice(["released", "upheld"]) if decided else "",
                     )
                 )
-            if (type_ in SHELTERS or type_ in CLOSED) and rng.random() < RESTRICTED:
+            if (type_ in SHELTERS or current.is_closed) and rng.random() < RESTRICTED:
                 r_start = between_days(start, today)
                 r_review = r_start + timedelta(days=rng.randint(14, 90))
                 if rng.random() < 0.15 and r_start < today:
@@ -1077,7 +1080,7 @@ def _protection(
                 services.append(service(case, "Legal", "in_progress", recorded, recipient="child"))
         if (
             current is not None
-            and current.type in CLOSED
+            and current.is_closed
             and rng.random() < 0.5
             and not legal_assistance(services)
         ):
@@ -1206,15 +1209,13 @@ def _protection(
         # --- what the placement and charge rules must find.
         assisted = legal_assistance(services)
         if current is not None:
-            expected["nd2.child_detained"] += current.type in DETENTION
-            expected["nd3.shelter_review_overdue"] += (
-                current.type in SHELTERS
-                and current.review_on is not None
-                and current.review_on < today
+            expected["nd2.child_detained"] += current.is_detention
+            expected["nd3.shelter_review_overdue"] += current.is_reviewed and (
+                current.review_on is None or current.review_on < today
             )
-            expected["nd5.no_legal_assistance"] += current.type in CLOSED and not assisted
+            expected["nd5.no_legal_assistance"] += current.is_closed and not assisted
             expected["cc1.placement_needs_bid"] += (
-                current.type in DECIDED and current.decision is None
+                needs_determination(current.type, current.liberty) and current.decision is None
             )
         victim = (
             identified is not None or case.trafficking_status != Case.TraffickingStatus.NOT_A_VICTIM

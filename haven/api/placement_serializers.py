@@ -18,6 +18,7 @@ from haven.core.sensitivity import Sensitivity as S
 from haven.placements.models import (
     Charge,
     FamilyContact,
+    Liberty,
     LibertyChallenge,
     PlacementType,
     Restriction,
@@ -117,13 +118,17 @@ class PlacementSerializer(SensitiveFieldsMixin, serializers.Serializer):
 
     id = serializers.UUIDField(source="public_id")
     type = serializers.CharField()
+    liberty = serializers.CharField(
+        help_text="free, deprived (the child cannot leave) or custody (criminal or "
+        "immigration custody), never freer than the type."
+    )
     facility = serializers.CharField()
     start_on = serializers.DateField()
     end_on = serializers.DateField(allow_null=True)
     end_reason = serializers.CharField()
     days = serializers.IntegerField(help_text="Length of stay so far, or in all (ND-3).")
     is_detention = serializers.BooleanField(
-        help_text="Police cell, prison or immigration detention: never for a child (ND-2)."
+        help_text="Criminal or immigration custody: never for a child (ND-2)."
     )
     is_closed = serializers.BooleanField(
         help_text="The child cannot leave: a deprivation of liberty (ND-5)."
@@ -147,6 +152,7 @@ class PlacementSerializer(SensitiveFieldsMixin, serializers.Serializer):
         **basic(
             "id",
             "type",
+            "liberty",
             "start_on",
             "end_on",
             "days",
@@ -185,6 +191,13 @@ class PlacementInputSerializer(serializers.Serializer):
         max_length=300,
         allow_blank=True,
         help_text="Name and place, as precise as needed to find the child.",
+    )
+    can_leave = serializers.ChoiceField(
+        choices=Liberty.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Whether the child can leave the place as it is (ND-5): free, deprived or "
+        "custody. Omitted, it is what the type implies; it is never freer than the type.",
     )
     start_on = serializers.DateField(
         help_text="The placement the child is in now ends that day: the child moves."

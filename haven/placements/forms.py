@@ -11,6 +11,7 @@ from haven.decisions.models import Decision
 from haven.placements.models import (
     Charge,
     FamilyContact,
+    Liberty,
     LibertyChallenge,
     PlacementType,
     Restriction,
@@ -25,12 +26,24 @@ class PlacementForm(forms.Form):
         max_length=300,
         help_text=_("Name and place, as precise as needed to find the child."),
     )
+    can_leave = forms.ChoiceField(
+        label=_("Can the child leave when they want?"),
+        choices=Liberty.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Answer for the place as it is, whatever it is called: locked doors, guards or not "
+            "being allowed out mean the child cannot leave."
+        ),
+    )
     start_on = forms.DateField(label=_("Since"), widget=date_input())
     review_on = forms.DateField(
         label=_("Review by"),
         required=False,
         widget=date_input(),
-        help_text=_("Needed for a shelter: the shortest possible stay, reviewed with the child."),
+        help_text=_(
+            "Needed for a shelter and for any place the child cannot leave: the shortest "
+            "possible stay, reviewed with the child."
+        ),
     )
     decision: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Best-interests determination that decided it"),

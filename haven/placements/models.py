@@ -29,16 +29,53 @@ class PlacementType(models.TextChoices):
     OTHER_CLOSED = "other_closed", _("Other closed facility")
 
 
-# A child is never held here (ND-2): recording it raises a critical alert.
-DETENTION = frozenset(
-    {PlacementType.POLICE_CELL, PlacementType.PRISON, PlacementType.IMMIGRATION_DETENTION}
-)
+class Liberty(models.TextChoices):
+    """Whether the child can leave the place (ND-2, ND-3, ND-5). Decided from the facility's
+    nature, not from its name: a "hospital" with a locked ward, or an "open" shelter whose
+    doors are locked, deprives the child of liberty as surely as a closed shelter."""
+
+    FREE = "free", _("The child can leave when they want")
+    DEPRIVED = "deprived", _("The child cannot leave (locked in, guarded or not allowed out)")
+    CUSTODY = "custody", _("Criminal or immigration custody (police, prison, immigration)")
+
+
+# What a kind of place is at the least, whatever is answered: a police cell is custody, a
+# closed shelter deprives the child of liberty. The practitioner's answer can only add to it.
+LIBERTY_FLOOR = {
+    PlacementType.POLICE_CELL: Liberty.CUSTODY,
+    PlacementType.PRISON: Liberty.CUSTODY,
+    PlacementType.IMMIGRATION_DETENTION: Liberty.CUSTODY,
+    PlacementType.CLOSED_SHELTER: Liberty.DEPRIVED,
+    PlacementType.OTHER_CLOSED: Liberty.DEPRIVED,
+}
+_LIBERTY_ORDER = (Liberty.FREE, Liberty.DEPRIVED, Liberty.CUSTODY)
+
+
+def effective_liberty(type: str, answer: str = "") -> str:
+    """The stricter of the kind of place and the practitioner's answer to "can the child
+    leave?": a place is never recorded as freer than its kind."""
+    floor = (
+        LIBERTY_FLOOR.get(PlacementType(type), Liberty.FREE)
+        if type in PlacementType.values
+        else Liberty.FREE
+    )
+    if answer not in Liberty.values:
+        return floor
+    return max(floor, Liberty(answer), key=_LIBERTY_ORDER.index)
+
+
+# The child cannot leave: deprivation of liberty, which gets a review date, a determination,
+# legal assistance and a route to challenge it (ND-3, ND-5).
+NOT_FREE = (Liberty.DEPRIVED, Liberty.CUSTODY)
+# Types that are always custody: a child is never held there (ND-2). Kept for the lists and
+# the demo; the rules read `liberty`, which covers any other place of custody too.
+DETENTION = frozenset(t for t, floor in LIBERTY_FLOOR.items() if floor == Liberty.CUSTODY)
 # Shelters are reviewed and time-limited (ND-3).
 SHELTERS = frozenset({PlacementType.OPEN_SHELTER, PlacementType.CLOSED_SHELTER})
-# The child cannot leave: deprivation of liberty, which the child can challenge (ND-5).
-CLOSED = DETENTION | {PlacementType.CLOSED_SHELTER, PlacementType.OTHER_CLOSED}
 # Placements that are a decision about where the child lives: taken in the child's best
 # interests by a determination (CC-1, PS-6), or urgently with the determination to follow.
+# Any placement that deprives the child of liberty without being custody is such a decision too
+# (`needs_determination`); custody is never a decision Haven records as taken for the child.
 DECIDED = frozenset(
     {
         PlacementType.FAMILY,
@@ -49,6 +86,24 @@ DECIDED = frozenset(
         PlacementType.INDEPENDENT,
     }
 )
+
+
+def needs_determination(type: str, liberty: str) -> bool:
+    """CC-1, PS-6: a placement decided for the child rests on a determination."""
+    return liberty != Liberty.CUSTODY and (type in DECIDED or liberty == Liberty.DEPRIVED)
+
+
+def needs_review(type: str, liberty: str) -> bool:
+    """ND-3, ND-5: a shelter, and any place the child cannot leave, has a review date."""
+    return liberty != Liberty.CUSTODY and (type in SHELTERS or liberty == Liberty.DEPRIVED)
+
+
+def determination_q() -> Q:
+    return ~Q(liberty=Liberty.CUSTODY) & (Q(type__in=list(DECIDED)) | Q(liberty=Liberty.DEPRIVED))
+
+
+def review_q() -> Q:
+    return ~Q(liberty=Liberty.CUSTODY) & (Q(type__in=list(SHELTERS)) | Q(liberty=Liberty.DEPRIVED))
 
 
 class PlacementQuerySet(models.QuerySet["Placement"]):
@@ -62,6 +117,13 @@ class Placement(HavenModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
     type = models.CharField(_("where"), max_length=24, choices=PlacementType.choices)
+    liberty = models.CharField(
+        _("can the child leave?"),
+        max_length=10,
+        choices=Liberty.choices,
+        default=Liberty.FREE,
+        help_text=_("Never freer than the kind of place: a police cell is always custody."),
+    )
     facility = EncryptedTextField(
         _("facility or household"),
         sensitivity=Sensitivity.LOCATION,
@@ -89,6 +151,7 @@ class Placement(HavenModel):
         indexes = [
             models.Index(fields=["case", "start_on"], name="placement_case_start_idx"),
             models.Index(fields=["type", "end_on"], name="placement_type_end_idx"),
+            models.Index(fields=["liberty", "end_on"], name="placement_liberty_end_idx"),
         ]
 
     def __str__(self) -> str:
@@ -96,11 +159,17 @@ class Placement(HavenModel):
 
     @property
     def is_detention(self) -> bool:
-        return self.type in DETENTION
+        """Criminal or immigration custody: never for a child (ND-2)."""
+        return self.liberty == Liberty.CUSTODY
 
     @property
     def is_closed(self) -> bool:
-        return self.type in CLOSED
+        """The child cannot leave: a deprivation of liberty (ND-5)."""
+        return self.liberty in NOT_FREE
+
+    @property
+    def is_reviewed(self) -> bool:
+        return needs_review(self.type, self.liberty)
 
     @property
     def is_shelter(self) -> bool:

@@ -13,21 +13,22 @@ from haven.children.models import AgeAssessment
 from haven.core.errors import SafeguardViolation
 from haven.identification.selectors import identified_at
 from haven.placements.models import (
-    CLOSED,
-    DECIDED,
-    DETENTION,
+    NOT_FREE,
     OPEN_CHARGE_STATUSES,
-    SHELTERS,
     Charge,
+    Liberty,
     Placement,
     Restriction,
+    determination_q,
+    review_q,
 )
 from haven.protection.models import Service, legal_assistance_q
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
 def check_review_date(*, review_on: Any) -> None:
-    """ND-3: a shelter placement cannot be saved without a review date."""
+    """ND-3, ND-5: a shelter placement, or any placement the child cannot leave, cannot be
+    saved without a review date."""
     if review_on is None:
         raise SafeguardViolation(SHELTER_REVIEW.measure_id, SHELTER_REVIEW.message)
 
@@ -37,10 +38,11 @@ SHELTER_REVIEW = register(
         code="nd3.shelter_needs_review_date",
         measure_id="ND-3",
         severity=Severity.BLOCK,
-        title=_("A shelter placement needs a review date"),
+        title=_("This placement needs a review date"),
         message=_(
-            "A shelter is for the shortest possible time, decided case by case: give the date "
-            "by which this placement will be reviewed with the child."
+            "A shelter, or any place the child cannot leave, is for the shortest possible time, "
+            "decided case by case: give the date by which this placement will be reviewed with "
+            "the child."
         ),
         check=check_review_date,
     )
@@ -59,7 +61,7 @@ def check_not_held(*, held_in: str | None) -> None:
 
 @closing_check
 def _not_while_held(case: Any) -> None:
-    held = Placement.objects.current().filter(case=case, type__in=list(CLOSED)).first()
+    held = Placement.objects.current().filter(case=case, liberty__in=NOT_FREE).first()
     NOT_CLOSED_WHILE_HELD.check(held_in=held.get_type_display().lower() if held else None)
 
 
@@ -78,12 +80,13 @@ NOT_CLOSED_WHILE_HELD = register(
 )
 
 
-def _current_placements(cases: Any, types: Any, *, closed_cases_too: bool = False) -> Any:
-    """Current placements of these types. A situation that persists whether or not the case is
-    open (a child held in detention, ND-2) is read over every case given, closed ones too."""
+def _current_placements(cases: Any, which: Q, *, closed_cases_too: bool = False) -> Any:
+    """Current placements that match `which`. A situation that persists whether or not the
+    case is open (a child deprived of liberty, ND-2, ND-5) is read over every case given,
+    closed ones too."""
     if not closed_cases_too:
         cases = cases.exclude(stage=Case.Stage.CLOSED)
-    return Placement.objects.current().filter(case__in=cases, type__in=list(types))
+    return Placement.objects.current().filter(which, case__in=cases)
 
 
 def _pairs(rows: Any) -> list[tuple[int, str]]:
@@ -91,8 +94,9 @@ def _pairs(rows: Any) -> list[tuple[int, str]]:
 
 
 def child_detained(cases: Any) -> Any:
-    """A child — or a person presumed to be one — held by the police, in prison or in
-    immigration detention. Only a completed age assessment finding an adult takes a person out."""
+    """A child — or a person presumed to be one — held in criminal or immigration custody (a
+    police cell, prison, immigration detention, or any other place recorded as custody). Only
+    a completed age assessment finding an adult takes a person out."""
     found_adult = AgeAssessment.objects.filter(
         child_id=OuterRef("case__child_id"),
         status=AgeAssessment.Status.COMPLETED,
@@ -100,7 +104,7 @@ def child_detained(cases: Any) -> Any:
     )
     # A closed case does not end detention: the alert stands until the child is moved.
     rows = (
-        _current_placements(cases, DETENTION, closed_cases_too=True)
+        _current_placements(cases, Q(liberty=Liberty.CUSTODY), closed_cases_too=True)
         .filter(~Exists(found_adult))
         .values_list("case_id", "public_id")
     )
@@ -114,7 +118,8 @@ CHILD_DETAINED = register(
         severity=Severity.CRITICAL,
         title=_("A child is held in detention"),
         message=_(
-            "A child must never be held in a police cell, prison or immigration detention. "
+            "A child must never be held in a police cell, prison, immigration detention or any "
+            "other criminal or immigration custody. "
             "Move the child to a safe place now and record the new placement; the supervisor "
             "and the child-protection authority have been told. This alert closes only when "
             "the child is moved."
@@ -127,9 +132,11 @@ CHILD_DETAINED = register(
 
 
 def shelter_review_overdue(cases: Any) -> Any:
+    """A shelter or a place the child cannot leave whose review date has passed, or that has
+    none (a placement recorded before the rule, or made closed later)."""
     rows = (
-        _current_placements(cases, SHELTERS)
-        .filter(review_on__lt=timezone.localdate())
+        _current_placements(cases, review_q())
+        .filter(Q(review_on__isnull=True) | Q(review_on__lt=timezone.localdate()))
         .values_list("case_id", "public_id")
     )
     return _pairs(rows)
@@ -140,9 +147,10 @@ SHELTER_REVIEW_OVERDUE = register(
         code="nd3.shelter_review_overdue",
         measure_id="ND-3",
         severity=Severity.ALERT,
-        title=_("A shelter review is overdue"),
+        title=_("A placement review is overdue"),
         message=_(
-            "The review date of this shelter placement has passed. Review it with the child: "
+            "The review date of this shelter or closed placement has passed, or it has none. "
+            "Review it with the child: "
             "hear their views, decide whether it is still in their best interests, and set the "
             "next date — or move the child."
         ),
@@ -257,7 +265,7 @@ NON_PUNISHMENT = register(
 
 def closed_without_lawyer(cases: Any) -> Any:
     rows = (
-        _current_placements(cases, CLOSED)
+        _current_placements(cases, Q(liberty__in=NOT_FREE), closed_cases_too=True)
         .annotate(assisted=_legal_assistance())
         .filter(assisted=False)
         .values_list("case_id", "public_id")
@@ -283,7 +291,7 @@ LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
 
 def placement_without_determination(cases: Any) -> Any:
     rows = (
-        _current_placements(cases, DECIDED)
+        _current_placements(cases, determination_q())
         .filter(decision__isnull=True)
         .values_list("case_id", "public_id")
     )

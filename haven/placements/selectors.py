@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from haven.placements.models import (
-    DETENTION,
     SHELTERS,
     Charge,
     FamilyContact,
+    Liberty,
     LibertyChallenge,
     Placement,
     Restriction,
@@ -69,7 +69,7 @@ def placement_figures(placements_qs: QuerySet[Placement] | None = None) -> dict[
         "shelter_days_median": median(stays) if stays else None,
         "shelter_days_longest": max(stays) if stays else None,
         "in_detention_now": Placement.objects.current()
-        .filter(pk__in=qs.values("pk"), type__in=list(DETENTION))
+        .filter(pk__in=qs.values("pk"), liberty=Liberty.CUSTODY)
         .count(),
         "challenges_decided": len(waits),
         "days_to_decision_median": median(waits) if waits else None,

@@ -25,16 +25,17 @@ from haven.decisions.services import check_determination
 # Under this age a child is "very young" and needs special attention (CC-5, CC-11).
 from haven.placements import rules as rules_placement
 from haven.placements.models import (
-    CLOSED,
-    DECIDED,
-    SHELTERS,
     Charge,
     FamilyContact,
+    Liberty,
     LibertyChallenge,
     Placement,
     PlacementReview,
     PlacementType,
     Restriction,
+    effective_liberty,
+    needs_determination,
+    needs_review,
 )
 from haven.safeguards.engine import reevaluate
 
@@ -71,7 +72,7 @@ def _overlap(case: Case, start_on: date, end_on: date | None, exclude_pk: int | 
     return others.filter(q).order_by("start_on").first()
 
 
-_PLACEMENT_FIELDS = ["type", "start_on", "end_on", "review_on", "decision"]
+_PLACEMENT_FIELDS = ["type", "liberty", "start_on", "end_on", "review_on", "decision"]
 
 
 @transaction.atomic
@@ -82,15 +83,18 @@ def placement_record(
     type: str,
     facility: str,
     start_on: date,
+    can_leave: str = "",
     end_on: date | None = None,
     review_on: date | None = None,
     decision: Decision | None = None,
     urgent_reason: str = "",
 ) -> Placement:
     """Record where the child lives from `start_on`. The placement the child is in now ends
-    that day (the child moves). Detention is recorded because it happens, and raises ND-2's
-    critical alert; a shelter needs a review date (ND-3); a placement decision rests on a
-    best-interests determination or, when urgent, the reason it could not wait (CC-1)."""
+    that day (the child moves). Whether the child can leave (`can_leave`, a Liberty value) is
+    taken with the kind of place, never freer than it (`effective_liberty`). Custody is
+    recorded because it happens, and raises ND-2's critical alert; a shelter or a place the
+    child cannot leave needs a review date (ND-3, ND-5); a placement decided for the child rests
+    on a best-interests determination or, when urgent, the reason it could not wait (CC-1)."""
     require(actor, Capability.RECORD_PLACEMENT, case)
     lock_case(case)
     errors: dict[str, Any] = {}
@@ -100,7 +104,10 @@ def placement_record(
         errors["facility"] = _("Write the facility or household.")
     if end_on is not None and start_on and end_on < start_on:
         errors["end_on"] = _("A placement cannot end before it starts.")
-    if type in DECIDED and decision is None and len(urgent_reason.strip()) < 10:
+    if can_leave and can_leave not in Liberty.values:
+        errors["can_leave"] = _("Choose whether the child can leave from the list.")
+    liberty = effective_liberty(type, can_leave)
+    if needs_determination(type, liberty) and decision is None and len(urgent_reason.strip()) < 10:
         errors["decision"] = _(
             "Choose the best-interests determination that decided this placement, or say why "
             "it could not wait (the determination then follows)."
@@ -110,7 +117,7 @@ def placement_record(
     validate_event_date(start_on, "start_on")
     if decision is not None:
         check_determination(case.pk, decision)
-    if type in SHELTERS and end_on is None:
+    if needs_review(type, liberty) and end_on is None:
         _check_review_date(review_on, since=start_on, field="review_on")
     # The child moves: the open-ended placement the child is in ends the day the new one
     # starts (a child held by the police this morning is in a shelter this afternoon). A past,
@@ -149,10 +156,11 @@ def placement_record(
     placement = Placement.objects.create(
         case=case,
         type=type,
+        liberty=liberty,
         facility=facility.strip(),
         start_on=start_on,
         end_on=end_on,
-        review_on=review_on if type in SHELTERS else None,
+        review_on=review_on if needs_review(type, liberty) else None,
         decision=decision,
         urgent_reason="" if decision else urgent_reason.strip(),
         created_by=actor,
@@ -244,8 +252,10 @@ def placement_review_record(
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
     lock_case(placement.case)
     placement = Placement.objects.select_related("case").get(pk=placement.pk)
-    if placement.type not in SHELTERS or placement.end_on is not None:
-        raise ValidationError(_("Only a shelter placement the child is in now is reviewed here."))
+    if not placement.is_reviewed or placement.end_on is not None:
+        raise ValidationError(
+            _("Only a shelter or closed placement the child is in now is reviewed here.")
+        )
     decision_rules.CHILD_VIEWS_HEARD.check(
         child_views=child_views, not_obtained_reason=child_views_not_obtained
     )
@@ -534,8 +544,10 @@ def liberty_challenge_record(
     """Record a challenge to the child's deprivation of liberty (ND-5)."""
     require(actor, Capability.RECORD_LEGAL, placement.case)
     lock_case(placement.case)
-    if placement.type not in CLOSED:
-        raise ValidationError(_("A challenge can be recorded only for a closed placement."))
+    if not placement.is_closed:
+        raise ValidationError(
+            _("A challenge can be recorded only for a placement the child cannot leave.")
+        )
     errors = missing_texts(
         {"lodged_with": lodged_with, "lodged_by": lodged_by},
         {

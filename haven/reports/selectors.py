@@ -39,7 +39,7 @@ from haven.children.models import Child, ChildNationality, Gender, Sex
 from haven.identification.codes import Exploitation, OtherExploitationType
 from haven.identification.models import FirstStep, Screening, ScreeningExploitation
 from haven.identification.selectors import met_q
-from haven.placements.models import DETENTION, Placement
+from haven.placements.models import Liberty, Placement
 from haven.placements.selectors import placement_figures
 from haven.protection.models import Guardian
 from haven.reports.models import Release, ReleaseAuthorisation, Table
@@ -461,7 +461,7 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
     placements = Placement.objects.filter(case__in=cases)
     figures = placement_figures(placements)
     detained = (
-        placements.filter(type__in=list(DETENTION))
+        placements.filter(liberty=Liberty.CUSTODY)
         .order_by()
         .aggregate(n=Count("case__child_id", distinct=True))["n"]
     )

@@ -69,6 +69,7 @@ CC1 = "cc1.placement_needs_bid"
 PLACEMENT_BASICS = {
     "id",
     "type",
+    "liberty",
     "start_on",
     "end_on",
     "days",
@@ -355,6 +356,7 @@ def test_nd2_api_detention_placement_raises_critical_alert_and_notifies(
     assert response.json() == {
         "id": str(placement.public_id),
         "type": "police_cell",
+        "liberty": "custody",
         "facility": CELL,
         "start_on": _iso(-1),
         "end_on": None,
@@ -929,7 +931,9 @@ def test_nd5_api_only_a_closed_placement_is_challenged(
     )
 
     assert _invalid(response) == {
-        "non_field_errors": ["A challenge can be recorded only for a closed placement."]
+        "non_field_errors": [
+            "A challenge can be recorded only for a placement the child cannot leave."
+        ]
     }
     assert _state() == before
 

@@ -51,6 +51,7 @@ def test_detention_alert_reaches_the_supervisor_and_the_cp_officer(
     journey.goto(f"/cases/{case.public_id}/placement/")
     page.get_by_role("link", name="Record where the child lives").click()
     page.get_by_label("Where the child lives").select_option("immigration_detention")
+    page.get_by_label("Criminal or immigration custody (police, prison, immigration)").check()
     page.get_by_label("Facility or household").fill("Fictional immigration detention centre")
     journey.check("placement-form")
     page.get_by_role("button", name="Save").click()
@@ -80,6 +81,7 @@ def test_detention_alert_reaches_the_supervisor_and_the_cp_officer(
     # When Kanya moves her to a shelter without a review date
     page.get_by_role("link", name="The child moves: record the new place").click()
     page.get_by_label("Where the child lives").select_option("open_shelter")
+    page.get_by_label("The child can leave when they want").check()
     page.get_by_label("Facility or household").fill("Fictional open shelter for girls")
     page.get_by_label("Best-interests determination that decided it").select_option(index=1)
     page.get_by_role("button", name="Save").click()

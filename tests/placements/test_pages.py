@@ -52,7 +52,7 @@ def _state() -> tuple:
     return (
         list(
             Placement.objects.order_by("pk").values_list(
-                "pk", "type", "start_on", "end_on", "review_on", "decision_id"
+                "pk", "type", "liberty", "start_on", "end_on", "review_on", "decision_id"
             )
         ),
         PlacementReview.objects.count(),
@@ -69,6 +69,7 @@ def _state() -> tuple:
 def _placement_post(**changes) -> dict:  # type: ignore[no-untyped-def]
     data = {
         "type": "police_cell",
+        "can_leave": "custody",
         "facility": FACILITY,
         "start_on": TODAY().isoformat(),
         "review_on": "",
@@ -194,6 +195,7 @@ def test_nd3_moving_to_a_shelter_without_review_date_is_400_with_the_nd3_message
         _url("placement_new", case),
         _placement_post(
             type="open_shelter",
+            can_leave="free",
             facility="Fictional Open Shelter",
             urgent_reason=URGENT,
             review_on="",
@@ -218,6 +220,7 @@ def test_nd2_moving_to_a_shelter_through_the_page_clears_the_alert(
         _url("placement_new", case),
         _placement_post(
             type="open_shelter",
+            can_leave="free",
             facility="Fictional Open Shelter",
             urgent_reason=URGENT,
             review_on=_day(30).isoformat(),
@@ -317,7 +320,7 @@ def test_nd3_overdue_review_done_through_the_page_clears_the_alert(case, case_wo
     Placement.objects.filter(pk=shelter.pk).update(review_on=_day(-1))
     call_command("safeguards_sweep", stdout=io.StringIO())
     client = signed_in(Client(), case_worker)
-    assert "A shelter review is overdue" in client.get(_url("placements", case)).content.decode()
+    assert "A placement review is overdue" in client.get(_url("placements", case)).content.decode()
 
     response = client.post(
         _url("placement_review", case, shelter.public_id),
@@ -332,7 +335,7 @@ def test_nd3_overdue_review_done_through_the_page_clears_the_alert(case, case_wo
 
     body = response.content.decode()
     assert "The review is recorded." in body
-    assert "A shelter review is overdue" not in body
+    assert "A placement review is overdue" not in body
     shelter.refresh_from_db()
     assert shelter.review_on == _day(45)
 

@@ -67,6 +67,11 @@ def _day(offset: int):  # type: ignore[no-untyped-def]
 
 def _place(case, actor, type, start=-10, **fields):  # type: ignore[no-untyped-def]
     fields.setdefault("facility", "Fictional facility, Fictional Street 1")
+    if type in {"closed_shelter", "other_closed"}:
+        # A place the child cannot leave: placed urgently, reviewed (CC-1, ND-3, ND-5).
+        fields.setdefault("urgent_reason", URGENT)
+        if fields.get("end_on") is None:
+            fields.setdefault("review_on", _day(30))
     return placement_record(case=case, actor=actor, type=type, start_on=_day(start), **fields)
 
 
@@ -531,7 +536,7 @@ def test_nd3_only_a_current_shelter_is_reviewed(case, case_worker):
         )
 
     assert excinfo.value.messages == [
-        "Only a shelter placement the child is in now is reviewed here."
+        "Only a shelter or closed placement the child is in now is reviewed here."
     ]
     assert _state() == before
 
@@ -1196,7 +1201,9 @@ def test_nd5_challenge_to_an_open_shelter_is_refused(case, case_worker):
             lodged_by="Fictional Lawyer",
         )
 
-    assert excinfo.value.messages == ["A challenge can be recorded only for a closed placement."]
+    assert excinfo.value.messages == [
+        "A challenge can be recorded only for a placement the child cannot leave."
+    ]
     assert _state() == before
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 
 from haven.cases.models import Case
-from haven.placements.models import CLOSED, Placement
+from haven.placements.models import NOT_FREE, Placement
 from haven.safeguards.engine import evaluate
 
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
-        held = Placement.objects.current().filter(type__in=list(CLOSED)).values("case_id")
+        held = Placement.objects.current().filter(liberty__in=NOT_FREE).values("case_id")
         result = evaluate(Case.objects.filter(~Q(stage=Case.Stage.CLOSED) | Q(pk__in=held)))
         self.stdout.write(f"raised {result.raised}, cleared {result.cleared}")
         for code, count in sorted(result.per_rule.items()):
