@@ -264,6 +264,9 @@ HAVEN_RETELLING_ALERT_THRESHOLD = envint("HAVEN_RETELLING_ALERT_THRESHOLD", 3)  
 # From this age a child's own consent suffices; younger children give assent and a parent or
 # guardian consents too (CC-3, DP-5). Set it to the age of medical consent where Haven runs.
 HAVEN_CHILD_CONSENT_AGE = envint("HAVEN_CHILD_CONSENT_AGE", 16)
+# Without a document establishing the age, an estimated age under this starts the presumption
+# of minority (ID-2): an estimate can be years out. Never below 18 (a system check refuses it).
+HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER = envint("HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER", 21)
 # How many children one guardian may hold at once, unless a supervisor overrides (PS-2).
 HAVEN_GUARDIAN_CASELOAD_CEILING = envint("HAVEN_GUARDIAN_CASELOAD_CEILING", 15)
 # How many open cases one case worker (or interpreter) may hold before the dashboard shows

@@ -1,16 +1,21 @@
 """The presumption of minority (ID-2).
 
-When a person's age is uncertain or disputed they are presumed to be a child, and every child
-measure applies, until a completed age assessment decides otherwise. A claim to be 18 or older
-does not end the presumption while there are signs of minority. This module is pure: it reads
-the child's age fields and their latest completed assessment and says whether the person is
-presumed a child, and why.
+Where there are reasons to believe a person is a child, they are presumed to be one, and every
+child measure applies, until a completed age assessment decides otherwise. Without a document
+establishing the age, each of these is such a reason: an age that is uncertain or disputed, an
+estimated age under HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER (21: an estimate can be years out, and
+older teenagers are often told to say they are adults), the person saying they are under 18,
+and signs of minority. A claim to be 18 or older removes none of them. A documented adult age
+stands unless there are signs of minority or the person says they are a child (documents can be
+forged or borrowed). This module is pure: it reads the child's age fields and their latest
+completed assessment and says whether the person is presumed a child, and why.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +28,13 @@ ADULT_AGE = 18
 class Presumption:
     is_child: bool
     is_presumed: bool  # True when the person is treated as a child without a confirmed age
-    reason: Any  # a lazily translated sentence
+    reason: Any  # a translated sentence (lazy, or made in the active language)
+
+
+def estimated_age_limit() -> int:
+    """Without a document, an estimated age under this starts the presumption (never below
+    18, whatever the setting says)."""
+    return max(ADULT_AGE, settings.HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER)
 
 
 def years_before(day: date, years: int) -> date:
@@ -93,6 +104,12 @@ def _from_details(child: Any, today: date) -> Presumption:
                 True,
                 _("Documents say 18 or older, but there are signs the person is under 18."),
             )
+        if child.claims_child:
+            return Presumption(
+                True,
+                True,
+                _("Documents say 18 or older, but the person says they are under 18."),
+            )
         return Presumption(False, False, _("Documented birth date: 18 or older."))
     if status in (AgeStatus.UNCERTAIN, AgeStatus.DISPUTED, AgeStatus.DETERMINED) or age is None:
         return Presumption(
@@ -100,7 +117,8 @@ def _from_details(child: Any, today: date) -> Presumption:
             True,
             _("The age is uncertain or disputed, and no age assessment is completed."),
         )
-    # An estimated age.
+    # An estimated age, and no document establishing it. A claim to be 18 or older changes
+    # nothing here: older teenagers are often told to say they are adults.
     if age < ADULT_AGE:
         return Presumption(True, True, _("The estimated age is under 18."))
     if child.minority_indicators:
@@ -109,4 +127,29 @@ def _from_details(child: Any, today: date) -> Presumption:
             True,
             _("There are signs the person is under 18, and no age assessment is completed."),
         )
-    return Presumption(False, False, _("Estimated 18 or older, with no signs of being under 18."))
+    if child.claims_child:
+        return Presumption(
+            True,
+            True,
+            _("The person says they are under 18, and no age assessment is completed."),
+        )
+    limit = estimated_age_limit()
+    if age < limit:
+        return Presumption(
+            True,
+            True,
+            _(
+                "The estimated age is under %(limit)d and no document establishes it: an "
+                "estimate can be years out, so the person may be under 18."
+            )
+            % {"limit": limit},
+        )
+    return Presumption(
+        False,
+        False,
+        _(
+            "Estimated %(limit)d or older, with no document, no signs of being under 18 and no "
+            "claim to be under 18."
+        )
+        % {"limit": limit},
+    )

@@ -7,4 +7,8 @@ class ChildrenConfig(AppConfig):
     verbose_name = _("Children")
 
     def ready(self) -> None:
-        from haven.children import labels, rules  # noqa: F401  (registers the area's rules and audit labels)
+        from haven.children import (  # noqa: F401  (registers the area's rules, audit labels, checks)
+            checks,
+            labels,
+            rules,
+        )

@@ -93,6 +93,13 @@ class ChildForm(forms.Form):
         initial=AgeStatus.UNCERTAIN,
     )
     claims_adult = forms.BooleanField(label=_("Says they are 18 or older"), required=False)
+    claims_child = forms.BooleanField(
+        label=_("Says they are under 18"),
+        required=False,
+        help_text=_(
+            "Even if they said something else before: the person is then treated as a child."
+        ),
+    )
     minority_indicators = forms.BooleanField(
         label=_("There are signs the person may be under 18"),
         required=False,
@@ -134,6 +141,7 @@ class ChildForm(forms.Form):
         "birth_date",
         "age_status",
         "claims_adult",
+        "claims_child",
         "minority_indicators",
         "parental_care",
         "has_disability",

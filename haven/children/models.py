@@ -95,6 +95,9 @@ class Child(HavenModel):
         default=AgeStatus.UNCERTAIN,
     )
     claims_adult = models.BooleanField(_("says they are 18 or older"), default=False)
+    # A claim to be a child is a reason to believe it (ID-2): it starts the presumption of
+    # minority. Both claims may be ticked: a person may have said one, then the other.
+    claims_child = models.BooleanField(_("says they are under 18"), default=False)
     minority_indicators = models.BooleanField(
         _("there are signs the person may be under 18"),
         default=False,

@@ -30,6 +30,7 @@ CHILD_FIELDS = (
     "birth_date",
     "age_status",
     "claims_adult",
+    "claims_child",
     "minority_indicators",
     "parental_care",
     "has_disability",
@@ -39,7 +40,9 @@ CHILD_FIELDS = (
 # its values (DP-3; the trail is append-only and could never be erased under DP-8). Only the
 # fields that explain the presumption of minority keep their values.
 CONTENT_FIELDS = tuple(
-    f for f in CHILD_FIELDS if f not in {"age_status", "claims_adult", "minority_indicators"}
+    f
+    for f in CHILD_FIELDS
+    if f not in {"age_status", "claims_adult", "claims_child", "minority_indicators"}
 )
 
 

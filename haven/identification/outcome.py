@@ -3,8 +3,12 @@
 For a child — including a person presumed to be a child (ID-2) — trafficking is an act
 (recruitment, transportation, transfer, harbouring or receipt) for the purpose of exploitation.
 The means are not required and movement is not required. So `child_outcome` does not take means
-or movement at all: no code path can let them change a child's outcome. `adult_outcome` exists
-for the rare person whose completed age assessment found them adult; it needs the means too.
+or movement at all: no code path can let them change a child's outcome. Who is screened as a
+child is `Child.is_presumed_child` (children.age): without a document, an estimated age under
+HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER, a claim to be under 18 or signs of minority are enough,
+whatever the person says about being an adult. `adult_outcome` is for the few people found 18
+or older by a completed age assessment, or with a documented adult age or an estimate at or
+above that limit and no reason to believe they are a child; it needs the means too.
 """
 
 from collections.abc import Collection

@@ -52,9 +52,11 @@ def _years_ago(years: int, today: date = TODAY) -> date:
             None,
             (True, False),
         ),
-        # An estimate under 18 is a presumed child; over 18 only without signs of minority.
+        # An estimate under 21 (HAVEN_PRESUMPTION_ESTIMATED_AGE_UNDER) is a presumed child; from
+        # 21 only without signs of minority or a claim to be under 18.
         ({"age_status": "estimated", "birth_date": _years_ago(16)}, None, (True, True)),
-        ({"age_status": "estimated", "birth_date": _years_ago(20)}, None, (False, False)),
+        ({"age_status": "estimated", "birth_date": _years_ago(20)}, None, (True, True)),
+        ({"age_status": "estimated", "birth_date": _years_ago(21)}, None, (False, False)),
         (
             {"age_status": "estimated", "birth_date": _years_ago(20), "minority_indicators": True},
             None,
@@ -220,8 +222,8 @@ def _born(years_ago: int) -> dict:
         ),
         pytest.param(
             {"age_status": "estimated", **_born(15)},
-            _born(19),
-            id="estimate-moved-past-18",
+            _born(21),
+            id="estimate-moved-past-the-limit",
         ),
     ],
 )
