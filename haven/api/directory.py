@@ -9,7 +9,8 @@
 - /api/v1/cases/<id>/referrals/ — a case's referrals (GET) and sending one (POST), for callers
   who may refer on the case; .../referrals/<rid>/withdraw/ and .../close/.
 
-Refusals come back in the error envelope: DP-5 and DP-16 as 422 with `measure_id`. Every read
+Refusals come back in the error envelope: DP-5 (no consent in force naming the receiving agency,
+and no legal basis; also when accepting) and DP-16 as 422 with `measure_id`. Every read
 is logged (DP-3); every write is the service the pages call."""
 
 from uuid import UUID
@@ -129,7 +130,13 @@ class ReferralInputSerializer(serializers.Serializer):
     data_points = serializers.ListField(
         child=serializers.ChoiceField(choices=Sensitivity.choices), required=False, default=list
     )
-    consent = serializers.UUIDField(required=False, allow_null=True, default=None)
+    consent = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A consent to share information in force on this case that names the "
+        "service's agency among its recipient_agencies (DP-5); else a legal basis.",
+    )
     legal_basis = serializers.ChoiceField(
         choices=LegalBasis.choices, required=False, allow_blank=True, default=""
     )
@@ -233,7 +240,8 @@ class DirectoryViewSet(viewsets.ViewSet):
     @extend_schema(request=None, responses=AcceptedReferralSerializer)
     @action(detail=False, methods=["post"], url_path="referrals/<uuid:referral_id>/accept")
     def accept(self, request: Request, referral_id: str) -> Response:
-        """Accept: the caller gets access to the case, to the agreed data points only (DP-9)."""
+        """Accept: the caller gets access to the case, to the agreed data points only (DP-9).
+        Refused (422, DP-5) when the consent behind it lapsed or does not name this agency."""
         referral = services.referral_accept(
             referral=self._incoming(request, referral_id), actor=request.user
         )
@@ -266,8 +274,9 @@ class CaseReferralViewSet(viewsets.ViewSet):
     )
     @action(detail=True, methods=["get", "post"])
     def referrals(self, request: Request, public_id: str) -> Response:
-        """The case's referrals, or send one: refused (422) without a consent in force or a
-        justified legal basis (DP-5) and without an approved data-sharing assessment (DP-16)."""
+        """The case's referrals, or send one: refused (422) without a consent in force that names
+        the service's agency or a justified legal basis (DP-5), and without an approved
+        data-sharing assessment (DP-16)."""
         case = access_case_for(request.user, public_id, Capability.REFER)
         if request.method == "GET":
             log_read(user=request.user, what="referral.list", case=case)

@@ -107,7 +107,9 @@ class ProtectionViewSet(viewsets.ViewSet):
             request,
             public_id,
             what="consent",
-            rows=lambda case, context: consent_selectors.consents(case),
+            rows=lambda case, context: consent_selectors.consents(case).prefetch_related(
+                "recipient_agencies"
+            ),
             out=s.ConsentSerializer,
             capability=Capability.RECORD_CONSENT,
             payload_class=s.ConsentInputSerializer,

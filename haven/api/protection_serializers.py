@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from haven.accounts.models import Agency
 from haven.api.serializers import SensitiveFieldsMixin, basic
 from haven.consent.models import (
     CHECKLIST,
@@ -95,12 +96,24 @@ class ServiceStatusField(serializers.ChoiceField):
 # --- consent (CC-3, PS-4, DP-5, DP-6) ------------------------------------------------------
 
 
+class RecipientAgencySerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+
+
 class ConsentSerializer(SensitiveFieldsMixin, serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     purpose = serializers.CharField()
     purpose_detail = serializers.CharField()
     scope = serializers.CharField()
-    recipients = serializers.CharField()
+    recipient_agencies = RecipientAgencySerializer(
+        many=True,
+        help_text="The Haven agencies a consent to share information covers: a referral can go "
+        "only to one of them (DP-5).",
+    )
+    recipients = serializers.CharField(
+        help_text="Others outside Haven, as written; never compared with a referral's agency."
+    )
     given_on = serializers.DateField()
     expires_on = serializers.DateField(allow_null=True)
     language = serializers.CharField()
@@ -136,6 +149,7 @@ class ConsentSerializer(SensitiveFieldsMixin, serializers.Serializer):
             "purpose",
             "purpose_detail",
             "scope",
+            "recipient_agencies",
             "recipients",
             "given_on",
             "expires_on",
@@ -164,11 +178,19 @@ class ConsentInputSerializer(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices)
     purpose_detail = serializers.CharField(max_length=300, required=False, allow_blank=True)
     scope = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    recipient_agencies = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        default=list,
+        help_text="Public IDs of the Haven agencies that will receive the information, for "
+        "information sharing: a referral can go only to one of them (DP-5).",
+    )
     recipients = serializers.CharField(
         max_length=300,
         required=False,
         allow_blank=True,
-        help_text="Who will receive the information; needed for information sharing.",
+        help_text="Others outside Haven who will receive the information, as text. For "
+        "information sharing, this or recipient_agencies is needed.",
     )
     given_on = serializers.DateField()
     expires_on = serializers.DateField(required=False, allow_null=True)
@@ -189,6 +211,12 @@ class ConsentInputSerializer(serializers.Serializer):
         choices=RepresentativeAnswer.choices, required=False, allow_blank=True
     )
     notes = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_recipient_agencies(self, value: list[Any]) -> list[Agency]:
+        agencies = list(Agency.objects.filter(public_id__in=value))
+        if len(agencies) != len(set(value)):
+            raise serializers.ValidationError(_("Choose agencies from Haven's list."))
+        return agencies
 
 
 class ConsentWithdrawSerializer(serializers.Serializer):

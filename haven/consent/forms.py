@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import Agency
 from haven.children.forms import language_field
 from haven.consent.models import (
     CHECKLIST,
@@ -26,10 +27,26 @@ class ConsentForm(forms.Form):
         required=False,
         help_text=_("What exactly is agreed, e.g. 'a general check-up, not an HIV test'."),
     )
-    recipients = forms.CharField(
-        label=_("Who will receive the information"),
+    # DP-5: a referral is compared with the agencies ticked here, never with the text below.
+    recipient_agencies = forms.ModelMultipleChoiceField(
+        label=_("Haven agencies that will receive the information"),
+        queryset=Agency.objects.order_by("name"),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text=_("Needed when information is shared with another agency."),
+        help_text=_(
+            "For a consent to share information: tick each agency the child agreed to. "
+            "A referral can go only to an agency ticked here."
+        ),
+    )
+    recipients = forms.CharField(
+        label=_("Others, outside Haven"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "People or organisations that do not use Haven, e.g. a school. "
+            "Writing a Haven agency here does not let a referral go to it."
+        ),
     )
     given_on = forms.DateField(label=_("Date of the conversation"), widget=date_input())
     expires_on = forms.DateField(

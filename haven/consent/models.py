@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.fields import EncryptedTextField
@@ -90,7 +91,22 @@ class Consent(HavenModel):
         blank=True,
         help_text=_("What exactly is agreed, e.g. 'a general check-up, not an HIV test'."),
     )
-    recipients = models.CharField(_("who will receive the information"), max_length=300, blank=True)
+    # Whom a consent to share information covers (DP-5): Haven agencies chosen from the list,
+    # and only those are compared with a referral's receiving agency. `recipients` is free text
+    # for people or organisations outside Haven; it never authorises a referral to a Haven
+    # agency. Consents recorded before agencies could be chosen keep their text here
+    # (migration 0004), so they name no Haven agency until recorded again.
+    recipient_agencies = models.ManyToManyField(
+        "accounts.Agency",
+        blank=True,
+        related_name="+",
+        verbose_name=_("Haven agencies that will receive the information"),
+    )
+    recipients = models.CharField(
+        _("others outside Haven who will receive the information"),
+        max_length=300,
+        blank=True,
+    )
     given_on = models.DateField(_("date of the conversation"))
     expires_on = models.DateField(_("ends on"), null=True, blank=True)
     language = models.CharField(_("language used"), max_length=3)
@@ -164,6 +180,16 @@ class Consent(HavenModel):
     def format_labels(self) -> list[str]:
         labels = dict(Format.choices)
         return [str(labels.get(code, code)) for code in self.formats]
+
+    @property
+    def recipients_label(self) -> str:
+        """Whom the consent covers, as a practitioner reads it (DP-5): the Haven agencies by
+        name, then whoever outside Haven was written down. Uses `recipient_agencies` as
+        prefetched when it was."""
+        names = [agency.name for agency in self.recipient_agencies.all()]
+        if self.recipients:
+            names.append(gettext("outside Haven: %(who)s") % {"who": self.recipients})
+        return ", ".join(names) if names else gettext("nobody named")
 
 
 class Topic(models.TextChoices):

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from haven.accounts.models import Agency
 from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
@@ -90,6 +91,7 @@ def consent_record(
     purpose_detail: str = "",
     scope: str = "",
     recipients: str = "",
+    recipient_agencies: Iterable[Agency] = (),
     expires_on: date | None = None,
     child_not_asked_reason: str = "",
     representative: str = Representative.NONE,
@@ -99,10 +101,13 @@ def consent_record(
 ) -> Consent:
     """Record a consent conversation for one purpose (CC-3, PS-4, DP-5, DP-6): the child's
     consent or assent, a representative's consent where needed, and what was explained. A
-    refusal is recorded like a consent, and respected."""
+    refusal is recorded like a consent, and respected. A consent to share information names
+    whom it covers: Haven agencies (`recipient_agencies`, the only ones a referral is compared
+    with) and, as text, anyone outside Haven (`recipients`)."""
     require(actor, Capability.RECORD_CONSENT, case)
     lock_case(case)
     errors: dict[str, Any] = {}
+    agencies = _recipient_agencies(purpose, recipient_agencies, recipients, errors)
     covered = set(checklist)
     missing = [key for key in CHECKLIST_KEYS if key not in covered]
     if missing:
@@ -112,8 +117,16 @@ def consent_record(
         ) % {"n": len(missing), "total": len(CHECKLIST_KEYS)}
     if purpose == Purpose.OTHER and not purpose_detail.strip():
         errors["purpose_detail"] = _("Say what the consent is for.")
-    if purpose == Purpose.INFORMATION_SHARING and not recipients.strip():
-        errors["recipients"] = _("Say who will receive the information (DP-5).")
+    if (
+        purpose == Purpose.INFORMATION_SHARING
+        and not agencies
+        and not recipients.strip()
+        and "recipient_agencies" not in errors
+    ):
+        errors["recipients"] = _(
+            "Say who will receive the information (DP-5): choose the Haven agencies, or write "
+            "who outside Haven."
+        )
     if expires_on and given_on and expires_on < given_on:
         errors["expires_on"] = _("The consent cannot end before the date it was given.")
     if child_answer == ChildAnswer.NOT_ASKED and len(child_not_asked_reason.strip()) < 5:
@@ -169,20 +182,48 @@ def consent_record(
     )
     consent.full_clean(exclude=["case", "recorded_by", "override_decision"])
     consent.save()
-    record_event(
-        actor=actor,
-        action="consent.record",
-        obj=consent,
-        case=case,
-        changes={
-            "purpose": [None, purpose],
-            "child_answer": [None, child_answer],
-            "representative_answer": [None, representative_answer],
-            "grants": [None, consent.grants],
-        },
-    )
+    consent.recipient_agencies.set(agencies)
+    changes: dict[str, Any] = {
+        "purpose": [None, purpose],
+        "child_answer": [None, child_answer],
+        "representative_answer": [None, representative_answer],
+        "grants": [None, consent.grants],
+    }
+    if agencies:
+        changes["recipient_agencies"] = [None, [str(a.public_id) for a in agencies]]
+    record_event(actor=actor, action="consent.record", obj=consent, case=case, changes=changes)
     reevaluate(case, Consent)
     return consent
+
+
+def _recipient_agencies(
+    purpose: str, chosen: Iterable[Agency], recipients: str, errors: dict[str, Any]
+) -> list[Agency]:
+    """The Haven agencies a consent to share covers (DP-5), each once, in name order. Adds to
+    `errors` when agencies are named for another purpose, when one is not a Haven agency, or
+    when the text for those outside Haven is the name of a Haven agency not chosen (the text
+    would never authorise a referral to it: it must be chosen from the list)."""
+    given = {agency.pk: agency for agency in chosen}
+    if given and purpose != Purpose.INFORMATION_SHARING:
+        errors["recipient_agencies"] = _(
+            "Agencies are named only on a consent to share information with another agency."
+        )
+        return []
+    known = sorted(
+        Agency.objects.filter(pk__in=[pk for pk in given if pk is not None]),
+        key=lambda agency: agency.name,
+    )
+    if len(known) != len(given):
+        errors["recipient_agencies"] = _("Choose agencies from Haven's list.")
+        return []
+    text = recipients.strip()
+    if purpose == Purpose.INFORMATION_SHARING and text:
+        inside = Agency.objects.filter(name__iexact=text).exclude(pk__in=given).first()
+        if inside is not None:
+            errors["recipients"] = _(
+                "%(agency)s is in Haven: choose it among the agencies instead (DP-5)."
+            ) % {"agency": inside.name}
+    return known
 
 
 @transaction.atomic

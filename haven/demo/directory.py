@@ -123,7 +123,7 @@ def seed(seeder: Any) -> None:
             case=case,
             actor=dc.case_worker,
             purpose=Purpose.INFORMATION_SHARING,
-            recipients=agencies[demo.SHELTER].name,
+            recipient_agencies=[agencies[demo.SHELTER]],
             given_on=timezone.localdate(),
             language=dc.languages[0] if dc.languages else "th",
             formats=["verbal", "written"],

@@ -150,7 +150,7 @@ class ReferralForm(forms.Form):
             (
                 key,
                 _("Given on %(date)s, to: %(to)s")
-                % {"date": c.given_on.isoformat(), "to": c.recipients},
+                % {"date": c.given_on.isoformat(), "to": c.recipients_label},
             )
             for key, c in self.consents.items()
         ]

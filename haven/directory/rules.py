@@ -1,6 +1,7 @@
 """The safeguard rules of referrals between agencies: a child's information is shared only with
-the child's consent or a recorded legal basis (DP-5), and only with an agency the sender has
-assessed (DP-16). Registered by DirectoryConfig.ready(); the services call the checks."""
+the child's consent, naming the receiving agency, or a recorded legal basis (DP-5), and only
+with an agency the sender has assessed (DP-16). Registered by DirectoryConfig.ready(); the
+services call the checks."""
 
 from typing import Any
 
@@ -32,6 +33,31 @@ CONSENT_NOT_IN_FORCE = register(
             "another agency that is in force on this case."
         ),
         check=check_consent_allows_sharing,
+    )
+)
+
+
+def check_consent_names_recipient(*, names_recipient: bool, agency: Any, covers: str) -> None:
+    """DP-5, "to whom": the consent must name the receiving agency among the Haven agencies it
+    covers. Text written for those outside Haven never counts, even when it reads like the
+    agency's name: a consent recorded before agencies could be chosen names none."""
+    if not names_recipient:
+        _refuse(CONSENT_NOT_FOR_RECIPIENT, agency=agency.name, covers=covers)
+
+
+CONSENT_NOT_FOR_RECIPIENT = register(
+    BlockRule(
+        code="dp5.consent_not_for_recipient",
+        measure_id="DP-5",
+        severity=Severity.BLOCK,
+        title=_("The consent does not name the receiving agency"),
+        message=_(
+            "The child agreed to share information with: %(covers)s. That does not include "
+            "%(agency)s, so this referral cannot be sent. Only Haven agencies ticked on the "
+            "consent count, not names written as text. Record the child's consent to share "
+            "information with %(agency)s, or choose a legal basis and say why it cannot wait."
+        ),
+        check=check_consent_names_recipient,
     )
 )
 
@@ -75,6 +101,31 @@ BASIS_LAPSED = register(
             "must record consent again or a legal basis before it can be accepted."
         ),
         check=check_basis_still_holds,
+    )
+)
+
+
+def check_accepting_agency_named(*, names_recipient: bool) -> None:
+    """DP-5 at acceptance: the consent a referral relied on must name the accepting agency. A
+    referral sent before consents named agencies may rely on one that does not. The message
+    does not say whom the consent covers: the accepting agency may not see the case, and the
+    child did not agree to share that with it."""
+    if not names_recipient:
+        _refuse(ACCEPTING_AGENCY_NOT_NAMED)
+
+
+ACCEPTING_AGENCY_NOT_NAMED = register(
+    BlockRule(
+        code="dp5.accepting_agency_not_named",
+        measure_id="DP-5",
+        severity=Severity.BLOCK,
+        title=_("The consent behind the referral does not name this agency"),
+        message=_(
+            "The child's consent behind this referral does not name your agency, so it cannot "
+            "be accepted: the referring agency must record the child's consent to share "
+            "information with your agency, or a legal basis, and refer again."
+        ),
+        check=check_accepting_agency_named,
     )
 )
 

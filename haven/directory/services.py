@@ -257,11 +257,17 @@ def _data_points(values: Iterable[str]) -> list[str]:
     return [v for v in Sensitivity.values if v in given]
 
 
+def _consent_names(consent: Consent, agency_id: int) -> bool:
+    """Whether a consent to share names this Haven agency among those it covers (DP-5). The
+    text for recipients outside Haven is never compared."""
+    return consent.recipient_agencies.filter(pk=agency_id).exists()
+
+
 def _sharing_basis(
-    case: Case, consent: Consent | None, legal_basis: str, justification: str
+    case: Case, consent: Consent | None, legal_basis: str, justification: str, to_agency: Agency
 ) -> None:
-    """DP-5: a consent to share information in force on this case, or a justified legal
-    basis. Refused otherwise."""
+    """DP-5: a consent to share information in force on this case that names the receiving
+    agency, or a justified legal basis. Refused otherwise."""
     if consent is not None:
         in_force = (
             Consent.objects.in_force()
@@ -269,6 +275,12 @@ def _sharing_basis(
             .exists()
         )
         rules.CONSENT_NOT_IN_FORCE.check(in_force=in_force)
+        names = _consent_names(consent, to_agency.pk)
+        rules.CONSENT_NOT_FOR_RECIPIENT.check(
+            names_recipient=names,
+            agency=to_agency,
+            covers="" if names else consent.recipients_label,
+        )
         if legal_basis:
             raise ValidationError(
                 {"legal_basis": _("Choose either the consent or a legal basis, not both.")}
@@ -302,7 +314,7 @@ def referral_send(
     the child (age, gender, language: `offer_misfits`, the page's test too); only the classes
     ticked are shared once accepted, basic case facts always (DP-9); a consent in force or a
     justified legal basis is needed (DP-5), and an approved data-sharing assessment with that
-    agency (DP-16)."""
+    agency (DP-16). The consent must name the receiving agency (DP-5, "to whom")."""
     require(actor, Capability.REFER, case)
     lock_case(case)
     child = case.child
@@ -331,7 +343,7 @@ def referral_send(
     if errors:
         raise ValidationError(errors)
     points = _data_points(data_points)
-    _sharing_basis(case, consent, legal_basis, legal_basis_justification)
+    _sharing_basis(case, consent, legal_basis, legal_basis_justification, to_agency)
     rules.SHARING_NOT_ASSESSED.check(
         approved=sharing_approved(case.lead_agency_id, to_agency.pk),
         from_agency=case.lead_agency,
@@ -394,11 +406,16 @@ def _require_recipient(actor: Any, referral: Referral) -> None:
 def referral_accept(*, referral: Referral, actor: Any) -> Referral:
     """Accept a referral to one's agency (CC-15): the accepting person gets a referral-recipient
     assignment, which lets them open the case and read only the agreed classes (DP-2, DP-9),
-    and only while the sharing basis holds (DP-5)."""
+    and only while the sharing basis holds (DP-5): a legal basis, or a consent in force that
+    names the accepting agency (a referral sent before consents named agencies may not)."""
     _require_recipient(actor, referral)
     referral = _locked(referral)
     referral.check_transition(ReferralStatus.ACCEPTED)
     rules.BASIS_LAPSED.check(in_force=referral.sharing_in_force())
+    if not referral.legal_basis and referral.consent is not None:
+        rules.ACCEPTING_AGENCY_NOT_NAMED.check(
+            names_recipient=_consent_names(referral.consent, referral.to_agency_id)
+        )
     case = referral.case
     now = timezone.now()
     # A person who already holds a recipient's assignment on the case from an earlier referral

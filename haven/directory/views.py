@@ -240,7 +240,11 @@ def decline(request: AuthedRequest, referral_id: str) -> HttpResponse:
 
 
 def _sharing_consents(case: Any) -> list[Consent]:
-    return list(sharing_consents(case, in_force=True).order_by("-given_on", "-pk"))
+    return list(
+        sharing_consents(case, in_force=True)
+        .prefetch_related("recipient_agencies")
+        .order_by("-given_on", "-pk")
+    )
 
 
 @login_required

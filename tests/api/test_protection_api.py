@@ -329,6 +329,7 @@ def test_cc3_api_assent_with_a_guardians_consent_is_in_force_and_listed(
         "purpose": "medical_examination",
         "purpose_detail": "",
         "scope": "A general check-up, not an HIV test.",
+        "recipient_agencies": [],
         "recipients": "",
         "given_on": _today(),
         "expires_on": None,

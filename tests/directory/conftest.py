@@ -5,6 +5,7 @@ the child-protection office (`agency`) has assessed sharing with it (DP-16), and
 import pytest
 from django.utils import timezone
 
+from haven.accounts.models import Agency
 from haven.accounts.roles import Role
 from haven.consent.models import CHECKLIST_KEYS, Purpose
 from haven.consent.services import consent_record
@@ -64,12 +65,17 @@ def assessment(agency, shelter, supervisor):  # type: ignore[no-untyped-def]
     )
 
 
-def sharing_consent(case, actor):  # type: ignore[no-untyped-def]
+def sharing_consent(case, actor, to=None, recipients=""):  # type: ignore[no-untyped-def]
+    """A consent to share information with `to` (default: the shelter network, the
+    `other_agency` fixture) and, as text, with `recipients` outside Haven (DP-5)."""
+    if to is None:
+        to = Agency.objects.get(name="Fictional Shelter Network")
     return consent_record(
         case=case,
         actor=actor,
         purpose=Purpose.INFORMATION_SHARING,
-        recipients="Fictional Shelter Network",
+        recipient_agencies=[to],
+        recipients=recipients,
         given_on=timezone.localdate(),
         language="my",
         formats=["verbal"],
@@ -83,8 +89,8 @@ def sharing_consent(case, actor):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def consent(case, case_worker):  # type: ignore[no-untyped-def]
-    return sharing_consent(case, case_worker)
+def consent(case, case_worker, shelter):  # type: ignore[no-untyped-def]
+    return sharing_consent(case, case_worker, to=shelter)
 
 
 @pytest.fixture

@@ -54,7 +54,7 @@ def test_a_case_worker_refers_to_counselling_and_the_psychologist_sees_only_the_
         case=case,
         actor=kanya,
         purpose="information_sharing",
-        recipients="Banyan Courtyard Children's Shelter",
+        recipient_agencies=[shelter],
         given_on=case.opened_at.date(),
         language="th",
         formats=["verbal", "written"],
