@@ -21,7 +21,7 @@ from haven.accounts import services
 from haven.accounts.access import agencies_where
 from haven.accounts.forms import StaffForm, TokenForm
 from haven.accounts.models import Agency, Membership, User
-from haven.accounts.roles import Capability, Role
+from haven.accounts.roles import Capability, Role, roles_with
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 
@@ -168,7 +168,26 @@ def members(request: AuthedRequest) -> HttpResponse:
         .select_related("user", "agency")
         .order_by("agency__name", "user__last_name", "user__username")
     )
-    return render(request, "accounts/members.html", {"rows": rows})
+    return render(
+        request,
+        "accounts/members.html",
+        {"rows": rows, "without_safeguarding_lead": _without_safeguarding_lead(agencies)},
+    )
+
+
+def _without_safeguarding_lead(agencies: list[Agency]) -> list[Agency]:
+    """The agencies among these where no one active handles concerns about practitioners
+    (CC-13). A child's concern there still reaches someone (haven.voice.routing), but outside
+    the person whose job it is; the administrator is shown the gap and what to do. One query."""
+    led = set(
+        Membership.objects.filter(
+            agency__in=agencies,
+            role__in=roles_with(Capability.HANDLE_CONCERNS),
+            is_active=True,
+            user__is_active=True,
+        ).values_list("agency_id", flat=True)
+    )
+    return [agency for agency in agencies if agency.pk not in led]
 
 
 @login_required

@@ -118,10 +118,38 @@ class FeedbackRecordForm(forms.Form):
         help_text=_("Leave empty for now."),
     )
     agency = forms.ChoiceField(label=_("Agency that should handle it"), required=False)
+    subject = forms.ChoiceField(
+        label=_("Who is the concern about?"),
+        required=False,
+        help_text=_(
+            "Only for a concern about someone who works with children. Name them if you can: "
+            "the concern will never reach them (CC-13)."
+        ),
+    )
 
-    def __init__(self, *args: Any, agencies: list[Any], case: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[Any],
+        case: Any = None,
+        people: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
+        # `people`: memberships of the agencies the practitioner records for (selectors).
+        several = len(agencies) > 1
+        self.people: dict[str, Any] = {}
+        choices: list[tuple[str, Any]] = [("", _("No one with a Haven account, or I do not know"))]
+        for m in people or []:
+            key = str(m.user.public_id)
+            if key not in self.people:
+                self.people[key] = m.user
+                name = m.user.get_full_name() or m.user.username
+                choices.append((key, f"{name} ({m.agency})" if several else name))
+        subject_field = self.fields["subject"]
+        assert isinstance(subject_field, forms.ChoiceField)
+        subject_field.choices = choices
         self.agencies = {str(a.public_id): a for a in agencies}
         if len(agencies) > 1:
             field = self.fields["agency"]
@@ -139,6 +167,8 @@ class FeedbackRecordForm(forms.Form):
         data.pop("case_reference", None)
         chosen = data.pop("agency", None)
         data["agency"] = self.agencies.get(chosen) if chosen else None
+        subject = data.pop("subject", None)
+        data["subject"] = self.people.get(subject) if subject else None
         return data
 
 

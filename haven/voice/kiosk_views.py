@@ -26,7 +26,7 @@ from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where, can
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
-from haven.voice import services
+from haven.voice import selectors, services
 from haven.voice.forms import KioskForm, KioskOpenForm
 from haven.voice.models import Kind, KioskSession
 
@@ -206,7 +206,12 @@ def kiosk_thanks(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "voice/kiosk_thanks.html",
-        {"kiosk": kiosk, "reference": reference, "concern": kind == Kind.CONCERN},
+        {
+            "kiosk": kiosk,
+            "reference": reference,
+            "concern": kind == Kind.CONCERN,
+            "has_lead": kind == Kind.CONCERN and selectors.has_safeguarding_lead(kiosk.agency_id),
+        },
     )
     response.delete_cookie(DONE_COOKIE, path=PATH, samesite="Strict")
     return response

@@ -14,5 +14,6 @@ register(
         "feedback.read": _("Child's feedback read"),
         "feedback.acknowledge": _("Child's feedback acknowledged"),
         "feedback.resolve": _("Child's feedback resolved"),
+        "concern.route": _("Concern about a practitioner sent to who must hear it"),
     }
 )

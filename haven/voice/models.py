@@ -3,8 +3,10 @@
 A `Feedback` row is one thing a child told the agency: from the kiosk on a shared device, or
 recorded by a practitioner the child spoke to. It carries a short random reference the child
 can quote later, and is tracked from received to acknowledged to resolved, the resolution in
-writing. A concern about someone who works with children is read only by the agency's
-safeguarding leads (HANDLE_CONCERNS), never by supervisors, who may be its subject.
+writing. A concern about someone who works with children is read by the agency's safeguarding
+leads (HANDLE_CONCERNS) and by the people it was routed to (ConcernNotice), never by its
+subject: when the agency has no safeguarding lead, by its supervisors who are not the subject,
+else by the child-protection authority's safeguarding lead (haven.voice.routing).
 
 A `KioskSession` is a device opened as a kiosk by a staff member, who is signed out on it: the
 browser then holds only a signed token whose hash is stored here, which lets it post feedback
@@ -105,6 +107,16 @@ class Feedback(StatusMachine, HavenModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reference = models.CharField(_("reference"), max_length=8, unique=True, editable=False)
+    # Who a concern is about (CC-13), when the practitioner who records it can name a Haven user.
+    # They never receive it nor read it. Empty for the kiosk and when it is not known.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who it is about"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED
     )
@@ -150,14 +162,28 @@ class Feedback(StatusMachine, HavenModel):
         return self.reference
 
 
+class Route(models.TextChoices):
+    """Why a concern reached a person (CC-13): the first step of the chain that found someone
+    who is not its subject (haven.voice.routing)."""
+
+    LEAD = "lead", _("the agency's safeguarding lead")
+    SUPERVISOR = "supervisor", _("a supervisor, as the agency has no safeguarding lead")
+    AUTHORITY = "authority", _("the child-protection authority")
+
+
 class ConcernNotice(models.Model):
-    """A concern about a practitioner (CC-13) in a safeguarding lead's inbox. It names only the
-    reference; the concern is read on its page, which is audited."""
+    """A concern about a practitioner (CC-13) in the inbox of a person it was routed to: the
+    agency's safeguarding lead, else a supervisor who is not its subject, else the
+    child-protection authority's safeguarding lead. It names only the reference; the concern is
+    read on its page, which is audited. It lets its recipient read and handle the concern while
+    they hold HANDLE_FEEDBACK in `agency`, the agency they received it through."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concern_notices"
     )
     feedback = models.ForeignKey(Feedback, on_delete=models.PROTECT, related_name="notices")
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=10, choices=Route.choices, default=Route.LEAD)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

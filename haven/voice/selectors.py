@@ -1,7 +1,11 @@
 """Who may read which feedback (CC-12, CC-13; DP-1). Handlers (HANDLE_FEEDBACK) read their
-agency's feedback and complaints; concerns about practitioners are read only by holders of
-HANDLE_CONCERNS in that agency (the safeguarding lead), never by supervisors, who may be the
-person the child is talking about. A row the user may not read answers 404, like a missing one."""
+agency's feedback and complaints; concerns about practitioners are read by holders of
+HANDLE_CONCERNS in that agency (the safeguarding lead) and by the people a concern was routed
+to (a ConcernNotice: a supervisor when the agency has no safeguarding lead, the
+child-protection authority's safeguarding lead) while they handle feedback in the agency they
+received it through; never by its subject, even a safeguarding lead. Supervisors who were not
+routed a concern never read it: they may be the person the child is talking about. A row the
+user may not read answers 404, like a missing one."""
 
 from datetime import timedelta
 from typing import Any
@@ -9,11 +13,12 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from haven.accounts.roles import Capability
+from haven.accounts.models import Membership
+from haven.accounts.roles import Capability, roles_with
 from haven.cases.access import agencies_where
 from haven.voice.models import NEEDS_ACKNOWLEDGEMENT, ConcernNotice, Feedback, Kind, Status
 
@@ -25,10 +30,13 @@ def feedback_for_user(user: Any) -> QuerySet[Feedback]:
     concerns = [a.pk for a in agencies_where(user, Capability.HANDLE_CONCERNS)]
     if not handled and not concerns:
         return Feedback.objects.none()
+    routed = ConcernNotice.objects.filter(recipient=user, agency_id__in=handled).values(
+        "feedback_id"
+    )
     return Feedback.objects.filter(
         (Q(agency_id__in=handled) & ~Q(kind=Kind.CONCERN))
-        | Q(agency_id__in=concerns, kind=Kind.CONCERN)
-    )
+        | (Q(kind=Kind.CONCERN) & (Q(agency_id__in=concerns) | Q(pk__in=routed)))
+    ).exclude(subject=user)
 
 
 def access_feedback_by_id(user: Any, public_id: UUID | str) -> Feedback:
@@ -79,3 +87,41 @@ def is_overdue(feedback: Feedback) -> bool:
 
 def unread_concerns(user: Any) -> int:
     return ConcernNotice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def concern_inbox(user: Any) -> tuple[bool, int]:
+    """Whether concerns are part of the user's work (a safeguarding lead, or someone a concern
+    was ever routed to) and how many routed to them are unread. One query."""
+    counts = ConcernNotice.objects.filter(recipient=user).aggregate(
+        routed=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    )
+    leads = bool(agencies_where(user, Capability.HANDLE_CONCERNS))
+    return leads or counts["routed"] > 0, counts["unread"]
+
+
+def notice_for(user: Any, feedback: Feedback) -> ConcernNotice | None:
+    """The notice that brought this concern to the user, if one did (why they are reading it)."""
+    if feedback.kind != Kind.CONCERN:
+        return None
+    return ConcernNotice.objects.filter(recipient=user, feedback=feedback).first()
+
+
+def has_safeguarding_lead(agency_id: int) -> bool:
+    """Whether someone active in the agency handles concerns about practitioners (CC-13)."""
+    return Membership.objects.filter(
+        agency_id=agency_id,
+        role__in=roles_with(Capability.HANDLE_CONCERNS),
+        is_active=True,
+        user__is_active=True,
+    ).exists()
+
+
+def staff_to_name(agencies: list[Any]) -> list[Membership]:
+    """The people a practitioner may name as a concern's subject (CC-13): everyone with an
+    account in the agencies they record feedback for, inactive ones too (a concern may be about
+    someone who has left)."""
+    return list(
+        Membership.objects.filter(agency__in=agencies)
+        .select_related("user", "agency")
+        .order_by("agency__name", "user__first_name", "user__last_name", "user__username")
+    )

@@ -17,13 +17,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.accounts.models import Agency, Membership, User
-from haven.accounts.roles import Capability, roles_with
+from haven.accounts.models import Agency, User
+from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import agencies_where, require
 from haven.cases.models import Case
 from haven.core.codes import validate_language
 from haven.core.forms import validate_event_time
+from haven.voice import selectors
 from haven.voice.models import (
     Channel,
     ConcernNotice,
@@ -33,6 +34,7 @@ from haven.voice.models import (
     Mood,
     Status,
 )
+from haven.voice.routing import concern_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -160,45 +162,59 @@ def _timeline_case(feedback: Feedback) -> Case | None:
 
 
 def _audit_entry(feedback: Feedback, *, actor: Any, action: str) -> None:
+    changes = {
+        "kind": [None, feedback.kind],
+        "channel": [None, feedback.channel],
+        "language": [None, feedback.language],
+        "anonymous": [None, feedback.anonymous],
+        "wants_contact": [None, feedback.wants_contact],
+        "message": [None, "[changed]"] if feedback.message else [None, ""],
+    }
+    if feedback.subject_id is not None:
+        changes["subject"] = [None, "[changed]"]
     record_event(
-        actor=actor,
-        action=action,
-        obj=feedback,
-        case=_timeline_case(feedback),
-        changes={
-            "kind": [None, feedback.kind],
-            "channel": [None, feedback.channel],
-            "language": [None, feedback.language],
-            "anonymous": [None, feedback.anonymous],
-            "wants_contact": [None, feedback.wants_contact],
-            "message": [None, "[changed]"] if feedback.message else [None, ""],
-        },
+        actor=actor, action=action, obj=feedback, case=_timeline_case(feedback), changes=changes
     )
 
 
-def _notify_concern(feedback: Feedback) -> int:
-    """A concern about a practitioner goes at once to the agency's safeguarding leads (CC-13):
-    an inbox entry in the same transaction, and an e-mail after commit when
-    HAVEN_NOTIFY_EMAIL is on, which says only that a concern needs them."""
+def _route_concern(feedback: Feedback, *, actor: Any) -> int:
+    """A concern about a practitioner reaches, at once and in the transaction that records it,
+    someone who is not its subject (CC-13; the chain is haven.voice.routing): the agency's
+    safeguarding leads, else its supervisors, else the child-protection authority. Each gets an
+    inbox entry, and an e-mail after commit when HAVEN_NOTIFY_EMAIL is on, which says only that
+    a concern needs them. The routing is in the audit chain: which steps, how many people."""
     if feedback.kind != Kind.CONCERN:
         return 0
-    leads = list(
-        Membership.objects.filter(
-            agency_id=feedback.agency_id,
-            role__in=roles_with(Capability.HANDLE_CONCERNS),
-            is_active=True,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-    )
+    recipients = concern_recipients(feedback)
     now = timezone.now()
     ConcernNotice.objects.bulk_create(
-        [ConcernNotice(recipient_id=u, feedback=feedback, created_at=now) for u in set(leads)],
+        [
+            ConcernNotice(
+                recipient_id=r.user_id,
+                feedback=feedback,
+                agency_id=r.agency_id,
+                route=r.route,
+                created_at=now,
+            )
+            for r in recipients
+        ],
         ignore_conflicts=True,
     )
-    if leads and getattr(settings, "HAVEN_NOTIFY_EMAIL", False):
-        ids = set(leads)
+    routes = sorted({str(r.route) for r in recipients})
+    record_event(
+        actor=actor,
+        action="concern.route",
+        obj=feedback,
+        changes={"route": [None, routes], "recipients": [None, len(recipients)]},
+    )
+    if not recipients:
+        # Not one person in the agency nor at the child-protection authority: the agency's
+        # administrator sees the gap on the staff page; operators must see it here.
+        logger.error("concern reached no one", extra={"feedback": str(feedback.public_id)})
+    if recipients and getattr(settings, "HAVEN_NOTIFY_EMAIL", False):
+        ids = {r.user_id for r in recipients}
         transaction.on_commit(lambda: _email(ids))
-    return len(set(leads))
+    return len(recipients)
 
 
 def _email(user_ids: set[int]) -> None:
@@ -264,7 +280,7 @@ def feedback_submit_from_kiosk(
         received_at=now,
     )
     _audit_entry(feedback, actor=None, action="feedback.submit")
-    _notify_concern(feedback)
+    _route_concern(feedback, actor=None)
     return feedback
 
 
@@ -283,10 +299,12 @@ def feedback_record(
     case: Case | None = None,
     agency: Agency | None = None,
     received_at: datetime | None = None,
+    subject: User | None = None,
 ) -> Feedback:
     """Feedback a child gave a practitioner in person, by phone or in a letter (CC-12, CC-13).
     Linked to a case only when the practitioner may record feedback on it; an entry linked to a
-    case is not anonymous."""
+    case is not anonymous. A concern may name its `subject`, the Haven user it is about, who
+    then never receives it nor reads it."""
     require(actor, Capability.RECORD_FEEDBACK, case)
     allowed = agencies_where(actor, Capability.RECORD_FEEDBACK)
     if agency is None:
@@ -314,6 +332,14 @@ def feedback_record(
     )
     if not message:
         raise ValidationError({"message": _("Write what the child said.")})
+    if subject is not None and kind != Kind.CONCERN:
+        raise ValidationError(
+            {
+                "subject": _(
+                    "Name a person only for a concern about someone who works with children."
+                )
+            }
+        )
     validate_event_time(received_at, "received_at")
     feedback = Feedback.objects.create(
         agency=agency,
@@ -326,6 +352,7 @@ def feedback_record(
         wants_contact=wants_contact,
         contact_hint=contact_hint,
         case=case,
+        subject=subject,
         recorded_by=actor,
         reference=_new_reference(),
         received_at=received_at or timezone.now(),
@@ -333,16 +360,15 @@ def feedback_record(
         updated_by=actor,
     )
     _audit_entry(feedback, actor=actor, action="feedback.record")
-    _notify_concern(feedback)
+    _route_concern(feedback, actor=actor)
     return feedback
 
 
 def _require_handler(actor: Any, feedback: Feedback) -> None:
+    """Only who may read it handles it (haven.voice.selectors.feedback_for_user): a concern's
+    subject never, even when they are the safeguarding lead (CC-13)."""
     require(actor, Capability.HANDLE_FEEDBACK)
-    capability = (
-        Capability.HANDLE_CONCERNS if feedback.kind == Kind.CONCERN else Capability.HANDLE_FEEDBACK
-    )
-    if feedback.agency_id not in {a.pk for a in agencies_where(actor, capability)}:
+    if not selectors.feedback_for_user(actor).filter(pk=feedback.pk).exists():
         raise PermissionDenied(_("You are not allowed to do this."))
 
 

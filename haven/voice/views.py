@@ -36,7 +36,7 @@ def feedback_list(request: AuthedRequest) -> HttpResponse:
     reads nothing a child wrote; each message is read, and audited, on its own page."""
     _require_handler(request)
     user = request.user
-    sees_concerns = can(user, Capability.HANDLE_CONCERNS)
+    sees_concerns, unread_concerns = selectors.concern_inbox(user)
     kinds = [k for k in Kind.choices if sees_concerns or k[0] != Kind.CONCERN]
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
@@ -59,7 +59,7 @@ def feedback_list(request: AuthedRequest) -> HttpResponse:
             "kinds": kinds,
             "status": status,
             "kind": kind,
-            "unread_concerns": selectors.unread_concerns(user) if sees_concerns else 0,
+            "unread_concerns": unread_concerns,
             "may_record": can(user, Capability.RECORD_FEEDBACK),
             "ack_days": settings.HAVEN_FEEDBACK_ACK_DAYS,
         },
@@ -94,6 +94,7 @@ def _detail(
         "voice/detail.html",
         {
             "feedback": feedback,
+            "notice": selectors.notice_for(user, feedback),
             "overdue": selectors.is_overdue(feedback),
             "case_visible": case_visible,
             "form": form or ResolveForm(),
@@ -158,7 +159,12 @@ def feedback_record(request: AuthedRequest) -> HttpResponse:
         if not can(user, Capability.RECORD_FEEDBACK, case):
             raise PermissionDenied
     agencies = agencies_where(user, Capability.RECORD_FEEDBACK)
-    form = FeedbackRecordForm(request.POST or None, agencies=agencies, case=case)
+    form = FeedbackRecordForm(
+        request.POST or None,
+        agencies=agencies,
+        case=case,
+        people=selectors.staff_to_name(agencies),
+    )
     if request.method == "POST" and form.is_valid():
         target = case
         reference = form.cleaned_data.get("case_reference", "").strip().upper()

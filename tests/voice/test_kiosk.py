@@ -118,7 +118,9 @@ def test_cc12_child_leaves_a_complaint_in_bahasa_indonesia_and_sees_the_code_onc
     assert entry.reference not in form.text
 
 
-def test_cc13_kiosk_thank_you_says_only_the_safeguarding_lead_reads_a_concern(kiosk_and_token):
+def test_cc13_kiosk_thank_you_says_only_the_safeguarding_lead_reads_a_concern(
+    kiosk_and_token, safeguarding_lead
+):
     _kiosk, token = kiosk_and_token
     client = kiosk_client(token)
     client.post("/kiosk/en/", {"message": "Fictional: a driver shouted at me.", "kind": "concern"})

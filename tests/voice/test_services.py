@@ -377,7 +377,12 @@ def test_cc13_a_concern_on_a_case_stays_off_the_case_timeline(case, case_worker,
         feedback=worry, actor=lead, resolution="Fictional: guard moved; referred to the police."
     )
     events = AuditEvent.objects.filter(object_id=str(worry.public_id))
-    assert [e.action for e in events] == ["feedback.record", "feedback.read", "feedback.resolve"]
+    assert [e.action for e in events] == [
+        "feedback.record",
+        "concern.route",
+        "feedback.read",
+        "feedback.resolve",
+    ]
     assert {e.case_id for e in events} == {None}
     # A complaint on the same case is on the timeline.
     moan = services.feedback_record(
