@@ -58,6 +58,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
         "birth_date": S.IDENTITY,
         "age_status": S.IDENTITY,
         "claims_adult": S.IDENTITY,
+        "claims_child": S.IDENTITY,
         "minority_indicators": S.IDENTITY,
         "nationalities": S.IDENTITY,
         "languages": S.IDENTITY,
@@ -81,6 +82,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
             "birth_date",
             "age_status",
             "claims_adult",
+            "claims_child",
             "minority_indicators",
             "is_presumed_child",
             "nationalities",
@@ -119,6 +121,7 @@ class ChildInputSerializer(serializers.Serializer):
     birth_date = serializers.DateField(required=False, allow_null=True)
     age_status = serializers.ChoiceField(choices=AGE_STATUS_INPUT_CHOICES, required=False)
     claims_adult = serializers.BooleanField(required=False)
+    claims_child = serializers.BooleanField(required=False)
     minority_indicators = serializers.BooleanField(required=False)
     parental_care = serializers.ChoiceField(choices=ParentalCare.choices, required=False)
     has_disability = serializers.BooleanField(required=False)
@@ -298,6 +301,13 @@ class InterviewInputSerializer(serializers.Serializer):
     duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
     location = serializers.CharField(required=False, allow_blank=True)
     interpreter = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    interpreter_reason = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        help_text="Why no interpreter, or a different one from the child's last interview "
+        "(CC-10): needed when the check asks for it (HTTP 422 with measure_id CC-10).",
+    )
     support_person = serializers.CharField(max_length=200, required=False, allow_blank=True)
     child_told_story = serializers.BooleanField(required=False, default=True)
     notes = serializers.CharField(required=False, allow_blank=True)
@@ -355,6 +365,7 @@ class ScreeningInputSerializer(serializers.Serializer):
     )
     location = serializers.CharField(required=False, allow_blank=True)
     interpreter = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    interpreter_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     support_person = serializers.CharField(required=False, allow_blank=True, max_length=200)
     notes = serializers.CharField(required=False, allow_blank=True)
 

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Agency, Membership, User
+from haven.cases.languages import language_names
 from haven.cases.models import AssignmentRole, Case, Interview
 from haven.children.forms import ChildForm
 from haven.core.forms import EventDateTimeField, datetime_input
@@ -54,7 +55,14 @@ class StaffChoiceField(forms.ModelChoiceField):
         roles = "; ".join(
             f"{m.agency.name}, {m.get_role_display()}" for m in obj.memberships.all() if m.is_active
         )
-        return f"{obj.get_full_name() or obj.username} ({roles})"
+        name = f"{obj.get_full_name() or obj.username} ({roles})"
+        if obj.languages:
+            # Who speaks the child's language is seen while choosing (CC-10).
+            return _("%(name)s — works in %(languages)s") % {
+                "name": name,
+                "languages": language_names(obj.languages),
+            }
+        return name
 
 
 class AssignForm(forms.Form):
@@ -73,6 +81,17 @@ class AssignForm(forms.Form):
             "so the child need not retell."
         ),
     )
+    # Set by the page that asked to confirm a person who does not speak the child's language
+    # (CC-10): a prompt, never a block.
+    language_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def to_confirm(cls, data: dict[str, Any]) -> "AssignForm":
+        """The same choice again, every field hidden, with the language prompt answered."""
+        form = cls(initial={**data, "user": data["user"].pk, "language_confirmed": True})
+        for field in form.fields.values():
+            field.widget = forms.HiddenInput()
+        return form
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,6 +115,16 @@ class InterviewForm(forms.Form):
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
     location = forms.CharField(label=_("Where"), required=False)
     interpreter = forms.CharField(label=_("Interpreter"), max_length=200, required=False)
+    interpreter_reason = forms.CharField(
+        label=_("Why no one interpreted, or someone new did"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when you do not speak the child's language and no interpreter is named, "
+            "or when the interpreter is not the one of the child's last interview."
+        ),
+    )
     support_person = forms.CharField(
         label=_("Support person present"), max_length=200, required=False
     )

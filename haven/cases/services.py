@@ -17,6 +17,7 @@ from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, jsonable, record_event, snapshot
 from haven.cases.access import agencies_where, forget_roles, require
 from haven.cases.closing import check_may_close
+from haven.cases.interviews import check_interview
 from haven.cases.models import (
     AssignmentRole,
     Case,
@@ -292,9 +293,12 @@ def interview_record(
     support_person: str = "",
     child_told_story: bool = True,
     notes: str = "",
+    interpreter_reason: str = "",
 ) -> Interview:
     """Log an interview, statement or testimony (ID-6, CC-6, VW-5). Each one in which the child
-    was asked about what happened adds to the count of times they have told their story."""
+    was asked about what happened adds to the count of times they have told their story.
+    `interpreter_reason` says why there was no interpreter, or a different one from the child's
+    last interview, where the interpreter check (CC-10, registered by identification) asks."""
     require(actor, Capability.RECORD_INTERVIEW, case)
     interview = Interview(
         case=case,
@@ -313,6 +317,11 @@ def interview_record(
     )
     interview.full_clean(exclude=["case"])
     validate_event_time(conducted_at, "conducted_at")
+    # The areas' checks (an interpreter where the child's language is not spoken, CC-10) may
+    # refuse the interview before anything is written.
+    keeps = check_interview(
+        case=case, actor=actor, interview=interview, interpreter_reason=interpreter_reason.strip()
+    )
     interview.save()
     record_event(
         actor=actor,
@@ -321,7 +330,8 @@ def interview_record(
         case=case,
         changes={"kind": [None, kind], "child_told_story": [None, child_told_story]},
     )
-    reevaluate(case, Interview)
+    kept = [model for keep in keeps for model in keep(interview)]
+    reevaluate(case, Interview, *kept)
     return interview
 
 

@@ -27,7 +27,8 @@ from haven.cases.forms import (
     NoteForm,
     StageForm,
 )
-from haven.cases.models import Case
+from haven.cases.languages import assignment_gap, for_interview, previous_interpreter
+from haven.cases.models import AssignmentRole, Case
 from haven.cases.page import parts
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
@@ -152,8 +153,28 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = access_case_for(request.user, public_id, Capability.ASSIGN)
     form = AssignForm(request.POST)
     if form.is_valid():
+        data = dict(form.cleaned_data)
+        confirmed = data.pop("language_confirmed")
+        # CC-10: before someone who does not speak the child's language takes the case, the
+        # page says so and asks to confirm. A prompt, not a block: urgent protection waits
+        # for no interpreter.
+        gap = None if confirmed else assignment_gap(case, data["user"], data["role"])
+        if gap is not None:
+            log_read(user=request.user, what="case.assign_confirm", case=case)
+            return render(
+                request,
+                "cases/assign_confirm.html",
+                {
+                    "case": case,
+                    "form": AssignForm.to_confirm(data),
+                    "person": data["user"],
+                    "part": AssignmentRole(data["role"]).label,
+                    "languages": gap,
+                    "can_read": {str(s) for s in readable(request.user, case)},
+                },
+            )
         try:
-            services.case_assign(case=case, actor=request.user, **form.cleaned_data)
+            services.case_assign(case=case, actor=request.user, **data)
         except (ValidationError, SafeguardViolation) as exc:
             apply_service_error(form, exc)
         else:
@@ -222,6 +243,11 @@ def interview_new(request: AuthedRequest, public_id: str) -> HttpResponse:
             "form": form,
             "retellings": selectors.retelling_count(case),
             "told_to": selectors.retelling_summary(case),
+            # CC-10: whether the person recording speaks the child's language, and who
+            # interpreted last, so the same interpreter can be asked for again.
+            "languages": for_interview(case, request.user),
+            "last_interpreter": previous_interpreter(case),
+            "can_read": {str(s) for s in readable(request.user, case)},
         },
         status=400 if form.errors else 200,
     )

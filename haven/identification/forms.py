@@ -89,6 +89,16 @@ class ScreeningForm(forms.Form):
     )
     location = forms.CharField(label=_("Where"), required=False, max_length=300)
     interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
+    interpreter_reason = forms.CharField(
+        label=_("Why no one interpreted, or someone new did"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when you do not speak the child's language and no interpreter is named, "
+            "or when the interpreter is not the one of the child's last interview."
+        ),
+    )
     support_person = forms.CharField(
         label=_("Support person present"), required=False, max_length=200
     )
@@ -167,6 +177,7 @@ class ScreeningForm(forms.Form):
             "duration_minutes": data["duration_minutes"],
             "location": data["location"],
             "interpreter": data["interpreter"],
+            "interpreter_reason": data["interpreter_reason"],
             "support_person": data["support_person"],
             "notes": data["notes"],
         }

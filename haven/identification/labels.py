@@ -3,7 +3,8 @@ IdentificationConfig.ready())."""
 
 from django.utils.translation import gettext_lazy as _
 
-from haven.audit.labels import register
+from haven.audit.labels import coded, register
+from haven.identification.models import InterpreterReason
 
 register(
     {
@@ -12,5 +13,7 @@ register(
         "first_step.close": _("First step recorded"),
         "first_step.measure": _("Referral now part of the first steps"),
         "case.status": _("Victim status recorded"),
-    }
+        "interview.interpreter_reason": _("Reason about the interpreter recorded"),
+    },
+    {"interview.interpreter_reason": coded("kind", InterpreterReason.Kind.choices)},
 )

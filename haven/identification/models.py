@@ -171,3 +171,31 @@ class FirstStep(HavenModel):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+
+class InterpreterReason(HavenModel):
+    """Why an interview had no interpreter although the person recording it is not recorded as
+    speaking any of the child's languages, or why its interpreter is not the one of the child's
+    last interview (CC-10). One row beside the interview (cases.Interview) that needed it,
+    written by the interpreter check that identification registers with cases.interviews."""
+
+    class Kind(models.TextChoices):
+        NO_INTERPRETER = "no_interpreter", _("Without an interpreter")
+        CHANGED = "changed", _("A different interpreter from the last interview")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    interview = models.OneToOneField(
+        "cases.Interview", on_delete=models.PROTECT, related_name="interpreter_reason"
+    )
+    kind = models.CharField(_("what needed a reason"), max_length=20, choices=Kind.choices)
+    previous_interpreter = models.CharField(
+        _("interpreter at the last interview"), max_length=200, blank=True
+    )
+    reason = EncryptedTextField(_("why"))
+
+    class Meta:
+        verbose_name = _("reason about the interpreter")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"

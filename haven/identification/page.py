@@ -1,5 +1,6 @@
-"""Identification's part of the case page: the latest screenings, the first-steps checklist
-and, for those who decide it, the victim-status form (registered at ready())."""
+"""Identification's part of the case page: the latest screenings, the first-steps checklist,
+the interviews that needed a reason about the interpreter (CC-10) and, for those who decide it,
+the victim-status form (registered at ready())."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from haven.accounts.roles import Capability
 from haven.cases.access import can
 from haven.cases.page import case_page_part
 from haven.identification.forms import StatusForm
-from haven.identification.selectors import first_steps, screenings
+from haven.identification.selectors import first_steps, interpreter_reasons, screenings
 
 
 @case_page_part
@@ -16,6 +17,7 @@ def identification_part(request: Any, case: Any) -> dict[str, Any]:
     return {
         "screenings": screenings(case)[:10],
         "first_steps": first_steps(case),
+        "interpreter_reasons": interpreter_reasons(case)[:20],
         "status_form": StatusForm(initial={"status": case.trafficking_status})
         if may_decide
         else None,

@@ -1,17 +1,29 @@
-"""Identification rules (measures ID-1 … ID-7)."""
+"""Identification rules (measures ID-1 … ID-7), and the interpreter (CC-10): whether the child
+can be understood is asked again at every handover and every interview, not once."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case
+from haven.cases.interviews import Keep, interview_check
+from haven.cases.languages import (
+    for_interview,
+    previous_interpreter,
+    same_interpreter,
+    shares_language,
+)
+from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.children.age import ADULT_AGE, years_before
-from haven.identification.models import FirstStep
+from haven.core.errors import SafeguardViolation
+from haven.identification.models import FirstStep, InterpreterReason
 from haven.identification.selectors import met_q
-from haven.identification.services import OWNED_BY_MEASURE
-from haven.safeguards.registry import AlertRule, Severity, register
+from haven.identification.services import OWNED_BY_MEASURE, interpreter_reason_keep
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
 def _overdue_steps(measure_id: str) -> Any:
@@ -80,6 +92,221 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
         ),
     )
 )
+
+
+# --- CC-10: an interpreter where the child's language is not spoken ---------------------------
+# Read over current data: the case's current case worker and the child's latest interview, so a
+# handover or a corrected language raises the alert anew. Haven compares only recorded languages
+# (haven.cases.languages): a child or a practitioner without any raises nothing.
+
+
+def _interpreter_arranged() -> Q:
+    """On a Case queryset: a current interpreter assignment, or the ID-4 interpreter step done
+    (an interpreter from outside Haven arranged and recorded there)."""
+    assigned = CaseAssignment.objects.current().filter(
+        case_id=OuterRef("pk"), role=AssignmentRole.INTERPRETER
+    )
+    step_done = FirstStep.objects.filter(
+        case_id=OuterRef("pk"), kind=FirstStep.Kind.INTERPRETER, status=FirstStep.Status.DONE
+    )
+    return Q(Exists(assigned)) | Q(Exists(step_done))
+
+
+def _without_interpreter(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.exclude(stage=Case.Stage.CLOSED).exclude(_interpreter_arranged())
+
+
+def _sharing_none(rows: Iterable[tuple[int, Any, Any, str | None]]) -> list[tuple[int, str]]:
+    """Rows of (case, subject, the practitioner's languages, one of the child's languages), one
+    row per language of the child: the (case, subject) pairs whose practitioner has recorded
+    languages and none of them is the child's."""
+    staff: dict[tuple[int, str], set[str]] = {}
+    child: dict[tuple[int, str], set[str]] = defaultdict(set)
+    for case_id, subject, staff_languages, language in rows:
+        key = (case_id, str(subject))
+        staff[key] = set(staff_languages or ())
+        if language:
+            child[key].add(language)
+    return sorted(
+        key for key, spoken in staff.items() if shares_language(child[key], spoken) is False
+    )
+
+
+def case_worker_without_childs_language(cases: QuerySet[Case]) -> list[tuple[int, str]]:
+    """Open cases whose current case worker is recorded as speaking none of the child's
+    languages, with no interpreter arranged. The subject is the case worker, so a handover to
+    another such case worker raises a new alert even after the last one was resolved."""
+    rows = (
+        CaseAssignment.objects.current()
+        .filter(role=AssignmentRole.CASE_WORKER, case__in=_without_interpreter(cases))
+        .values_list(
+            "case_id", "user__public_id", "user__languages", "case__child__languages__language"
+        )
+    )
+    return _sharing_none(rows)
+
+
+CASE_WORKER_LANGUAGE = register(
+    AlertRule(
+        code="cc10.case_worker_language",
+        measure_id="CC-10",
+        severity=Severity.ALERT,
+        title=_("The case worker does not speak the child's language"),
+        message=_(
+            "The case worker is not recorded as speaking any of the child's languages, and no "
+            "interpreter is arranged. Assign a trusted interpreter to the case — the same one "
+            "each time, where possible — or record the interpreter step as done, saying who "
+            "it is. If the case worker does speak the child's language, have it added to "
+            "their working languages."
+        ),
+        breaches=case_worker_without_childs_language,
+        reads=(
+            "accounts.Membership",
+            "accounts.User",
+            "cases.Case",
+            "cases.CaseAssignment",
+            "children.Child",
+            "children.ChildLanguage",
+            "identification.FirstStep",
+        ),
+    )
+)
+
+
+def last_interview_without_interpreter(cases: QuerySet[Case]) -> list[tuple[int, str]]:
+    """Open cases whose latest interview had no interpreter and no reason for it, recorded by
+    someone recorded as speaking none of the child's languages, with no interpreter arranged
+    now. A reason given at the interview answers it; so does a later interview."""
+    latest = (
+        Interview.objects.filter(case_id=OuterRef("case_id"))
+        .order_by("-conducted_at", "-pk")
+        .values("pk")[:1]
+    )
+    reason = InterpreterReason.objects.filter(
+        interview_id=OuterRef("pk"), kind=InterpreterReason.Kind.NO_INTERPRETER
+    )
+    rows = (
+        Interview.objects.filter(case__in=_without_interpreter(cases), interpreter="")
+        .filter(pk=Subquery(latest))
+        .exclude(Exists(reason))
+        .values_list(
+            "case_id", "public_id", "created_by__languages", "case__child__languages__language"
+        )
+    )
+    return _sharing_none(rows)
+
+
+INTERVIEW_WITHOUT_INTERPRETER = register(
+    AlertRule(
+        code="cc10.interview_without_interpreter",
+        measure_id="CC-10",
+        severity=Severity.REMINDER,
+        title=_("The child's last interview had no interpreter"),
+        message=_(
+            "The child's last interview was recorded by someone not recorded as speaking any "
+            "of the child's languages, without an interpreter and without a reason. Arrange a "
+            "trusted interpreter for the next conversation — the same one each time, where "
+            "possible — or resolve this with what happened."
+        ),
+        breaches=last_interview_without_interpreter,
+        reads=(
+            "accounts.Membership",
+            "accounts.User",
+            "cases.Case",
+            "cases.CaseAssignment",
+            "cases.Interview",
+            "children.Child",
+            "children.ChildLanguage",
+            "identification.FirstStep",
+            "identification.InterpreterReason",
+        ),
+    )
+)
+
+
+def check_interpreter_needed(*, shares: bool | None, interpreter: str, reason: str) -> None:
+    """CC-10: someone recorded as speaking none of the child's languages names the interpreter
+    of the interview, or says why there was none."""
+    if shares is False and not interpreter and not reason:
+        raise SafeguardViolation(
+            INTERPRETER_NEEDED.measure_id,
+            INTERPRETER_NEEDED.message,
+            code="cc10_interpreter_needed",
+        )
+
+
+INTERPRETER_NEEDED = register(
+    BlockRule(
+        code="cc10.interpreter_needed",
+        measure_id="CC-10",
+        severity=Severity.BLOCK,
+        title=_("An interpreter is needed"),
+        message=_(
+            "You are not recorded as speaking any of the child's languages. Name the "
+            "interpreter, or write why the interview was held without one — for example, "
+            "that the interviewer spoke the child's language."
+        ),
+        check=check_interpreter_needed,
+    )
+)
+
+
+def check_interpreter_kept(*, previous: str, interpreter: str, reason: str) -> None:
+    """CC-10: the same interpreter is kept where possible; a different one comes with why."""
+    if previous and interpreter and not same_interpreter(previous, interpreter) and not reason:
+        raise SafeguardViolation(
+            INTERPRETER_KEPT.measure_id,
+            str(INTERPRETER_KEPT.message) % {"previous": previous},
+            code="cc10_interpreter_changed",
+        )
+
+
+INTERPRETER_KEPT = register(
+    BlockRule(
+        code="cc10.interpreter_kept",
+        measure_id="CC-10",
+        severity=Severity.BLOCK,
+        title=_("A different interpreter"),
+        message=_(
+            "The child's last interview was interpreted by %(previous)s. The child should meet "
+            "the same interpreter where possible: if this one is different, write why."
+        ),
+        check=check_interpreter_kept,
+    )
+)
+
+# A reason is a sentence, as for a first step that does not apply.
+REASON_MIN_LENGTH = 10
+
+
+@interview_check
+def _interpreter_at_interview(
+    *, case: Case, actor: Any, interview: Interview, interpreter_reason: str
+) -> Keep | None:
+    """CC-10 on every interview (cases.interview_record, a screening's interview too): an
+    interpreter where the person recording is not recorded as speaking the child's language,
+    and the same interpreter as at the child's last interview, each unless a reason is given,
+    which is kept beside the interview. A reason where neither applies is not asked for."""
+    if not interview.interpreter:
+        known = for_interview(case, actor)
+        INTERPRETER_NEEDED.check(shares=known.shares, interpreter="", reason=interpreter_reason)
+        if known.shares is not False:
+            return None
+        kind, previous = InterpreterReason.Kind.NO_INTERPRETER, ""
+    else:
+        last = previous_interpreter(case, before=interview.conducted_at)
+        previous = last.interpreter if last is not None else ""
+        INTERPRETER_KEPT.check(
+            previous=previous, interpreter=interview.interpreter, reason=interpreter_reason
+        )
+        if not previous or same_interpreter(previous, interview.interpreter):
+            return None
+        kind = InterpreterReason.Kind.CHANGED
+    if len(interpreter_reason) < REASON_MIN_LENGTH:
+        raise ValidationError({"interpreter_reason": _("Write the reason in a sentence.")})
+    return interpreter_reason_keep(
+        case=case, actor=actor, kind=kind, reason=interpreter_reason, previous_interpreter=previous
+    )
 
 
 def _age_assessment_needed(cases: Any) -> Any:

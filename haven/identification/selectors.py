@@ -25,7 +25,12 @@ from haven.cases.models import Case, CaseAssignment, StageChange
 from haven.children.age import years_before
 from haven.children.models import ChildNationality
 from haven.identification.codes import Outcome
-from haven.identification.models import FirstStep, Screening, ScreeningExploitation
+from haven.identification.models import (
+    FirstStep,
+    InterpreterReason,
+    Screening,
+    ScreeningExploitation,
+)
 from haven.identification.services import MET_BY_ASSIGNMENT
 
 
@@ -205,4 +210,14 @@ def identified_before(cases: Any, hours: int) -> Any:
         cases.exclude(stage=Case.Stage.CLOSED)
         .annotate(identified_at=identified_at())
         .filter(identified_at__lt=timezone.now() - timedelta(hours=hours))
+    )
+
+
+def interpreter_reasons(case: Any) -> QuerySet[InterpreterReason]:
+    """The case's interviews that needed a reason about the interpreter (CC-10), newest first:
+    the case page shows each change of interpreter and each interview held without one."""
+    return (
+        InterpreterReason.objects.filter(case=case)
+        .select_related("interview")
+        .order_by("-interview__conducted_at", "-pk")
     )

@@ -1,6 +1,6 @@
 """Writes for identification (DESIGN idea 1): screening, first steps, victim status."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.audit.services import REDACTED, record_event
 from haven.cases.access import require
-from haven.cases.models import Case, CaseAssignment, StageChange
+from haven.cases.models import Case, CaseAssignment, Interview, StageChange
 from haven.cases.services import interview_record
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import validate_event_time
@@ -29,7 +29,13 @@ from haven.identification.codes import (
     SexualExploitationType,
 )
 from haven.identification.indicators import MEANS_DIMENSIONS
-from haven.identification.models import FirstStep, Indicator, Screening, ScreeningExploitation
+from haven.identification.models import (
+    FirstStep,
+    Indicator,
+    InterpreterReason,
+    Screening,
+    ScreeningExploitation,
+)
 from haven.identification.outcome import adult_outcome, child_outcome
 from haven.safeguards.engine import reevaluate
 
@@ -253,6 +259,7 @@ def screening_record(
     notes: str = "",
     child_interviewed: bool = False,
     duration_minutes: int | None = None,
+    interpreter_reason: str = "",
 ) -> Screening:
     """Record a screening (ID-1, ID-3, ID-7) and create the first steps it calls for (ID-4,
     ID-5). The outcome is computed from the act and the purpose for a (presumed) child; means
@@ -361,6 +368,7 @@ def screening_record(
             location=location,
             interpreter=interpreter,
             support_person=support_person,
+            interpreter_reason=interpreter_reason,
         )
     for step in _create_first_steps(case=case, screening=screening, actor=actor, outcome=outcome):
         record_event(
@@ -443,3 +451,37 @@ def first_step_not_needed(*, step: FirstStep, actor: Any, reason: str) -> FirstS
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": _("Write the reason in a sentence.")})
     return _close_step(step=step, actor=actor, status=FirstStep.Status.NOT_NEEDED, note=reason)
+
+
+def interpreter_reason_keep(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    reason: str,
+    previous_interpreter: str = "",
+) -> Callable[[Interview], tuple[type[InterpreterReason]]]:
+    """What the interpreter check (CC-10, rules.py) keeps once `interview_record` has saved the
+    interview: the reason it asked for, beside the interview, audited as changed only. It runs
+    inside `interview_record`'s transaction, whose actor was checked there."""
+
+    def keep(interview: Interview) -> tuple[type[InterpreterReason]]:
+        row = InterpreterReason.objects.create(
+            case=case,
+            interview=interview,
+            kind=kind,
+            previous_interpreter=previous_interpreter,
+            reason=reason,
+            created_by=actor,
+            updated_by=actor,
+        )
+        record_event(
+            actor=actor,
+            action="interview.interpreter_reason",
+            obj=row,
+            case=case,
+            changes={"kind": [None, kind], "reason": [None, REDACTED]},
+        )
+        return (InterpreterReason,)
+
+    return keep

@@ -13,6 +13,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors as case_selectors
 from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
+from haven.cases.languages import for_interview, previous_interpreter
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
@@ -66,6 +67,10 @@ def screening_new(request: AuthedRequest, public_id: str) -> HttpResponse:
             "presumption": case.child.presumption,
             "retellings": case_selectors.retelling_count(case),
             "told_to": case_selectors.retelling_summary(case),
+            # CC-10: the interpreter, asked again at every interview.
+            "languages": for_interview(case, request.user),
+            "last_interpreter": previous_interpreter(case),
+            "can_read": {str(s) for s in readable(request.user, case)},
         },
         status=400 if form.errors else 200,
     )
