@@ -195,6 +195,9 @@ class Interview(HavenModel):
         MEDICAL_HISTORY = "medical_history", _("Medical history")
         OTHER = "other", _("Other")
 
+    # Kinds that are taking part in proceedings as well as an interview (VW-1, CC-3).
+    PROCEEDINGS = frozenset({Kind.STATEMENT, Kind.TESTIMONY})
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
     kind = models.CharField(_("type of interview"), max_length=20, choices=Kind.choices)
     conducted_at = models.DateTimeField(_("when"))

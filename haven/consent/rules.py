@@ -6,10 +6,13 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case
-from haven.consent.models import InformationSession
+from haven.cases.interviews import interview_check
+from haven.cases.models import Case, Interview
+from haven.consent.models import Consent, InformationSession, Purpose
+from haven.consent.selectors import standing_refusal
+from haven.core.errors import SafeguardViolation
 from haven.identification.selectors import episode_start, identified_at, identified_before
-from haven.safeguards.registry import AlertRule, Severity, register
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
 def no_information(cases: Any) -> Any:
@@ -106,5 +109,70 @@ INFORM_AT_STAGE = register(
             "consent.InformationSession",
             "identification.Screening",
         ),
+    )
+)
+
+
+# ------------------------------------------------------------- the child's "no" (CC-3, PS-4)
+
+
+def check_not_refused(*, refusal: Any) -> None:
+    """CC-3: an action of a purpose the child said no to does not go ahead, unless a
+    best-interests determination about exactly that overrode the refusal (consent_override)."""
+    if refusal is not None:
+        raise SafeguardViolation(
+            CHILD_SAID_NO.measure_id,
+            str(CHILD_SAID_NO.message)
+            % {"purpose": refusal.get_purpose_display(), "date": refusal.given_on.isoformat()},
+        )
+
+
+CHILD_SAID_NO = register(
+    BlockRule(
+        code="cc3.child_said_no",
+        measure_id="CC-3",
+        severity=Severity.BLOCK,
+        title=_("The child said no"),
+        message=_(
+            "The child said no to “%(purpose)s” (%(date)s), and that refusal stands. It is "
+            "respected, not worked around: do not go ahead. If the child changes their mind, "
+            "record the new conversation. Only a best-interests determination about exactly "
+            "this can override the refusal (Consent → Override), and the supervisor is told."
+        ),
+        check=check_not_refused,
+    )
+)
+
+
+@interview_check
+def _interview_not_refused(*, case: Any, interview: Any, **_facts: Any) -> None:
+    """An interview the child said no to is not held; one that is part of proceedings is
+    refused by a "no" to taking part in them too (VW-1)."""
+    purposes = [Purpose.INTERVIEW]
+    if interview.kind in Interview.PROCEEDINGS:
+        purposes.append(Purpose.LEGAL_PARTICIPATION)
+    CHILD_SAID_NO.check(refusal=standing_refusal(case, purposes))
+
+
+def refusal_overridden(cases: Any) -> Any:
+    rows = Consent.objects.filter(
+        case__in=cases.exclude(stage=Case.Stage.CLOSED), override_decision__isnull=False
+    ).values_list("case_id", "public_id")
+    return [(case_id, str(public_id)) for case_id, public_id in rows]
+
+
+REFUSAL_OVERRIDDEN = register(
+    AlertRule(
+        code="cc3.refusal_overridden",
+        measure_id="CC-3",
+        severity=Severity.ALERT,
+        title=_("The child's refusal was overridden"),
+        message=_(
+            "A best-interests determination overrode what the child said no to. Supervisor: "
+            "check that the determination is about exactly this, that the child's views were "
+            "heard and that the child was told, then resolve this alert saying what you checked."
+        ),
+        breaches=refusal_overridden,
+        reads=("cases.Case", "consent.Consent"),
     )
 )

@@ -32,6 +32,7 @@ from haven.consent.models import (
 from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
 from haven.core.codes import validate_language
 from haven.core.forms import validate_event_date, validate_event_time
+from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
 from haven.safeguards.engine import reevaluate
 
@@ -269,9 +270,20 @@ def consent_withdraw(
     return consent
 
 
-MEDICAL_PURPOSES = frozenset(
-    {Purpose.MEDICAL_EXAMINATION, Purpose.MEDICAL_TESTING, Purpose.MEDICAL_TREATMENT}
-)
+S = Decision.Subject
+# The determination that may override a refusal is about exactly that measure (CC-3, PS-4). A
+# refusal of research is never overridden: it serves no protection of this child.
+OVERRIDE_SUBJECTS: dict[str, tuple[str, ...]] = {
+    Purpose.MEDICAL_EXAMINATION: (S.MEDICAL_WITHOUT_CONSENT,),
+    Purpose.MEDICAL_TESTING: (S.MEDICAL_WITHOUT_CONSENT,),
+    Purpose.MEDICAL_TREATMENT: (S.MEDICAL_WITHOUT_CONSENT,),
+    Purpose.PSYCHOLOGICAL_SUPPORT: (S.PSYCHOLOGICAL_WITHOUT_CONSENT,),
+    Purpose.INTERVIEW: (S.INTERVIEW_WITHOUT_CONSENT,),
+    Purpose.LEGAL_PARTICIPATION: (S.LEGAL_PARTICIPATION,),
+    Purpose.INFORMATION_SHARING: (S.SHARING_WITHOUT_CONSENT,),
+    Purpose.RESEARCH: (),
+    Purpose.OTHER: (S.OTHER,),
+}
 
 
 @transaction.atomic
@@ -286,7 +298,9 @@ def consent_override(*, consent: Consent, actor: Any, decision: Any) -> Consent:
     )
     if consent.withdrawn_at or consent.grants or consent.override_decision_id:
         raise ValidationError(_("Only a refusal that stands can be overridden."))
-    check_determination(consent.case_id, decision, medical=consent.purpose in MEDICAL_PURPOSES)
+    if not OVERRIDE_SUBJECTS[consent.purpose]:
+        raise ValidationError(_("A refusal to take part in research is never overridden."))
+    check_determination(consent.case_id, decision, subjects=OVERRIDE_SUBJECTS[consent.purpose])
     consent.override_decision = decision
     consent.updated_by = actor
     consent.save(update_fields=["override_decision", "updated_by", "updated_at"])

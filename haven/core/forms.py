@@ -1,5 +1,6 @@
 """Turning service errors into form errors, so every page shows them the same way."""
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -91,6 +92,26 @@ def run_service(form: forms.Form, call: Any) -> Any:
     except (ValidationError, SafeguardViolation) as exc:
         apply_service_error(form, exc)
         return None
+
+
+# A reason that stands in for a safeguard (why care could not wait, why a placement was urgent)
+# says something: at least this many letters or digits, and not one character repeated.
+REAL_REASON_MINIMUM = 20
+
+
+def is_real_reason(text: str) -> bool:
+    """Whether `text` is a reason, not a placeholder ("x", "urgent", "......"). Counted in
+    letters, digits and combining marks, so that Thai, Khmer or Lao (written without spaces
+    between words) count as fully as English; a word count would not."""
+    signs = [c for c in text if c.isalnum() or unicodedata.category(c).startswith("M")]
+    return len(signs) >= REAL_REASON_MINIMUM and len(set(signs)) >= 5
+
+
+def real_reason_message() -> str:
+    return _(
+        "Write the real reason, in a sentence (at least %(count)d letters): what happened and "
+        "why it could not wait."
+    ) % {"count": REAL_REASON_MINIMUM}
 
 
 def missing_texts(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:

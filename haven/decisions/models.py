@@ -25,6 +25,17 @@ class Decision(HavenModel):
         RETURN = "return", _("Return to the family or country of origin")
         LEGAL_PARTICIPATION = "legal_participation", _("Taking part in legal proceedings")
         MEDICAL_WITHOUT_CONSENT = "medical_without_consent", _("Medical care without consent")
+        # Overriding the child's "no" to one measure needs a determination about exactly that
+        # (CC-3); a refusal of research is never overridden.
+        PSYCHOLOGICAL_WITHOUT_CONSENT = (
+            "psychological_without_consent",
+            _("Psychological support the child refused"),
+        )
+        INTERVIEW_WITHOUT_CONSENT = "interview_without_consent", _("An interview the child refused")
+        SHARING_WITHOUT_CONSENT = (
+            "sharing_without_consent",
+            _("Sharing information the child refused to share"),
+        )
         OTHER = "other", _("Other")
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="decisions")

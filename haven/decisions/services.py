@@ -2,7 +2,7 @@
 may stand behind an action. Each write is one transaction: access, validation, the CC-2 block,
 save, audit, re-evaluation."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -24,20 +24,25 @@ from haven.safeguards.engine import reevaluate
 BID_PANEL_MINIMUM = 2
 
 
-def check_determination(case_id: int, decision: Any, *, medical: bool = False) -> None:
+def check_determination(case_id: int, decision: Any, *, subjects: Collection[str]) -> None:
     """Which decision may stand behind an action (CC-1, PS-6): a best-interests determination
-    (never an assessment) taken on the same case; for medical care without consent, one about
-    exactly that (PS-4). Consent overrides, services and placements all ask this."""
+    (never an assessment) taken on the same case, about what the action is (`subjects`): a
+    determination about legal participation never decides where the child lives, and medical
+    care without consent needs one about exactly that (PS-4). Consent overrides, services and
+    placements all ask this; each says which subjects serve its action."""
     if decision is None or decision.case_id != case_id or decision.kind != Decision.Kind.BID:
         raise ValidationError(
             {"decision": _("Choose a best-interests determination taken on this case.")}
         )
-    if medical and decision.subject != Decision.Subject.MEDICAL_WITHOUT_CONSENT:
+    if decision.subject not in subjects:
+        labels = [str(Decision.Subject(subject).label) for subject in subjects]
         raise ValidationError(
             {
                 "decision": _(
-                    "Medical care without consent needs a determination about exactly that."
+                    "This determination is about “%(subject)s”. This needs a determination "
+                    "about: %(needed)s."
                 )
+                % {"subject": decision.get_subject_display(), "needed": ", ".join(labels)}
             }
         )
 

@@ -88,6 +88,15 @@ DECIDED = frozenset(
 )
 
 
+# The determinations that decide where a child lives (CC-1, PS-6): about the placement itself,
+# a separation from the family, or a return to it. Never one about legal participation.
+PLACEMENT_SUBJECTS = (
+    Decision.Subject.PLACEMENT,
+    Decision.Subject.SEPARATION,
+    Decision.Subject.RETURN,
+)
+
+
 def needs_determination(type: str, liberty: str) -> bool:
     """CC-1, PS-6: a placement decided for the child rests on a determination."""
     return liberty != Liberty.CUSTODY and (type in DECIDED or liberty == Liberty.DEPRIVED)

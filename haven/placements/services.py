@@ -17,14 +17,18 @@ from haven.cases.models import Case
 from haven.cases.services import (
     lock_case,
 )
-from haven.core.forms import missing_texts, validate_event_date
+from haven.core.forms import (
+    is_real_reason,
+    missing_texts,
+    real_reason_message,
+    validate_event_date,
+)
 from haven.decisions import rules as decision_rules
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
-
-# Under this age a child is "very young" and needs special attention (CC-5, CC-11).
 from haven.placements import rules as rules_placement
 from haven.placements.models import (
+    PLACEMENT_SUBJECTS,
     Charge,
     FamilyContact,
     Liberty,
@@ -107,16 +111,19 @@ def placement_record(
     if can_leave and can_leave not in Liberty.values:
         errors["can_leave"] = _("Choose whether the child can leave from the list.")
     liberty = effective_liberty(type, can_leave)
-    if needs_determination(type, liberty) and decision is None and len(urgent_reason.strip()) < 10:
-        errors["decision"] = _(
-            "Choose the best-interests determination that decided this placement, or say why "
-            "it could not wait (the determination then follows)."
-        )
+    if needs_determination(type, liberty) and decision is None:
+        if not urgent_reason.strip():
+            errors["decision"] = _(
+                "Choose the best-interests determination that decided this placement, or say "
+                "why it could not wait (the determination then follows)."
+            )
+        elif not is_real_reason(urgent_reason):
+            errors["urgent_reason"] = real_reason_message()
     if errors:
         raise ValidationError(errors)
     validate_event_date(start_on, "start_on")
     if decision is not None:
-        check_determination(case.pk, decision)
+        check_determination(case.pk, decision, subjects=PLACEMENT_SUBJECTS)
     if needs_review(type, liberty) and end_on is None:
         _check_review_date(review_on, since=start_on, field="review_on")
     # The child moves: the open-ended placement the child is in ends the day the new one
@@ -216,7 +223,7 @@ def placement_link_decision(*, placement: Placement, actor: Any, decision: Decis
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
     lock_case(placement.case)
     placement = Placement.objects.select_related("case", "decision").get(pk=placement.pk)
-    check_determination(placement.case_id, decision)
+    check_determination(placement.case_id, decision, subjects=PLACEMENT_SUBJECTS)
     if placement.decision_id is not None:
         raise ValidationError(
             {"decision": _("A determination is already linked to this placement.")}

@@ -22,8 +22,15 @@ from haven.cases.services import (
 )
 from haven.children.age import age_on
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
-from haven.consent.selectors import consent_in_force
-from haven.core.forms import EARLIEST_YEAR, validate_event_date
+from haven.consent import rules as consent_rules
+from haven.consent.models import Purpose
+from haven.consent.selectors import consent_in_force, standing_refusal
+from haven.core.forms import (
+    EARLIEST_YEAR,
+    is_real_reason,
+    real_reason_message,
+    validate_event_date,
+)
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
 from haven.protection import rules
@@ -311,17 +318,57 @@ def needs_assessment_record(
 # ---------------------------------------------------------------- services (PS-3, PS-4, CC-8)
 
 
+def _refusable_purpose(service: Service) -> str:
+    """The consent purpose the child can say no to for this service (CC-3): medical care by
+    its procedure, psychological support and counselling by its type."""
+    if service.consent_purpose:
+        return service.consent_purpose
+    if service.type == ServiceType.PSYCHOLOGICAL and service.recipient == Recipient.CHILD:
+        return Purpose.PSYCHOLOGICAL_SUPPORT
+    return ""
+
+
 def _check_consent(case: Case, service: Service) -> None:
-    """PS-4: care that needs consent goes ahead only with consent in force, a best-interests
-    determination, or — in an emergency — an urgent reason, with the determination to follow."""
-    if not service.consent_purpose or service.status not in _GOING_AHEAD:
+    """PS-4, CC-3: care that needs consent goes ahead only with consent in force, a
+    best-interests determination about exactly that, or — in an emergency — a real urgent
+    reason, with the determination to follow. Against the child's standing "no" (medical care,
+    psychological support), only a determination goes ahead, or a medical emergency."""
+    purpose = _refusable_purpose(service)
+    if not purpose or service.status not in _GOING_AHEAD:
         return
-    if service.urgent_reason or service.decision_id:
-        return  # the determination, if any, was checked in _validate_service
-    rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
+    if service.decision_id:
+        return  # a determination about exactly this was checked in _validate_service
+    if service.urgent_reason and service.consent_purpose:
+        if not is_real_reason(service.urgent_reason):
+            raise ValidationError({"urgent_reason": real_reason_message()})
+        return  # a medical emergency: the determination follows (ps4.urgent_care_needs_bid)
+    if service.consent_purpose:
+        # Medical care needs consent in force: a refusal or a withdrawal is PS-4's to say.
+        rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
+    consent_rules.CHILD_SAID_NO.check(refusal=standing_refusal(case, [purpose]))
 
 
 _GOING_AHEAD = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS, ServiceStatus.COMPLETED)
+
+S = Decision.Subject
+# Which determinations decide a service (CC-1, PS-6): the child's care in general, or the
+# decision the service carries out. Care that needs consent is decided only by a determination
+# about medical care without consent (PS-4).
+_SERVICE_SUBJECTS: dict[str, tuple[str, ...]] = {
+    ServiceType.ACCOMMODATION: (S.CARE, S.PLACEMENT, S.SEPARATION, S.RETURN),
+    ServiceType.PSYCHOLOGICAL: (S.CARE, S.PSYCHOLOGICAL_WITHOUT_CONSENT),
+    ServiceType.LEGAL: (S.CARE, S.LEGAL_PARTICIPATION),
+    ServiceType.FAMILY_TRACING: (S.CARE, S.RETURN, S.SEPARATION),
+}
+
+
+def _subjects(service: Service) -> tuple[str, ...]:
+    if service.consent_purpose or (
+        service.recipient == Recipient.CHILD
+        and CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other"))
+    ):
+        return (S.MEDICAL_WITHOUT_CONSENT,)
+    return _SERVICE_SUBJECTS.get(service.type, (S.CARE, S.OTHER))
 
 
 def _validate_service(service: Service) -> None:
@@ -352,12 +399,7 @@ def _validate_service(service: Service) -> None:
     if service.decision_id:
         # PS-4: for care that needs consent, only a determination about medical care without
         # consent stands in for it.
-        check_determination(
-            service.case_id,
-            service.decision,
-            medical=bool(CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other")))
-            and service.recipient == Recipient.CHILD,
-        )
+        check_determination(service.case_id, service.decision, subjects=_subjects(service))
     rules.HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
     service.consent_purpose = (
         CONSENT_NEEDED.get(HealthProcedure(service.health_procedure), "")

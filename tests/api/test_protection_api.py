@@ -509,7 +509,8 @@ def test_cc3_ps4_api_a_refusal_is_overridden_only_by_a_determination_about_medic
         "Choose a best-interests determination taken on this case."
     ]
     assert _invalid(by_placement, "decision")["decision"] == [
-        "Medical care without consent needs a determination about exactly that."
+        "This determination is about “Where the child lives (placement)”. This needs a "
+        "determination about: Medical care without consent."
     ]
     assert _invalid(by_nothing, "decision")["decision"] == [
         "Choose a best-interests determination taken on this case."

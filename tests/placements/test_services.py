@@ -623,7 +623,8 @@ def test_cc1_decided_placement_without_determination_nor_urgent_reason_is_refuse
     with pytest.raises(ValidationError) as excinfo:
         _place(case, case_worker, "foster", urgent_reason="urgent")
 
-    assert list(excinfo.value.message_dict) == ["decision"]
+    # "urgent" is not a reason: an urgent reason says what happened (CC-1, CC-3).
+    assert list(excinfo.value.message_dict) == ["urgent_reason"]
     assert _state() == before
 
 
