@@ -295,6 +295,7 @@ ENDPOINTS = {
         f"/cases/{i.case}/placement/new/",
         {
             "type": "hospital",
+            "can_leave": "free",
             "facility": "Fictional hospital",
             "start_on": timezone.localdate().isoformat(),
         },

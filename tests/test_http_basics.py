@@ -260,7 +260,7 @@ API_BAD_INPUT = [
     ("post", "/api/v1/cases/", {"child": {"given_name": "Dao", "sex": "robot"}}, "child.sex"),
     ("post", "/api/v1/cases/", {}, "child"),
     ("post", "/api/v1/cases/{case}/stage/", {"to_stage": "follow_up"}, "to_stage"),
-    ("post", "/api/v1/cases/{case}/stage/", {"to_stage": "closed"}, "reason"),
+    ("post", "/api/v1/cases/{case}/stage/", {"to_stage": "closed"}, "closed_reason"),
     ("post", "/api/v1/cases/{case}/stage/", {"to_stage": "nowhere"}, "to_stage"),
     ("post", "/api/v1/cases/{case}/interviews/", {**INTERVIEW, "conducted_at": "FUTURE"}, "conducted_at"),  # noqa: E501
     ("post", "/api/v1/cases/{case}/interviews/", {**INTERVIEW, "conducted_at": "PAST", "duration_minutes": 0}, "duration_minutes"),  # noqa: E501

@@ -13,6 +13,7 @@ Refusals come back in the error envelope: DP-5 (no consent in force naming the r
 and no legal basis; also when accepting) and DP-16 as 422 with `measure_id`. Every read
 is logged (DP-3); every write is the service the pages call."""
 
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,13 @@ from haven.children.models import Gender
 from haven.consent.selectors import sharing_consents
 from haven.core.sensitivity import Sensitivity
 from haven.directory import selectors, services
-from haven.directory.models import LegalBasis, Referral, ServiceOffer
+from haven.directory.models import (
+    DeclineReason,
+    LegalBasis,
+    Referral,
+    ReferralEndReason,
+    ServiceOffer,
+)
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
 
@@ -144,7 +151,21 @@ class ReferralInputSerializer(serializers.Serializer):
 
 
 class DeclineSerializer(serializers.Serializer):
+    reason_code = serializers.ChoiceField(
+        choices=DeclineReason.choices,
+        required=False,
+        help_text="Why, from the closed list (CC-8: never the child's cooperation).",
+    )
     reason = serializers.CharField(allow_blank=True)
+
+
+class ReferralEndSerializer(serializers.Serializer):
+    reason_code = serializers.ChoiceField(
+        choices=ReferralEndReason.choices,
+        required=False,
+        help_text="Why, from the closed list (CC-8: never the child's cooperation).",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 # --- the directory ------------------------------------------------------------------------
@@ -254,7 +275,7 @@ class DirectoryViewSet(viewsets.ViewSet):
         payload = DeclineSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         referral = services.referral_decline(
-            referral=referral, actor=request.user, reason=payload.validated_data["reason"]
+            referral=referral, actor=request.user, **payload.validated_data
         )
         return Response(IncomingReferralSerializer(referral).data)
 
@@ -307,21 +328,30 @@ class CaseReferralViewSet(viewsets.ViewSet):
             raise Http404
         return referral
 
-    @extend_schema(request=None, responses=ReferralSerializer)
+    def _ending(self, request: Request) -> dict[str, Any]:
+        payload = ReferralEndSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        return dict(payload.validated_data)
+
+    @extend_schema(request=ReferralEndSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], url_path="referrals/<uuid:referral_id>/withdraw")
     def referral_withdraw(self, request: Request, public_id: str, referral_id: str) -> Response:
-        """Withdraw a referral; the recipient's access ends (DP-2)."""
+        """Withdraw a referral, saying why (CC-8); the recipient's access ends (DP-2)."""
         referral = services.referral_withdraw(
-            referral=self._referral(request, public_id, referral_id), actor=request.user
+            referral=self._referral(request, public_id, referral_id),
+            actor=request.user,
+            **self._ending(request),
         )
         return Response(ReferralSerializer(referral).data)
 
-    @extend_schema(request=None, responses=ReferralSerializer)
+    @extend_schema(request=ReferralEndSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"], url_path="referrals/<uuid:referral_id>/close")
     def referral_close(self, request: Request, public_id: str, referral_id: str) -> Response:
-        """Close an accepted referral when the service is over; the recipient's access ends."""
+        """Close an accepted referral, saying why (CC-8); the recipient's access ends."""
         referral = services.referral_close(
-            referral=self._referral(request, public_id, referral_id), actor=request.user
+            referral=self._referral(request, public_id, referral_id),
+            actor=request.user,
+            **self._ending(request),
         )
         return Response(ReferralSerializer(referral).data)
 

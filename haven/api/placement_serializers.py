@@ -20,6 +20,7 @@ from haven.placements.models import (
     FamilyContact,
     Liberty,
     LibertyChallenge,
+    PlacementEndReason,
     PlacementType,
     Restriction,
 )
@@ -226,6 +227,11 @@ class PlacementInputSerializer(serializers.Serializer):
 
 class PlacementEndSerializer(serializers.Serializer):
     end_on = serializers.DateField()
+    reason_code = serializers.ChoiceField(
+        choices=PlacementEndReason.choices,
+        required=False,
+        help_text="Why, from the closed list (CC-8: never the child's cooperation).",
+    )
     reason = serializers.CharField(
         max_length=300, allow_blank=True, help_text="The child went missing, turned 18..."
     )

@@ -33,6 +33,7 @@ from haven.core.sensitivity import Sensitivity as S
 from haven.decisions.models import Decision
 from haven.protection.models import (
     Domain,
+    GuardianshipEndReason,
     HealthProcedure,
     NeedsFinding,
     NotDeliveredReason,
@@ -446,6 +447,11 @@ class GuardianAppointInputSerializer(serializers.Serializer):
 
 class GuardianEndSerializer(serializers.Serializer):
     ended_on = serializers.DateField()
+    reason_code = serializers.ChoiceField(
+        choices=GuardianshipEndReason.choices,
+        required=False,
+        help_text="Why, from the closed list (CC-8: never the child's cooperation).",
+    )
     reason = serializers.CharField(max_length=500, allow_blank=True)
 
 

@@ -6,9 +6,17 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from haven.cases.models import AssignmentRole, Case, CaseAssignment, CaseNote, Interview
+from haven.cases.models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseNote,
+    ClosingReason,
+    Interview,
+)
 from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, ParentalCare, Sex
 from haven.core.sensitivity import Sensitivity as S
+from haven.identification.models import NotNeededReason
 
 
 def basic(*names: str) -> dict[str, S]:
@@ -250,6 +258,12 @@ class CaseRegisterSerializer(serializers.Serializer):
 class StageChangeSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Case.Stage.choices)
     reason = serializers.CharField(required=False, allow_blank=True)
+    closed_reason = serializers.ChoiceField(
+        choices=ClosingReason.choices,
+        required=False,
+        help_text="Needed to close: why, from the closed list (CC-8: never the child's "
+        "cooperation).",
+    )
 
 
 class AssignSerializer(serializers.Serializer):
@@ -438,6 +452,11 @@ class FirstStepSerializer(SensitiveFieldsMixin, serializers.Serializer):
 class StepCloseSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    reason_code = serializers.ChoiceField(
+        choices=NotNeededReason.choices,
+        required=False,
+        help_text="Needed for not-needed: why, from the closed list (CC-8).",
+    )
 
 
 class StatusSerializer(serializers.Serializer):

@@ -264,7 +264,10 @@ class CaseViewSet(viewsets.ViewSet):
             )
         else:
             id_services.first_step_not_needed(
-                step=step, actor=request.user, reason=payload.validated_data.get("reason", "")
+                step=step,
+                actor=request.user,
+                reason=payload.validated_data.get("reason", ""),
+                reason_code=payload.validated_data.get("reason_code", ""),
             )
         row = next(r for r in id_selectors.first_steps(case) if r["step"].pk == step.pk)
         context = {"readable": readable(request.user, case)}

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Agency, Membership, User
 from haven.cases.languages import language_names
-from haven.cases.models import AssignmentRole, Case, Interview
+from haven.cases.models import AssignmentRole, Case, ClosingReason, Interview
 from haven.children.forms import ChildForm
 from haven.core.forms import EventDateTimeField, datetime_input
 
@@ -36,6 +36,11 @@ class CaseRegisterForm(ChildForm):
 
 class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"))
+    closed_reason = forms.ChoiceField(
+        label=_("Why the case closes (when closing)"),
+        choices=[("", "—"), *ClosingReason.choices],
+        required=False,
+    )
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

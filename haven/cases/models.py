@@ -15,6 +15,23 @@ from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
 
 
+class ClosingReason(models.TextChoices):
+    """Why a case closes. There is deliberately no reason about the child's cooperation with the
+    authorities: help never depends on it (CC-8, VW-8)."""
+
+    GOALS_MET = "goals_met", _("Recovered and reintegrated: the plan's goals are met")
+    TRANSFERRED = "transferred", _("Handed over to another agency or country")
+    ADULT_SERVICES = "adult_services", _("Turned 18 and handed over to adult services")
+    CHILD_DECLINES = (
+        "child_declines",
+        _("The child and family want no more support (told it stays available)"),
+    )
+    NO_NEEDS = "no_needs", _("Not trafficked, and no protection needs remain")
+    DIED = "died", _("The child died")
+    DUPLICATE = "duplicate", _("A duplicate of another case")
+    OTHER = "other", _("Other (describe)")
+
+
 class Case(StatusMachine, HavenModel):
     class Stage(models.TextChoices):
         IDENTIFICATION = "identification", _("Identification")
@@ -66,6 +83,9 @@ class Case(StatusMachine, HavenModel):
     )
     opened_at = models.DateTimeField(_("opened"))
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("why it closed"), max_length=20, choices=ClosingReason.choices, blank=True
+    )
     summary = EncryptedTextField(
         _("what brought the child to us"), sensitivity=Sensitivity.NARRATIVE
     )

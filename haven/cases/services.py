@@ -23,12 +23,14 @@ from haven.cases.models import (
     Case,
     CaseAssignment,
     CaseNote,
+    ClosingReason,
     Interview,
     StageChange,
 )
 from haven.children.models import CHILD_MODELS
 from haven.children.services import child_create
 from haven.core.forms import validate_event_time
+from haven.safeguards.ending import ends_help
 from haven.safeguards.engine import reevaluate
 
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
@@ -244,10 +246,19 @@ def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     reevaluate(assignment.case, CaseAssignment)
 
 
+@ends_help(
+    reasons=ClosingReason,
+    reason="closed_reason",
+    detail="reason",
+    when=lambda kwargs: kwargs.get("to_stage") == Case.Stage.CLOSED,
+)
 @transaction.atomic
-def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = "") -> Case:
-    """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason.
-    Leaving identification ends the identifying officer's access."""
+def case_change_stage(
+    *, case: Case, actor: Any, to_stage: str, reason: str = "", closed_reason: str = ""
+) -> Case:
+    """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason;
+    closing, a reason from the closed list, never the child's cooperation (CC-8). Leaving
+    identification ends the identifying officer's access."""
     require(actor, Capability.CHANGE_STAGE, case)
     case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
     if to_stage not in Case.Stage.values:
@@ -270,7 +281,11 @@ def case_change_stage(*, case: Case, actor: Any, to_stage: str, reason: str = ""
         actor=actor,
         action="case.stage",
         case=case,
-        fields={"stage_changed_at": now, "closed_at": closed_at},
+        fields={
+            "stage_changed_at": now,
+            "closed_at": closed_at,
+            "closed_reason": closed_reason if closed_at else "",
+        },
         changes=diff(before, {"closed_at": jsonable(closed_at)}),
         reason=reason.strip(),
     )

@@ -8,7 +8,7 @@ from haven.children.forms import _country_choices, _language_choices
 from haven.children.models import Gender
 from haven.core.codes import countries, languages
 from haven.core.sensitivity import Sensitivity
-from haven.directory.models import OFFER_FIELDS, LegalBasis
+from haven.directory.models import OFFER_FIELDS, DeclineReason, LegalBasis, ReferralEndReason
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
 
@@ -169,6 +169,12 @@ class ReferralForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Why the referral is declined"), widget=forms.Textarea(attrs={"rows": 2})
+    reason_code = forms.ChoiceField(
+        label=_("Why the referral is declined"), choices=DeclineReason.choices
     )
+    reason = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferralEndForm(forms.Form):
+    reason_code = forms.ChoiceField(label=_("Why"), choices=ReferralEndReason.choices)
+    reason = forms.CharField(label=_("Details"), required=False, max_length=500)

@@ -151,6 +151,28 @@ class ReferralStatus(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class DeclineReason(models.TextChoices):
+    """Why an agency declines a referral. There is deliberately no reason about the child's
+    cooperation with the authorities (CC-8, VW-8)."""
+
+    NO_CAPACITY = "no_capacity", _("No place or capacity now")
+    OUTSIDE_SERVICE = "outside_service", _("Outside what the service offers (age, area, need)")
+    SERVICE_SUSPENDED = "service_suspended", _("The service is suspended")
+    CHILD_DISAGREES = "child_disagrees", _("The child does not want this service")
+    OTHER = "other", _("Other (describe)")
+
+
+class ReferralEndReason(models.TextChoices):
+    """Why a referral is withdrawn or closed (CC-8, VW-8: never the child's cooperation)."""
+
+    SERVICE_COMPLETED = "service_completed", _("The service was given and is over")
+    NO_LONGER_NEEDED = "no_longer_needed", _("The child no longer needs it")
+    CHILD_DISAGREES = "child_disagrees", _("The child does not want this service")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred to another service")
+    CHILD_MOVED = "child_moved", _("The child moved")
+    OTHER = "other", _("Other (describe)")
+
+
 class Referral(StatusMachine, HavenModel):
     """A child referred from the case's lead agency to another agency's service (CC-15)."""
 
@@ -212,7 +234,11 @@ class Referral(StatusMachine, HavenModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reason_code = models.CharField(
+        _("why it was declined, withdrawn or closed"), max_length=20, blank=True
+    )
     decline_reason = EncryptedTextField(_("why it was declined"))
+    end_reason = EncryptedTextField(_("why it was withdrawn or closed"))
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

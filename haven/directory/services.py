@@ -28,8 +28,10 @@ from haven.directory import rules
 from haven.directory.models import (
     OFFER_FIELDS,
     AgeBand,
+    DeclineReason,
     LegalBasis,
     Referral,
+    ReferralEndReason,
     ReferralStatus,
     ServiceOffer,
     SharingAssessment,
@@ -37,6 +39,7 @@ from haven.directory.models import (
 from haven.directory.selectors import child_languages, offer_misfits
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
+from haven.safeguards.ending import ends_help
 from haven.safeguards.engine import reevaluate
 
 MAX_AGE = 25  # a service for care leavers may go past 18 (RR-8)
@@ -457,8 +460,11 @@ def referral_accept(*, referral: Referral, actor: Any) -> Referral:
     return referral
 
 
+@ends_help(reasons=DeclineReason)
 @transaction.atomic
-def referral_decline(*, referral: Referral, actor: Any, reason: str) -> Referral:
+def referral_decline(
+    *, referral: Referral, actor: Any, reason: str, reason_code: str = ""
+) -> Referral:
     """Decline a referral to one's agency, saying why, so the referring agency can look for
     another service and no child falls between agencies (CC-15)."""
     _require_recipient(actor, referral)
@@ -475,14 +481,17 @@ def referral_decline(*, referral: Referral, actor: Any, reason: str) -> Referral
             "responded_by": actor,
             "responded_at": timezone.now(),
             "decline_reason": reason.strip(),
+            "reason_code": reason_code,
         },
-        changes={"reason": [None, "[changed]"]},
+        changes={"reason_code": [None, reason_code], "reason": [None, "[changed]"]},
     )
     reevaluate(referral.case, Referral)
     return referral
 
 
-def _finish(referral: Referral, actor: Any, to: str, action: str) -> Referral:
+def _finish(
+    referral: Referral, actor: Any, to: str, action: str, *, code: str, reason: str
+) -> Referral:
     referral.check_transition(to)
     now = timezone.now()
     if referral.assignment is not None and referral.assignment.ended_at is None:
@@ -492,21 +501,49 @@ def _finish(referral: Referral, actor: Any, to: str, action: str) -> Referral:
         actor=actor,
         action=action,
         case=referral.case,
-        fields={"ended_at": now, "ended_by": actor},
+        fields={
+            "ended_at": now,
+            "ended_by": actor,
+            "reason_code": code,
+            "end_reason": reason.strip(),
+        },
+        changes={"reason_code": [None, code]},
     )
     reevaluate(referral.case, CaseAssignment, Referral)
     return referral
 
 
+@ends_help(reasons=ReferralEndReason)
 @transaction.atomic
-def referral_withdraw(*, referral: Referral, actor: Any) -> Referral:
-    """The referring side withdraws a referral; the recipient's access, if any, ends (DP-2)."""
+def referral_withdraw(
+    *, referral: Referral, actor: Any, reason_code: str = "", reason: str = ""
+) -> Referral:
+    """The referring side withdraws a referral, saying why from the closed list (CC-8); the
+    recipient's access, if any, ends (DP-2)."""
     require(actor, Capability.REFER, referral.case)
-    return _finish(_locked(referral), actor, ReferralStatus.WITHDRAWN, "referral.withdraw")
+    return _finish(
+        _locked(referral),
+        actor,
+        ReferralStatus.WITHDRAWN,
+        "referral.withdraw",
+        code=reason_code,
+        reason=reason,
+    )
 
 
+@ends_help(reasons=ReferralEndReason)
 @transaction.atomic
-def referral_close(*, referral: Referral, actor: Any) -> Referral:
-    """Close an accepted referral when the service is over; the recipient's access ends."""
+def referral_close(
+    *, referral: Referral, actor: Any, reason_code: str = "", reason: str = ""
+) -> Referral:
+    """Close an accepted referral, saying why from the closed list (CC-8); the recipient's
+    access ends."""
     require(actor, Capability.REFER, referral.case)
-    return _finish(_locked(referral), actor, ReferralStatus.CLOSED, "referral.close")
+    return _finish(
+        _locked(referral),
+        actor,
+        ReferralStatus.CLOSED,
+        "referral.close",
+        code=reason_code,
+        reason=reason,
+    )

@@ -26,10 +26,11 @@ from haven.directory.forms import (
     AssessmentForm,
     DeclineForm,
     OfferForm,
+    ReferralEndForm,
     ReferralForm,
     SearchForm,
 )
-from haven.directory.models import OFFER_FIELDS, ServiceOffer
+from haven.directory.models import OFFER_FIELDS, DeclineReason, ReferralEndReason, ServiceOffer
 
 
 def _status(form: Any) -> int:
@@ -188,6 +189,7 @@ def incoming(request: AuthedRequest) -> HttpResponse:
             "waiting": list(selectors.incoming(request.user)),
             "accepted": list(selectors.accepted_by(request.user)),
             "decline_form": DeclineForm(),
+            "decline_reasons": DeclineReason.choices,
         },
     )
 
@@ -226,7 +228,7 @@ def decline(request: AuthedRequest, referral_id: str) -> HttpResponse:
     done = run_service(
         form,
         lambda: services.referral_decline(
-            referral=referral, actor=request.user, reason=form.cleaned_data["reason"]
+            referral=referral, actor=request.user, **form.cleaned_data
         ),
     )
     if done is None:
@@ -254,7 +256,11 @@ def case_referrals(request: AuthedRequest, public_id: str) -> HttpResponse:
     return render(
         request,
         "directory/case_referrals.html",
-        {"case": case, "referrals": list(selectors.case_referrals(case))},
+        {
+            "case": case,
+            "referrals": list(selectors.case_referrals(case)),
+            "end_reasons": ReferralEndReason.choices,
+        },
     )
 
 
@@ -303,9 +309,13 @@ def _end(
     request: AuthedRequest, public_id: str, referral_id: str, call: Any, done: str
 ) -> HttpResponse:
     case, referral = _case_referral(request, public_id, referral_id)
+    form = ReferralEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("referrals:list", public_id=case.public_id)
     try:
-        call(referral=referral, actor=request.user)
-    except ValidationError as exc:
+        call(referral=referral, actor=request.user, **form.cleaned_data)
+    except (ValidationError, SafeguardViolation) as exc:
         messages.error(request, _message(exc))
     else:
         messages.success(request, done)

@@ -19,7 +19,7 @@ from haven.identification.codes import (
     OtherExploitationType,
     SexualExploitationType,
 )
-from haven.identification.models import Indicator
+from haven.identification.models import Indicator, NotNeededReason
 from haven.identification.services import LABOUR_FORMS, NONE
 
 _NONE_OBSERVED = (NONE, _("None observed"))
@@ -188,7 +188,10 @@ class StepDoneForm(forms.Form):
 
 
 class StepNotNeededForm(forms.Form):
-    reason = forms.CharField(label=_("Why it does not apply"), max_length=1000)
+    reason_code = forms.ChoiceField(
+        label=_("Why it is not needed"), choices=NotNeededReason.choices
+    )
+    reason = forms.CharField(label=_("In a sentence"), max_length=1000)
 
 
 class StatusForm(forms.Form):

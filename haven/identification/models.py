@@ -128,6 +128,16 @@ class ScreeningExploitation(models.Model):
         return self.form
 
 
+class NotNeededReason(models.TextChoices):
+    """Why a first step is not needed. There is deliberately no reason about the child's
+    cooperation with the authorities (CC-8, VW-8)."""
+
+    ALREADY_DONE = "already_done", _("Already done or in place (by another agency)")
+    DOES_NOT_APPLY = "does_not_apply", _("Does not apply to this child")
+    CHILD_DECLINES = "child_declines", _("The child declined it (told it stays available)")
+    OTHER = "other", _("Other (describe)")
+
+
 class FirstStep(HavenModel):
     """An immediate first step after identification (ID-4), or the child-protection referral of
     a child in a precarious situation (ID-5), with a due date the rules can query."""
@@ -155,6 +165,9 @@ class FirstStep(HavenModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    not_needed_code = models.CharField(
+        _("why it is not needed"), max_length=20, choices=NotNeededReason.choices, blank=True
     )
     note = EncryptedTextField(_("what was done, or why it is not needed"))
 

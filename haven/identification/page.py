@@ -8,6 +8,7 @@ from haven.accounts.roles import Capability
 from haven.cases.access import can
 from haven.cases.page import case_page_part
 from haven.identification.forms import StatusForm
+from haven.identification.models import NotNeededReason
 from haven.identification.selectors import first_steps, interpreter_reasons, screenings
 
 
@@ -18,6 +19,7 @@ def identification_part(request: Any, case: Any) -> dict[str, Any]:
         "screenings": screenings(case)[:10],
         "first_steps": first_steps(case),
         "interpreter_reasons": interpreter_reasons(case)[:20],
+        "not_needed_reasons": NotNeededReason.choices,
         "status_form": StatusForm(initial={"status": case.trafficking_status})
         if may_decide
         else None,

@@ -33,10 +33,12 @@ from haven.identification.models import (
     FirstStep,
     Indicator,
     InterpreterReason,
+    NotNeededReason,
     Screening,
     ScreeningExploitation,
 )
 from haven.identification.outcome import adult_outcome, child_outcome
+from haven.safeguards.ending import ends_help
 from haven.safeguards.engine import reevaluate
 
 NONE = "none"  # "asked, and none observed": an answer, unlike an empty list
@@ -415,7 +417,9 @@ def trafficking_status_decide(*, case: Case, actor: Any, status: str, decided_by
     return case
 
 
-def _close_step(*, step: FirstStep, actor: Any, status: str, note: str) -> FirstStep:
+def _close_step(
+    *, step: FirstStep, actor: Any, status: str, note: str, code: str = ""
+) -> FirstStep:
     require(actor, Capability.SCREEN, step.case)
     step = FirstStep.objects.select_for_update(of=("self",)).select_related("case").get(pk=step.pk)
     if step.status != FirstStep.Status.OPEN:
@@ -424,9 +428,18 @@ def _close_step(*, step: FirstStep, actor: Any, status: str, note: str) -> First
     step.closed_at = timezone.now()
     step.closed_by = actor
     step.note = note.strip()
+    step.not_needed_code = code
     step.updated_by = actor
     step.save(
-        update_fields=["status", "closed_at", "closed_by", "note", "updated_by", "updated_at"]
+        update_fields=[
+            "status",
+            "closed_at",
+            "closed_by",
+            "note",
+            "not_needed_code",
+            "updated_by",
+            "updated_at",
+        ]
     )
     record_event(
         actor=actor,
@@ -445,12 +458,22 @@ def first_step_done(*, step: FirstStep, actor: Any, note: str = "") -> FirstStep
     return _close_step(step=step, actor=actor, status=FirstStep.Status.DONE, note=note)
 
 
+@ends_help(reasons=NotNeededReason)
 @transaction.atomic
-def first_step_not_needed(*, step: FirstStep, actor: Any, reason: str) -> FirstStep:
-    """Close a first step that does not apply, with the reason (audited)."""
+def first_step_not_needed(
+    *, step: FirstStep, actor: Any, reason: str, reason_code: str = ""
+) -> FirstStep:
+    """Close a first step that does not apply, with the reason from the closed list and in a
+    sentence (audited); never the child's cooperation (CC-8)."""
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": _("Write the reason in a sentence.")})
-    return _close_step(step=step, actor=actor, status=FirstStep.Status.NOT_NEEDED, note=reason)
+    return _close_step(
+        step=step,
+        actor=actor,
+        status=FirstStep.Status.NOT_NEEDED,
+        note=reason,
+        code=reason_code,
+    )
 
 
 def interpreter_reason_keep(

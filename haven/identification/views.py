@@ -126,9 +126,9 @@ def step_not_needed(request: AuthedRequest, public_id: str, step_id: str) -> Htt
     form = StepNotNeededForm(request.POST)
     if form.is_valid():
         try:
-            services.first_step_not_needed(
-                step=step, actor=request.user, reason=form.cleaned_data["reason"]
-            )
+            services.first_step_not_needed(step=step, actor=request.user, **form.cleaned_data)
+        except SafeguardViolation as exc:
+            messages.error(request, f"{exc.measure_id}: {exc.message}")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -13,6 +13,7 @@ from haven.placements.models import (
     FamilyContact,
     Liberty,
     LibertyChallenge,
+    PlacementEndReason,
     PlacementType,
     Restriction,
 )
@@ -67,7 +68,8 @@ class PlacementForm(forms.Form):
 
 class PlacementEndForm(forms.Form):
     end_on = forms.DateField(label=_("Until"), widget=date_input())
-    reason = forms.CharField(label=_("Why it ended"), max_length=300)
+    reason_code = forms.ChoiceField(label=_("Why it ended"), choices=PlacementEndReason.choices)
+    reason = forms.CharField(label=_("Details"), max_length=300)
 
 
 class PlacementDecisionForm(forms.Form):

@@ -115,6 +115,23 @@ def review_q() -> Q:
     return ~Q(liberty=Liberty.CUSTODY) & (Q(type__in=list(SHELTERS)) | Q(liberty=Liberty.DEPRIVED))
 
 
+class PlacementEndReason(models.TextChoices):
+    """Why a placement ended. There is deliberately no reason about the child's cooperation
+    with the authorities: a child's place to live never depends on it (CC-8, VW-8)."""
+
+    MOVED = "moved", _("The child moved to another place")
+    FAMILY = "family", _("The child returned to the family")
+    RELEASED = "released", _("Released from custody or by a decision")
+    NOT_IN_BEST_INTERESTS = "not_best_interests", _("No longer in the child's best interests")
+    PLACE_CANNOT_CARE = (
+        "place_cannot_care",
+        _("The place closed or can no longer care for the child"),
+    )
+    TURNED_18 = "turned_18", _("The child turned 18 and chose where to live")
+    LEFT = "left", _("The child left or went missing")
+    OTHER = "other", _("Other (describe)")
+
+
 class PlacementQuerySet(models.QuerySet["Placement"]):
     def current(self) -> "PlacementQuerySet":
         today = timezone.localdate()
@@ -140,7 +157,10 @@ class Placement(HavenModel):
     )
     start_on = models.DateField(_("since"))
     end_on = models.DateField(_("until"), null=True, blank=True)
-    end_reason = models.CharField(_("why it ended"), max_length=300, blank=True)
+    end_reason_code = models.CharField(
+        _("why it ended"), max_length=20, choices=PlacementEndReason.choices, blank=True
+    )
+    end_reason = models.CharField(_("details"), max_length=300, blank=True)
     decision = models.ForeignKey(
         Decision,
         null=True,

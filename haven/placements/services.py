@@ -34,6 +34,7 @@ from haven.placements.models import (
     Liberty,
     LibertyChallenge,
     Placement,
+    PlacementEndReason,
     PlacementReview,
     PlacementType,
     Restriction,
@@ -41,6 +42,7 @@ from haven.placements.models import (
     needs_determination,
     needs_review,
 )
+from haven.safeguards.ending import ends_help
 from haven.safeguards.engine import reevaluate
 
 # ---------------------------------------------------------------- placements (ND-1 … ND-5)
@@ -159,7 +161,13 @@ def placement_record(
             }
         )
     if current is not None:
-        _end_placement(current, actor=actor, end_on=start_on, reason=_("The child moved."))
+        _end_placement(
+            current,
+            actor=actor,
+            end_on=start_on,
+            code=PlacementEndReason.MOVED,
+            reason=_("The child moved."),
+        )
     placement = Placement.objects.create(
         case=case,
         type=type,
@@ -184,12 +192,17 @@ def placement_record(
     return placement
 
 
-def _end_placement(placement: Placement, *, actor: Any, end_on: date, reason: str) -> None:
+def _end_placement(
+    placement: Placement, *, actor: Any, end_on: date, code: str, reason: str
+) -> None:
     before = snapshot(placement, ["end_on"])
     placement.end_on = end_on
+    placement.end_reason_code = code
     placement.end_reason = str(reason)[:300]
     placement.updated_by = actor
-    placement.save(update_fields=["end_on", "end_reason", "updated_by", "updated_at"])
+    placement.save(
+        update_fields=["end_on", "end_reason_code", "end_reason", "updated_by", "updated_at"]
+    )
     record_event(
         actor=actor,
         action="placement.end",
@@ -199,9 +212,13 @@ def _end_placement(placement: Placement, *, actor: Any, end_on: date, reason: st
     )
 
 
+@ends_help(reasons=PlacementEndReason)
 @transaction.atomic
-def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str) -> Placement:
-    """End a placement without recording the next one (the child went missing, turned 18)."""
+def placement_end(
+    *, placement: Placement, actor: Any, end_on: date, reason: str, reason_code: str = ""
+) -> Placement:
+    """End a placement without recording the next one (the child went missing, turned 18),
+    for a reason from the closed list, never the child's cooperation (CC-8, VW-8)."""
     require(actor, Capability.RECORD_PLACEMENT, placement.case)
     lock_case(placement.case)
     placement = Placement.objects.select_related("case").get(pk=placement.pk)
@@ -212,7 +229,7 @@ def placement_end(*, placement: Placement, actor: Any, end_on: date, reason: str
     validate_event_date(end_on, "end_on")
     if end_on < placement.start_on:
         raise ValidationError({"end_on": _("A placement cannot end before it starts.")})
-    _end_placement(placement, actor=actor, end_on=end_on, reason=reason.strip())
+    _end_placement(placement, actor=actor, end_on=end_on, code=reason_code, reason=reason.strip())
     reevaluate(placement.case, Placement)
     return placement
 

@@ -39,7 +39,7 @@ from haven.placements.forms import (
     RestrictionForm,
     RestrictionReviewForm,
 )
-from haven.placements.models import Charge
+from haven.placements.models import Charge, PlacementEndReason
 from haven.protection import selectors as protection_selectors
 from haven.safeguards.selectors import alerts_for_case
 
@@ -106,6 +106,7 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
             "today": timezone.localdate(),
             "review_form": PlacementReviewForm(),
             "charge_statuses": Charge.Status.choices,
+            "end_reasons": PlacementEndReason.choices,
         },
     )
 

@@ -9,6 +9,7 @@ from haven.decisions.models import Decision
 from haven.protection.models import (
     Domain,
     Guardian,
+    GuardianshipEndReason,
     HealthProcedure,
     NeedsFinding,
     NotDeliveredReason,
@@ -132,7 +133,8 @@ class GuardianAppointForm(forms.Form):
 
 class GuardianEndForm(forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=date_input())
-    reason = forms.CharField(label=_("Why it ends"), max_length=500)
+    reason_code = forms.ChoiceField(label=_("Why it ends"), choices=GuardianshipEndReason.choices)
+    reason = forms.CharField(label=_("Details"), max_length=500)
 
 
 class GuardianForm(forms.Form):

@@ -61,6 +61,19 @@ class Guardian(HavenModel):
         return self.caseload_ceiling or settings.HAVEN_GUARDIAN_CASELOAD_CEILING
 
 
+class GuardianshipEndReason(models.TextChoices):
+    """Why a guardianship ended. There is deliberately no reason about the child's cooperation
+    with the authorities (CC-8, VW-8)."""
+
+    PARENT_ABLE = "parent_able", _("A parent can act for the child again")
+    TURNED_18 = "turned_18", _("The child turned 18")
+    REPLACED = "replaced", _("Another guardian was appointed")
+    GUARDIAN_UNABLE = "guardian_unable", _("The guardian can no longer act")
+    CONFLICT = "conflict", _("A conflict of interest was found")
+    TRANSFERRED = "transferred", _("The case was handed over elsewhere")
+    OTHER = "other", _("Other (describe)")
+
+
 class GuardianAppointmentQuerySet(models.QuerySet["GuardianAppointment"]):
     def current(self) -> "GuardianAppointmentQuerySet":
         return self.filter(ended_on__isnull=True)
@@ -86,7 +99,10 @@ class GuardianAppointment(HavenModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    end_reason = EncryptedTextField(_("why it ended"), sensitivity=Sensitivity.FAMILY)
+    end_reason_code = models.CharField(
+        _("why it ended"), max_length=20, choices=GuardianshipEndReason.choices, blank=True
+    )
+    end_reason = EncryptedTextField(_("details"), sensitivity=Sensitivity.FAMILY)
 
     objects = GuardianAppointmentQuerySet.as_manager()
 

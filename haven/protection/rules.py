@@ -78,55 +78,6 @@ NO_FORCED_CARE = register(
     )
 )
 
-# Words that make a reason about cooperation with the authorities, in the languages Haven is
-# used in. Help never depends on it (CC-8): such a reason is refused, not recorded.
-_COOPERATION_WORDS = (
-    "cooperat",
-    "co-operat",
-    "testif",
-    "testimony",
-    "give evidence",
-    "statement to the police",
-    "kooperatif",
-    "kerja sama",
-    "kerjasama",
-    "bekerja sama",
-    "bersaksi",
-    "kesaksian",
-    "ความร่วมมือ",
-    "ให้การเป็นพยาน",
-    "ให้ปากคำ",
-    "เป็นพยาน",
-    "សហការ",
-)
-
-
-def mentions_cooperation(text: str) -> bool:
-    lowered = text.casefold()
-    return any(word in lowered for word in _COOPERATION_WORDS)
-
-
-def check_not_conditional(*, reason: str) -> None:
-    """CC-8: a service is never refused or stopped because the child does not cooperate."""
-    if mentions_cooperation(reason):
-        raise SafeguardViolation(HELP_NOT_CONDITIONAL.measure_id, HELP_NOT_CONDITIONAL.message)
-
-
-HELP_NOT_CONDITIONAL = register(
-    BlockRule(
-        code="cc8.help_not_conditional",
-        measure_id="CC-8",
-        severity=Severity.BLOCK,
-        title=_("Help never depends on cooperation"),
-        message=_(
-            "Protection and support are given on the basis of need and never depend on the "
-            "child's cooperation with the authorities, so this cannot be a reason for not "
-            "giving a service. Give the service, or record the real reason."
-        ),
-        check=check_not_conditional,
-    )
-)
-
 # ------------------------------------------------------------------------------ alerts
 
 

@@ -39,6 +39,7 @@ from haven.protection.models import (
     Domain,
     Guardian,
     GuardianAppointment,
+    GuardianshipEndReason,
     HealthProcedure,
     NeedsAssessment,
     NeedsFinding,
@@ -49,6 +50,7 @@ from haven.protection.models import (
     ServiceType,
     SpecialNeed,
 )
+from haven.safeguards.ending import HELP_NOT_CONDITIONAL, ends_help
 from haven.safeguards.engine import reevaluate
 
 # Under this age a child is "very young" and needs special attention (CC-5, CC-11).
@@ -188,9 +190,15 @@ def guardian_appoint(
     return appointment
 
 
+@ends_help(reasons=GuardianshipEndReason)
 @transaction.atomic
 def guardian_appointment_end(
-    *, appointment: GuardianAppointment, actor: Any, ended_on: date, reason: str
+    *,
+    appointment: GuardianAppointment,
+    actor: Any,
+    ended_on: date,
+    reason: str,
+    reason_code: str = "",
 ) -> GuardianAppointment:
     """End a guardianship (the child turned 18, returned to their parents, another guardian
     follows). A guardian who uses Haven loses access to the case with it."""
@@ -207,9 +215,12 @@ def guardian_appointment_end(
     if ended_on < appointment.appointed_on:
         raise ValidationError({"ended_on": _("A guardianship cannot end before the appointment.")})
     appointment.ended_on = ended_on
+    appointment.end_reason_code = reason_code
     appointment.end_reason = reason.strip()
     appointment.updated_by = actor
-    appointment.save(update_fields=["ended_on", "end_reason", "updated_by", "updated_at"])
+    appointment.save(
+        update_fields=["ended_on", "end_reason_code", "end_reason", "updated_by", "updated_at"]
+    )
     record_event(
         actor=actor,
         action="guardian.end",
@@ -336,16 +347,23 @@ def _check_consent(case: Case, service: Service) -> None:
     purpose = _refusable_purpose(service)
     if not purpose or service.status not in _GOING_AHEAD:
         return
+    if not service.consent_purpose:
+        # Psychological support against the child's "no": never urgent, never decided on the
+        # service itself; only an override of the refusal, which alerts the supervisor.
+        consent_rules.CHILD_SAID_NO.check(refusal=standing_refusal(case, [purpose]))
+        return
     if service.decision_id:
         return  # a determination about exactly this was checked in _validate_service
     if service.urgent_reason and service.consent_purpose:
         if not is_real_reason(service.urgent_reason):
             raise ValidationError({"urgent_reason": real_reason_message()})
         return  # a medical emergency: the determination follows (ps4.urgent_care_needs_bid)
-    if service.consent_purpose:
-        # Medical care needs consent in force: a refusal or a withdrawal is PS-4's to say.
-        rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
-    consent_rules.CHILD_SAID_NO.check(refusal=standing_refusal(case, [purpose]))
+    # Medical care needs consent in force: a refusal or a withdrawal is PS-4's to say.
+    rules.NO_FORCED_CARE.check(in_force=consent_in_force(case, service.consent_purpose))
+
+
+def _not_delivered(kwargs: Any) -> bool:
+    return kwargs.get("status") == ServiceStatus.NOT_DELIVERED
 
 
 _GOING_AHEAD = (ServiceStatus.PLANNED, ServiceStatus.IN_PROGRESS, ServiceStatus.COMPLETED)
@@ -400,7 +418,7 @@ def _validate_service(service: Service) -> None:
         # PS-4: for care that needs consent, only a determination about medical care without
         # consent stands in for it.
         check_determination(service.case_id, service.decision, subjects=_subjects(service))
-    rules.HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
+    HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
     service.consent_purpose = (
         CONSENT_NEEDED.get(HealthProcedure(service.health_procedure), "")
         if service.health_procedure and service.recipient == Recipient.CHILD
@@ -436,6 +454,12 @@ def _service_changes(
     return changes
 
 
+@ends_help(
+    reasons=NotDeliveredReason,
+    reason="not_delivered_reason",
+    detail="reason_detail",
+    when=_not_delivered,
+)
 @transaction.atomic
 def service_record(
     *,
@@ -495,6 +519,12 @@ def service_record(
     return service
 
 
+@ends_help(
+    reasons=NotDeliveredReason,
+    reason="not_delivered_reason",
+    detail="reason_detail",
+    when=_not_delivered,
+)
 @transaction.atomic
 def service_update(
     *,

@@ -36,6 +36,7 @@ from haven.protection.forms import (
     ServiceForm,
     ServiceUpdateForm,
 )
+from haven.protection.models import GuardianshipEndReason
 from haven.safeguards.selectors import alerts_for_case
 
 # The measures this page serves; its alerts are shown at the top.
@@ -87,6 +88,7 @@ def overview(request: AuthedRequest, public_id: str) -> HttpResponse:
     context["past_guardians"] = [a for a in context["appointments"] if a.ended_on]
     context["deprived_of_care"] = case.child.parental_care in DEPRIVED_OF_PARENTAL_CARE
     context["consent_age"] = settings.HAVEN_CHILD_CONSENT_AGE
+    context["guardianship_end_reasons"] = GuardianshipEndReason.choices
     return render(request, "protection/overview.html", context)
 
 

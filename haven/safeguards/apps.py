@@ -9,3 +9,6 @@ class SafeguardsConfig(AppConfig):
 
     name = "haven.safeguards"
     verbose_name = _("Safeguards")
+
+    def ready(self) -> None:
+        from haven.safeguards import ending  # noqa: F401  (registers the CC-8 rule every help-ending write meets)

@@ -487,7 +487,7 @@ def test_nd3_api_placement_ending_before_it_starts_is_400(
     ended = _post(
         client,
         _url(case, f"placements/{shelter.public_id}/end/"),
-        {"end_on": _iso(-11), "reason": "Fictional: she went missing."},
+        {"end_on": _iso(-11), "reason_code": "moved", "reason": "Fictional: she went missing."},
     )
 
     assert _invalid(recorded) == {"end_on": ["A placement cannot end before it starts."]}
@@ -503,11 +503,15 @@ def test_nd3_api_ending_a_placement_needs_a_reason_and_happens_once(
     signed_in(client, case_worker)
     before = _state()
 
-    no_reason = _post(client, url, {"end_on": _iso(), "reason": ""})
+    no_reason = _post(client, url, {"end_on": _iso(), "reason_code": "moved", "reason": ""})
     assert _invalid(no_reason) == {"reason": ["Say why it ended."]}
     assert _state() == before
 
-    ended = _post(client, url, {"end_on": _iso(), "reason": "Fictional: she went missing."})
+    ended = _post(
+        client,
+        url,
+        {"end_on": _iso(), "reason_code": "moved", "reason": "Fictional: she went missing."},
+    )
     assert ended.status_code == 200, ended.content
     assert (ended.json()["end_on"], ended.json()["end_reason"], ended.json()["days"]) == (
         _iso(),
@@ -515,7 +519,11 @@ def test_nd3_api_ending_a_placement_needs_a_reason_and_happens_once(
         10,
     )
     after = _state()
-    again = _post(client, url, {"end_on": _iso(), "reason": "Fictional: she went missing."})
+    again = _post(
+        client,
+        url,
+        {"end_on": _iso(), "reason_code": "moved", "reason": "Fictional: she went missing."},
+    )
     assert _invalid(again) == {"non_field_errors": ["This placement has already ended."]}
     assert _state() == after
 
@@ -1033,7 +1041,11 @@ def test_dp2_api_an_outsider_is_not_told_the_case_exists(
     for method, tail, body in (
         ("get", "placements/", None),
         ("post", "placements/", _detention_body()),
-        ("post", f"placements/{shelter.public_id}/end/", {"end_on": _iso(), "reason": "Moved."}),
+        (
+            "post",
+            f"placements/{shelter.public_id}/end/",
+            {"end_on": _iso(), "reason_code": "moved", "reason": "Moved."},
+        ),
         ("get", "charges/", None),
         ("post", "charges/", _charge_body()),
     ):
@@ -1064,7 +1076,7 @@ def test_dp1_api_a_placement_of_another_case_is_not_found(
         _post(
             client,
             _url(case, f"placements/{elsewhere.public_id}/end/"),
-            {"end_on": _iso(), "reason": "Fictional: moved."},
+            {"end_on": _iso(), "reason_code": "moved", "reason": "Fictional: moved."},
         ),
         _post(client, _url(case, f"placements/{elsewhere.public_id}/reviews/"), _review_body()),
         _post(client, _url(case, f"restrictions/{restriction.public_id}/review/"), {"lift": True}),
@@ -1190,7 +1202,11 @@ ENDPOINTS: dict[str, tuple[str, str, Setup, Callable[[dict[str, str]], Any]]] = 
         "post",
         "placements/{placement}/end/",
         _with_shelter,
-        lambda ids: {"end_on": _iso(), "reason": "Fictional: she went missing."},
+        lambda ids: {
+            "end_on": _iso(),
+            "reason_code": "moved",
+            "reason": "Fictional: she went missing.",
+        },
     ),
     "post placement decision": (
         "post",
@@ -1314,7 +1330,11 @@ def test_dp1_dp2_cc7_placement_access_matrix(
 PAGES: dict[str, tuple[str, Callable[[dict[str, str]], dict[str, str]]]] = {
     "post placement end": (
         "placement/{placement}/end/",
-        lambda ids: {"end_on": _iso(), "reason": "Fictional: she went missing."},
+        lambda ids: {
+            "end_on": _iso(),
+            "reason_code": "moved",
+            "reason": "Fictional: she went missing.",
+        },
     ),
     "post placement decision": (
         "placement/{placement}/decision/",

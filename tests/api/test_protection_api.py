@@ -881,7 +881,11 @@ def test_ps1_api_a_guardian_who_uses_haven_is_appointed_and_sees_the_case(
     ended = _post(
         client,
         _url(case, f"guardian-appointments/{appointment.public_id}/end/"),
-        {"ended_on": _today(), "reason": "Fictional: she returned to her parents."},
+        {
+            "ended_on": _today(),
+            "reason_code": "replaced",
+            "reason": "Fictional: she returned to her parents.",
+        },
     )
     assert ended.status_code == 200, ended.content
     assert (ended.json()["ended_on"], ended.json()["end_reason"]) == (
@@ -1029,12 +1033,16 @@ def test_ps1_api_ending_a_guardianship_needs_a_reason_and_a_date_after_the_appoi
     url = _url(unaccompanied, f"guardian-appointments/{appointment.public_id}/end/")
     signed_in(client, case_worker)
     before = _state()
-    no_reason = _post(client, url, {"ended_on": _today(), "reason": ""})
-    too_early = _post(client, url, {"ended_on": _days_ago(6), "reason": "Fictional: moved."})
+    no_reason = _post(client, url, {"ended_on": _today(), "reason_code": "replaced", "reason": ""})
+    too_early = _post(
+        client,
+        url,
+        {"ended_on": _days_ago(6), "reason_code": "replaced", "reason": "Fictional: moved."},
+    )
     missing = _post(
         client,
         _url(unaccompanied, f"guardian-appointments/{uuid.uuid4()}/end/"),
-        {"ended_on": _today(), "reason": "Fictional: moved."},
+        {"ended_on": _today(), "reason_code": "replaced", "reason": "Fictional: moved."},
     )
     assert _invalid(no_reason, "reason")["reason"] == ["Say why the guardianship ends."]
     assert _invalid(too_early, "ended_on")["ended_on"] == [
@@ -1292,7 +1300,7 @@ def test_cc8_api_not_delivered_because_the_child_did_not_cooperate_is_422(
             "family_member",
             "Say which family member (their relationship to the child).",
         ),
-        ({"status": "not_delivered"}, "not_delivered_reason", "Say why it was not delivered."),
+        ({"status": "not_delivered"}, "not_delivered_reason", "Choose why from the list."),
         ({"type": "Magic"}, "type", None),
         ({"status": "maybe"}, "status", None),
         ({"decision": "not-a-uuid"}, "decision", None),
@@ -1557,7 +1565,11 @@ ENDPOINTS: dict[str, tuple[str, str, Setup, Callable[[dict[str, str]], Any]]] = 
         "post",
         "guardian-appointments/{appointment}/end/",
         lambda w: {"appointment": _appointment(w)},
-        lambda ids: {"ended_on": _today(), "reason": "Fictional: another guardian follows."},
+        lambda ids: {
+            "ended_on": _today(),
+            "reason_code": "replaced",
+            "reason": "Fictional: another guardian follows.",
+        },
     ),
     "get needs-assessments": ("get", "needs-assessments/", lambda w: {}, lambda ids: None),
     "post needs-assessments": ("post", "needs-assessments/", lambda w: {}, lambda ids: _needs()),

@@ -61,7 +61,13 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
 
     if to_stage in Case.TRANSITIONS[from_stage]:
         # when the case worker moves it along an allowed edge
-        changed = case_change_stage(case=case, actor=case_worker, to_stage=to_stage, reason=REASON)
+        changed = case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage=to_stage,
+            reason=REASON,
+        )
 
         # then the stage changes, one StageChange and one "case.stage" audit event are written
         assert changed.stage == to_stage
@@ -86,7 +92,13 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
     else:
         # when it is asked to move along an edge the map does not have
         with pytest.raises(ValidationError) as excinfo:
-            case_change_stage(case=case, actor=case_worker, to_stage=to_stage, reason=REASON)
+            case_change_stage(
+                closed_reason="goals_met",
+                case=case,
+                actor=case_worker,
+                to_stage=to_stage,
+                reason=REASON,
+            )
 
         # then it is refused and nothing changed
         assert list(excinfo.value.message_dict) == ["to_stage"]
@@ -97,7 +109,13 @@ def test_an_unknown_stage_is_refused(case, case_worker):
     before = _state(case)
 
     with pytest.raises(ValidationError) as excinfo:
-        case_change_stage(case=case, actor=case_worker, to_stage="archived", reason=REASON)
+        case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage="archived",
+            reason=REASON,
+        )
 
     assert list(excinfo.value.message_dict) == ["to_stage"]
     assert _state(case) == before
@@ -113,14 +131,22 @@ def test_closing_or_reopening_needs_a_reason(case, case_worker, from_stage, to_s
     before = _state(case)
 
     with pytest.raises(ValidationError) as excinfo:
-        case_change_stage(case=case, actor=case_worker, to_stage=to_stage, reason=reason)
+        case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage=to_stage,
+            reason=reason,
+        )
 
     assert list(excinfo.value.message_dict) == ["reason"]
     assert _state(case) == before
 
 
 def test_other_stage_changes_need_no_reason(case, case_worker):
-    changed = case_change_stage(case=case, actor=case_worker, to_stage="protection")
+    changed = case_change_stage(
+        closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
+    )
 
     assert changed.stage == "protection"
     assert StageChange.objects.get(case=case).reason == ""
@@ -134,7 +160,7 @@ def test_leaving_identification_ends_the_identifying_officers_access(agency, sup
     assert (assignment.role, assignment.ended_at) == ("identifying_officer", None)
 
     # when child protection moves the case on
-    case_change_stage(case=case, actor=supervisor, to_stage="protection")
+    case_change_stage(closed_reason="goals_met", case=case, actor=supervisor, to_stage="protection")
 
     # then the officer's assignment has ended
     assignment.refresh_from_db()
@@ -154,7 +180,9 @@ def test_an_unassigned_case_worker_of_the_same_agency_cannot_change_stage(case, 
 
     # when they try to move it on
     with pytest.raises(PermissionDenied):
-        case_change_stage(case=case, actor=colleague, to_stage="protection")
+        case_change_stage(
+            closed_reason="goals_met", case=case, actor=colleague, to_stage="protection"
+        )
 
     # then nothing changed
     assert _state(case) == before
@@ -165,7 +193,9 @@ def test_a_case_worker_of_another_agency_cannot_change_stage(case, other_agency)
     before = _state(case)
 
     with pytest.raises(PermissionDenied):
-        case_change_stage(case=case, actor=outsider, to_stage="protection")
+        case_change_stage(
+            closed_reason="goals_met", case=case, actor=outsider, to_stage="protection"
+        )
 
     assert _state(case) == before
 
@@ -225,7 +255,9 @@ def test_cc9_handover_with_a_note_ends_the_previous_assignment(
 
     # and the previous case worker can no longer move the case on
     with pytest.raises(PermissionDenied):
-        case_change_stage(case=case, actor=case_worker, to_stage="protection")
+        case_change_stage(
+            closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
+        )
 
 
 def test_cc9_a_case_worker_from_another_agency_is_refused(case, supervisor, other_agency):
@@ -376,7 +408,13 @@ def test_a_failing_stage_change_leaves_no_partial_rows(case, case_worker, monkey
     _fail_after_the_audit_row(monkeypatch)
 
     with pytest.raises(_Boom):
-        case_change_stage(case=case, actor=case_worker, to_stage="closed", reason=REASON)
+        case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage="closed",
+            reason=REASON,
+        )
 
     assert _state(case) == before
     assert verify_chain() == []

@@ -167,7 +167,10 @@ def test_dp2_withdrawing_is_for_the_referring_side_only(client: Client, callers,
         assert _status(client, callers[name], "post", page) == expected, name
     assert _state() == before
     url = f"/api/v1/cases/{case.public_id}/referrals/{accepted.public_id}/withdraw/"
-    assert _status(client, callers["case_worker"], "post", url) == 200
+    assert (
+        _status(client, callers["case_worker"], "post", url, {"reason_code": "no_longer_needed"})
+        == 200
+    )
     assert Referral.objects.get().status == "withdrawn"
 
 

@@ -224,10 +224,15 @@ def test_dp2_only_the_receiving_agency_answers(referral, outsider, unassigned_ca
 def test_cc15_declining_needs_a_reason_and_gives_no_access(referral, psychologist, case):
     before = _state()
     with pytest.raises(ValidationError):
-        referral_decline(referral=referral, actor=psychologist, reason=" ")
+        referral_decline(
+            reason_code="no_capacity", referral=referral, actor=psychologist, reason=" "
+        )
     assert _state() == before
     declined = referral_decline(
-        referral=referral, actor=psychologist, reason="Fictional: no Burmese counsellor now."
+        reason_code="no_capacity",
+        referral=referral,
+        actor=psychologist,
+        reason="Fictional: no Burmese counsellor now.",
     )
     assert declined.status == "declined"
     assert not cases_for_user(psychologist).filter(pk=case.pk).exists()
@@ -238,17 +243,19 @@ def test_cc15_declining_needs_a_reason_and_gives_no_access(referral, psychologis
 def test_dp2_withdrawing_or_closing_ends_the_recipients_access(
     accepted, case, case_worker, psychologist
 ):
-    withdrawn = referral_withdraw(referral=accepted, actor=case_worker)
+    withdrawn = referral_withdraw(
+        reason_code="no_longer_needed", referral=accepted, actor=case_worker
+    )
     assert withdrawn.status == "withdrawn"
     assert not cases_for_user(psychologist).filter(pk=case.pk).exists()
     assert CaseAssignment.objects.get(pk=accepted.assignment_id).ended_at is not None
     with pytest.raises(ValidationError):
-        referral_close(referral=withdrawn, actor=case_worker)
+        referral_close(reason_code="service_completed", referral=withdrawn, actor=case_worker)
 
 
 def test_cc15_the_recipient_cannot_withdraw_the_referral(accepted, psychologist):
     with pytest.raises(PermissionDenied):
-        referral_withdraw(referral=accepted, actor=psychologist)
+        referral_withdraw(reason_code="no_longer_needed", referral=accepted, actor=psychologist)
 
 
 def test_dp2_a_recipient_part_is_never_given_by_hand(case, supervisor, psychologist):

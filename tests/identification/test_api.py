@@ -394,7 +394,9 @@ def test_id4_a_first_step_is_closed_as_not_needed_with_a_reason_through_the_api(
     signed_in(client, case_worker)
 
     response = _post(
-        client, _url(case, f"first-steps/{step.public_id}/not-needed/"), {"reason": REASON}
+        client,
+        _url(case, f"first-steps/{step.public_id}/not-needed/"),
+        {"reason_code": "does_not_apply", "reason": REASON},
     )
 
     assert response.status_code == 200, response.content
@@ -406,11 +408,17 @@ def test_id4_a_first_step_is_closed_as_not_needed_with_a_reason_through_the_api(
 @pytest.mark.parametrize(
     ("payload", "fields"),
     [
-        ({"reason": "no"}, {"reason": ["Write the reason in a sentence."]}),
-        ({}, {"reason": ["Write the reason in a sentence."]}),
-        ({"note": REASON}, {"reason": ["Write the reason in a sentence."]}),
         (
-            {"reason": "x" * 1001},
+            {"reason_code": "does_not_apply", "reason": "no"},
+            {"reason": ["Write the reason in a sentence."]},
+        ),
+        ({"reason_code": "does_not_apply"}, {"reason": ["Write the reason in a sentence."]}),
+        (
+            {"reason_code": "does_not_apply", "note": REASON},
+            {"reason": ["Write the reason in a sentence."]},
+        ),
+        (
+            {"reason_code": "does_not_apply", "reason": "x" * 1001},
             {"reason": ["Ensure this field has no more than 1000 characters."]},
         ),
     ],
@@ -467,7 +475,7 @@ def test_dp1_unknown_step_outcome_or_a_step_of_another_case_is_not_found(
         _url(case, f"first-steps/{foreign.public_id}/not-needed/"),
         _url(case, f"first-steps/{uuid.uuid4()}/done/"),
     ):
-        response = _post(client, url, {"reason": REASON})
+        response = _post(client, url, {"reason_code": "does_not_apply", "reason": REASON})
         assert response.status_code == 404, url
         assert response.json() == NOT_FOUND
 
@@ -580,7 +588,11 @@ def _endpoints(case: Case, step: FirstStep) -> list[tuple[str, str, Any]]:
         ("post", _url(case, "screenings/"), _screening()),
         ("get", _url(case, "first-steps/"), None),
         ("post", _url(case, f"first-steps/{step.public_id}/done/"), {"note": "Done."}),
-        ("post", _url(case, f"first-steps/{step.public_id}/not-needed/"), {"reason": REASON}),
+        (
+            "post",
+            _url(case, f"first-steps/{step.public_id}/not-needed/"),
+            {"reason_code": "does_not_apply", "reason": REASON},
+        ),
         ("post", _url(case, "status/"), STATUS),
     ]
 

@@ -238,6 +238,7 @@ def test_cc10_the_sweep_catches_a_change_to_the_workers_languages(
 def test_cc10_closing_the_case_clears_the_alert(burmese_case: Case, supervisor: User) -> None:
     with every_write_checked():
         case_change_stage(
+            closed_reason="goals_met",
             case=burmese_case,
             actor=supervisor,
             to_stage="closed",

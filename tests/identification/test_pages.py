@@ -100,7 +100,8 @@ ENDPOINTS = {
         f"/cases/{case}/first-steps/{step}/done/", {"note": "Placed at the fictional shelter."}
     ),
     "step_not_needed.post": lambda c, case, scr, step: c.post(
-        f"/cases/{case}/first-steps/{step}/not-needed/", {"reason": REASON}
+        f"/cases/{case}/first-steps/{step}/not-needed/",
+        {"reason_code": "does_not_apply", "reason": REASON},
     ),
     "status.post": lambda c, case, scr, step: c.post(f"/cases/{case}/status/", STATUS_POST),
 }
@@ -435,7 +436,7 @@ def test_id4_posting_not_needed_with_a_reason_closes_the_step(
 
     response = client.post(
         f"/cases/{case.public_id}/first-steps/{step.public_id}/not-needed/",
-        {"reason": REASON},
+        {"reason_code": "does_not_apply", "reason": REASON},
         follow=True,
     )
 
@@ -464,7 +465,7 @@ def test_id4_a_too_short_reason_is_refused_with_a_message_and_nothing_changes(
 
     response = client.post(
         f"/cases/{case.public_id}/first-steps/{step.public_id}/not-needed/",
-        {"reason": reason},
+        {"reason_code": "does_not_apply", "reason": reason},
         follow=True,
     )
 
@@ -482,7 +483,10 @@ def test_id4_closing_a_step_that_is_already_closed_is_refused_and_nothing_change
     signed_in(client, case_worker)
     before = _state(case)
 
-    for outcome, data in (("done", {"note": "Again."}), ("not-needed", {"reason": REASON})):
+    for outcome, data in (
+        ("done", {"note": "Again."}),
+        ("not-needed", {"reason_code": "does_not_apply", "reason": REASON}),
+    ):
         response = client.post(
             f"/cases/{case.public_id}/first-steps/{step.public_id}/{outcome}/", data, follow=True
         )
@@ -512,7 +516,8 @@ def test_dp1_a_step_of_another_case_cannot_be_closed_through_this_case(
 
     done = client.post(f"/cases/{case.public_id}/first-steps/{foreign.public_id}/done/", {})
     skipped = client.post(
-        f"/cases/{case.public_id}/first-steps/{foreign.public_id}/not-needed/", {"reason": REASON}
+        f"/cases/{case.public_id}/first-steps/{foreign.public_id}/not-needed/",
+        {"reason_code": "does_not_apply", "reason": REASON},
     )
     page = client.get(f"/cases/{other.public_id}/screenings/{presumed_screening.public_id}/")
 

@@ -274,10 +274,17 @@ def test_id4_step_closed_as_not_needed_needs_a_reason(case, case_worker):
     step = FirstStep.objects.get(case=case, kind="safe_accommodation")
     before = _counts()
     with pytest.raises(ValidationError):
-        first_step_not_needed(step=step, actor=case_worker, reason="no")
+        first_step_not_needed(
+            reason_code="does_not_apply", step=step, actor=case_worker, reason="no"
+        )
     assert _counts() == before
 
-    first_step_not_needed(step=step, actor=case_worker, reason="Lives safely with her aunt.")
+    first_step_not_needed(
+        reason_code="does_not_apply",
+        step=step,
+        actor=case_worker,
+        reason="Lives safely with her aunt.",
+    )
     step.refresh_from_db()
     assert (step.status, step.note) == ("not_needed", "Lives safely with her aunt.")
 
@@ -381,7 +388,13 @@ def test_id1_signs_of_means_alone_do_not_change_a_childs_outcome(case, case_work
 def test_rr6_a_closed_case_is_reopened_before_screening(case, case_worker, supervisor):
     from haven.cases.services import case_change_stage
 
-    case_change_stage(case=case, actor=supervisor, to_stage="closed", reason="Fictional closing.")
+    case_change_stage(
+        closed_reason="goals_met",
+        case=case,
+        actor=supervisor,
+        to_stage="closed",
+        reason="Fictional closing.",
+    )
     before = _counts()
     with pytest.raises(ValidationError):
         _screen(case, case_worker)
@@ -395,8 +408,20 @@ def test_rr6_a_child_who_comes_back_gets_the_first_steps_again(case, case_worker
     _screen(case, case_worker)
     for step in FirstStep.objects.filter(case=case, status="open"):
         first_step_done(step=step, actor=case_worker, note="Done.")
-    case_change_stage(case=case, actor=supervisor, to_stage="closed", reason="Fictional closing.")
-    case_change_stage(case=case, actor=supervisor, to_stage="protection", reason="She came back.")
+    case_change_stage(
+        closed_reason="goals_met",
+        case=case,
+        actor=supervisor,
+        to_stage="closed",
+        reason="Fictional closing.",
+    )
+    case_change_stage(
+        closed_reason="goals_met",
+        case=case,
+        actor=supervisor,
+        to_stage="protection",
+        reason="She came back.",
+    )
 
     # When she is screened again as a presumed victim
     _screen(case, case_worker)

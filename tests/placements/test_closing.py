@@ -52,7 +52,13 @@ def test_nd2_a_case_cannot_close_while_the_child_is_held_and_nothing_changes(
     before = _state(case)
 
     with pytest.raises(SafeguardViolation) as refused:
-        case_change_stage(case=case, actor=case_worker, to_stage="closed", reason=REASON)
+        case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage="closed",
+            reason=REASON,
+        )
 
     assert refused.value.measure_id == "ND-2"
     assert "cannot be closed while the child is held" in str(refused.value.message)
@@ -76,7 +82,13 @@ def test_nd5_a_case_cannot_close_while_the_child_is_in_any_place_they_cannot_lea
     before = _state(case)
 
     with pytest.raises(SafeguardViolation):
-        case_change_stage(case=case, actor=case_worker, to_stage="closed", reason=REASON)
+        case_change_stage(
+            closed_reason="goals_met",
+            case=case,
+            actor=case_worker,
+            to_stage="closed",
+            reason=REASON,
+        )
 
     assert _state(case) == before
 
@@ -88,7 +100,9 @@ def test_nd2_closing_from_the_page_is_refused_with_the_reason_and_changes_nothin
     before = _state(case)
 
     response = signed_in(client, case_worker).post(
-        f"/cases/{case.public_id}/stage/", {"to_stage": "closed", "reason": REASON}, follow=True
+        f"/cases/{case.public_id}/stage/",
+        {"to_stage": "closed", "closed_reason": "no_needs", "reason": REASON},
+        follow=True,
     )
 
     assert "cannot be closed while the child is held" in response.content.decode()
@@ -103,7 +117,7 @@ def test_nd2_closing_through_the_api_is_refused_with_422_and_changes_nothing(
 
     response = signed_in(client, case_worker).post(
         f"/api/v1/cases/{case.public_id}/stage/",
-        {"to_stage": "closed", "reason": REASON},
+        {"to_stage": "closed", "closed_reason": "no_needs", "reason": REASON},
         content_type="application/json",
     )
 
@@ -114,9 +128,17 @@ def test_nd2_closing_through_the_api_is_refused_with_422_and_changes_nothing(
 
 def test_nd2_once_the_child_is_moved_the_case_can_close(case, case_worker):
     cell = _held(case, case_worker)
-    placement_end(placement=cell, actor=case_worker, end_on=timezone.localdate(), reason=REASON)
+    placement_end(
+        reason_code="moved",
+        placement=cell,
+        actor=case_worker,
+        end_on=timezone.localdate(),
+        reason=REASON,
+    )
 
-    case_change_stage(case=case, actor=case_worker, to_stage="closed", reason=REASON)
+    case_change_stage(
+        closed_reason="goals_met", case=case, actor=case_worker, to_stage="closed", reason=REASON
+    )
 
     case.refresh_from_db()
     assert case.stage == Case.Stage.CLOSED

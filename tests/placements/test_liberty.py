@@ -165,6 +165,7 @@ def test_nd5_a_hospital_the_child_cannot_leave_is_deprivation_of_liberty_on_ever
     assert challenge.placement == ward
     with pytest.raises(SafeguardViolation) as refused:
         case_change_stage(
+            closed_reason="goals_met",
             case=case,
             actor=case_worker,
             to_stage="closed",

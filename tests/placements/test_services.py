@@ -306,18 +306,38 @@ def test_nd3_placement_end_before_start_or_twice_is_refused(case, case_worker):
     before = _state()
 
     with pytest.raises(ValidationError) as early:
-        placement_end(placement=hospital, actor=case_worker, end_on=_day(-11), reason="Discharged.")
+        placement_end(
+            reason_code="moved",
+            placement=hospital,
+            actor=case_worker,
+            end_on=_day(-11),
+            reason="Discharged.",
+        )
     with pytest.raises(ValidationError) as no_reason:
-        placement_end(placement=hospital, actor=case_worker, end_on=_day(-1), reason="  ")
+        placement_end(
+            reason_code="moved", placement=hospital, actor=case_worker, end_on=_day(-1), reason="  "
+        )
 
     assert early.value.message_dict == {"end_on": ["A placement cannot end before it starts."]}
     assert no_reason.value.message_dict == {"reason": ["Say why it ended."]}
     assert _state() == before
 
-    placement_end(placement=hospital, actor=case_worker, end_on=_day(-1), reason="Discharged.")
+    placement_end(
+        reason_code="moved",
+        placement=hospital,
+        actor=case_worker,
+        end_on=_day(-1),
+        reason="Discharged.",
+    )
     ended = _state()
     with pytest.raises(ValidationError) as twice:
-        placement_end(placement=hospital, actor=case_worker, end_on=TODAY(), reason="Discharged.")
+        placement_end(
+            reason_code="moved",
+            placement=hospital,
+            actor=case_worker,
+            end_on=TODAY(),
+            reason="Discharged.",
+        )
     assert twice.value.messages == ["This placement has already ended."]
     assert _state() == ended
 

@@ -13,13 +13,16 @@ from django.utils import translation
 HAVEN = Path(__file__).resolve().parents[2] / "haven"
 # Every area's safeguard rules (<app>/rules.py, and the placement rules).
 RULES = sorted([*HAVEN.glob("*/rules.py"), *HAVEN.glob("*/*_rules.py")])
-PROTECTION_RULES = HAVEN / "protection" / "rules.py"
+# The one place that names cooperation: the CC-8 check every help-ending write meets.
+ENDING = HAVEN / "safeguards" / "ending.py"
 
 # Where eligibility for protection and support could be made to depend on cooperation (CC-8).
 COOPERATION_SCANNED = [
     HAVEN / "protection" / "models.py",
     HAVEN / "consent" / "models.py",
-    HAVEN / "protection" / "services.py",
+    *sorted(HAVEN.glob("*/services.py")),
+    *sorted(HAVEN.glob("*/*_services.py")),
+    ENDING,
     *RULES,
 ]
 # Every module of protection and consent, and every rule (CC-4).
@@ -48,11 +51,18 @@ COOPERATION_WORDS = (
     "សហការ",
 )
 
-# The only top-level statements of rules/protection.py allowed to name cooperation: the list of
-# words that REFUSES a reason about cooperation, the function that reads the list, the check
-# that calls it, and the CC-8 block rule whose message explains the refusal.
+# The only top-level statements of safeguards/ending.py allowed to name cooperation: the list
+# of words that REFUSES a reason about cooperation, the function that reads the list, the check
+# that calls it, the CC-8 block rule whose message explains the refusal, and the mark that
+# refuses a closed list of reasons with a reason about cooperation in it.
 REFUSAL = frozenset(
-    {"_COOPERATION_WORDS", "mentions_cooperation", "check_not_conditional", "HELP_NOT_CONDITIONAL"}
+    {
+        "_COOPERATION_WORDS",
+        "mentions_cooperation",
+        "check_not_conditional",
+        "HELP_NOT_CONDITIONAL",
+        "ends_help",
+    }
 )
 
 
@@ -115,7 +125,7 @@ def _about_nationality(words: Iterable[str]) -> list[str]:
 
 
 def _cooperation_in(path: Path) -> list[str]:
-    exempt = REFUSAL if path == PROTECTION_RULES else ()
+    exempt = REFUSAL if path == ENDING else ()
     return _about_cooperation(_words_used(path.read_text(), exempt))
 
 
@@ -157,7 +167,7 @@ def test_cc8_no_model_service_or_rule_names_cooperation_outside_the_refusal():
 
 
 def test_cc8_the_exempted_statements_are_the_refusal_and_only_it():
-    source = PROTECTION_RULES.read_text()
+    source = ENDING.read_text()
     tree = ast.parse(source)
     by_name = {name: node for node in tree.body for name in _defined_names(node)}
 
@@ -177,7 +187,7 @@ def test_cc8_the_exempted_statements_are_the_refusal_and_only_it():
         }
 
     assert users("_COOPERATION_WORDS") == {"mentions_cooperation"}
-    assert users("mentions_cooperation") == {"check_not_conditional"}
+    assert users("mentions_cooperation") == {"check_not_conditional", "ends_help"}
     assert users("check_not_conditional") == {"HELP_NOT_CONDITIONAL"}
     rule = by_name["HELP_NOT_CONDITIONAL"]
     measure = next(

@@ -131,7 +131,11 @@ def test_ps1_the_alert_returns_when_the_guardianship_ends_without_a_successor(
     assert _alerts(case, PS1) == [("", "cleared")]
 
     guardian_appointment_end(
-        appointment=appointment, actor=case_worker, ended_on=TODAY(), reason="Fictional: moved."
+        reason_code="replaced",
+        appointment=appointment,
+        actor=case_worker,
+        ended_on=TODAY(),
+        reason="Fictional: moved.",
     )
 
     assert _alerts(case, PS1) == [("", "cleared"), ("", "open")]
@@ -177,6 +181,7 @@ def test_ps1_a_guardianship_cannot_end_before_the_appointment(case, case_worker,
 
     with pytest.raises(ValidationError) as excinfo:
         guardian_appointment_end(
+            reason_code="replaced",
             appointment=appointment,
             actor=case_worker,
             ended_on=TODAY() - timedelta(days=6),
@@ -195,13 +200,21 @@ def test_ps1_ending_a_guardianship_needs_a_reason_and_happens_once(case, case_wo
     before = _counts()
     with pytest.raises(ValidationError) as excinfo:
         guardian_appointment_end(
-            appointment=appointment, actor=case_worker, ended_on=TODAY(), reason=""
+            reason_code="replaced",
+            appointment=appointment,
+            actor=case_worker,
+            ended_on=TODAY(),
+            reason="",
         )
     assert list(excinfo.value.message_dict) == ["reason"]
     assert _counts() == before
 
     guardian_appointment_end(
-        appointment=appointment, actor=case_worker, ended_on=TODAY(), reason="Fictional: turned 18."
+        reason_code="replaced",
+        appointment=appointment,
+        actor=case_worker,
+        ended_on=TODAY(),
+        reason="Fictional: turned 18.",
     )
     appointment.refresh_from_db()
     assert (appointment.ended_on, appointment.end_reason) == (TODAY(), "Fictional: turned 18.")
@@ -211,7 +224,11 @@ def test_ps1_ending_a_guardianship_needs_a_reason_and_happens_once(case, case_wo
     before = _counts()
     with pytest.raises(ValidationError):
         guardian_appointment_end(
-            appointment=appointment, actor=case_worker, ended_on=TODAY(), reason="Fictional: again."
+            reason_code="replaced",
+            appointment=appointment,
+            actor=case_worker,
+            ended_on=TODAY(),
+            reason="Fictional: again.",
         )
     assert _counts() == before
 
@@ -275,7 +292,11 @@ def test_ps1_a_guardian_who_uses_haven_is_assigned_while_appointed(case, case_wo
     assert can(person, Capability.INFORM_CHILD, Case.objects.get(pk=case.pk))
 
     guardian_appointment_end(
-        appointment=appointment, actor=case_worker, ended_on=TODAY(), reason="Fictional: turned 18."
+        reason_code="replaced",
+        appointment=appointment,
+        actor=case_worker,
+        ended_on=TODAY(),
+        reason="Fictional: turned 18.",
     )
 
     assignment.refresh_from_db()
@@ -413,7 +434,11 @@ def test_ps2_an_ended_guardianship_frees_a_place(case, case_worker, full_guardia
     _care(case, "unaccompanied")
     held = GuardianAppointment.objects.get(guardian=full_guardian)
     guardian_appointment_end(
-        appointment=held, actor=case_worker, ended_on=TODAY(), reason="Fictional: turned 18."
+        reason_code="replaced",
+        appointment=held,
+        actor=case_worker,
+        ended_on=TODAY(),
+        reason="Fictional: turned 18.",
     )
 
     appointment = _appoint(case, case_worker, full_guardian)
@@ -439,7 +464,11 @@ def test_ps1_a_user_without_the_capability_cannot_appoint_or_end(
         _appoint(other, actor, guardian)
     with pytest.raises(PermissionDenied):
         guardian_appointment_end(
-            appointment=appointment, actor=actor, ended_on=TODAY(), reason="Fictional: moved."
+            reason_code="replaced",
+            appointment=appointment,
+            actor=actor,
+            ended_on=TODAY(),
+            reason="Fictional: moved.",
         )
 
     assert _counts() == before

@@ -16,8 +16,8 @@ from haven.consent.services import consent_record, consent_withdraw
 from haven.core.errors import SafeguardViolation
 from haven.decisions.services import decision_record
 from haven.protection.models import NotDeliveredReason, Service
-from haven.protection.rules import mentions_cooperation
 from haven.protection.services import service_record, service_update
+from haven.safeguards.ending import mentions_cooperation
 from haven.safeguards.models import Alert
 from tests.factories import at_run, staff
 

@@ -253,7 +253,11 @@ def test_cc6_closing_a_case_clears_its_alerts(case, case_worker, settings):
 
     # when the case is closed
     case_change_stage(
-        case=case, actor=case_worker, to_stage="closed", reason="Fictional closing reason."
+        closed_reason="goals_met",
+        case=case,
+        actor=case_worker,
+        to_stage="closed",
+        reason="Fictional closing reason.",
     )
 
     # then the alert is cleared
@@ -262,7 +266,11 @@ def test_cc6_closing_a_case_clears_its_alerts(case, case_worker, settings):
 
 def test_cc9_a_closed_case_without_a_case_worker_raises_nothing(case, case_worker, supervisor):
     case_change_stage(
-        case=case, actor=case_worker, to_stage="closed", reason="Fictional closing reason."
+        closed_reason="goals_met",
+        case=case,
+        actor=case_worker,
+        to_stage="closed",
+        reason="Fictional closing reason.",
     )
 
     _end_case_worker(case, supervisor)

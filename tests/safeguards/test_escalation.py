@@ -237,7 +237,13 @@ def test_nd2_a_child_detained_today_can_be_moved_to_a_shelter_today(
 def test_nd2_ending_the_detention_clears_the_alert(case, case_worker, supervised, cp_officer):
     cell = _detain(case, case_worker, start=-3)
 
-    placement_end(placement=cell, actor=case_worker, end_on=TODAY(), reason="Fictional: released.")
+    placement_end(
+        reason_code="moved",
+        placement=cell,
+        actor=case_worker,
+        end_on=TODAY(),
+        reason="Fictional: released.",
+    )
 
     assert _nd2(case) == [("ND-2", "critical", str(cell.public_id), "cleared")]
 

@@ -318,7 +318,10 @@ def test_id4_closing_an_overdue_first_step_as_not_needed_clears_its_alert(case, 
 
     with every_write_checked() as checked:
         first_step_not_needed(
-            step=step, actor=case_worker, reason="Fictional: seen by a doctor at the border post."
+            reason_code="does_not_apply",
+            step=step,
+            actor=case_worker,
+            reason="Fictional: seen by a doctor at the border post.",
         )
 
     assert checked.writes == {"_close_step": 1}
@@ -352,7 +355,11 @@ def test_cc9_closing_a_case_clears_its_no_case_worker_alert(case, supervisor):
 
     with every_write_checked() as checked:
         case_change_stage(
-            case=case, actor=supervisor, to_stage="closed", reason="Fictional: she turned 18."
+            closed_reason="goals_met",
+            case=case,
+            actor=supervisor,
+            to_stage="closed",
+            reason="Fictional: she turned 18.",
         )
 
     assert checked.writes == {"case_change_stage": 1}
@@ -382,6 +389,7 @@ def test_ps1_ending_the_only_guardianship_of_a_separated_child_raises_the_alert(
 
     with every_write_checked() as checked:
         guardian_appointment_end(
+            reason_code="replaced",
             appointment=appointment,
             actor=case_worker,
             ended_on=TODAY(),
@@ -427,6 +435,7 @@ def test_nd2_ending_a_detention_placement_clears_the_alert_as_a_full_evaluation_
 
     with every_write_checked() as checked:
         placement_end(
+            reason_code="moved",
             placement=police_cell,
             actor=case_worker,
             end_on=TODAY(),
@@ -581,7 +590,10 @@ def test_cc15_declining_a_referral_re_evaluates_and_changes_no_alert(case, refer
 
     with every_write_checked() as checked:
         referral_decline(
-            referral=referral, actor=psychologist, reason="Fictional: no Burmese speaker."
+            reason_code="no_capacity",
+            referral=referral,
+            actor=psychologist,
+            reason="Fictional: no Burmese speaker.",
         )
 
     assert checked.writes == {"referral_decline": 1}
@@ -592,7 +604,7 @@ def test_dp2_withdrawing_a_referral_re_evaluates_and_changes_no_alert(case, case
     before = _standing(case)
 
     with every_write_checked() as checked:
-        referral_withdraw(referral=referral, actor=case_worker)
+        referral_withdraw(reason_code="no_longer_needed", referral=referral, actor=case_worker)
 
     assert checked.writes == {"_finish": 1}
     assert _standing(case) == before
@@ -605,7 +617,7 @@ def test_dp2_closing_an_accepted_referral_ends_the_recipients_access_and_changes
     before = _standing(case)
 
     with every_write_checked() as checked:
-        referral_close(referral=referral, actor=case_worker)
+        referral_close(reason_code="service_completed", referral=referral, actor=case_worker)
 
     assert checked.writes == {"_finish": 1}
     assert _standing(case) == before

@@ -436,7 +436,11 @@ class Seeder:
             elif case.stage == Stage.CLOSED:
                 reason = demo.REOPENING_REASON
             dc.case = case_change_stage(
-                case=case, actor=dc.case_worker, to_stage=to_stage, reason=reason
+                closed_reason="goals_met",
+                case=case,
+                actor=dc.case_worker,
+                to_stage=to_stage,
+                reason=reason,
             )
 
     # --- the child's record -----------------------------------------------------------------
