@@ -72,6 +72,31 @@ def interview(case, actor, **overrides):  # type: ignore[no-untyped-def]
     return interview_record(case=case, actor=actor, **fields)
 
 
+def determination(case, actor, subject: str, **overrides):  # type: ignore[no-untyped-def]
+    """A best-interests determination about `subject`, taken by a panel with the child heard
+    (PS-6, CC-2), recorded through the service."""
+    from django.utils import timezone
+
+    from haven.decisions.services import decision_record
+
+    fields = {
+        "kind": "bid",
+        "decided_on": timezone.localdate(),
+        "question": "Fictional question.",
+        "options": "Fictional options.",
+        "outcome": "Fictional outcome.",
+        "justification": "Fictional justification in the child's best interests.",
+        "child_views": "Fictional: I do not want to talk about it.",
+        "child_views_weight": "Fictional: heard and weighed for a 15-year-old.",
+        "participants": [
+            {"name": "Fictional Chair", "role": "Panel"},
+            {"name": "Fictional Psychologist", "role": "Panel"},
+        ],
+    }
+    fields.update(overrides)
+    return decision_record(case=case, actor=actor, subject=subject, **fields)
+
+
 def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]
     """A further case about a child who already has one (RR-6: re-trafficking). There is no
     service for this yet, so the row is made directly; tests that need it only count interviews

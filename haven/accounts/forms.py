@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.codes import languages
+
 
 class StaffForm(forms.Form):
     agency: forms.ModelChoiceField = forms.ModelChoiceField(
@@ -16,6 +18,16 @@ class StaffForm(forms.Form):
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"))
+    languages = forms.MultipleChoiceField(
+        label=_("Languages they can work in with a child"),
+        choices=languages,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_(
+            "Haven compares them with the child's languages at every handover and interview, "
+            "and asks for an interpreter where they differ (CC-10)."
+        ),
+    )
 
     def __init__(self, *args: Any, agencies: Any, roles: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

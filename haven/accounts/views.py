@@ -213,6 +213,7 @@ def member_new(request: AuthedRequest) -> HttpResponse:
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 email=data["email"],
+                languages=data["languages"],
             )
         except ValidationError as exc:
             apply_service_error(form, exc)

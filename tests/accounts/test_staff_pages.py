@@ -21,12 +21,15 @@ def test_agency_admin_adds_a_colleague_who_must_change_the_temporary_password(
             "first_name": "Fictional",
             "last_name": "Colleague",
             "role": Role.CASE_WORKER,
+            "languages": ["th", "my"],
         },
     )
 
     assert response.status_code == 200
     user = User.objects.get(username="newcw")
     assert user.must_change_password is True
+    # CC-10: the languages they work in are recorded, to be compared with the child's
+    assert sorted(user.languages) == ["my", "th"]
     assert Membership.objects.get(user=user).role == Role.CASE_WORKER
     assert "Account created" in response.content.decode()
 

@@ -20,13 +20,13 @@ from haven.cases.services import interview_record
 from haven.consent.models import CHECKLIST_KEYS, Consent
 from haven.consent.services import consent_override, consent_record
 from haven.core.errors import SafeguardViolation
-from haven.decisions.services import decision_record
 from haven.placements.models import Placement
 from haven.placements.services import placement_link_decision, placement_record
 from haven.protection.models import Service
 from haven.protection.services import service_record
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
+from tests.factories import determination
 
 pytestmark = pytest.mark.django_db
 
@@ -51,23 +51,7 @@ def _answer(case, actor, purpose, answer="refuses", **fields):  # type: ignore[n
 
 
 def _bid(case, actor, subject):  # type: ignore[no-untyped-def]
-    return decision_record(
-        case=case,
-        actor=actor,
-        kind="bid",
-        subject=subject,
-        decided_on=TODAY(),
-        question="Fictional question.",
-        options="Fictional options.",
-        outcome="Fictional outcome.",
-        justification="Fictional justification in the child's best interests.",
-        child_views="Fictional: I do not want to talk about it.",
-        child_views_weight="Fictional: heard and weighed for a 15-year-old.",
-        participants=[
-            {"name": "Fictional Chair", "role": "Panel"},
-            {"name": "Fictional Psychologist", "role": "Panel"},
-        ],
-    )
+    return determination(case, actor, subject)
 
 
 def _counselling(case, actor, **fields):  # type: ignore[no-untyped-def]
