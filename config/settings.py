@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from config.safety import DEV_FIELD_KEY, DEV_SECRET_KEY, refuse_unsafe
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -36,14 +38,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEV:
         raise ImproperlyConfigured("SECRET_KEY must be set (or HAVEN_DEV=1 for a local demo).")
-    SECRET_KEY = "dev-only-insecure-key-never-used-in-production-0123456789abcdef"  # noqa: S105
+    SECRET_KEY = DEV_SECRET_KEY
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEV else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 # Demo mode shows the current second-factor code on the verification page so that the
 # fictional demo can be tried without an authenticator app. It is labelled on every page and
-# refused outside HAVEN_DEV (see haven.core.checks).
+# refused outside HAVEN_DEV (config.safety, when these settings are imported).
 DEMO_MODE = envbool("HAVEN_DEMO_MODE")
 
 INSTALLED_APPS = [
@@ -255,9 +257,21 @@ HAVEN_FIELD_KEYS = envlist("HAVEN_FIELD_KEYS")
 if not HAVEN_FIELD_KEYS:
     if not DEV:
         raise ImproperlyConfigured("HAVEN_FIELD_KEYS must be set (Fernet keys, comma-separated).")
-    HAVEN_FIELD_KEYS = ["ZGV2LW9ubHktZmllbGQta2V5LW5vdC1mb3ItcmVhbC0="]
-# The audit chain is an HMAC chain; without this key an edited chain cannot be re-sealed.
-HAVEN_AUDIT_KEY = os.environ.get("HAVEN_AUDIT_KEY", SECRET_KEY)
+    HAVEN_FIELD_KEYS = [DEV_FIELD_KEY]
+# The audit chain is an HMAC chain; without this key an edited chain cannot be re-sealed. In
+# production it is required and differs from SECRET_KEY; the local demo uses SECRET_KEY.
+HAVEN_AUDIT_KEY = os.environ.get("HAVEN_AUDIT_KEY", SECRET_KEY if DEV else "")
+
+# Demo mode, DEBUG, the published keys, a malformed field key, a missing audit key: refused
+# here, so that gunicorn importing config.wsgi meets it as manage.py does.
+refuse_unsafe(
+    dev=DEV,
+    debug=DEBUG,
+    demo_mode=DEMO_MODE,
+    secret_key=SECRET_KEY,
+    field_keys=HAVEN_FIELD_KEYS,
+    audit_key=HAVEN_AUDIT_KEY,
+)
 
 # Safeguard thresholds (measure IDs in brackets).
 HAVEN_RETELLING_ALERT_THRESHOLD = envint("HAVEN_RETELLING_ALERT_THRESHOLD", 3)  # CC-6, VW-5

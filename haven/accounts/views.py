@@ -46,8 +46,10 @@ def _next_url(request: AuthedRequest) -> str:
 
 
 def _demo_code(device: TOTPDevice) -> str | None:
-    """The current code, shown only in the labelled local demo (see haven.core.checks)."""
-    if not settings.DEMO_MODE:
+    """The current code, shown only in the labelled local demo. The settings refuse demo mode
+    outside local development; this asks again, so that no other settings module can show a
+    code on a deployed server."""
+    if not (settings.DEMO_MODE and settings.DEV):
         return None
     return str(
         TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
