@@ -56,6 +56,13 @@ def _demo_code(device: TOTPDevice) -> str | None:
     ).zfill(device.digits)
 
 
+def _second_factor_passed(request: AuthedRequest, device: TOTPDevice) -> None:
+    """Mark the session verified and give it a new key: a session key seen before the second
+    factor (on a shared computer, in a log) is worth nothing after it (session fixation)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @login_required
 def verify(request: AuthedRequest) -> HttpResponse:
     if request.user.is_verified():
@@ -66,7 +73,7 @@ def verify(request: AuthedRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_next_url(request))
         form.add_error(
             "token",
@@ -92,7 +99,7 @@ def enrol(request: AuthedRequest) -> HttpResponse:
         if services.totp_confirm(
             user=request.user, device=device, token=form.cleaned_data["token"]
         ):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Your second sign-in step is set up."))
             return redirect(_next_url(request))
         form.add_error(

@@ -67,6 +67,24 @@ class OfferSerializer(serializers.Serializer):
     is_active = serializers.BooleanField()
 
 
+class OfferFilterSerializer(serializers.Serializer):
+    """The directory's search filters; unknown ones are ignored (there is no nationality
+    filter, CC-4)."""
+
+    service_type = serializers.CharField(max_length=60, required=False, default="")
+    age = serializers.IntegerField(
+        min_value=0,
+        max_value=120,
+        required=False,
+        default=None,
+        error_messages={"invalid": _("Give the age in whole years.")},
+    )
+    gender = serializers.CharField(max_length=30, required=False, default="")
+    form = serializers.CharField(max_length=60, required=False, default="")
+    country = serializers.CharField(max_length=2, required=False, default="")
+    language = serializers.CharField(max_length=3, required=False, default="")
+
+
 class OfferInputSerializer(serializers.Serializer):
     # Codes are checked by the service (one message for pages and API alike).
     service_type = serializers.CharField(help_text="One of: " + ", ".join(ServiceType.values))
@@ -203,18 +221,11 @@ class DirectoryViewSet(viewsets.ViewSet):
         """Search the directory (every signed-in staff member), or add a service (MANAGE_DIRECTORY).
         Unknown filters are ignored; there is no nationality filter (CC-4)."""
         if request.method == "GET":
-            params = request.query_params
-            age_text = params.get("age", "")
-            if age_text and not age_text.isdigit():
-                raise ValidationError({"age": _("Give the age in whole years.")})
-            rows = selectors.search_offers(
-                service_type=params.get("service_type", ""),
-                age=int(age_text) if age_text else None,
-                gender=params.get("gender", ""),
-                form=params.get("form", ""),
-                country=params.get("country", ""),
-                language=params.get("language", ""),
-            )
+            # The filters are input too: "²", a 5,000-digit age or a NUL byte is a 400 that
+            # says which filter, never a 500.
+            filters = OfferFilterSerializer(data=request.query_params)
+            filters.is_valid(raise_exception=True)
+            rows = selectors.search_offers(**filters.validated_data)
             log_read(user=request.user, what="directory.search")
             return Response(OfferSerializer(rows, many=True).data)
         payload = OfferInputSerializer(data=request.data)

@@ -329,3 +329,20 @@ def test_with_demo_mode_the_verify_page_shows_the_current_code(
     assert f'<span class="code">{before}</span>' in html or (
         f'<span class="code">{after}</span>' in html
     )
+
+
+def test_dp13_the_session_key_is_renewed_once_the_second_factor_passes(
+    client: Client, case_worker
+) -> None:
+    """Session fixation: a key known before the second step (a shared computer, a log) must not
+    be the key of the verified session."""
+    log_in(client, case_worker)
+    before = client.session.session_key
+    device = TOTPDevice.objects.get(user=case_worker)
+
+    response = client.post("/accounts/verify/", {"token": code_for(device)})
+
+    assert response.status_code == 302
+    after = client.session.session_key
+    assert after is not None and after != before
+    assert client.get("/cases/").status_code == 200
