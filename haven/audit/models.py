@@ -19,10 +19,13 @@ from haven.audit.labels import detail, label
 
 
 class AuditChainHead(models.Model):
-    """One row holding the last sequence number and digest. Locking it serialises appends."""
+    """One row holding the last sequence number and digest. Locking it serialises appends. Its
+    `mac` (an HMAC with the audit key) authenticates it: a head rewritten with plain SQL to hide
+    deleted rows at the end of the chain no longer verifies."""
 
     last_seq = models.BigIntegerField(default=0)
     last_digest = models.CharField(max_length=64, default="")
+    mac = models.CharField(max_length=64, default="")
 
     def __str__(self) -> str:
         return f"audit chain at {self.last_seq}"

@@ -77,6 +77,12 @@ def compute_digest(event: AuditEvent) -> str:
     return hmac.new(key, _canonical(event), hashlib.sha256).hexdigest()
 
 
+def head_mac(last_seq: int, last_digest: str) -> str:
+    """The chain head's authenticator: only the holder of the audit key can move the head."""
+    key = settings.HAVEN_AUDIT_KEY.encode()
+    return hmac.new(key, f"head:{last_seq}:{last_digest}".encode(), hashlib.sha256).hexdigest()
+
+
 def _actor_role_and_agency(actor: Any, agency_id: int | None) -> tuple[str, int | None]:
     if actor is None:
         return "", None
@@ -120,7 +126,8 @@ def record_event(
     event.digest = compute_digest(event)
     event.save(force_insert=True)
     head.last_seq, head.last_digest = event.seq, event.digest
-    head.save(update_fields=["last_seq", "last_digest"])
+    head.mac = head_mac(event.seq, event.digest)
+    head.save(update_fields=["last_seq", "last_digest", "mac"])
     return event
 
 

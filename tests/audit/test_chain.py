@@ -14,7 +14,7 @@ from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import Role
 from haven.audit import context
 from haven.audit.models import AccessLog, AuditChainHead, AuditEvent
-from haven.audit.services import REDACTED, log_read, record_event
+from haven.audit.services import REDACTED, head_mac, log_read, record_event
 from haven.audit.verify import verify_chain
 from haven.cases.child_services import child_update
 from haven.cases.services import case_change_stage, case_note_add
@@ -298,3 +298,83 @@ def test_dp3_audit_actor_with_no_active_membership_is_recorded_without_role(agen
         str(user.public_id),
     )
     assert verify_chain() == []
+
+
+# --- the head cannot be rewritten, removed or wiped with the chain (issue 14, fault 2) -------
+
+HEAD = connection.ops.quote_name(AuditChainHead._meta.db_table)
+
+
+def _head_sql(statement: str, params: list | None = None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.replace("{head}", HEAD), params or [])
+
+
+def test_dp3_deleting_the_last_rows_and_rewriting_the_head_is_detected(chain):
+    # given someone with database access deletes the last three rows and moves the head back
+    # to the row before them, as it was stored when that row was the last
+    keep = chain - 3
+    kept_digest = AuditEvent.objects.get(seq=keep).digest
+    _sql("DELETE FROM {table} WHERE seq > %s", [keep])
+    _head_sql("UPDATE {head} SET last_seq = %s, last_digest = %s WHERE id = 1", [keep, kept_digest])
+
+    problems = verify_chain()
+
+    assert _kinds(problems) == [(keep, "head")]
+    assert problems[0].detail == "the chain head was rewritten outside Haven"
+    _assert_command_fails()
+
+
+def test_dp3_deleting_the_head_row_is_detected(chain):
+    _head_sql("DELETE FROM {head}")
+
+    problems = verify_chain()
+
+    assert _kinds(problems) == [(0, "head")]
+    assert problems[0].detail == "the chain head is missing"
+    _assert_command_fails()
+
+
+def test_dp3_deleting_every_event_is_detected_even_with_a_head_as_at_installation(chain):
+    # given the whole chain deleted and the head put back as it was at installation (its
+    # authenticator copied from a fresh install, where it was the same)
+    _sql("DELETE FROM {table}")
+    _head_sql("UPDATE {head} SET last_seq = 0, last_digest = '' WHERE id = 1")
+    _head_sql("UPDATE {head} SET mac = %s WHERE id = 1", [head_mac(0, "")])
+
+    problems = verify_chain()
+
+    assert _kinds(problems) == [(0, "truncated")]
+    assert problems[0].detail == "the chain is empty but 1 case(s) are recorded"
+    _assert_command_fails()
+
+
+def test_dp3_a_fresh_installation_with_no_case_and_no_event_verifies(db):
+    AuditEvent.objects.all().delete()
+    assert verify_chain() == []
+
+
+def test_dp3_the_head_printed_earlier_is_compared_outside_the_database(chain):
+    printed = io.StringIO()
+    call_command("audit_verify", "--print-head", stdout=printed)
+    anchor = printed.getvalue().strip()
+    assert anchor == f"{chain}:{AuditEvent.objects.get(seq=chain).digest}"
+
+    # the chain grows: the recorded head is still in it
+    out = io.StringIO()
+    call_command("audit_verify", "--expect-head", anchor, stdout=out)
+    assert out.getvalue().startswith("audit chain intact")
+
+    # cut back before the recorded head, with the head restored consistently
+    _sql("DELETE FROM {table} WHERE seq >= %s", [chain])
+    previous = AuditEvent.objects.get(seq=chain - 1)
+    AuditChainHead.objects.filter(pk=1).update(
+        last_seq=previous.seq,
+        last_digest=previous.digest,
+        mac=head_mac(previous.seq, previous.digest),
+    )
+    assert verify_chain() == []  # only the anchor held outside can tell
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("audit_verify", "--expect-head", anchor, stdout=io.StringIO(), stderr=err)
+    assert f"row {chain}: truncated: the chain no longer reaches row {chain}" in err.getvalue()
