@@ -110,7 +110,6 @@ def test_an_unknown_stage_is_refused(case, case_worker):
 
     with pytest.raises(ValidationError) as excinfo:
         case_change_stage(
-            closed_reason="goals_met",
             case=case,
             actor=case_worker,
             to_stage="archived",
@@ -144,9 +143,7 @@ def test_closing_or_reopening_needs_a_reason(case, case_worker, from_stage, to_s
 
 
 def test_other_stage_changes_need_no_reason(case, case_worker):
-    changed = case_change_stage(
-        closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
-    )
+    changed = case_change_stage(case=case, actor=case_worker, to_stage="protection")
 
     assert changed.stage == "protection"
     assert StageChange.objects.get(case=case).reason == ""
@@ -160,7 +157,7 @@ def test_leaving_identification_ends_the_identifying_officers_access(agency, sup
     assert (assignment.role, assignment.ended_at) == ("identifying_officer", None)
 
     # when child protection moves the case on
-    case_change_stage(closed_reason="goals_met", case=case, actor=supervisor, to_stage="protection")
+    case_change_stage(case=case, actor=supervisor, to_stage="protection")
 
     # then the officer's assignment has ended
     assignment.refresh_from_db()
@@ -180,9 +177,7 @@ def test_an_unassigned_case_worker_of_the_same_agency_cannot_change_stage(case, 
 
     # when they try to move it on
     with pytest.raises(PermissionDenied):
-        case_change_stage(
-            closed_reason="goals_met", case=case, actor=colleague, to_stage="protection"
-        )
+        case_change_stage(case=case, actor=colleague, to_stage="protection")
 
     # then nothing changed
     assert _state(case) == before
@@ -193,9 +188,7 @@ def test_a_case_worker_of_another_agency_cannot_change_stage(case, other_agency)
     before = _state(case)
 
     with pytest.raises(PermissionDenied):
-        case_change_stage(
-            closed_reason="goals_met", case=case, actor=outsider, to_stage="protection"
-        )
+        case_change_stage(case=case, actor=outsider, to_stage="protection")
 
     assert _state(case) == before
 
@@ -255,9 +248,7 @@ def test_cc9_handover_with_a_note_ends_the_previous_assignment(
 
     # and the previous case worker can no longer move the case on
     with pytest.raises(PermissionDenied):
-        case_change_stage(
-            closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
-        )
+        case_change_stage(case=case, actor=case_worker, to_stage="protection")
 
 
 def test_cc9_a_case_worker_from_another_agency_is_refused(case, supervisor, other_agency):

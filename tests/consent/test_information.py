@@ -196,7 +196,6 @@ def test_id4_a_child_who_comes_back_is_told_their_rights_anew(case, case_worker,
         reason="Fictional closing.",
     )
     case_change_stage(
-        closed_reason="goals_met",
         case=case,
         actor=supervisor,
         to_stage="protection",
@@ -275,9 +274,7 @@ def test_ps5_a_stage_change_raises_a_reminder_and_a_new_session_clears_it(
     assert Alert.objects.filter(case=case, rule_code__startswith="ps5.").count() == 0
 
     # when the case moves to protection
-    moved = case_change_stage(
-        closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
-    )
+    moved = case_change_stage(case=case, actor=case_worker, to_stage="protection")
 
     # then a reminder asks for the child to be told what this stage means
     reminder = Alert.objects.get(case=case, rule_code=INFORM_AT_STAGE)
@@ -298,9 +295,7 @@ def test_ps5_a_session_from_before_the_stage_change_does_not_count(
     case, case_worker, presumed_screening
 ):
     _session(case, case_worker, given_at=NOW() - timedelta(minutes=1))
-    moved = case_change_stage(
-        closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
-    )
+    moved = case_change_stage(case=case, actor=case_worker, to_stage="protection")
     assert _alerts(case, INFORM_AT_STAGE) == [("protection", "open")]
 
     # a session logged now but given before the move is the old information
@@ -310,9 +305,7 @@ def test_ps5_a_session_from_before_the_stage_change_does_not_count(
 
 
 def test_ps5_no_stage_reminder_for_a_child_never_presumed_a_victim(case, case_worker):
-    case_change_stage(
-        closed_reason="goals_met", case=case, actor=case_worker, to_stage="protection"
-    )
+    case_change_stage(case=case, actor=case_worker, to_stage="protection")
     assert _alerts(case, INFORM_AT_STAGE) == []
 
 

@@ -416,7 +416,6 @@ def test_rr6_a_child_who_comes_back_gets_the_first_steps_again(case, case_worker
         reason="Fictional closing.",
     )
     case_change_stage(
-        closed_reason="goals_met",
         case=case,
         actor=supervisor,
         to_stage="protection",
