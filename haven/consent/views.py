@@ -60,6 +60,7 @@ def consent_new(request: AuthedRequest, public_id: str) -> HttpResponse:
                     _("Recorded. This does not give consent: the answer is respected (CC-3)."),
                 )
             return _back(case.public_id, "consent")
+    log_read(user=request.user, what="consent.form", case=case)
     return render(
         request,
         "consent/consent_new.html",
@@ -145,6 +146,9 @@ def information_new(request: AuthedRequest, public_id: str) -> HttpResponse:
                 return redirect("protection:information_sheet", case.public_id, session.public_id)
             messages.success(request, _("The information session is recorded."))
             return _back(case.public_id, "information")
+    log_read(
+        user=request.user, what="information.form", case=case
+    )
     return render(
         request,
         "consent/information_new.html",

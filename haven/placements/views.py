@@ -128,6 +128,7 @@ def _form_page(
     if request.method == "POST" and run_service(form, lambda: call(case, form.cleaned_data)):
         messages.success(request, done)
         return _back(case, anchor)
+    log_read(user=request.user, what="placement.form", case=case)
     return render(
         request,
         "placements/placement_form.html",

@@ -108,6 +108,7 @@ def decision_new(request: AuthedRequest, public_id: str) -> HttpResponse:
             return redirect(
                 "protection:decision", public_id=case.public_id, decision_id=decision.public_id
             )
+    log_read(user=request.user, what="decision.form", case=case)
     return render(
         request,
         "protection/decision_new.html",
@@ -156,6 +157,7 @@ def guardian_appoint(request: AuthedRequest, public_id: str) -> HttpResponse:
                 _("%(name)s is recorded as the child's guardian.") % {"name": appointment.guardian},
             )
             return _back(case.public_id, "guardian")
+    log_read(user=request.user, what="guardian.form", case=case)
     return render(
         request,
         "protection/guardian_appoint.html",
@@ -235,6 +237,7 @@ def needs_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         if assessment is not None:
             messages.success(request, _("The needs assessment is recorded."))
             return _back(case.public_id, "needs")
+    log_read(user=request.user, what="needs.form", case=case)
     return render(
         request,
         "protection/needs_new.html",
@@ -255,6 +258,7 @@ def service_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         if service is not None:
             messages.success(request, _("The service is recorded."))
             return _back(case.public_id, "services")
+    log_read(user=request.user, what="service.form", case=case)
     return render(
         request,
         "protection/service_new.html",
