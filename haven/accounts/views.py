@@ -8,8 +8,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -237,10 +237,24 @@ def member_new(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _member(request: AuthedRequest, public_id: str) -> User:
+    """A person on the staff of an agency the caller administers; anyone else is "not found",
+    whether they exist in another agency or not at all (no account is revealed)."""
+    agencies = agencies_where(request.user, Capability.MANAGE_MEMBERS)
+    user = (
+        User.objects.filter(public_id=public_id, memberships__agency__in=agencies)
+        .distinct()
+        .first()
+    )
+    if user is None:
+        raise Http404
+    return user
+
+
 @require_POST
 @login_required
 def member_reset(request: AuthedRequest, public_id: str) -> HttpResponse:
-    user = get_object_or_404(User, public_id=public_id)
+    user = _member(request, public_id)
     password = services.password_reset_by_admin(actor=request.user, user=user)
     return render(
         request, "accounts/member_reset_done.html", {"member": user, "password": password}
@@ -250,7 +264,7 @@ def member_reset(request: AuthedRequest, public_id: str) -> HttpResponse:
 @require_POST
 @login_required
 def member_reset_second_factor(request: AuthedRequest, public_id: str) -> HttpResponse:
-    user = get_object_or_404(User, public_id=public_id)
+    user = _member(request, public_id)
     services.second_factor_reset_by_admin(actor=request.user, user=user)
     messages.success(
         request,

@@ -1,6 +1,7 @@
 """Signing in for real: password, then the TOTP second factor (or enrolment of one), lockout after
 wrong passwords, ending sessions, temporary passwords, and the demo's on-screen codes."""
 
+import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -268,9 +269,14 @@ def test_agency_admin_resets_a_colleagues_password(client: Client, admin, case_w
     assert colleague_session.get("/cases/")["Location"].startswith("/accounts/login/")
 
 
-@pytest.mark.parametrize("who", ["other_agency_admin", "case_worker_of_the_agency", "self"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    # Someone who administers none of the person's agencies is told "not found", as for an
+    # account that does not exist: an answer must not reveal that an account exists elsewhere.
+    [("other_agency_admin", 404), ("case_worker_of_the_agency", 404), ("self", 403)],
+)
 def test_password_reset_by_someone_not_allowed_is_refused_and_changes_nothing(
-    client: Client, agency, other_agency, admin, case_worker, who: str
+    client: Client, agency, other_agency, admin, case_worker, who: str, status: int
 ) -> None:
     actor, target = {
         "other_agency_admin": (staff(other_agency, Role.AGENCY_ADMIN), case_worker),
@@ -282,8 +288,22 @@ def test_password_reset_by_someone_not_allowed_is_refused_and_changes_nothing(
 
     response = client.post(f"/accounts/members/{target.public_id}/reset/")
 
-    assert response.status_code == 403
+    assert response.status_code == status
     assert account_state(target) == before
+
+
+@pytest.mark.parametrize("action", ["reset", "reset-second-step"])
+def test_resetting_another_agencys_account_answers_as_for_an_unknown_one(
+    client: Client, other_agency, case_worker, action: str
+) -> None:
+    signed_in(client, staff(other_agency, Role.AGENCY_ADMIN))
+    before = account_state(case_worker)
+
+    theirs = client.post(f"/accounts/members/{case_worker.public_id}/{action}/")
+    unknown = client.post(f"/accounts/members/{uuid.uuid4()}/{action}/")
+
+    assert (theirs.status_code, unknown.status_code) == (404, 404)
+    assert account_state(case_worker) == before
 
 
 def test_password_reset_is_post_only(client: Client, admin, case_worker) -> None:
