@@ -18,6 +18,7 @@ from haven.cases.access import require
 from haven.children.age import ADULT_AGE, age_on, presumption_of_minority
 from haven.children.models import (
     CHILD_MODELS,
+    EARLIEST_BIRTH_YEAR,
     AgeAssessment,
     AgeStatus,
     Child,
@@ -95,6 +96,10 @@ def age_assessment_record(
         raise ValidationError({"result": _("A completed assessment needs its result.")})
     if assessed_birth_date and assessed_birth_date > timezone.localdate():
         raise ValidationError({"assessed_birth_date": _("The birth date cannot be in the future.")})
+    if assessed_birth_date and assessed_birth_date.year < EARLIEST_BIRTH_YEAR:
+        raise ValidationError(
+            {"assessed_birth_date": _("Check the birth date: the year is too long ago.")}
+        )
     if completed and not evidence.strip():
         raise ValidationError({"evidence": _("Write the evidence the assessment rests on.")})
     if completed and not assessed_birth_date:

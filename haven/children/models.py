@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.core.codes import validate_country, validate_language
 from haven.core.fields import EncryptedTextField
+from haven.core.forms import has_visible_letters, without_bidi_controls
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
 
@@ -62,6 +63,10 @@ DEPRIVED_OF_PARENTAL_CARE = frozenset(
         ParentalCare.NO_PARENTS,
     }
 )
+
+
+# No birth date, documented or assessed, is older than this: 0001-01-01 is a slip, not an age.
+EARLIEST_BIRTH_YEAR = 1900
 
 
 class Child(HavenModel):
@@ -127,9 +132,15 @@ class Child(HavenModel):
 
     def clean(self) -> None:
         errors = {}
+        self.given_name = without_bidi_controls(self.given_name).strip()
+        self.family_name = without_bidi_controls(self.family_name).strip()
+        if not has_visible_letters(self.given_name):
+            errors["given_name"] = _("Write the name with letters the child would recognise.")
+        if self.family_name and not has_visible_letters(self.family_name):
+            errors["family_name"] = _("Write the name with letters the child would recognise.")
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("The birth date cannot be in the future.")
-        if self.birth_date and self.birth_date.year < 1900:
+        if self.birth_date and self.birth_date.year < EARLIEST_BIRTH_YEAR:
             errors["birth_date"] = _("Check the birth date: the year is too long ago.")
         if self.age_status == AgeStatus.KNOWN and not self.birth_date:
             errors["birth_date"] = _("A known age needs the documented birth date.")

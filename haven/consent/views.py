@@ -146,9 +146,7 @@ def information_new(request: AuthedRequest, public_id: str) -> HttpResponse:
                 return redirect("protection:information_sheet", case.public_id, session.public_id)
             messages.success(request, _("The information session is recorded."))
             return _back(case.public_id, "information")
-    log_read(
-        user=request.user, what="information.form", case=case
-    )
+    log_read(user=request.user, what="information.form", case=case)
     return render(
         request,
         "consent/information_new.html",

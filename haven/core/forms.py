@@ -107,6 +107,24 @@ def is_real_reason(text: str) -> bool:
     return len(signs) >= REAL_REASON_MINIMUM and len(set(signs)) >= 5
 
 
+# Bidirectional controls that reorder what a reader sees (U+202A–U+202E, U+2066–U+2069,
+# U+200E, U+200F): a name or reference that looks like another. Zero-width spaces and joiners
+# stay, because Thai, Khmer, Lao and Myanmar text uses them inside words and names.
+_BIDI_CONTROLS = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F], None
+)
+
+
+def without_bidi_controls(text: str) -> str:
+    return text.translate(_BIDI_CONTROLS)
+
+
+def has_visible_letters(text: str) -> bool:
+    """Whether a name has something a person can read: a letter or a digit, not only spaces,
+    zero-width characters or marks."""
+    return any(c.isalnum() for c in text)
+
+
 def real_reason_message() -> str:
     return _(
         "Write the real reason, in a sentence (at least %(count)d letters): what happened and "

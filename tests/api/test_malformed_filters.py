@@ -40,3 +40,16 @@ def test_a_whole_number_age_still_filters(case_worker):
 
     assert response.status_code == 200
     assert isinstance(response.json(), list)
+
+
+def test_a_json_body_nested_5000_levels_is_a_400_and_saves_nothing(case, case_worker):
+    client = signed_in(Client(), case_worker)
+    body = "[" * 5000 + "]" * 5000
+
+    response = client.post(
+        f"/api/v1/cases/{case.public_id}/notes/", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == "The JSON body is nested too deeply."
+    assert case.notes.count() == 0
