@@ -17,9 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("name", ["\u200b\u200b\u200b", "\u200d", " \u2066\u2069 "])
-def test_a_name_of_invisible_characters_is_refused_and_nothing_is_saved(
-    case_worker, agency, name
-):
+def test_a_name_of_invisible_characters_is_refused_and_nothing_is_saved(case_worker, agency, name):
     before = (Child.objects.count(), AuditEvent.objects.count())
 
     with pytest.raises(ValidationError) as refused:
