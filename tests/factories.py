@@ -1,11 +1,17 @@
 """Factories for tests. Records that have a service are created through it, so tests see the
 same audit rows and alerts as production."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import Agency, Membership, OrganisationType, User
 from haven.accounts.roles import Role
+from haven.cases.models import AssignmentRole, Case, CaseAssignment
+from haven.cases.services import interview_record
+from haven.decisions.services import decision_record
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -56,12 +62,6 @@ def child_fields(**overrides):  # type: ignore[no-untyped-def]
 
 def interview(case, actor, **overrides):  # type: ignore[no-untyped-def]
     """An interview logged through the service, in which the child told their story."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from haven.cases.services import interview_record
-
     fields = {
         "kind": "identification",
         "conducted_at": timezone.now() - timedelta(hours=1),
@@ -75,10 +75,6 @@ def interview(case, actor, **overrides):  # type: ignore[no-untyped-def]
 def determination(case, actor, subject: str, **overrides):  # type: ignore[no-untyped-def]
     """A best-interests determination about `subject`, taken by a panel with the child heard
     (PS-6, CC-2), recorded through the service."""
-    from django.utils import timezone
-
-    from haven.decisions.services import decision_record
-
     fields = {
         "kind": "bid",
         "decided_on": timezone.localdate(),
@@ -101,10 +97,6 @@ def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]
     """A further case about a child who already has one (RR-6: re-trafficking). There is no
     service for this yet, so the row is made directly; tests that need it only count interviews
     across a child's cases."""
-    from django.utils import timezone
-
-    from haven.cases.models import AssignmentRole, Case, CaseAssignment
-
     now = timezone.now()
     case = Case.objects.create(
         reference=f"HV-T{Case.objects.count():06d}",

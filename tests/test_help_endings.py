@@ -175,7 +175,7 @@ def test_cc8_no_closed_list_of_reasons_has_a_reason_about_cooperation():
 
 
 @dataclass
-class Path_:
+class EndingWrite:
     """One help-ending write, ready to call: `call(code, detail)` and the state it changes."""
 
     call: Callable[[str, str], Any]
@@ -183,9 +183,9 @@ class Path_:
     code: str
 
 
-def _close_case(request: pytest.FixtureRequest) -> Path_:
+def _close_case(request: pytest.FixtureRequest) -> EndingWrite:
     case, worker = request.getfixturevalue("case"), request.getfixturevalue("case_worker")
-    return Path_(
+    return EndingWrite(
         lambda code, detail: case_change_stage(
             case=case, actor=worker, to_stage="closed", closed_reason=code, reason=detail
         ),
@@ -194,7 +194,7 @@ def _close_case(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _end_placement(request: pytest.FixtureRequest) -> Path_:
+def _end_placement(request: pytest.FixtureRequest) -> EndingWrite:
     case, worker = request.getfixturevalue("case"), request.getfixturevalue("case_worker")
     placement = placement_record(
         case=case,
@@ -204,7 +204,7 @@ def _end_placement(request: pytest.FixtureRequest) -> Path_:
         start_on=timezone.localdate() - timedelta(days=3),
         urgent_reason="Fictional: found at night, no other safe place was open.",
     )
-    return Path_(
+    return EndingWrite(
         lambda code, detail: placement_end(
             placement=placement,
             actor=worker,
@@ -217,7 +217,7 @@ def _end_placement(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _end_guardianship(request: pytest.FixtureRequest) -> Path_:
+def _end_guardianship(request: pytest.FixtureRequest) -> EndingWrite:
     case, worker = request.getfixturevalue("case"), request.getfixturevalue("case_worker")
     guardian = guardian_create(
         agency=case.lead_agency, actor=worker, name="Fictional Volunteer Guardian"
@@ -230,7 +230,7 @@ def _end_guardianship(request: pytest.FixtureRequest) -> Path_:
         appointed_by="Fictional District Court",
         reason="Fictional: her parents cannot act for her while they are abroad.",
     )
-    return Path_(
+    return EndingWrite(
         lambda code, detail: guardian_appointment_end(
             appointment=appointment,
             actor=worker,
@@ -243,9 +243,9 @@ def _end_guardianship(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _service_not_delivered(request: pytest.FixtureRequest) -> Path_:
+def _service_not_delivered(request: pytest.FixtureRequest) -> EndingWrite:
     case, worker = request.getfixturevalue("case"), request.getfixturevalue("case_worker")
-    return Path_(
+    return EndingWrite(
         lambda code, detail: service_record(
             case=case,
             actor=worker,
@@ -261,7 +261,7 @@ def _service_not_delivered(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _service_stopped(request: pytest.FixtureRequest) -> Path_:
+def _service_stopped(request: pytest.FixtureRequest) -> EndingWrite:
     case, worker = request.getfixturevalue("case"), request.getfixturevalue("case_worker")
     service = service_record(
         case=case,
@@ -271,7 +271,7 @@ def _service_stopped(request: pytest.FixtureRequest) -> Path_:
         start_on=timezone.localdate(),
         status="in_progress",
     )
-    return Path_(
+    return EndingWrite(
         lambda code, detail: service_update(
             service=service,
             actor=worker,
@@ -288,10 +288,10 @@ def _referral_state() -> tuple:
     return tuple(Referral.objects.values_list("pk", "status", "reason_code"))
 
 
-def _decline_referral(request: pytest.FixtureRequest) -> Path_:
+def _decline_referral(request: pytest.FixtureRequest) -> EndingWrite:
     sent = request.getfixturevalue("referral")
     recipient = request.getfixturevalue("psychologist")
-    return Path_(
+    return EndingWrite(
         lambda code, detail: referral_decline(
             referral=sent, actor=recipient, reason_code=code, reason=detail
         ),
@@ -300,10 +300,10 @@ def _decline_referral(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _withdraw_referral(request: pytest.FixtureRequest) -> Path_:
+def _withdraw_referral(request: pytest.FixtureRequest) -> EndingWrite:
     sent = request.getfixturevalue("referral")
     worker = request.getfixturevalue("case_worker")
-    return Path_(
+    return EndingWrite(
         lambda code, detail: referral_withdraw(
             referral=sent, actor=worker, reason_code=code, reason=detail
         ),
@@ -312,10 +312,10 @@ def _withdraw_referral(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _close_referral(request: pytest.FixtureRequest) -> Path_:
+def _close_referral(request: pytest.FixtureRequest) -> EndingWrite:
     taken = request.getfixturevalue("accepted")
     worker = request.getfixturevalue("case_worker")
-    return Path_(
+    return EndingWrite(
         lambda code, detail: referral_close(
             referral=taken, actor=worker, reason_code=code, reason=detail
         ),
@@ -324,11 +324,11 @@ def _close_referral(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-def _first_step_not_needed(request: pytest.FixtureRequest) -> Path_:
+def _first_step_not_needed(request: pytest.FixtureRequest) -> EndingWrite:
     screening = request.getfixturevalue("presumed_screening")
     worker = request.getfixturevalue("case_worker")
     step = FirstStep.objects.get(screening=screening, kind=FirstStep.Kind.SAFE_ACCOMMODATION)
-    return Path_(
+    return EndingWrite(
         lambda code, detail: first_step_not_needed(
             step=step, actor=worker, reason_code=code, reason=detail
         ),
@@ -337,7 +337,7 @@ def _first_step_not_needed(request: pytest.FixtureRequest) -> Path_:
     )
 
 
-PATHS: dict[str, Callable[[pytest.FixtureRequest], Path_]] = {
+PATHS: dict[str, Callable[[pytest.FixtureRequest], EndingWrite]] = {
     "haven.cases.services.case_change_stage": _close_case,
     "haven.placements.services.placement_end": _end_placement,
     "haven.protection.services.guardian_appointment_end": _end_guardianship,
@@ -354,7 +354,7 @@ def test_cc8_every_marked_write_has_a_path_below():
     assert set(PATHS) == {ending.name for ending in help_endings()}
 
 
-def _whole_state(path: Path_) -> tuple:
+def _whole_state(path: EndingWrite) -> tuple:
     return (path.state(), AuditEvent.objects.count())
 
 

@@ -381,10 +381,7 @@ _SERVICE_SUBJECTS: dict[str, tuple[str, ...]] = {
 
 
 def _subjects(service: Service) -> tuple[str, ...]:
-    if service.consent_purpose or (
-        service.recipient == Recipient.CHILD
-        and CONSENT_NEEDED.get(HealthProcedure(service.health_procedure or "other"))
-    ):
+    if service.consent_purpose:
         return (S.MEDICAL_WITHOUT_CONSENT,)
     return _SERVICE_SUBJECTS.get(service.type, (S.CARE, S.OTHER))
 
@@ -414,16 +411,16 @@ def _validate_service(service: Service) -> None:
         errors["end_on"] = _("Give the date the service ended.")
     if errors:
         raise ValidationError(errors)
-    if service.decision_id:
-        # PS-4: for care that needs consent, only a determination about medical care without
-        # consent stands in for it.
-        check_determination(service.case_id, service.decision, subjects=_subjects(service))
-    HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
     service.consent_purpose = (
         CONSENT_NEEDED.get(HealthProcedure(service.health_procedure), "")
         if service.health_procedure and service.recipient == Recipient.CHILD
         else ""
     )
+    if service.decision_id:
+        # PS-4: for care that needs consent, only a determination about medical care without
+        # consent stands in for it.
+        check_determination(service.case_id, service.decision, subjects=_subjects(service))
+    HELP_NOT_CONDITIONAL.check(reason=service.reason_detail)
 
 
 _SERVICE_FIELDS = [

@@ -20,6 +20,8 @@ from haven.cases.services import interview_record
 from haven.consent.models import CHECKLIST_KEYS, Consent
 from haven.consent.services import consent_override, consent_record
 from haven.core.errors import SafeguardViolation
+from haven.identification.models import FirstStep, Screening
+from haven.identification.services import screening_record
 from haven.placements.models import Placement
 from haven.placements.services import placement_link_decision, placement_record
 from haven.protection.models import Service
@@ -367,3 +369,41 @@ def test_ps6_a_legal_service_is_not_decided_by_a_placement_determination(case, c
 
     assert list(refused.value.message_dict) == ["decision"]
     assert _state() == before
+
+
+def _screen(case, actor, **fields):  # type: ignore[no-untyped-def]
+    return screening_record(
+        case=case,
+        actor=actor,
+        screened_at=timezone.now() - timedelta(hours=1),
+        acts=["harbouring"],
+        forms=[{"form": "ForcedBegging"}],
+        means=["none"],
+        movement="none",
+        **fields,
+    )
+
+
+def test_cc3_a_screening_that_interviewed_the_child_who_said_no_is_refused_but_one_without_goes_on(
+    case, case_worker
+):
+    """The other door to an interview: a screening that records one. The child's "no" stops
+    the interview, never the child's identification and first steps (ID-1, ID-4)."""
+    _answer(case, case_worker, "interview")
+    before = (_state(), Screening.objects.count(), FirstStep.objects.count())
+
+    with pytest.raises(SafeguardViolation) as refused:
+        _screen(
+            case,
+            case_worker,
+            child_interviewed=True,
+            duration_minutes=20,
+            interpreter="Fictional Interpreter",
+        )
+
+    assert refused.value.measure_id == "CC-3"
+    assert (_state(), Screening.objects.count(), FirstStep.objects.count()) == before
+    screening = _screen(case, case_worker)
+    assert screening.case_id == case.pk
+    assert FirstStep.objects.filter(screening=screening).exists()
+    assert Interview.objects.count() == 0

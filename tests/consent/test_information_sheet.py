@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from haven.audit.models import AccessLog, AuditEvent
+from haven.consent.checks import pdf_libraries
 from haven.consent.models import InformationSession
 from haven.consent.services import information_session_record, information_sheet
 from haven.consent.sheets import SECTIONS, render_sheet_html, sheet_language_for
@@ -343,8 +344,6 @@ def test_ps5_without_pdf_libraries_the_page_says_so_and_nothing_is_audited(
 
 
 def test_without_pdf_libraries_the_system_check_warns(no_pango):
-    from haven.consent.checks import pdf_libraries
-
     warnings = pdf_libraries(None)
 
     assert [w.id for w in warnings] == ["haven.W001"]
@@ -352,6 +351,4 @@ def test_without_pdf_libraries_the_system_check_warns(no_pango):
 
 
 def test_with_pdf_libraries_the_system_check_is_quiet():
-    from haven.consent.checks import pdf_libraries
-
     assert pdf_libraries(None) == []

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.safety import DEV_FIELD_KEY, DEV_SECRET_KEY, refuse_unsafe
+from haven.accounts.views import _demo_code
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,10 +68,6 @@ def test_demo_mode_is_refused_when_a_wsgi_server_imports_haven():
 
 def test_the_demo_code_is_never_shown_outside_local_development(settings):
     """The view asks again: a settings module that skipped config.safety still shows no code."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from haven.accounts.views import _demo_code
-
     device = TOTPDevice(key="3132333435363738393031323334353637383930")
     settings.DEMO_MODE, settings.DEV = True, False
     assert _demo_code(device) is None

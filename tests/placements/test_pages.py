@@ -19,6 +19,7 @@ from haven.accounts.models import Membership
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.services import case_assign
+from haven.decisions.services import decision_record
 from haven.placements.models import (
     Charge,
     FamilyContact,
@@ -593,8 +594,6 @@ def test_nd1_charge_updated_from_the_page_records_the_principle_raised(
 def test_cc1_determination_linked_from_the_page_clears_the_urgent_placement_alert(
     client: Client, case, case_worker
 ):
-    from haven.decisions.services import decision_record
-
     shelter = placement_record(
         case=case,
         actor=case_worker,

@@ -12,11 +12,13 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.accounts.models import Membership
 from haven.accounts.roles import Role
-from haven.alerts.escalation import recipients
+from haven.alerts.escalation import escalate, recipients
 from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
 from haven.cases.child_services import age_assessment_record
@@ -445,11 +447,6 @@ def test_nd2_escalating_many_alerts_takes_the_same_queries_as_a_few(
 ):
     """A first sweep may escalate hundreds of detained children at once: working out who to
     tell costs the same few queries for 2 alerts as for 12 (bench/README.md, finding 6)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from haven.alerts.escalation import escalate
-
     Membership.objects.filter(user=case_worker).update(supervisor=supervisor)
     cases = [
         case_register(actor=case_worker, agency=agency, child=child_fields(given_name=f"C{n}"))
