@@ -299,6 +299,26 @@ HAVEN_SHELTER_REVIEW_MAX_DAYS = envint("HAVEN_SHELTER_REVIEW_MAX_DAYS", 90)
 HAVEN_FEEDBACK_ACK_DAYS = envint("HAVEN_FEEDBACK_ACK_DAYS", 7)
 HAVEN_KIOSK_HOURS = envint("HAVEN_KIOSK_HOURS", 12)
 HAVEN_KIOSK_SUBMISSIONS_PER_HOUR = envint("HAVEN_KIOSK_SUBMISSIONS_PER_HOUR", 30)
+# Retention (DP-8): how long each class of a child's data is kept, counted from the closing of
+# the child's last case — nothing of a child is erased while any of their cases is open, so a
+# child who comes back (RR-6) need not retell. 10 years, and not before the child's 25th birthday
+# when a birth date is recorded, for names, story, family, health and legal matters: adults who
+# were in care ask for their records, often in their twenties; proceedings and compensation
+# claims take years, and limitation periods for offences against children often start at 18;
+# children's health records are commonly kept until the 25th birthday. Whereabouts only 2 years:
+# they are what exploiters look for, and the placement's type and dates remain. Case basics and
+# the coded facts the statistics count are kept. Names are never kept shorter than any other
+# class (a system check, haven.E002). `manage.py retention_apply` applies it.
+_RETAIN_YEARS = envint("HAVEN_RETAIN_YEARS", 10)
+_RETAIN_UNTIL_AGE = envint("HAVEN_RETAIN_UNTIL_AGE", 25)
+HAVEN_RETENTION = {
+    "identity": {"years": _RETAIN_YEARS, "until_age": _RETAIN_UNTIL_AGE},
+    "family": {"years": _RETAIN_YEARS, "until_age": _RETAIN_UNTIL_AGE},
+    "narrative": {"years": _RETAIN_YEARS, "until_age": _RETAIN_UNTIL_AGE},
+    "health": {"years": _RETAIN_YEARS, "until_age": _RETAIN_UNTIL_AGE},
+    "legal": {"years": _RETAIN_YEARS, "until_age": _RETAIN_UNTIL_AGE},
+    "location": {"years": envint("HAVEN_RETAIN_LOCATION_YEARS", 2)},
+}
 # Email the people a critical alert is escalated to (ND-2), besides their inbox. The email says
 # only that an alert needs them. Needs EMAIL_* settings for the mail server.
 HAVEN_NOTIFY_EMAIL = envbool("HAVEN_NOTIFY_EMAIL")
@@ -326,7 +346,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["haven.api.permissions.IsVerifiedStaff"],
     "DEFAULT_PAGINATION_CLASS": "haven.api.pagination.Pagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting pages, omitted fields and the error envelope as sent.
+    "DEFAULT_SCHEMA_CLASS": "haven.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "haven.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["haven.api.parsers.JSONBodyParser"],

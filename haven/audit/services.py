@@ -4,7 +4,7 @@ change and its audit row commit or roll back together (DP-3)."""
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -104,9 +104,49 @@ def record_event(
     """Append one event to the chain. Must run inside the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = _chained(head, actor=actor, action=action, obj=obj, case=case, changes=changes)
+    event.save(force_insert=True)
+    _advance(head, event)
+    return event
+
+
+def record_events(
+    *,
+    actor: Any,
+    action: str,
+    entries: Sequence[tuple[models.Model, Any, Mapping[str, Any] | None]],
+) -> list[AuditEvent]:
+    """Append one event of `action` per (obj, case, changes) entry under a single lock of the
+    chain head: a fixed number of queries however many entries (a batch job's event per case).
+    Must run inside the caller's transaction, like `record_event`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events must run inside the transaction of the change it records")
+    if not entries:
+        return []
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    events = []
+    for obj, case, changes in entries:
+        event = _chained(head, actor=actor, action=action, obj=obj, case=case, changes=changes)
+        head.last_seq, head.last_digest = event.seq, event.digest
+        events.append(event)
+    AuditEvent.objects.bulk_create(events)
+    _advance(head, events[-1])
+    return events
+
+
+def _chained(
+    head: AuditChainHead,
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    case: Any,
+    changes: Mapping[str, Any] | None,
+) -> AuditEvent:
+    """The event that follows `head` in the chain, with its digest (not saved)."""
     ctx = context.current()
     role, agency_id = _actor_role_and_agency(actor, getattr(case, "lead_agency_id", None))
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
     event = AuditEvent(
         seq=head.last_seq + 1,
         occurred_at=timezone.now(),
@@ -124,11 +164,13 @@ def record_event(
         prev_digest=head.last_digest,
     )
     event.digest = compute_digest(event)
-    event.save(force_insert=True)
-    head.last_seq, head.last_digest = event.seq, event.digest
-    head.mac = head_mac(event.seq, event.digest)
-    head.save(update_fields=["last_seq", "last_digest", "mac"])
     return event
+
+
+def _advance(head: AuditChainHead, last: AuditEvent) -> None:
+    head.last_seq, head.last_digest = last.seq, last.digest
+    head.mac = head_mac(last.seq, last.digest)
+    head.save(update_fields=["last_seq", "last_digest", "mac"])
 
 
 def log_read(*, user: Any, what: str, case: Any = None, child: Any = None) -> None:

@@ -6,8 +6,9 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from haven.audit.labels import coded, register
+from haven.audit.labels import after, coded, register
 from haven.cases.models import AssignmentRole, Case, Interview
+from haven.core.sensitivity import Sensitivity
 
 
 def _stage_change(changes: Mapping[str, Any]) -> str:
@@ -18,6 +19,12 @@ def _stage_change(changes: Mapping[str, Any]) -> str:
     return f"{names.get(before, before)} → {names.get(now, now)}"
 
 
+def _erased(changes: Mapping[str, Any]) -> str:
+    """The kinds of information the retention job erased (DP-8), by their coded class."""
+    names = dict(Sensitivity.choices)
+    return ", ".join(str(names.get(code, code)) for code in after(changes, "erased") or ())
+
+
 register(
     {
         "case.open": _("Case opened"),
@@ -26,10 +33,12 @@ register(
         "assignment.end": _("Assignment ended"),
         "interview.record": _("Interview recorded"),
         "note.add": _("Note added"),
+        "case.erase": _("Information erased under the retention schedule"),
     },
     {
         "case.stage": _stage_change,
         "assignment.start": coded("role", AssignmentRole.choices),
         "interview.record": coded("kind", Interview.Kind.choices),
+        "case.erase": _erased,
     },
 )

@@ -251,3 +251,30 @@ class CaseNote(HavenModel):
     class Meta:
         verbose_name = _("case note")
         ordering = ["-created_at"]
+
+
+class Erasure(models.Model):
+    """What the retention job erased (DP-8): one row per case and class of data, never the
+    content. `counted_from` is the closing of the child's last case the schedule ran from, so
+    a case is not erased twice for one closing, and is again if the child came back and the
+    new closing expires in its turn. The case page says what was erased and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="erasures")
+    sensitivity = models.CharField(
+        _("kind of information"), max_length=20, choices=Sensitivity.choices
+    )
+    counted_from = models.DateTimeField(_("counted from the closing on"))
+    erased_at = models.DateTimeField(_("erased"))
+    run = models.UUIDField(_("run of the retention job"))
+
+    class Meta:
+        verbose_name = _("erasure")
+        verbose_name_plural = _("erasures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "sensitivity", "counted_from"], name="erasure_once_per_closing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sensitivity} {self.erased_at:%Y-%m-%d}"

@@ -14,3 +14,18 @@ def demo_mode_is_local_only(app_configs, **kwargs):  # type: ignore[no-untyped-d
             )
         ]
     return []
+
+
+@register()
+def retention_schedule_is_complete(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    """DP-8: a schedule for every class of data, or the erasure job cannot run."""
+    from haven.core.retention import problems
+
+    return [
+        Error(
+            text,
+            hint="See docs/deployment.md, 'Retention and erasure'.",
+            id="haven.E002",
+        )
+        for text in problems(getattr(settings, "HAVEN_RETENTION", None))
+    ]
