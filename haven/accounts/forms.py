@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.codes import languages
+from haven.core.forms import LANGUAGES_MAX_COUNT, at_most
 
 
 class StaffForm(forms.Form):
@@ -16,13 +17,14 @@ class StaffForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("Given name"), max_length=150)
     last_name = forms.CharField(label=_("Family name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     role = forms.ChoiceField(label=_("Role"))
     languages = forms.MultipleChoiceField(
         label=_("Languages they can work in with a child"),
         choices=languages,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        validators=at_most(LANGUAGES_MAX_COUNT),
         help_text=_(
             "Haven compares them with the child's languages at every handover and interview, "
             "and asks for an interpreter where they differ (CC-10)."
@@ -43,6 +45,7 @@ class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("6-digit code from your authenticator app"),
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        max_length=20,
         error_messages={"invalid": _("Enter the 6 digits shown in your app.")},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}

@@ -27,10 +27,16 @@ from rest_framework.response import Response
 
 from haven.accounts.models import Agency
 from haven.accounts.roles import Capability
+from haven.api.schema import error_response
 from haven.audit.services import log_read
 from haven.cases.access import access_case_for, agencies_where, require
 from haven.children.models import Gender
 from haven.consent.selectors import sharing_consents
+from haven.core.forms import (
+    CHOICES_MAX_COUNT,
+    CODE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from haven.core.sensitivity import Sensitivity
 from haven.directory import selectors, services
 from haven.directory.models import (
@@ -87,18 +93,30 @@ class OfferFilterSerializer(serializers.Serializer):
 
 class OfferInputSerializer(serializers.Serializer):
     # Codes are checked by the service (one message for pages and API alike).
-    service_type = serializers.CharField(help_text="One of: " + ", ".join(ServiceType.values))
+    service_type = serializers.CharField(
+        max_length=CODE_MAX_LENGTH, help_text="One of: " + ", ".join(ServiceType.values)
+    )
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     min_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     max_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     genders = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text=_codes(Gender.values)
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        max_length=CHOICES_MAX_COUNT,
+        help_text=_codes(Gender.values),
     )
     forms = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text=_codes(Exploitation.values)
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        max_length=CHOICES_MAX_COUNT,
+        help_text=_codes(Exploitation.values),
     )
-    languages = serializers.ListField(child=serializers.CharField(max_length=3), required=False)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=3), required=False, max_length=CHOICES_MAX_COUNT
+    )
     area = serializers.CharField(required=False, allow_blank=True, max_length=200)
     country = serializers.CharField(max_length=2)
     contact = serializers.CharField(required=False, allow_blank=True, max_length=300)
@@ -150,10 +168,13 @@ class ReferralSerializer(serializers.Serializer):
 
 class ReferralInputSerializer(serializers.Serializer):
     offer = serializers.UUIDField()
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
     urgent = serializers.BooleanField(required=False, default=False)
     data_points = serializers.ListField(
-        child=serializers.ChoiceField(choices=Sensitivity.choices), required=False, default=list
+        child=serializers.ChoiceField(choices=Sensitivity.choices),
+        required=False,
+        default=list,
+        max_length=CHOICES_MAX_COUNT,
     )
     consent = serializers.UUIDField(
         required=False,
@@ -165,7 +186,9 @@ class ReferralInputSerializer(serializers.Serializer):
     legal_basis = serializers.ChoiceField(
         choices=LegalBasis.choices, required=False, allow_blank=True, default=""
     )
-    legal_basis_justification = serializers.CharField(required=False, allow_blank=True, default="")
+    legal_basis_justification = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
 
 
 class DeclineSerializer(serializers.Serializer):
@@ -174,7 +197,7 @@ class DeclineSerializer(serializers.Serializer):
         required=False,
         help_text="Why, from the closed list (CC-8: never the child's cooperation).",
     )
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class ReferralEndSerializer(serializers.Serializer):
@@ -213,7 +236,10 @@ class DirectoryViewSet(viewsets.ViewSet):
             OpenApiParameter("country", str),
             OpenApiParameter("language", str),
         ],
-        responses=OfferSerializer(many=True),
+        responses={
+            200: OfferSerializer(many=True),
+            400: error_response(400, "A filter is malformed; `fields` names it."),
+        },
     )
     @extend_schema(methods=["post"], request=OfferInputSerializer, responses={201: OfferSerializer})
     @action(detail=False, methods=["get", "post"])

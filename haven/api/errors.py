@@ -55,7 +55,8 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
         for key, value in detail.items():
             if isinstance(value, dict):
                 for sub, msgs in _field_errors(value).items():
-                    out[f"{key}.{sub}"] = msgs
+                    # A list of objects refused as a whole (too many) is the field's own error.
+                    out[key if sub == "non_field_errors" else f"{key}.{sub}"] = msgs
             elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
                 # A list of objects (many=True): each item's errors under "field.N.sub".
                 for index, item in enumerate(value):

@@ -14,6 +14,7 @@ from haven.api.protection_serializers import (
     _name,
 )
 from haven.api.serializers import SensitiveFieldsMixin, basic
+from haven.core.forms import PLACE_MAX_LENGTH, TEXT_MAX_LENGTH
 from haven.core.sensitivity import Sensitivity as S
 from haven.placements.models import (
     Charge,
@@ -112,10 +113,11 @@ class LibertyChallengeSerializer(RowClassMixin, serializers.Serializer):
         list_serializer_class = ReadableRowsListSerializer
 
 
-class PlacementSerializer(SensitiveFieldsMixin, serializers.Serializer):
-    """Where the child lives. That the child is placed, and in what kind of place, is a case
-    basic; the facility is their whereabouts; reviews carry the child's views; challenges to
-    detention are legal information."""
+class PlacementSerializer(RowClassMixin, serializers.Serializer):
+    """Where the child lives: whereabouts as a whole, and a legal matter too when the child
+    cannot leave (Placement.readable_with; DP-9); a caller who may read neither is not sent the
+    placement. The facility is whereabouts alone; reviews carry the child's views; challenges
+    to detention are legal information."""
 
     id = serializers.UUIDField(source="public_id")
     type = serializers.CharField()
@@ -183,13 +185,16 @@ class PlacementSerializer(SensitiveFieldsMixin, serializers.Serializer):
             placement.challenges.all(), many=True, context=self.context
         ).data
 
+    class Meta:
+        list_serializer_class = ReadableRowsListSerializer
+
 
 class PlacementInputSerializer(serializers.Serializer):
     type = PlacementTypeField(
         help_text="Detention is recorded because it happens, and raises a critical alert (ND-2)."
     )
     facility = serializers.CharField(
-        max_length=300,
+        max_length=PLACE_MAX_LENGTH,
         allow_blank=True,
         help_text="Name and place, as precise as needed to find the child.",
     )
@@ -220,6 +225,7 @@ class PlacementInputSerializer(serializers.Serializer):
     urgent_reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Or why it could not wait for a determination (CC-1); the determination then "
         "follows.",
     )
@@ -253,14 +259,18 @@ class PlacementReviewInputSerializer(serializers.Serializer):
         help_text="Needed (ND-3), within the longest review interval.",
     )
     child_views = serializers.CharField(
-        required=False, allow_blank=True, help_text="The child's views, in their words."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="The child's views, in their words.",
     )
     child_views_not_obtained = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Why the child's views could not be obtained, when they could not (CC-2).",
     )
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class LibertyChallengeInputSerializer(serializers.Serializer):
@@ -305,10 +315,11 @@ class RestrictionSerializer(RowClassMixin, serializers.Serializer):
 
 class RestrictionInputSerializer(serializers.Serializer):
     kind = RestrictionKindField()
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
     justification = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Without one the restriction is recorded, and an alert stays open (ND-4).",
     )
     decided_by = serializers.CharField(max_length=200, allow_blank=True)
@@ -327,6 +338,7 @@ class RestrictionReviewSerializer(serializers.Serializer):
     justification = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="To keep it: why it is still in the child's best interests.",
     )
     review_on = serializers.DateField(
@@ -364,7 +376,10 @@ class FamilyContactInputSerializer(serializers.Serializer):
     start_on = serializers.DateField()
     supervised = serializers.BooleanField(required=False, default=False)
     child_views = serializers.CharField(
-        required=False, allow_blank=True, help_text="What the child wants."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="What the child wants.",
     )
 
 
@@ -398,7 +413,9 @@ class ChargeInputSerializer(serializers.Serializer):
     authority = serializers.CharField(max_length=200, allow_blank=True)
     status = ChargeStatusField()
     recorded_on = serializers.DateField()
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
 
 class ChargeUpdateSerializer(serializers.Serializer):

@@ -29,6 +29,13 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
+from haven.core.forms import (
+    CHOICES_MAX_COUNT,
+    CODE_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PARTICIPANTS_MAX_COUNT,
+    TEXT_MAX_LENGTH,
+)
 from haven.core.sensitivity import Sensitivity as S
 from haven.decisions.models import Decision
 from haven.protection.models import (
@@ -67,7 +74,7 @@ class RowClassMixin(SensitiveFieldsMixin):
     (`row_sensitivity`): the same class haven.cases.access.record_for checks."""
 
     def row_readable(self, instance: Any) -> bool:
-        return instance.row_sensitivity in super()._readable(instance)
+        return bool(instance.readable_with(super()._readable(instance)))
 
     def _readable(self, instance: Any) -> frozenset[S]:
         # A record whose class the caller may not read shows nothing: not even its ID.
@@ -183,6 +190,7 @@ class ConsentInputSerializer(serializers.Serializer):
         child=serializers.UUIDField(),
         required=False,
         default=list,
+        max_length=CHOICES_MAX_COUNT,
         help_text="Public IDs of the Haven agencies that will receive the information, for "
         "information sharing: a referral can go only to one of them (DP-5).",
     )
@@ -211,7 +219,7 @@ class ConsentInputSerializer(serializers.Serializer):
     representative_answer = serializers.ChoiceField(
         choices=RepresentativeAnswer.choices, required=False, allow_blank=True
     )
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
     def validate_recipient_agencies(self, value: list[Any]) -> list[Agency]:
         agencies = list(Agency.objects.filter(public_id__in=value))
@@ -224,7 +232,9 @@ class ConsentWithdrawSerializer(serializers.Serializer):
     withdrawn_by = serializers.CharField(
         max_length=200, allow_blank=True, help_text="Who withdrew it: the child, a parent..."
     )
-    reason = serializers.CharField(required=False, allow_blank=True, help_text="What was said.")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH, help_text="What was said."
+    )
 
 
 class ConsentOverrideSerializer(serializers.Serializer):
@@ -276,7 +286,9 @@ class InformationSessionInputSerializer(serializers.Serializer):
         help_text="Whether a written copy was left so the child can read it again."
     )
     interpreter = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    child_questions = serializers.CharField(required=False, allow_blank=True)
+    child_questions = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
 
 class InformationSheetInputSerializer(serializers.Serializer):
@@ -295,9 +307,15 @@ class InformationSheetInputSerializer(serializers.Serializer):
 class ParticipantSerializer(serializers.Serializer):
     """Checked by the service (each needs a name and a role), so errors name `participants`."""
 
-    name = serializers.CharField(required=False, allow_blank=True, default="")
+    name = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NAME_MAX_LENGTH
+    )
     role = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Role or organisation."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=NAME_MAX_LENGTH,
+        help_text="Role or organisation.",
     )
 
 
@@ -345,24 +363,33 @@ class DecisionInputSerializer(serializers.Serializer):
     )
     subject = serializers.ChoiceField(choices=Decision.Subject.choices)
     decided_on = serializers.DateField()
-    question = serializers.CharField(allow_blank=True)
-    options = serializers.CharField(allow_blank=True)
-    outcome = serializers.CharField(allow_blank=True)
-    justification = serializers.CharField(allow_blank=True)
+    question = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    options = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    outcome = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    justification = serializers.CharField(allow_blank=True, max_length=TEXT_MAX_LENGTH)
     child_views = serializers.CharField(
-        required=False, allow_blank=True, help_text="The child's views, in their words."
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="The child's views, in their words.",
     )
-    child_views_weight = serializers.CharField(required=False, allow_blank=True)
+    child_views_weight = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     child_views_not_obtained = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Why the child's views could not be obtained, when they could not (CC-2).",
     )
-    family_views = serializers.CharField(required=False, allow_blank=True)
-    risks = serializers.CharField(required=False, allow_blank=True)
-    participants = ParticipantSerializer(
+    family_views = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    risks = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+    participants = ParticipantSerializer(  # type: ignore[call-arg]  # many=True: a ListSerializer's
         many=True,
         required=False,
+        max_length=PARTICIPANTS_MAX_COUNT,
         help_text="The panel (a determination needs at least two) or the people consulted.",
     )
 
@@ -435,12 +462,14 @@ class GuardianAppointInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Why the child needs a guardian; needed when the child's record does not say "
         "they are deprived of parental care.",
     )
     over_ceiling_reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="A supervisor's reason to appoint a guardian at their caseload ceiling (PS-2).",
     )
 
@@ -462,16 +491,25 @@ class FindingSerializer(serializers.Serializer):
     """Codes are checked by the service: its errors name the domain (`legal_level`...)."""
 
     domain = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_codes(Domain.values)
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CODE_MAX_LENGTH,
+        help_text=_codes(Domain.values),
     )
     level = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
+        max_length=CODE_MAX_LENGTH,
         help_text=_codes(NeedsFinding.Level.values),
     )
-    needs = serializers.CharField(required=False, allow_blank=True, default="")
-    strengths = serializers.CharField(required=False, allow_blank=True, default="")
+    needs = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
+    strengths = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX_LENGTH
+    )
 
 
 class NeedsAssessmentSerializer(RowClassMixin, serializers.Serializer):
@@ -509,10 +547,14 @@ class NeedsAssessmentSerializer(RowClassMixin, serializers.Serializer):
 
 class NeedsAssessmentInputSerializer(serializers.Serializer):
     assessed_on = serializers.DateField()
-    findings = FindingSerializer(
-        many=True, help_text="One row for each of the six domains; strengths too, not only needs."
+    findings = FindingSerializer(  # type: ignore[call-arg]  # many=True: a ListSerializer's
+        many=True,
+        max_length=CHOICES_MAX_COUNT,  # six domains, each once: the validation below says so
+        help_text="One row for each of the six domains; strengths too, not only needs.",
     )
-    child_views = serializers.CharField(required=False, allow_blank=True)
+    child_views = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     severe_harm = serializers.BooleanField(required=False, default=False)
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
@@ -600,7 +642,9 @@ class ServiceInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="For health care; examination, testing and treatment need consent (PS-4).",
     )
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     end_on = serializers.DateField(required=False, allow_null=True)
     not_delivered_reason = serializers.ChoiceField(
         choices=NotDeliveredReason.choices, required=False, allow_blank=True
@@ -612,6 +656,7 @@ class ServiceInputSerializer(serializers.Serializer):
     urgent_reason = serializers.CharField(
         required=False,
         allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
         help_text="Why care without consent was urgent (to protect the child's life or health); "
         "a best-interests determination must follow.",
     )

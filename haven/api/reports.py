@@ -16,10 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from haven.accounts.roles import Capability
+from haven.api.schema import error_response
 from haven.cases.access import agencies_where
+from haven.core.forms import CHOICES_MAX_COUNT
 from haven.reports import selectors, services
 from haven.reports.forms import ALL_TIME, period_year
 from haven.reports.models import Release, ReleaseFormat, Table
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class StatisticsSerializer(serializers.Serializer):
@@ -56,7 +60,9 @@ class ReleaseSerializer(serializers.ModelSerializer):
 class ReleaseInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(required=False, allow_null=True, default=None)
     tables = serializers.ListField(
-        child=serializers.ChoiceField(choices=Table.choices), default=list(Table.values)
+        child=serializers.ChoiceField(choices=Table.choices),
+        default=list(Table.values),
+        max_length=CHOICES_MAX_COUNT,
     )
     purpose = serializers.CharField(max_length=2000)
     format = serializers.ChoiceField(choices=ReleaseFormat.choices, default=ReleaseFormat.CSV)
@@ -99,7 +105,10 @@ class ReportsViewSet(viewsets.ViewSet):
                 "year", OpenApiTypes.STR, description="A year, or “all” (default: this year)"
             )
         ],
-        responses=StatisticsSerializer,
+        responses={
+            200: StatisticsSerializer,
+            400: error_response(400, "The year is not a year of the statistics."),
+        },
     )
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
@@ -151,7 +160,13 @@ class ReportsViewSet(viewsets.ViewSet):
         services.release_authorise(release=release, actor=request.user, **payload.validated_data)
         return Response(ReleaseSerializer(self._release(request, release_id)).data)
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, XLSX): OpenApiTypes.BINARY,
+            400: error_response(400, "Not every agency counted has authorised it yet."),
+        }
+    )
     @action(detail=False, methods=["get"], url_path="releases/<uuid:release_id>/download")
     def release_download(self, request: Request, release_id: str) -> HttpResponse:
         """The release's file, for whoever asked for it, once every agency counted has

@@ -4,6 +4,7 @@ case is left out of the response entirely (DP-1)."""
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from haven.cases.models import (
@@ -15,6 +16,15 @@ from haven.cases.models import (
     Interview,
 )
 from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, ParentalCare, Sex
+from haven.core.forms import (
+    ALIASES_MAX_COUNT,
+    CHOICES_MAX_COUNT,
+    CODE_MAX_LENGTH,
+    LANGUAGES_MAX_COUNT,
+    NATIONALITIES_MAX_COUNT,
+    PLACE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from haven.core.sensitivity import Sensitivity as S
 from haven.identification.models import NotNeededReason
 
@@ -133,24 +143,28 @@ class ChildInputSerializer(serializers.Serializer):
     minority_indicators = serializers.BooleanField(required=False)
     parental_care = serializers.ChoiceField(choices=ParentalCare.choices, required=False)
     has_disability = serializers.BooleanField(required=False)
-    special_needs = serializers.CharField(required=False, allow_blank=True)
+    special_needs = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
     nationalities = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, max_length=5
+        child=serializers.CharField(max_length=3),
+        required=False,
+        max_length=NATIONALITIES_MAX_COUNT,
     )
     languages = serializers.ListField(
-        child=serializers.CharField(max_length=3), required=False, max_length=10
+        child=serializers.CharField(max_length=3), required=False, max_length=LANGUAGES_MAX_COUNT
     )
     aliases = serializers.ListField(
-        child=serializers.CharField(max_length=250), required=False, max_length=20
+        child=serializers.CharField(max_length=250), required=False, max_length=ALIASES_MAX_COUNT
     )
 
 
 class AgeAssessmentInputSerializer(serializers.Serializer):
     method = serializers.CharField(max_length=200)
     decided_by = serializers.CharField(max_length=200)
-    evidence = serializers.CharField(required=False, allow_blank=True)
+    evidence = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     completed = serializers.BooleanField(required=False, default=False)
-    result = serializers.CharField(required=False, allow_blank=True)
+    result = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX_LENGTH)
     assessed_birth_date = serializers.DateField(required=False, allow_null=True)
 
 
@@ -230,6 +244,7 @@ class CaseSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
             "summary",
         ]
 
+    @extend_schema_field(ChildSerializer)
     def get_child(self, case: Case) -> dict[str, Any]:
         return ChildSerializer(case.child, context={"readable": self._readable(case)}).data
 
@@ -242,6 +257,7 @@ class CaseDetailSerializer(CaseSerializer):
     class Meta(CaseSerializer.Meta):
         fields = [*CaseSerializer.Meta.fields, "assignments"]
 
+    @extend_schema_field(AssignmentSerializer(many=True))
     def get_assignments(self, case: Case) -> list[dict[str, Any]]:
         current = case.assignments.filter(ended_at__isnull=True).select_related("user")
         return AssignmentSerializer(current, many=True).data  # type: ignore[return-value]
@@ -252,12 +268,12 @@ class CaseRegisterSerializer(serializers.Serializer):
         required=False, help_text="Public ID of the agency; optional when you work for one."
     )
     child = ChildInputSerializer()
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class StageChangeSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Case.Stage.choices)
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     closed_reason = serializers.ChoiceField(
         choices=ClosingReason.choices,
         required=False,
@@ -269,7 +285,9 @@ class StageChangeSerializer(serializers.Serializer):
 class AssignSerializer(serializers.Serializer):
     user = serializers.UUIDField()
     role = serializers.ChoiceField(choices=AssignmentRole.choices)
-    handover_note = serializers.CharField(required=False, allow_blank=True)
+    handover_note = serializers.CharField(
+        required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
 
 
 class InterviewSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
@@ -313,7 +331,7 @@ class InterviewInputSerializer(serializers.Serializer):
     interviewer = serializers.CharField(max_length=200)
     interviewer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
     duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
-    location = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=PLACE_MAX_LENGTH)
     interpreter = serializers.CharField(max_length=200, required=False, allow_blank=True)
     interpreter_reason = serializers.CharField(
         max_length=1000,
@@ -324,7 +342,7 @@ class InterviewInputSerializer(serializers.Serializer):
     )
     support_person = serializers.CharField(max_length=200, required=False, allow_blank=True)
     child_told_story = serializers.BooleanField(required=False, default=True)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
 
 class NoteSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
@@ -334,7 +352,9 @@ class NoteSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = CaseNote
         fields = ["id", "created_at", "body"]
-        extra_kwargs = {"body": {"required": True, "allow_blank": False}}
+        extra_kwargs = {
+            "body": {"required": True, "allow_blank": False, "max_length": TEXT_MAX_LENGTH}
+        }
 
 
 class AlertSerializer(serializers.Serializer):
@@ -357,31 +377,49 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class ExploitationRowSerializer(serializers.Serializer):
-    form = serializers.CharField(help_text="HTCDS TypeOfExploitation code, or 'none'.")
-    sub_type = serializers.CharField(required=False, allow_blank=True)
-    industry = serializers.CharField(required=False, allow_blank=True)
+    form = serializers.CharField(
+        max_length=CODE_MAX_LENGTH, help_text="HTCDS TypeOfExploitation code, or 'none'."
+    )
+    sub_type = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX_LENGTH)
+    industry = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX_LENGTH)
 
 
 class ScreeningInputSerializer(serializers.Serializer):
     """Codes are checked by the service, whose errors list the allowed values."""
 
     screened_at = serializers.DateTimeField()
-    acts = serializers.ListField(child=serializers.CharField(), help_text="Act codes, or ['none'].")
-    forms = ExploitationRowSerializer(many=True)
-    means = serializers.ListField(child=serializers.CharField(), required=False)
-    methods_of_control = serializers.ListField(child=serializers.CharField(), required=False)
-    movement = serializers.CharField(required=False, default="unknown")
-    indicators = serializers.ListField(child=serializers.CharField(), required=False)
+    acts = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        max_length=CHOICES_MAX_COUNT,
+        help_text="Act codes, or ['none'].",
+    )
+    forms = ExploitationRowSerializer(many=True, max_length=CHOICES_MAX_COUNT)  # type: ignore[call-arg]
+    means = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        max_length=CHOICES_MAX_COUNT,
+    )
+    methods_of_control = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        max_length=CHOICES_MAX_COUNT,
+    )
+    movement = serializers.CharField(required=False, default="unknown", max_length=CODE_MAX_LENGTH)
+    indicators = serializers.ListField(
+        child=serializers.CharField(max_length=CODE_MAX_LENGTH),
+        required=False,
+        max_length=CHOICES_MAX_COUNT,
+    )
     protection_concerns = serializers.BooleanField(required=False, default=False)
     child_interviewed = serializers.BooleanField(required=False, default=False)
     duration_minutes = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=600
     )
-    location = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=PLACE_MAX_LENGTH)
     interpreter = serializers.CharField(required=False, allow_blank=True, max_length=200)
     interpreter_reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     support_person = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.validated_data)
@@ -482,7 +520,7 @@ class ChildSearchSerializer(serializers.Serializer):
     born_to = serializers.IntegerField(
         required=False, allow_null=True, min_value=1990, max_value=2100
     )
-    sex = serializers.CharField(required=False, allow_blank=True)
+    sex = serializers.CharField(required=False, allow_blank=True, max_length=CODE_MAX_LENGTH)
     nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

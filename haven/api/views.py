@@ -28,6 +28,7 @@ from haven.cases.access import (
     readable_by_case,
     record_for,
     require,
+    shown_alerts,
 )
 from haven.cases.child_services import age_assessment_record, child_update
 from haven.cases.models import Case
@@ -55,6 +56,7 @@ def _split_child(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 class CaseViewSet(viewsets.ViewSet):
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
+    pagination_class = Pagination  # `list` only (haven.api.schema documents the page)
 
     @extend_schema(
         parameters=[
@@ -83,7 +85,7 @@ class CaseViewSet(viewsets.ViewSet):
     @property
     def paginator(self):  # type: ignore[no-untyped-def]
         if not hasattr(self, "_paginator"):
-            self._paginator = Pagination()
+            self._paginator = self.pagination_class()
         return self._paginator
 
     @extend_schema(request=s.CaseRegisterSerializer, responses={201: s.CaseDetailSerializer})
@@ -237,11 +239,17 @@ class CaseViewSet(viewsets.ViewSet):
     def first_steps(self, request: Request, public_id: str) -> Response:
         case = access_case_by_id(request.user, public_id)
         log_read(user=request.user, what="first_step.list", case=case)
-        rows = id_selectors.first_steps(case)
         context = {"readable": readable(request.user, case)}
+        rows = id_selectors.first_steps(case, context["readable"])
         return Response(s.FirstStepSerializer(rows, many=True, context=context).data)
 
-    @extend_schema(request=s.StepCloseSerializer, responses=s.FirstStepSerializer)
+    @extend_schema(
+        request=s.StepCloseSerializer,
+        responses=s.FirstStepSerializer,
+        parameters=[
+            OpenApiParameter("outcome", str, OpenApiParameter.PATH, enum=["done", "not-needed"])
+        ],
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -269,8 +277,9 @@ class CaseViewSet(viewsets.ViewSet):
                 reason=payload.validated_data.get("reason", ""),
                 reason_code=payload.validated_data.get("reason_code", ""),
             )
-        row = next(r for r in id_selectors.first_steps(case) if r["step"].pk == step.pk)
         context = {"readable": readable(request.user, case)}
+        rows = id_selectors.first_steps(case, context["readable"])
+        row = next(r for r in rows if r["step"].pk == step.pk)
         return Response(s.FirstStepSerializer(row, context=context).data)
 
     @extend_schema(request=s.StatusSerializer, responses=s.CaseDetailSerializer)
@@ -339,13 +348,14 @@ class IndicatorViewSet(viewsets.ViewSet):
 class AlertViewSet(viewsets.ViewSet):
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
+    pagination_class = Pagination  # `list` only (haven.api.schema documents the page)
 
     @extend_schema(responses=s.AlertSerializer(many=True))
     def list(self, request: Request) -> Response:
         """Open alerts on every case the caller can see, most severe first."""
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            alert_selectors.open_alerts(cases_for_user(request.user)), request, view=self
+            alert_selectors.open_alerts(shown_alerts(request.user)), request, view=self
         )
         return paginator.get_paginated_response(s.AlertSerializer(page, many=True).data)
 
@@ -353,7 +363,7 @@ class AlertViewSet(viewsets.ViewSet):
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, public_id: str) -> Response:
         alert = (
-            alert_selectors.open_alerts(cases_for_user(request.user))
+            alert_selectors.open_alerts(shown_alerts(request.user))
             .filter(public_id=public_id)
             .first()
         )

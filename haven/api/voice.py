@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from haven.accounts.roles import Capability
 from haven.api.pagination import Pagination
+from haven.api.schema import error_response
 from haven.cases.access import access_case_by_id, agencies_where, require
 from haven.voice import selectors, services
 from haven.voice.models import Channel, Feedback, Kind, Mood, Status
@@ -96,6 +97,7 @@ class RecordInputSerializer(serializers.Serializer):
 class FeedbackViewSet(viewsets.ViewSet):
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
+    pagination_class = Pagination  # `list` only (haven.api.schema documents the page)
 
     def _handler(self, request: Request) -> None:
         require(request.user, Capability.HANDLE_FEEDBACK)
@@ -115,7 +117,7 @@ class FeedbackViewSet(viewsets.ViewSet):
             rows = rows.filter(status=request.query_params["status"])
         if request.query_params.get("kind") in Kind.values:
             rows = rows.filter(kind=request.query_params["kind"])
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self)
         return paginator.get_paginated_response(FeedbackSummarySerializer(page, many=True).data)
 
@@ -149,7 +151,15 @@ class FeedbackViewSet(viewsets.ViewSet):
         )
         return Response(FeedbackSerializer(feedback).data)
 
-    @extend_schema(request=RecordInputSerializer, responses={201: RecordedSerializer})
+    @extend_schema(
+        request=RecordInputSerializer,
+        responses={
+            201: RecordedSerializer,
+            404: error_response(
+                404, "The case or agency named is not one the caller may record feedback for."
+            ),
+        },
+    )
     @action(detail=False, methods=["post"])
     def record(self, request: Request) -> Response:
         """Record what a child told a practitioner (CC-12, CC-13)."""

@@ -8,7 +8,12 @@ from haven.accounts.models import Agency, Membership, User
 from haven.cases.languages import language_names
 from haven.cases.models import AssignmentRole, Case, ClosingReason, Interview
 from haven.children.forms import ChildForm
-from haven.core.forms import EventDateTimeField, datetime_input
+from haven.core.forms import (
+    PLACE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    EventDateTimeField,
+    datetime_input,
+)
 
 
 class CaseRegisterForm(ChildForm):
@@ -18,6 +23,7 @@ class CaseRegisterForm(ChildForm):
     summary = forms.CharField(
         label=_("What brought the child to us"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "A few words are enough. Do not ask the child to tell their story for this form."
@@ -42,7 +48,10 @@ class StageForm(forms.Form):
         required=False,
     )
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
@@ -80,6 +89,7 @@ class AssignForm(forms.Form):
     handover_note = forms.CharField(
         label=_("Handover note"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Needed when the case worker changes: what the new case worker must know "
@@ -118,7 +128,7 @@ class InterviewForm(forms.Form):
         label=_("Interviewer's agency"), max_length=200, required=False
     )
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=600)
-    location = forms.CharField(label=_("Where"), required=False)
+    location = forms.CharField(label=_("Where"), required=False, max_length=PLACE_MAX_LENGTH)
     interpreter = forms.CharField(label=_("Interpreter"), max_length=200, required=False)
     interpreter_reason = forms.CharField(
         label=_("Why no one interpreted, or someone new did"),
@@ -137,7 +147,10 @@ class InterviewForm(forms.Form):
         label=_("The child was asked about what happened to them"), required=False, initial=True
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean_conducted_at(self) -> Any:
@@ -148,7 +161,9 @@ class InterviewForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=_("Note"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class CaseFilterForm(forms.Form):

@@ -12,7 +12,13 @@ from haven.children.models import (
     Sex,
 )
 from haven.core.codes import countries, languages
-from haven.core.forms import date_input
+from haven.core.forms import (
+    ALIASES_MAX_COUNT,
+    LANGUAGES_MAX_COUNT,
+    TEXT_MAX_LENGTH,
+    at_most,
+    date_input,
+)
 
 # Shown first in the pickers: the countries and languages practitioners in the region meet most.
 REGION_COUNTRIES = ("TH", "MM", "KH", "LA", "VN", "MY", "ID", "PH", "SG", "BN", "TL", "CN", "BD")
@@ -71,6 +77,7 @@ class ChildForm(forms.Form):
     aliases = forms.CharField(
         label=_("Other names"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Nicknames or other names the child has used, one per line."),
     )
@@ -119,6 +126,7 @@ class ChildForm(forms.Form):
         choices=_other_language_choices,
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
+        validators=at_most(LANGUAGES_MAX_COUNT - 1),  # with the main language
     )
     parental_care = forms.ChoiceField(
         label=_("Parental care"), choices=ParentalCare.choices, initial=ParentalCare.UNKNOWN
@@ -127,6 +135,7 @@ class ChildForm(forms.Form):
     special_needs = forms.CharField(
         label=_("Disability and special needs"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -172,6 +181,15 @@ class ChildForm(forms.Form):
         main = self.cleaned_data["language"]
         return [c for c in [main, *self.cleaned_data["other_languages"]] if c]
 
+    def clean_aliases(self) -> str:
+        value: str = self.cleaned_data["aliases"]
+        if len([line for line in value.splitlines() if line.strip()]) > ALIASES_MAX_COUNT:
+            raise forms.ValidationError(
+                _("Give at most %(count)d other names, one per line.")
+                % {"count": ALIASES_MAX_COUNT}
+            )
+        return value
+
     def alias_list(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()]
 
@@ -199,7 +217,10 @@ class AgeAssessmentForm(forms.Form):
         help_text=_("For example: documents, interview, a multidisciplinary assessment."),
     )
     evidence = forms.CharField(
-        label=_("Evidence considered"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Evidence considered"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     decided_by = forms.CharField(label=_("Decided by"), max_length=200)
     completed = forms.BooleanField(label=_("The assessment is completed"), required=False)

@@ -16,15 +16,24 @@ from haven.consent.models import (
     Topic,
 )
 from haven.consent.sheets import sheet_languages
-from haven.core.forms import EventDateTimeField, date_input, datetime_input
+from haven.core.forms import (
+    TEXT_MAX_LENGTH,
+    EventDateTimeField,
+    at_most,
+    date_input,
+    datetime_input,
+)
 
 
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("What is the consent for?"), choices=Purpose.choices)
-    purpose_detail = forms.CharField(label=_("Details of the purpose"), required=False)
+    purpose_detail = forms.CharField(
+        label=_("Details of the purpose"), required=False, max_length=300
+    )
     scope = forms.CharField(
         label=_("Scope"),
         required=False,
+        max_length=300,
         help_text=_("What exactly is agreed, e.g. 'a general check-up, not an HIV test'."),
     )
     # DP-5: a referral is compared with the agencies ticked here, never with the text below.
@@ -34,6 +43,7 @@ class ConsentForm(forms.Form):
         to_field_name="public_id",
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        validators=at_most(),
         help_text=_(
             "For a consent to share information: tick each agency the child agreed to. "
             "A referral can go only to an agency ticked here."
@@ -60,6 +70,7 @@ class ConsentForm(forms.Form):
         label=_("How it was explained"),
         choices=Format.choices,
         widget=forms.CheckboxSelectMultiple,
+        validators=at_most(),
     )
     explained_by = forms.CharField(label=_("Explained by"), max_length=200)
     checklist = forms.MultipleChoiceField(
@@ -67,13 +78,14 @@ class ConsentForm(forms.Form):
         choices=CHECKLIST,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        validators=at_most(),
         help_text=_("Every point must be covered before the answer counts (DP-6)."),
     )
     child_answer = forms.ChoiceField(
         label=_("The child's answer"), choices=ChildAnswer.choices, widget=forms.RadioSelect
     )
     child_not_asked_reason = forms.CharField(
-        label=_("Why the child could not be asked"), required=False
+        label=_("Why the child could not be asked"), required=False, max_length=500
     )
     representative = forms.ChoiceField(
         label=_("Parent, guardian or legal representative asked"),
@@ -92,7 +104,10 @@ class ConsentForm(forms.Form):
         required=False,
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Notes"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args: Any, consent_age: int, **kwargs: Any) -> None:
@@ -105,20 +120,27 @@ class ConsentForm(forms.Form):
 class WithdrawForm(forms.Form):
     withdrawn_by = forms.CharField(label=_("Withdrawn by"), max_length=200)
     reason = forms.CharField(
-        label=_("What was said"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What was said"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class InformationForm(forms.Form):
     given_at = EventDateTimeField(label=_("When"), widget=datetime_input())
     topics = forms.MultipleChoiceField(
-        label=_("What was explained"), choices=Topic.choices, widget=forms.CheckboxSelectMultiple
+        label=_("What was explained"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        validators=at_most(),
     )
     language = language_field(_("Language"))
     formats = forms.MultipleChoiceField(
         label=_("How"),
         choices=Format.choices,
         widget=forms.CheckboxSelectMultiple,
+        validators=at_most(),
         help_text=_("Spoken and written, so the child can refer back to it."),
     )
     given_by = forms.CharField(label=_("Given by"), max_length=200)
@@ -126,6 +148,7 @@ class InformationForm(forms.Form):
     child_questions = forms.CharField(
         label=_("The child's questions, and the answers"),
         required=False,
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     written_copy_left = forms.BooleanField(

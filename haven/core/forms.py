@@ -6,9 +6,52 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import BaseValidator
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 
 from haven.core.errors import SafeguardViolation
+
+# --- Input limits ----------------------------------------------------------------------------
+# Every free-text input of a form and of the API has a most length, and every list input a most
+# count: a 2 MB note or a decision with 10,000 participants is refused with the field's message
+# (400 in the API), and nothing is saved. A text kept in a column of its own keeps that column's
+# max_length. tests/test_input_limits.py finds every form and API input and fails on a text or a
+# list without its limit.
+LINE_MAX_LENGTH = 200  # a short line: who decided or lodged, a provider, a role, a contact
+PLACE_MAX_LENGTH = 300  # a place, as precise as needed to find the child
+NAME_MAX_LENGTH = 200  # the name of a person or an organisation
+TEXT_MAX_LENGTH = 10_000  # long text: notes, narratives, reasons, the child's views
+CODE_MAX_LENGTH = 60  # a code of a closed list that the service checks (its message lists them)
+CHOICES_MAX_COUNT = 100  # codes or records chosen from a list (every such list is shorter)
+PARTICIPANTS_MAX_COUNT = 20  # the people who took part in a best-interests decision
+NATIONALITIES_MAX_COUNT = 5
+LANGUAGES_MAX_COUNT = 10
+ALIASES_MAX_COUNT = 20
+
+
+@deconstructible
+class MaxCountValidator(BaseValidator):
+    """A list input (ticked boxes, chosen records) holds at most `limit_value` items."""
+
+    message = ngettext_lazy(
+        "Choose at most %(limit_value)d item; %(show_value)d were chosen.",
+        "Choose at most %(limit_value)d items; %(show_value)d were chosen.",
+        "limit_value",
+    )
+    code = "max_count"
+
+    def compare(self, a: int, b: int) -> bool:
+        return a > b
+
+    def clean(self, x: Any) -> int:
+        return len(x)
+
+
+def at_most(count: int = CHOICES_MAX_COUNT) -> list[MaxCountValidator]:
+    """The validators of a list field of a form: `validators=at_most(...)`."""
+    return [MaxCountValidator(count)]
 
 
 def apply_service_error(form: forms.Form, exc: Exception) -> None:

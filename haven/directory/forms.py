@@ -7,6 +7,7 @@ from haven.accounts.models import Agency
 from haven.children.forms import _country_choices, _language_choices
 from haven.children.models import Gender
 from haven.core.codes import countries, languages
+from haven.core.forms import TEXT_MAX_LENGTH, at_most
 from haven.core.sensitivity import Sensitivity
 from haven.directory.models import OFFER_FIELDS, DeclineReason, LegalBasis, ReferralEndReason
 from haven.identification.codes import Exploitation
@@ -42,7 +43,10 @@ class OfferForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Type of service"), choices=ServiceType.choices)
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     min_age = forms.IntegerField(label=_("From age"), min_value=0, max_value=25, required=False)
     max_age = forms.IntegerField(label=_("To age"), min_value=0, max_value=25, required=False)
@@ -51,6 +55,7 @@ class OfferForm(forms.Form):
         choices=Gender.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        validators=at_most(),
         help_text=_("Leave all unticked if the service is for every child."),
     )
     languages = forms.MultipleChoiceField(
@@ -58,6 +63,7 @@ class OfferForm(forms.Form):
         choices=languages,
         widget=forms.SelectMultiple(attrs={"size": 6}),
         required=False,
+        validators=at_most(),
     )
     area = forms.CharField(label=_("Area or location"), max_length=200, required=False)
     country = forms.ChoiceField(label=_("Country"), choices=countries)
@@ -69,6 +75,7 @@ class OfferForm(forms.Form):
         choices=Exploitation.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        validators=at_most(),
         help_text=_("Leave all unticked if the service is for every child."),
     )
 
@@ -83,11 +90,13 @@ class AssessmentForm(forms.Form):
     )
     risks = forms.CharField(
         label=_("Risks"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What could go wrong for a child if their data is shared with this agency."),
     )
     safeguards = forms.CharField(
         label=_("Safeguards"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What reduces those risks: agreements, training, access limits."),
     )
@@ -110,6 +119,7 @@ class ReferralForm(forms.Form):
     offer = forms.ChoiceField(label=_("Service"), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("What the child needs from this service"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "The receiving agency reads this before it accepts. Do not write the child's name."
@@ -121,6 +131,7 @@ class ReferralForm(forms.Form):
         choices=SHAREABLE,
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        validators=at_most(),
         help_text=_(
             "Case basics (reference, stage, dates) are always shared. "
             "Tick only what the service needs (DP-9)."
@@ -134,6 +145,7 @@ class ReferralForm(forms.Form):
     )
     legal_basis_justification = forms.CharField(
         label=_("Why sharing cannot wait for consent"),
+        max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
@@ -172,7 +184,9 @@ class DeclineForm(forms.Form):
     reason_code = forms.ChoiceField(
         label=_("Why the referral is declined"), choices=DeclineReason.choices
     )
-    reason = forms.CharField(label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Details"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReferralEndForm(forms.Form):

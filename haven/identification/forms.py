@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from haven.cases.models import Case
 from haven.children.forms import _country_choices
 from haven.children.models import Sex
-from haven.core.forms import EventDateTimeField, datetime_input
+from haven.core.forms import (
+    PLACE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    EventDateTimeField,
+    at_most,
+    datetime_input,
+)
 from haven.identification.codes import (
     Act,
     Exploitation,
@@ -26,7 +32,9 @@ _NONE_OBSERVED = (NONE, _("None observed"))
 
 
 def _checkboxes(**kwargs: Any) -> forms.MultipleChoiceField:
-    return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, **kwargs)
+    return forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, validators=at_most(), **kwargs
+    )
 
 
 class ScreeningForm(forms.Form):
@@ -74,7 +82,10 @@ class ScreeningForm(forms.Form):
         label=_("How the child was controlled"), choices=MethodOfControl.choices, required=False
     )
     indicators = forms.MultipleChoiceField(
-        label=_("Signs observed"), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Signs observed"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        validators=at_most(),
     )
     protection_concerns = forms.BooleanField(
         label=_("The child is in a precarious situation or at risk"),
@@ -87,7 +98,7 @@ class ScreeningForm(forms.Form):
     duration_minutes = forms.IntegerField(
         label=_("Interview length (minutes)"), min_value=1, max_value=600, required=False
     )
-    location = forms.CharField(label=_("Where"), required=False, max_length=300)
+    location = forms.CharField(label=_("Where"), required=False, max_length=PLACE_MAX_LENGTH)
     interpreter = forms.CharField(label=_("Interpreter"), required=False, max_length=200)
     interpreter_reason = forms.CharField(
         label=_("Why no one interpreted, or someone new did"),
@@ -103,7 +114,10 @@ class ScreeningForm(forms.Form):
         label=_("Support person present"), required=False, max_length=200
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.forms import date_input
+from haven.core.forms import PLACE_MAX_LENGTH, date_input
 from haven.decisions.models import Decision
 from haven.placements.models import (
     Charge,
@@ -24,7 +24,7 @@ class PlacementForm(forms.Form):
     type = forms.ChoiceField(label=_("Where the child lives"), choices=PlacementType.choices)
     facility = forms.CharField(
         label=_("Facility or household"),
-        max_length=300,
+        max_length=PLACE_MAX_LENGTH,
         help_text=_("Name and place, as precise as needed to find the child."),
     )
     can_leave = forms.ChoiceField(

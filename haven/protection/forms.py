@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.forms import date_input
+from haven.core.forms import LINE_MAX_LENGTH, TEXT_MAX_LENGTH, date_input
 from haven.decisions.models import Decision
 from haven.protection.models import (
     Domain,
@@ -23,6 +23,8 @@ PARTICIPANT_ROWS = 5
 
 
 def _text(label: Any, rows: int = 3, **kwargs: Any) -> forms.CharField:
+    """Long text, optional (the service says when it is needed)."""
+    kwargs.setdefault("max_length", TEXT_MAX_LENGTH)
     return forms.CharField(
         label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}), **kwargs
     )
@@ -140,7 +142,9 @@ class GuardianEndForm(forms.Form):
 class GuardianForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    contact = forms.CharField(label=_("How to reach them"), required=False)
+    contact = forms.CharField(
+        label=_("How to reach them"), required=False, max_length=LINE_MAX_LENGTH
+    )
     caseload_ceiling = forms.IntegerField(
         label=_("Most children at once"),
         required=False,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.forms import at_most
 from haven.reports.models import ReleaseFormat, Table
 
 ALL_TIME = "all"
@@ -31,6 +32,7 @@ class ReleaseRequestForm(forms.Form):
         choices=Table.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=list(Table.values),
+        validators=at_most(),
     )
     purpose = forms.CharField(
         label=_("Purpose"),
