@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from haven.accounts.roles import Capability
 from haven.alerts import services
 from haven.audit.services import log_read
-from haven.cases.access import can, cases_for_user
+from haven.cases.access import can, cases_for_user, shown_alerts
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.safeguards import selectors
@@ -27,7 +27,7 @@ class ResolveForm(forms.Form):
 
 @login_required
 def my_alerts(request: AuthedRequest) -> HttpResponse:
-    alerts = selectors.open_alerts(cases_for_user(request.user))[:300]
+    alerts = selectors.open_alerts(shown_alerts(request.user))[:300]
     log_read(user=request.user, what="alert.list")  # the list shows children's names
     return render(request, "alerts/my_alerts.html", {"alerts": alerts})
 
@@ -35,7 +35,7 @@ def my_alerts(request: AuthedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def resolve(request: AuthedRequest, public_id: str) -> HttpResponse:
-    alert = selectors.open_alerts(cases_for_user(request.user)).filter(public_id=public_id).first()
+    alert = selectors.open_alerts(shown_alerts(request.user)).filter(public_id=public_id).first()
     if alert is None:
         raise Http404
     if not can(request.user, Capability.RESOLVE_ALERT, alert.case):

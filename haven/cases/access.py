@@ -48,6 +48,7 @@ from haven.accounts.roles import (
 from haven.cases.models import Case, CaseAssignment
 from haven.children.models import Child
 from haven.core.sensitivity import Sensitivity
+from haven.safeguards.registry import rules_shown
 
 
 def granting_assignments() -> QuerySet[CaseAssignment]:
@@ -204,6 +205,47 @@ def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensit
     }
 
 
+def shown_alerts(user: Any, prefix: str = "") -> Q:
+    """A filter on alerts (`prefix` leads from another model, "alerts__" from a case): those of
+    the cases the user may see whose subject is of a class the user may read there (DP-1,
+    DP-9). A referral recipient agreed to health alone does not learn from an alert that the
+    child is held somewhere, nor from a count of alerts. One query for the user's
+    assignments; the filter holds one term per agency and per set of classes."""
+    nothing = Q(**{f"{prefix}pk__in": []})
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+        return nothing
+    see_all = roles_with(Capability.SEE_AGENCY_CASES)
+    by_agency: dict[int, set[Sensitivity]] = {}
+    for m in memberships(user):
+        if m.role in see_all:
+            by_agency.setdefault(m.agency_id, set()).update(READABLE[m.role])
+    held: dict[int, list[_Held]] = {}
+    rows = (
+        granting_assignments()
+        .filter(user=user)
+        .values_list("case_id", "role", "agency_id", "referral__data_points")
+    )
+    for case_id, role, through, data_points in rows:
+        held.setdefault(case_id, []).append((role, through, data_points))
+    by_classes: dict[frozenset[Sensitivity], list[int]] = {}
+    classes: frozenset[Sensitivity] | set[Sensitivity]
+    for case_id, assignments in held.items():
+        by_classes.setdefault(_grant(user, set(), assignments).readable, []).append(case_id)
+    shown = nothing
+    for agency_id, classes in by_agency.items():
+        shown |= Q(
+            **{
+                f"{prefix}case__lead_agency_id": agency_id,
+                f"{prefix}rule_code__in": rules_shown(classes),
+            }
+        )
+    for classes, case_ids in by_classes.items():
+        shown |= Q(
+            **{f"{prefix}case_id__in": case_ids, f"{prefix}rule_code__in": rules_shown(classes)}
+        )
+    return shown
+
+
 def record_for[M: Model](user: Any, case: Case, rows: QuerySet[M], public_id: UUID | str) -> M:
     """The record of `case` with this public ID, when the user may read its class on the case
     (DP-1). `rows` are the case's records of one kind (a selector's queryset). Missing, of
@@ -213,7 +255,7 @@ def record_for[M: Model](user: Any, case: Case, rows: QuerySet[M], public_id: UU
         record = rows.get(public_id=public_id)
     except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
-    if record.row_sensitivity not in readable(user, case):  # type: ignore[attr-defined]
+    if not record.readable_with(readable(user, case)):  # type: ignore[attr-defined]
         raise Http404
     return record
 

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.models import Case, CaseAssignment, Interview
+from haven.core.sensitivity import Sensitivity as S
 from haven.safeguards.registry import AlertRule, Severity, register
 
 
@@ -29,6 +30,7 @@ def open_case_without_case_worker(cases: Any) -> Any:
 NO_CASE_WORKER = register(
     AlertRule(
         code="cc9.no_case_worker",
+        shows=(S.BASIC,),
         measure_id="CC-9",
         severity=Severity.ALERT,
         title=_("No case worker"),
@@ -68,6 +70,7 @@ def too_many_retellings(cases: Any) -> Any:
 TOO_MANY_RETELLINGS = register(
     AlertRule(
         code="cc6.too_many_retellings",
+        shows=(S.BASIC,),
         measure_id="CC-6",
         severity=Severity.ALERT,
         title=_("The child has told their story many times"),

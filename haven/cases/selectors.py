@@ -1,12 +1,14 @@
 """Reads for cases. Every function starts from cases_for_user, so nothing here can widen access."""
 
+from collections.abc import Collection
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from haven.audit.labels import hidden_actions
 from haven.audit.models import AuditEvent
-from haven.cases.access import cases_for_user
+from haven.cases.access import cases_for_user, shown_alerts
 from haven.cases.models import Case, CaseAssignment, Interview
 
 
@@ -44,7 +46,12 @@ def case_list(
         case=OuterRef("pk"), role="case_worker"
     )
     cases = cases.annotate(
-        open_alerts=Count("alerts", filter=Q(alerts__status="open"), distinct=True),
+        # Only the alerts the user may read count (DP-9): a number can tell too.
+        open_alerts=Count(
+            "alerts",
+            filter=Q(alerts__status="open") & shown_alerts(user, prefix="alerts__"),
+            distinct=True,
+        ),
         worker_first=Subquery(current_worker.values("user__first_name")[:1]),
         worker_last=Subquery(current_worker.values("user__last_name")[:1]),
     )
@@ -85,9 +92,14 @@ def retelling_summary(case: Case) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def timeline(case: Case, limit: int = 100) -> QuerySet[AuditEvent]:
+def timeline(case: Case, classes: Collection[str], limit: int = 100) -> QuerySet[AuditEvent]:
+    """The case's latest events, leaving out those that tell what the reader may not read
+    (`classes`, haven.cases.access.readable; DP-9)."""
     return (
-        AuditEvent.objects.filter(case_id=case.pk).select_related("actor").order_by("-seq")[:limit]
+        AuditEvent.objects.filter(case_id=case.pk)
+        .exclude(action__in=hidden_actions(classes))
+        .select_related("actor")
+        .order_by("-seq")[:limit]
     )
 
 

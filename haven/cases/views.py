@@ -30,6 +30,7 @@ from haven.cases.forms import (
 from haven.cases.languages import assignment_gap, for_interview, previous_interpreter
 from haven.cases.models import AssignmentRole, Case
 from haven.cases.page import parts
+from haven.cases.retention import case_erasures
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
@@ -96,13 +97,14 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "child": case.child,
         "presumption": case.child.presumption,
         "can_read": {str(s) for s in readable(user, case)},
-        "alerts": alerts_for_case(case),
+        "alerts": alerts_for_case(case, readable(user, case)),
         "retellings": selectors.retelling_count(case),
         "assignments": selectors.current_assignments(case),
         "case_workers": selectors.case_worker_history(case),
         "interviews": case.interviews.all()[:50],
         "notes": case.notes.select_related("created_by")[:50],
-        "timeline": selectors.timeline(case),
+        "timeline": selectors.timeline(case, readable(user, case)),
+        "erasures": case_erasures(case),
         "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
         "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
         "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
@@ -113,7 +115,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "screen": can(user, Capability.SCREEN, case),
             "refer": can(user, Capability.REFER, case),
         },
-        **parts(request, case),
+        **parts(request, case, readable(user, case)),
         **extra,
     }
 

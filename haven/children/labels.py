@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.audit.labels import register
 from haven.children.models import Child
+from haven.core.sensitivity import Sensitivity
 
 _LISTS = {
     "nationalities": _("nationality"),
@@ -36,4 +37,5 @@ register(
         "child.age_assessment": _("Age assessment recorded"),
     },
     {"child.update": _fields_changed},
+    {"child.age_assessment": Sensitivity.IDENTITY},
 )

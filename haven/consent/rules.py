@@ -11,6 +11,7 @@ from haven.cases.models import Case, Interview
 from haven.consent.models import Consent, InformationSession, Purpose
 from haven.consent.selectors import standing_refusal
 from haven.core.errors import SafeguardViolation
+from haven.core.sensitivity import Sensitivity as S
 from haven.identification.selectors import episode_start, identified_at, identified_before
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
@@ -30,6 +31,7 @@ def no_information(cases: Any) -> Any:
 NO_INFORMATION = register(
     AlertRule(
         code="ps5.no_information",
+        shows=(S.BASIC,),
         measure_id="PS-5",
         severity=Severity.ALERT,
         title=_("The child has not been told about their rights"),
@@ -65,6 +67,7 @@ def no_written_copy(cases: Any) -> Any:
 NO_WRITTEN_COPY = register(
     AlertRule(
         code="ps5.no_written_copy",
+        shows=(S.BASIC,),
         measure_id="PS-5",
         severity=Severity.ALERT,
         title=_("Nothing in writing for the child"),
@@ -95,6 +98,7 @@ def not_informed_at_stage(cases: Any) -> Any:
 INFORM_AT_STAGE = register(
     AlertRule(
         code="ps5.inform_at_stage",
+        shows=(S.BASIC,),
         measure_id="PS-5",
         severity=Severity.REMINDER,
         title=_("Tell the child what this stage means"),
@@ -164,6 +168,7 @@ def refusal_overridden(cases: Any) -> Any:
 REFUSAL_OVERRIDDEN = register(
     AlertRule(
         code="cc3.refusal_overridden",
+        shows=(S.BASIC,),
         measure_id="CC-3",
         severity=Severity.ALERT,
         title=_("The child's refusal was overridden"),

@@ -26,5 +26,8 @@ def _who_told_the_child(case: Any) -> str | None:
 
 
 met_by(
-    FirstStep.Kind.RIGHTS_INFORMATION, exists=_session_about_rights, describe=_who_told_the_child
+    FirstStep.Kind.RIGHTS_INFORMATION,
+    exists=_session_about_rights,
+    describe=_who_told_the_child,
+    shows=InformationSession.ROW_SENSITIVITY,
 )

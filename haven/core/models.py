@@ -35,3 +35,9 @@ class HavenModel(models.Model):
     def row_sensitivity(self) -> Sensitivity:
         """This record's class; a model whose rows differ (a service, by its type) overrides it."""
         return self.ROW_SENSITIVITY
+
+    def readable_with(self, classes: frozenset[Sensitivity] | set[Sensitivity]) -> bool:
+        """Whether a person who may read these classes on the case may know this record exists
+        (DP-1, DP-9). A record that concerns two classes overrides it: a place the child cannot
+        leave is whereabouts and a legal matter alike (haven.placements.models.Placement)."""
+        return self.row_sensitivity in classes

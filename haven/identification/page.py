@@ -13,11 +13,11 @@ from haven.identification.selectors import first_steps, interpreter_reasons, scr
 
 
 @case_page_part
-def identification_part(request: Any, case: Any) -> dict[str, Any]:
+def identification_part(request: Any, case: Any, classes: frozenset[Any]) -> dict[str, Any]:
     may_decide = can(request.user, Capability.DECIDE_STATUS, case)
     return {
         "screenings": screenings(case)[:10],
-        "first_steps": first_steps(case),
+        "first_steps": first_steps(case, classes),
         "interpreter_reasons": interpreter_reasons(case)[:20],
         "not_needed_reasons": NotNeededReason.choices,
         "status_form": StatusForm(initial={"status": case.trafficking_status})

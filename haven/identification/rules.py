@@ -20,6 +20,7 @@ from haven.cases.languages import (
 from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.children.age import ADULT_AGE, years_before
 from haven.core.errors import SafeguardViolation
+from haven.core.sensitivity import Sensitivity as S
 from haven.identification.models import FirstStep, InterpreterReason
 from haven.identification.selectors import met_q
 from haven.identification.services import OWNED_BY_MEASURE, interpreter_reason_keep
@@ -47,6 +48,7 @@ def _overdue_steps(measure_id: str) -> Any:
 FIRST_STEP_OVERDUE = register(
     AlertRule(
         code="id4.first_step_overdue",
+        shows=(S.BASIC,),
         measure_id="ID-4",
         severity=Severity.ALERT,
         title=_("An immediate first step is overdue"),
@@ -72,6 +74,7 @@ FIRST_STEP_OVERDUE = register(
 PRECARIOUS_REFERRAL_OVERDUE = register(
     AlertRule(
         code="id5.referral_overdue",
+        shows=(S.BASIC,),
         measure_id="ID-5",
         severity=Severity.ALERT,
         title=_("Referral to child protection is overdue"),
@@ -149,6 +152,7 @@ def case_worker_without_childs_language(cases: QuerySet[Case]) -> list[tuple[int
 CASE_WORKER_LANGUAGE = register(
     AlertRule(
         code="cc10.case_worker_language",
+        shows=(S.IDENTITY,),
         measure_id="CC-10",
         severity=Severity.ALERT,
         title=_("The case worker does not speak the child's language"),
@@ -199,6 +203,7 @@ def last_interview_without_interpreter(cases: QuerySet[Case]) -> list[tuple[int,
 INTERVIEW_WITHOUT_INTERPRETER = register(
     AlertRule(
         code="cc10.interview_without_interpreter",
+        shows=(S.IDENTITY,),
         measure_id="CC-10",
         severity=Severity.REMINDER,
         title=_("The child's last interview had no interpreter"),
@@ -327,6 +332,7 @@ def _age_assessment_needed(cases: Any) -> Any:
 AGE_ASSESSMENT_NEEDED = register(
     AlertRule(
         code="id2.age_assessment_needed",
+        shows=(S.IDENTITY,),
         measure_id="ID-2",
         severity=Severity.REMINDER,
         title=_("An age assessment is needed"),

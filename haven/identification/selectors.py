@@ -1,6 +1,6 @@
 """Reads for identification. Callers pass a case already loaded through haven.cases.access."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from django.utils import timezone
 from haven.cases.models import Case, CaseAssignment, StageChange
 from haven.children.age import years_before
 from haven.children.models import ChildNationality
+from haven.core.sensitivity import Sensitivity
 from haven.identification.codes import Outcome
 from haven.identification.models import (
     FirstStep,
@@ -44,16 +45,25 @@ class MetBy:
     exists: Callable[[], Any]
     # What meets the step on one case, as a line for the checklist, or None.
     describe: Callable[[Any], str | None]
+    # The class of that line (DP-9): a guardian's name is family information; a reader who may
+    # not read it sees the step done, not by whom.
+    shows: Sensitivity
 
 
 _MET_BY: dict[str, MetBy] = {}
 
 
-def met_by(kind: str, *, exists: Callable[[], Any], describe: Callable[[Any], str | None]) -> None:
+def met_by(
+    kind: str,
+    *,
+    exists: Callable[[], Any],
+    describe: Callable[[Any], str | None],
+    shows: Sensitivity,
+) -> None:
     """Register the record of another area that meets the first step `kind`."""
     if kind in _MET_BY:
         raise ValueError(f"first step {kind} is met by two records")
-    _MET_BY[kind] = MetBy(exists=exists, describe=describe)
+    _MET_BY[kind] = MetBy(exists=exists, describe=describe, shows=shows)
 
 
 def met_q() -> Q:
@@ -69,8 +79,9 @@ def met_q() -> Q:
     return q
 
 
-def _met_by(case: Any) -> dict[str, str]:
-    """What meets each step on this case, as a line for the checklist."""
+def _met_by(case: Any, classes: Collection[str]) -> dict[str, str]:
+    """What meets each step on this case, as a line for the checklist: empty where the reader
+    may not read the class of what meets it (`classes`, haven.cases.access.readable)."""
     met: dict[str, str] = {}
     current = {
         a.role: a for a in CaseAssignment.objects.current().filter(case=case).select_related("user")
@@ -82,7 +93,7 @@ def _met_by(case: Any) -> dict[str, str]:
     for kind, meeting in _MET_BY.items():
         line = meeting.describe(case)
         if line is not None:
-            met[kind] = line
+            met[kind] = line if meeting.shows in classes else ""
     return met
 
 
@@ -91,11 +102,11 @@ def steps(case: Any) -> QuerySet[FirstStep]:
     return FirstStep.objects.filter(case=case).select_related("case")
 
 
-def first_steps(case: Any) -> list[dict[str, Any]]:
+def first_steps(case: Any, classes: Collection[str]) -> list[dict[str, Any]]:
     """The checklist with each step's state: done, closed with a reason, met by another record,
-    overdue, or to do by its due time."""
+    overdue, or to do by its due time. `classes`: what the reader may read on the case."""
     now = timezone.now()
-    met = _met_by(case)
+    met = _met_by(case, classes)
     rows = []
     for step in FirstStep.objects.filter(case=case).select_related("closed_by"):
         met_by = met.get(step.kind)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.labels import coded, register
+from haven.core.sensitivity import Sensitivity
 from haven.placements.models import PlacementType
 
 register(
@@ -20,4 +21,23 @@ register(
         "liberty_challenge.decide": _("Decision on the challenge recorded"),
     },
     {"placement.record": coded("type", PlacementType.choices)},
+    {
+        **dict.fromkeys(
+            ("placement.record", "placement.end", "placement.decision", "placement.review"),
+            Sensitivity.LOCATION,
+        ),
+        **dict.fromkeys(
+            ("restriction.record", "restriction.review", "family_contact.record"),
+            Sensitivity.FAMILY,
+        ),
+        **dict.fromkeys(
+            (
+                "charge.record",
+                "charge.update",
+                "liberty_challenge.record",
+                "liberty_challenge.decide",
+            ),
+            Sensitivity.LEGAL,
+        ),
+    },
 )

@@ -139,7 +139,16 @@ class PlacementQuerySet(models.QuerySet["Placement"]):
 
 
 class Placement(HavenModel):
-    """Where the child lives, and since when."""
+    """Where the child lives, and since when.
+
+    Whereabouts (DP-1, DP-9): even the kind of place ("open shelter since…") tells a trafficker
+    where to look, so a placement is LOCATION as a whole. A place the child cannot leave is also
+    a legal matter: a lawyer who may not read whereabouts still sees it, to challenge the
+    deprivation of liberty (ND-5). Custody is hidden from nobody on the case: every practitioner
+    who sees the child must be able to act on a child held there (ND-2), and the police who
+    hold the child know it already. The facility is LOCATION field by field, always."""
+
+    ROW_SENSITIVITY = Sensitivity.LOCATION
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="placements")
     type = models.CharField(_("where"), max_length=24, choices=PlacementType.choices)
@@ -186,6 +195,11 @@ class Placement(HavenModel):
     def __str__(self) -> str:
         return self.get_type_display()
 
+    def readable_with(self, classes: frozenset[Sensitivity] | set[Sensitivity]) -> bool:
+        if Sensitivity.LOCATION in classes or self.is_detention:
+            return True
+        return Sensitivity.LEGAL in classes and self.is_closed
+
     @property
     def is_detention(self) -> bool:
         """Criminal or immigration custody: never for a child (ND-2)."""
@@ -224,6 +238,11 @@ class PlacementReview(HavenModel):
     child's best interests, and the next review date."""
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="reviews")
+
+    def readable_with(self, classes: frozenset[Sensitivity] | set[Sensitivity]) -> bool:
+        """A review is read with its placement."""
+        return self.placement.readable_with(classes)
+
     reviewed_on = models.DateField(_("reviewed on"))
     child_views = EncryptedTextField(_("the child's views, in their words"))
     child_views_not_obtained = EncryptedTextField(_("why the child's views could not be obtained"))

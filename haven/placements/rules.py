@@ -11,6 +11,7 @@ from haven.cases.closing import closing_check
 from haven.cases.models import Case
 from haven.children.models import AgeAssessment
 from haven.core.errors import SafeguardViolation
+from haven.core.sensitivity import Sensitivity as S
 from haven.identification.selectors import identified_at
 from haven.placements.models import (
     NOT_FREE,
@@ -114,6 +115,9 @@ def child_detained(cases: Any) -> Any:
 CHILD_DETAINED = register(
     AlertRule(
         code="nd2.child_detained",
+        # Custody is hidden from nobody on the case (Placement.readable_with): everyone who
+        # sees the child must be able to act.
+        shows=(S.BASIC,),
         measure_id="ND-2",
         severity=Severity.CRITICAL,
         title=_("A child is held in detention"),
@@ -145,6 +149,10 @@ def shelter_review_overdue(cases: Any) -> Any:
 SHELTER_REVIEW_OVERDUE = register(
     AlertRule(
         code="nd3.shelter_review_overdue",
+        shows=(
+            S.LOCATION,
+            S.LEGAL,
+        ),
         measure_id="ND-3",
         severity=Severity.ALERT,
         title=_("A placement review is overdue"),
@@ -175,6 +183,7 @@ def restriction_unjustified(cases: Any) -> Any:
 RESTRICTION_UNJUSTIFIED = register(
     AlertRule(
         code="nd4.restriction_unjustified",
+        shows=(S.FAMILY,),
         measure_id="ND-4",
         severity=Severity.ALERT,
         title=_("A restriction has no justification"),
@@ -197,6 +206,7 @@ def restriction_review_overdue(cases: Any) -> Any:
 RESTRICTION_REVIEW_OVERDUE = register(
     AlertRule(
         code="nd4.restriction_review_overdue",
+        shows=(S.FAMILY,),
         measure_id="ND-4",
         severity=Severity.ALERT,
         title=_("A restriction is past its review date"),
@@ -243,6 +253,7 @@ def child_victim_charged(cases: Any) -> Any:
 NON_PUNISHMENT = register(
     AlertRule(
         code="nd1.non_punishment",
+        shows=(S.LEGAL,),
         measure_id="ND-1",
         severity=Severity.ALERT,
         title=_("A child victim faces a charge"),
@@ -276,6 +287,10 @@ def closed_without_lawyer(cases: Any) -> Any:
 LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
     AlertRule(
         code="nd5.no_legal_assistance",
+        shows=(
+            S.LOCATION,
+            S.LEGAL,
+        ),
         measure_id="ND-5",
         severity=Severity.ALERT,
         title=_("Deprived of liberty without a lawyer"),
@@ -301,6 +316,10 @@ def placement_without_determination(cases: Any) -> Any:
 PLACEMENT_NEEDS_BID = register(
     AlertRule(
         code="cc1.placement_needs_bid",
+        shows=(
+            S.LOCATION,
+            S.LEGAL,
+        ),
         measure_id="CC-1",
         severity=Severity.ALERT,
         title=_("A placement awaits its best-interests determination"),

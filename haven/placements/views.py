@@ -73,7 +73,8 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = access_case_by_id(request.user, public_id)
     classes = readable(request.user, case)
     user = request.user
-    rows = list(selectors.placements(case))
+    # A placement is whereabouts, and a legal matter when the child cannot leave (DP-9).
+    rows = [p for p in selectors.placements(case) if p.readable_with(classes)]
     bids = list(decision_selectors.determinations(case))
     log_read(user=user, what="placement.view", case=case)
     return render(
@@ -87,7 +88,7 @@ def placements(request: AuthedRequest, public_id: str) -> HttpResponse:
                 "legal": can(user, Capability.RECORD_LEGAL, case),
                 "resolve": can(user, Capability.RESOLVE_ALERT, case),
             },
-            "alerts": [a for a in alerts_for_case(case) if a.measure_id in _MEASURES],
+            "alerts": [a for a in alerts_for_case(case, classes) if a.measure_id in _MEASURES],
             "current": next((p for p in rows if p.end_on is None), None),
             "placements": rows,
             "bids": bids,

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.labels import register
+from haven.core.sensitivity import Sensitivity
 
 register(
     {
@@ -11,5 +12,10 @@ register(
         "needs.record": _("Needs and strengths assessed"),
         "service.record": _("Service recorded"),
         "service.update": _("Service updated"),
+    },
+    classes={
+        "guardian.appoint": Sensitivity.FAMILY,
+        "guardian.end": Sensitivity.FAMILY,
+        "needs.record": Sensitivity.NARRATIVE,
     },
 )

@@ -12,6 +12,7 @@ from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.consent.models import Consent
 from haven.core.errors import SafeguardViolation
+from haven.core.sensitivity import Sensitivity as S
 from haven.decisions.models import Decision
 from haven.identification.selectors import identified_before
 from haven.protection.models import (
@@ -95,6 +96,7 @@ def guardian_overdue(cases: Any) -> Any:
 GUARDIAN_OVERDUE = register(
     AlertRule(
         code="ps1.guardian_overdue",
+        shows=(S.FAMILY,),
         measure_id="PS-1",
         severity=Severity.ALERT,
         title=_("No guardian yet"),
@@ -141,6 +143,7 @@ def care_without_consent(cases: Any) -> Any:
 CARE_WITHOUT_CONSENT = register(
     AlertRule(
         code="ps4.care_without_consent",
+        shows=(S.HEALTH,),
         measure_id="PS-4",
         severity=Severity.ALERT,
         title=_("Care planned without consent"),
@@ -169,6 +172,7 @@ def urgent_care_needs_determination(cases: Any) -> Any:
 URGENT_CARE_NEEDS_BID = register(
     AlertRule(
         code="ps4.urgent_care_needs_bid",
+        shows=(S.HEALTH,),
         measure_id="PS-4",
         severity=Severity.ALERT,
         title=_("Urgent care without consent: a determination must follow"),
@@ -213,6 +217,7 @@ def special_needs_unaddressed(cases: Any) -> Any:
 SPECIAL_NEEDS_UNADDRESSED = register(
     AlertRule(
         code="cc5.special_needs_unaddressed",
+        shows=(S.HEALTH,),
         measure_id="CC-5",
         severity=Severity.ALERT,
         title=_("A special need has no support"),
@@ -249,6 +254,7 @@ def education_not_offered(cases: Any) -> Any:
 EDUCATION_OFFERED = register(
     AlertRule(
         code="cc11.education_offered",
+        shows=(S.BASIC,),
         measure_id="CC-11",
         severity=Severity.REMINDER,
         title=_("Offer education, not only work"),

@@ -21,4 +21,9 @@ def _guardian(case: Any) -> str | None:
     return str(appointment.guardian) if appointment is not None else None
 
 
-met_by(FirstStep.Kind.GUARDIAN, exists=_current_guardian, describe=_guardian)
+met_by(
+    FirstStep.Kind.GUARDIAN,
+    exists=_current_guardian,
+    describe=_guardian,
+    shows=GuardianAppointment.ROW_SENSITIVITY,
+)

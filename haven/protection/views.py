@@ -68,7 +68,7 @@ def overview(request: AuthedRequest, public_id: str) -> HttpResponse:
         "child": case.child,
         "can_read": {str(c) for c in classes},
         "may": may,
-        "alerts": [a for a in alerts_for_case(case) if a.measure_id in _MEASURES],
+        "alerts": [a for a in alerts_for_case(case, classes) if a.measure_id in _MEASURES],
         "consents": list(consents(case).prefetch_related("recipient_agencies")),
         "sessions": list(information_sessions(case)),
         "decisions": list(decision_selectors.decisions(case).prefetch_related("participants")),

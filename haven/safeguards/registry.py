@@ -21,6 +21,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from haven.core.sensitivity import Sensitivity
+
 
 class Severity(models.TextChoices):
     BLOCK = "block", _("Blocked")
@@ -55,11 +57,19 @@ class AlertRule(Rule):
     breaches: Callable[[Any], Iterable[tuple[int, str]]] = field(default=lambda cases: ())
     # The models the query reads, as "app_label.Model" labels (the registry knows no domain).
     reads: Collection[str] = frozenset()
+    # The sensitivity classes (haven.core.sensitivity) of what the alert tells (DP-1, DP-9): a
+    # person sees it only on a case where they may read one of them. "A child is held in
+    # detention" is whereabouts and a legal matter; a referral recipient agreed to health alone
+    # does not learn it from an alert.
+    shows: Collection[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.reads:
             raise ValueError(f"alert rule {self.code} must name the models it reads")
+        if not self.shows or not set(self.shows) <= set(Sensitivity.values):
+            raise ValueError(f"alert rule {self.code} must name the classes of what it shows")
         object.__setattr__(self, "reads", frozenset(self.reads))
+        object.__setattr__(self, "shows", frozenset(self.shows))
 
 
 _RULES: dict[str, Rule] = {}
@@ -84,6 +94,12 @@ def rules_reading(labels: Iterable[str]) -> list[AlertRule]:
     """The alert rules whose query reads one of these models: the ones a write must re-run."""
     changed = set(labels)
     return [rule for rule in alert_rules() if not changed.isdisjoint(rule.reads)]
+
+
+def rules_shown(classes: Iterable[str]) -> list[str]:
+    """The codes of the alert rules a person who may read these classes on a case may see."""
+    readable = set(classes)
+    return sorted(rule.code for rule in alert_rules() if not readable.isdisjoint(rule.shows))
 
 
 def get_rule(code: str) -> Rule:

@@ -1,12 +1,13 @@
 """Reads of alerts and escalations. Callers pass the cases a person may see (haven.cases.access),
 so this module knows no area."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from haven.safeguards.models import Alert, Notification
-from haven.safeguards.registry import SEVERITY_ORDER
+from haven.safeguards.registry import SEVERITY_ORDER, rules_shown
 
 
 def _by_severity(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
@@ -18,17 +19,23 @@ def _by_severity(alerts: QuerySet[Alert]) -> QuerySet[Alert]:
     return alerts.annotate(severity_rank=rank).order_by("severity_rank", "raised_at")
 
 
-def open_alerts(cases: QuerySet[Any]) -> QuerySet[Alert]:
-    """Open alerts on these cases (the ones a person may see), most severe and oldest first."""
+def open_alerts(shown: Q) -> QuerySet[Alert]:
+    """Open alerts a person may see (`shown`: haven.cases.access.shown_alerts, the cases they
+    may see and of those the alerts whose classes they may read), most severe and oldest
+    first."""
     return _by_severity(
-        Alert.objects.filter(case__in=cases, status=Alert.Status.OPEN).select_related(
-            "case", "case__child"
-        )
+        Alert.objects.filter(shown, status=Alert.Status.OPEN).select_related("case", "case__child")
     )
 
 
-def alerts_for_case(case: Any) -> QuerySet[Alert]:
-    return _by_severity(Alert.objects.filter(case=case, status=Alert.Status.OPEN))
+def alerts_for_case(case: Any, classes: Iterable[str]) -> QuerySet[Alert]:
+    """Open alerts on one case whose classes are among those the reader may read there
+    (haven.cases.access.readable; DP-1, DP-9)."""
+    return _by_severity(
+        Alert.objects.filter(
+            case=case, status=Alert.Status.OPEN, rule_code__in=rules_shown(classes)
+        )
+    )
 
 
 def inbox(user: Any) -> QuerySet[Notification]:

@@ -554,11 +554,9 @@ def test_nd3_api_review_with_the_childs_views_sets_the_next_review(
     [row] = client.get(_url(case, "placements/")).json()
     assert row["review_on"] == _iso(60)
     assert row["reviews"] == [response.json()]
-    # The child's views are narrative: a health worker sees the placement, not its reviews.
+    # A shelter is whereabouts: a health worker is not sent the placement nor its reviews.
     signed_in(client, health_worker)
-    [seen] = client.get(_url(case, "placements/")).json()
-    assert set(seen) == PLACEMENT_BASICS
-    assert seen["review_on"] == _iso(60)
+    assert client.get(_url(case, "placements/")).json() == []
 
 
 def test_cc2_api_review_without_the_childs_views_is_422(client: Client, case, case_worker) -> None:
@@ -931,7 +929,7 @@ def test_nd5_api_only_a_closed_placement_is_challenged(
     client: Client, case, case_worker, lawyer
 ) -> None:
     shelter = _shelter(case, case_worker)
-    signed_in(client, lawyer)
+    signed_in(client, case_worker)
     before = _state()
 
     response = _post(
@@ -943,6 +941,13 @@ def test_nd5_api_only_a_closed_placement_is_challenged(
             "A challenge can be recorded only for a placement the child cannot leave."
         ]
     }
+    assert _state() == before
+    # The lawyer reads legal matters, not whereabouts: an open shelter is not found (DP-9).
+    signed_in(client, lawyer)
+    hidden = _post(
+        client, _url(case, f"placements/{shelter.public_id}/challenges/"), _challenge_body()
+    )
+    assert hidden.status_code == 404
     assert _state() == before
 
 
@@ -986,8 +991,8 @@ def test_dp1_api_health_worker_may_not_place_and_reads_no_whereabouts_family_or_
 
     assert (refused.status_code, refused.json()) == (403, DENIED)
     assert _state() == before
-    [placement] = client.get(_url(case, "placements/")).json()
-    assert set(placement) == PLACEMENT_BASICS
+    # Where the child lives is whereabouts: not even the kind of place is sent (DP-9).
+    assert client.get(_url(case, "placements/")).json() == []
     assert client.get(_url(case, "restrictions/")).json() == []
     assert client.get(_url(case, "charges/")).json() == []
     # Who may read them reads every field.
@@ -1112,9 +1117,11 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     #                              cw   hw   lawyer police interp out anon
     "get placements":             (OK,  OK,  OK,    OK,    OK,    404, 403),
     "post placements":            (OK,  403, 403,   OK,    403,   404, 403),
-    "post placement end":         (OK,  403, 403,   OK,    403,   404, 403),
-    "post placement decision":    (OK,  403, 403,   OK,    403,   404, 403),
-    "post placement reviews":     (OK,  403, 403,   OK,    403,   404, 403),
+    # A shelter is whereabouts (DP-9): the officer who records where the child is held
+    # cannot see, so cannot find, the shelter she went to.
+    "post placement end":         (OK,  403, 403,   404,   403,   404, 403),
+    "post placement decision":    (OK,  403, 403,   404,   403,   404, 403),
+    "post placement reviews":     (OK,  403, 403,   404,   403,   404, 403),
     "post placement challenges":  (OK,  403, OK,    403,   403,   404, 403),
     "post challenge decision":    (OK,  403, OK,    403,   403,   404, 403),
     "get restrictions":           (OK,  OK,  OK,    OK,    OK,    404, 403),

@@ -13,12 +13,15 @@ from haven.cases.models import Case
 from haven.cases.services import case_assign, case_change_stage
 from haven.consent.models import InformationSession
 from haven.consent.services import information_session_record
+from haven.core.sensitivity import Sensitivity
 from haven.identification.codes import Act, Exploitation
 from haven.identification.models import FirstStep
 from haven.identification.selectors import first_steps
 from haven.identification.services import first_step_done, screening_record
 from haven.safeguards.models import Alert
 from tests.factories import staff
+
+ALL_CLASSES = frozenset(Sensitivity.values)
 
 NOW = timezone.now
 NO_INFORMATION = "ps5.no_information"
@@ -64,7 +67,10 @@ def _counts() -> tuple[int, int, int]:
 
 def _step_state(case: Case, kind: str) -> tuple[str, str | None]:
     """The state of the latest step of this kind in the checklist, and what meets it."""
-    row = max((r for r in first_steps(case) if r["step"].kind == kind), key=lambda r: r["step"].pk)
+    row = max(
+        (r for r in first_steps(case, ALL_CLASSES) if r["step"].kind == kind),
+        key=lambda r: r["step"].pk,
+    )
     return row["state"], row["met_by"]
 
 
