@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,18 @@ BUDGET_SECONDS = 0.5
 _over_budget: list[tuple[float, str]] = []
 
 
+# The access matrices (DP-1, DP-2): each parametrized case is one (endpoint or page, caller)
+# pair, checked against the answer expected of it. The summary says how many were checked, so
+# the figure a probe gives can be compared with the suite's.
+_MATRIX = re.compile(r"access_matrix|answers_exactly|answer_as_the_api")
+_pairs: dict[str, int] = {}
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "[" in report.nodeid:
+        test = report.nodeid.split("::")[-1].split("[")[0]
+        if _MATRIX.search(test):
+            _pairs[test] = _pairs.get(test, 0) + 1
     if (
         report.when == "call"
         and report.duration > BUDGET_SECONDS
@@ -29,6 +41,13 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if _pairs:
+        terminalreporter.section("access matrices")
+        for test, n in sorted(_pairs.items()):
+            terminalreporter.write_line(f"{n:5d}  {test}")
+        terminalreporter.write_line(
+            f"{sum(_pairs.values()):5d}  (endpoint or page, caller) pairs checked, pages included"
+        )
     if _over_budget:
         terminalreporter.section(f"over the {BUDGET_SECONDS} s budget, not marked slow")
         for seconds, nodeid in sorted(_over_budget, reverse=True):
