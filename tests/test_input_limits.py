@@ -26,6 +26,7 @@ import haven
 from haven.accounts.models import Agency
 from haven.api.schema import AutoSchema
 from haven.cases.models import Case, CaseNote
+from haven.children.forms import ChildForm
 from haven.core.forms import (
     ALIASES_MAX_COUNT,
     CHOICES_MAX_COUNT,
@@ -34,6 +35,7 @@ from haven.core.forms import (
     MaxCountValidator,
 )
 from haven.decisions.models import Decision, DecisionParticipant
+from haven.directory.forms import ReferralForm
 from haven.protection.models import Guardian
 from tests.conftest import signed_in
 
@@ -300,8 +302,6 @@ def test_a_decision_with_10000_participants_is_refused_and_saves_nothing(case, c
 @pytest.mark.django_db
 def test_a_page_list_of_10000_ticks_is_refused_with_its_message(case, case_worker) -> None:
     # The same box ticked 10,000 times: every value is a valid choice, the count is not.
-    from haven.directory.forms import ReferralForm
-
     form = ReferralForm(
         {"offer": "x", "reason": "Fictional.", "data_points": ["identity"] * 10_000},
         offers=[],
@@ -315,8 +315,6 @@ def test_a_page_list_of_10000_ticks_is_refused_with_its_message(case, case_worke
 
 
 def test_more_other_names_than_the_api_takes_are_refused_on_the_page() -> None:
-    from haven.children.forms import ChildForm
-
     data = {
         "given_name": "Mali",
         "sex": "female",

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.checks import Error, register
 
+from haven.core.retention import problems
+
 
 @register("security")
 def demo_mode_is_local_only(app_configs, **kwargs):  # type: ignore[no-untyped-def]
@@ -19,8 +21,6 @@ def demo_mode_is_local_only(app_configs, **kwargs):  # type: ignore[no-untyped-d
 @register()
 def retention_schedule_is_complete(app_configs, **kwargs):  # type: ignore[no-untyped-def]
     """DP-8: a schedule for every class of data, or the erasure job cannot run."""
-    from haven.core.retention import problems
-
     return [
         Error(
             text,
