@@ -76,6 +76,10 @@ class Capability(models.TextChoices):
     )
     REFER = "refer", _("Refer the child to another agency's service")
     RESPOND_REFERRAL = "respond_referral", _("Accept or decline referrals to the agency")
+    BREAK_GLASS = (
+        "break_glass",
+        _("Open one of the agency's cases in an emergency, for a limited time, with a reason"),
+    )
 
 
 _ALL = frozenset(S)
@@ -136,7 +140,7 @@ READABLE: dict[str, frozenset[S]] = {
 
 # What each role may do. Case-level capabilities apply only to cases the user can see.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CASE_WORKER: _FRONT_LINE | {Capability.REGISTER_CHILD},
+    Role.CASE_WORKER: _FRONT_LINE | {Capability.REGISTER_CHILD, Capability.BREAK_GLASS},
     Role.SUPERVISOR: _FRONT_LINE
     | {
         Capability.SEE_AGENCY_CASES,
@@ -165,9 +169,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GUARDIAN: frozenset(
         {Capability.WRITE_NOTE, Capability.INFORM_CHILD, Capability.RECORD_FEEDBACK}
     ),
-    Role.HEALTH_WORKER: _CARE,
+    # A medical emergency, a child held without a lawyer: the agency's own health workers and
+    # lawyers may open its cases in an emergency too (DP-4), reading what their role reads.
+    Role.HEALTH_WORKER: _CARE | {Capability.BREAK_GLASS},
     Role.PSYCHOLOGIST: _CARE | {Capability.ASSESS_NEEDS},
-    Role.LAWYER: _CARE | {Capability.RECORD_LEGAL},
+    Role.LAWYER: _CARE | {Capability.RECORD_LEGAL, Capability.BREAK_GLASS},
     # Police and immigration identify children and refer them on (ID-4); they do not manage cases.
     Role.LAW_ENFORCEMENT: frozenset(
         {
@@ -196,6 +202,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.RECORD_FEEDBACK,
             Capability.OPEN_KIOSK,
             Capability.RESPOND_REFERRAL,
+            Capability.BREAK_GLASS,
         }
     ),
     # The safeguarding lead hears children's complaints and concerns about practitioners
@@ -259,3 +266,20 @@ ASSIGNMENT_ACTS_AS: dict[str, str] = {
 # referral (DP-9) and do only care work there, never manage the lead agency's case (DP-2).
 REFERRAL_RECIPIENT = "referral_recipient"
 REFERRAL_RECIPIENT_CAPABILITIES = _CARE - {Capability.RESPOND_REFERRAL}
+
+# Emergency access (haven.cases.emergency, DP-4) has no part of its own in ASSIGNMENT_ACTS_AS
+# either: the person reads what their own role in the lead agency reads, and does only what
+# keeps the child safe now. Not: refer or share onward, resolve alerts, move the stage, assign
+# (which would make the access outlast the emergency), or interview the child again.
+EMERGENCY = "emergency"
+EMERGENCY_CAPABILITIES = frozenset(
+    {
+        Capability.SCREEN,
+        Capability.EDIT_CASE,
+        Capability.WRITE_NOTE,
+        Capability.INFORM_CHILD,
+        Capability.RECORD_SERVICE,
+        Capability.RECORD_PLACEMENT,
+        Capability.RECORD_LEGAL,
+    }
+)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from haven.cases.models import (
-    AssignmentRole,
+    ASSIGNED_BY_HAND,
     Case,
     CaseAssignment,
     CaseNote,
@@ -284,7 +284,7 @@ class StageChangeSerializer(serializers.Serializer):
 
 class AssignSerializer(serializers.Serializer):
     user = serializers.UUIDField()
-    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    role = serializers.ChoiceField(choices=ASSIGNED_BY_HAND)
     handover_note = serializers.CharField(
         required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
     )

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from haven.api import directory as views_directory
+from haven.api import emergency as views_emergency
 from haven.api import placements as views_placements
 from haven.api import protection as views_protection
 from haven.api import reports as views_reports
@@ -20,6 +21,10 @@ router.register("cases", views_directory.CaseReferralViewSet, basename="case-ref
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 router.register("children", views.ChildViewSet, basename="child")
 router.register("alerts", views.AlertViewSet, basename="alert")
+# Emergency access to a case, and its review (DP-4).
+router.register(
+    "emergency-access", views_emergency.EmergencyAccessViewSet, basename="emergency-access"
+)
 router.register("feedback", views_voice.FeedbackViewSet, basename="feedback")  # CC-12, CC-13
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("reports", views_reports.ReportsViewSet, basename="reports")  # CC-16, DP-12

@@ -22,6 +22,10 @@ A referral recipient (haven.directory) holds an assignment that grants only whil
 is accepted and its sharing basis holds: the consent it named is in force (not withdrawn, not
 expired), or a legal basis was recorded (DP-5). They read the classes agreed on the referral
 intersected with what their own role in the receiving agency may read (DP-9).
+
+Emergency access (DP-4, haven.cases.emergency) is an assignment too, one that expires by
+itself: while it lasts, the person reads what their own role in the lead agency reads and does
+only what keeps the child safe now (EMERGENCY_CAPABILITIES).
 """
 
 from dataclasses import dataclass
@@ -39,6 +43,8 @@ from haven.accounts.access import agencies_where, memberships
 from haven.accounts.roles import (
     ASSIGNMENT_ACTS_AS,
     CAPABILITIES,
+    EMERGENCY,
+    EMERGENCY_CAPABILITIES,
     READABLE,
     REFERRAL_RECIPIENT,
     REFERRAL_RECIPIENT_CAPABILITIES,
@@ -132,7 +138,9 @@ def _grant(user: Any, agency_roles: set[str], held: list[_Held]) -> Grant:
     case allows, but never more than the person's own staff role allows: a shelter worker who is
     a child's support person does not read what a psychologist would (DP-1). A referral
     recipient reads what their own role in the receiving agency allows, and of that only the
-    data points agreed on the referral (DP-9); they do care work, nothing more (DP-2)."""
+    data points agreed on the referral (DP-9); they do care work, nothing more (DP-2). Emergency
+    access reads what the person's role in the lead agency reads, and acts only to keep the
+    child safe (DP-4)."""
     own = {m.role for m in memberships(user)}
     own_readable: set[Sensitivity] = set().union(*(READABLE[r] for r in own)) if own else set()
     own_caps: set[str] = set().union(*(CAPABILITIES[r] for r in own)) if own else set()
@@ -148,6 +156,12 @@ def _grant(user: Any, agency_roles: set[str], held: list[_Held]) -> Grant:
             for role in there:
                 readable_classes |= READABLE[role] & agreed
                 caps |= CAPABILITIES[role] & REFERRAL_RECIPIENT_CAPABILITIES
+            continue
+        if assignment_role == EMERGENCY:
+            there = {m.role for m in memberships(user) if m.agency_id == through}
+            for role in there & roles_with(Capability.BREAK_GLASS):
+                readable_classes |= READABLE[role]
+                caps |= CAPABILITIES[role] & EMERGENCY_CAPABILITIES
             continue
         acts_as = ASSIGNMENT_ACTS_AS[assignment_role]
         readable_classes |= READABLE[acts_as] & own_readable

@@ -5,8 +5,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Agency, Membership, User
+from haven.cases.emergency import DEFAULT_MINUTES, MINUTES_CHOICES
 from haven.cases.languages import language_names
-from haven.cases.models import AssignmentRole, Case, ClosingReason, Interview
+from haven.cases.models import (
+    ASSIGNED_BY_HAND,
+    Case,
+    ClosingReason,
+    EmergencyAccess,
+    EmergencyReason,
+    Interview,
+)
 from haven.children.forms import ChildForm
 from haven.core.forms import (
     PLACE_MAX_LENGTH,
@@ -83,8 +91,9 @@ class AssignForm(forms.Form):
     user: forms.ModelChoiceField = StaffChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(
         label=_("Role on the case"),
-        # A referral recipient is assigned only by accepting a referral (haven.directory).
-        choices=[c for c in AssignmentRole.choices if c[0] != AssignmentRole.REFERRAL_RECIPIENT],
+        # A referral recipient is assigned only by accepting a referral (haven.directory),
+        # emergency access only by taking it (haven.cases.emergency).
+        choices=ASSIGNED_BY_HAND,
     )
     handover_note = forms.CharField(
         label=_("Handover note"),
@@ -179,3 +188,44 @@ class CaseFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
     alerts = forms.BooleanField(label=_("Only cases with alerts"), required=False)
+
+
+class EmergencyOpenForm(forms.Form):
+    """Emergency access (DP-4): which case, why, for how long."""
+
+    reference = forms.CharField(
+        label=_("Case reference"),
+        max_length=20,
+        help_text=_("As on the child's papers or the call: it looks like HV-ABC3DEF."),
+    )
+    reason = forms.ChoiceField(
+        label=_("What is the emergency?"),
+        choices=[("", "—"), *EmergencyReason.choices],
+    )
+    detail = forms.CharField(
+        label=_("What is happening, and why it cannot wait"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A supervisor reads this when they review your access."),
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("For how long (minutes)"),
+        coerce=int,
+        choices=[(m, str(m)) for m in MINUTES_CHOICES],
+        initial=DEFAULT_MINUTES,
+    )
+
+
+class EmergencyReviewForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Was the emergency access justified?"),
+        choices=EmergencyAccess.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    review_note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed when it was not justified: why, and what you have done about it."),
+    )

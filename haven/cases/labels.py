@@ -7,7 +7,13 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from haven.audit.labels import after, coded, register
-from haven.cases.models import AssignmentRole, Case, Interview
+from haven.cases.models import (
+    AssignmentRole,
+    Case,
+    EmergencyAccess,
+    EmergencyReason,
+    Interview,
+)
 from haven.core.sensitivity import Sensitivity
 
 
@@ -34,11 +40,16 @@ register(
         "interview.record": _("Interview recorded"),
         "note.add": _("Note added"),
         "case.erase": _("Information erased under the retention schedule"),
+        "emergency.open": _("Emergency access opened"),
+        "emergency.end": _("Emergency access ended early"),
+        "emergency.review": _("Emergency access reviewed"),
     },
     {
         "case.stage": _stage_change,
         "assignment.start": coded("role", AssignmentRole.choices),
         "interview.record": coded("kind", Interview.Kind.choices),
         "case.erase": _erased,
+        "emergency.open": coded("reason", EmergencyReason.choices),
+        "emergency.review": coded("outcome", EmergencyAccess.Outcome.choices),
     },
 )

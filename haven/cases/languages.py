@@ -14,8 +14,10 @@ from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.core.codes import languages
 
 # Parts on a case that do not need the child's language to do their work: the interpreter is
-# the answer to the question, and a referral recipient is never assigned by hand.
-NO_LANGUAGE_NEEDED = frozenset({AssignmentRole.INTERPRETER, AssignmentRole.REFERRAL_RECIPIENT})
+# the answer to the question; a referral recipient and emergency access are never assigned by hand.
+NO_LANGUAGE_NEEDED = frozenset(
+    {AssignmentRole.INTERPRETER, AssignmentRole.REFERRAL_RECIPIENT, AssignmentRole.EMERGENCY}
+)
 
 
 def language_names(codes: Iterable[str]) -> str:

@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +152,16 @@ class AssignmentRole(models.TextChoices):
     IDENTIFYING_OFFICER = "identifying_officer", _("Identifying officer")
     # Only by accepting a referral (haven.directory): reads only the referral's data points.
     REFERRAL_RECIPIENT = "referral_recipient", _("Referral recipient")
+    # Only by taking emergency access (haven.cases.emergency, DP-4): time-limited, reviewed.
+    EMERGENCY = "emergency", _("Emergency access")
+
+
+# The parts a supervisor gives by hand: the others come only with their own record.
+ASSIGNED_BY_HAND = [
+    c
+    for c in AssignmentRole.choices
+    if c[0] not in (AssignmentRole.REFERRAL_RECIPIENT, AssignmentRole.EMERGENCY)
+]
 
 
 class AssignmentQuerySet(models.QuerySet["CaseAssignment"]):
@@ -164,7 +175,11 @@ class AssignmentQuerySet(models.QuerySet["CaseAssignment"]):
             is_active=True,
             user__is_active=True,
         )
-        return self.filter(ended_at__isnull=True).filter(models.Exists(active))
+        return (
+            self.filter(ended_at__isnull=True)
+            .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()))
+            .filter(models.Exists(active))
+        )
 
 
 class CaseAssignment(HavenModel):
@@ -183,6 +198,9 @@ class CaseAssignment(HavenModel):
     role = models.CharField(_("role on the case"), max_length=24, choices=AssignmentRole.choices)
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
+    # A time-limited assignment (emergency access, DP-4) stops granting at this moment by
+    # itself: no job has to end it, and a forgotten one cannot outlive it.
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     handover_note = EncryptedTextField(_("handover note"))
 
     objects = AssignmentQuerySet.as_manager()
@@ -278,3 +296,50 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sensitivity} {self.erased_at:%Y-%m-%d}"
+
+
+class EmergencyReason(models.TextChoices):
+    """Why someone opened a case outside their normal access (DP-4). A closed list, so the
+    review queue and the statistics can say what emergencies are; the detail says the rest."""
+
+    DANGER = "danger", _("The child is in immediate danger")
+    MISSING = "missing", _("The child is missing or has run away")
+    MEDICAL = "medical", _("Medical emergency")
+    HELD = "held", _("The child is held by the police or immigration")
+    NO_CASE_WORKER = (
+        "no_case_worker",
+        _("The case worker cannot be reached and the child needs help now"),
+    )
+
+
+class EmergencyAccess(HavenModel):
+    """Emergency ("break-glass") access to a case outside one's normal access (DP-4). It is an
+    assignment of the part "emergency access" that expires by itself (default 60 minutes),
+    with the reason it was taken and a supervisor's review of it. What the person read and
+    changed meanwhile is in the access log and the audit chain, under their name."""
+
+    class Outcome(models.TextChoices):
+        JUSTIFIED = "justified", _("Justified")
+        NOT_JUSTIFIED = "not_justified", _("Not justified")
+
+    assignment = models.OneToOneField(
+        CaseAssignment, on_delete=models.PROTECT, related_name="emergency"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=EmergencyReason.choices)
+    detail = EncryptedTextField(_("what is happening"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(
+        _("review outcome"), max_length=20, choices=Outcome.choices, blank=True
+    )
+    review_note = EncryptedTextField(_("review note"))
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [models.Index(fields=["reviewed_at"], name="emergency_review_idx")]
+
+    def __str__(self) -> str:
+        return f"emergency {self.reason} {self.created_at:%Y-%m-%d %H:%M}"

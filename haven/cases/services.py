@@ -188,6 +188,14 @@ def case_assign(
         raise ValidationError(
             {"role": _("A referral recipient is assigned only by accepting a referral (DP-2).")}
         )
+    if role == AssignmentRole.EMERGENCY:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Emergency access is taken by the person who needs it, with a reason (DP-4)."
+                )
+            }
+        )
     membership_roles = set(
         Membership.objects.filter(user=user, is_active=True, user__is_active=True).values_list(
             "role", flat=True
@@ -240,7 +248,8 @@ def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     require(actor, Capability.ASSIGN, assignment.case)
     lock_case(assignment.case)
     assignment = CaseAssignment.objects.select_related("case").get(pk=assignment.pk)
-    if assignment.ended_at is not None:
+    expired = assignment.expires_at is not None and assignment.expires_at <= timezone.now()
+    if assignment.ended_at is not None or expired:
         raise ValidationError(_("This assignment has already ended."))
     end_assignment(assignment=assignment, actor=actor, at=timezone.now())
     reevaluate(assignment.case, CaseAssignment)

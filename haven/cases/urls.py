@@ -1,11 +1,19 @@
 from django.urls import path
 
-from haven.cases import child_views, views
+from haven.cases import child_views, emergency_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
     path("new/", views.case_register, name="register"),
+    path("emergency/", emergency_views.emergency_open, name="emergency"),
+    path("emergency/<uuid:access_id>/end/", emergency_views.emergency_end, name="emergency_end"),
+    path("emergency/reviews/", emergency_views.emergency_reviews, name="emergency_reviews"),
+    path(
+        "emergency/reviews/<uuid:access_id>/",
+        emergency_views.emergency_review,
+        name="emergency_review",
+    ),
     path("<uuid:public_id>/", views.case_detail, name="detail"),
     path("<uuid:public_id>/stage/", views.case_stage, name="stage"),
     path("<uuid:public_id>/assign/", views.case_assign, name="assign"),

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from haven.accounts.roles import Capability
 from haven.cases.access import can
+from haven.cases.emergency_views import banner
 from haven.directory.selectors import waiting_count
 from haven.safeguards.models import Notification
 
@@ -14,6 +15,8 @@ def haven(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user and user.is_authenticated and user.is_verified())
     return {
         "DEMO_MODE": settings.DEMO_MODE,
+        # Emergency access open in this browser (DP-4): shown on every page while it lasts.
+        "emergency": banner(request) if signed_in else [],
         "nav": {
             "signed_in": signed_in,
             "register": signed_in and can(user, Capability.REGISTER_CHILD),
@@ -23,6 +26,8 @@ def haven(request: HttpRequest) -> dict[str, Any]:
             "members": signed_in and can(user, Capability.MANAGE_MEMBERS),
             "dashboard": signed_in and can(user, Capability.VIEW_DASHBOARD),
             "statistics": signed_in and can(user, Capability.VIEW_STATISTICS),
+            "break_glass": signed_in and can(user, Capability.BREAK_GLASS),
+            "emergency_reviews": signed_in and can(user, Capability.ASSIGN),
             "referrals_waiting": _referrals_waiting(user) if signed_in else 0,
             "unread": _unread(user) if signed_in else 0,
         },

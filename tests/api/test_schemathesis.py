@@ -40,6 +40,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from haven.accounts.roles import Role
+from haven.cases.emergency import emergency_access_open
 from haven.cases.services import case_register
 from haven.consent.models import CHECKLIST_KEYS, Purpose
 from haven.consent.services import consent_record, information_session_record
@@ -261,7 +262,15 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
     step = id_selectors.steps(case).first()
     assert step is not None
     interpreter = staff(agency, Role.INTERPRETER, username="interpreter_to_assign")
+    # Emergency access taken by a case worker on night duty, for the supervisor to review.
+    emergency = emergency_access_open(
+        actor=staff(agency, Role.CASE_WORKER, username="night_duty"),
+        reference=case.reference,
+        reason="held",
+        detail="Fictional: the police called at night.",
+    )
     ids = {
+        "emergency": emergency.public_id,
         "case": case.public_id,
         "child": case.child.public_id,
         "alert": alert.public_id,
@@ -414,6 +423,7 @@ def _valid_requests(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "reason": fictional,
         },
         "POST /api/v1/feedback/{public_id}/resolve/": {"resolution": fictional},
+        "POST /api/v1/emergency-access/{public_id}/review/": {"outcome": "justified"},
         "POST /api/v1/feedback/record/": {
             "kind": "complaint",
             "language": "en",
@@ -441,6 +451,7 @@ def _path_ids(path: str, ids: dict[str, str]) -> dict[str, str]:
         "/api/v1/children/": "child",
         "/api/v1/alerts/": "alert",
         "/api/v1/feedback/": "feedback",
+        "/api/v1/emergency-access/": "emergency",
     }
     for prefix, key in owner.items():
         if path.startswith(prefix):
