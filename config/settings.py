@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "haven.consent",
     "haven.protection",
     "haven.placements",
+    "haven.justice",
     "haven.voice",
     "haven.directory",
     "haven.reports",

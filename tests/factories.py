@@ -11,7 +11,11 @@ from haven.accounts.models import Agency, Membership, OrganisationType, User
 from haven.accounts.roles import Role
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.services import interview_record
+from haven.consent.services import information_session_record
 from haven.decisions.services import decision_record
+from haven.justice import services as justice
+from haven.justice.models import ChildInProceeding, Choice
+from haven.justice.rules import FORM_OF_KIND, participation_in_force
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -91,6 +95,59 @@ def determination(case, actor, subject: str, **overrides):  # type: ignore[no-un
     }
     fields.update(overrides)
     return decision_record(case=case, actor=actor, subject=subject, **fields)
+
+
+def proceeding_statement(case, actor, kind: str = "statement", **overrides):  # type: ignore[no-untyped-def]
+    """A statement, testimony or cross-examination given for a proceeding, the way Haven lets
+    it be taken (VW-1): the child's part in a proceeding (made the first time), told about the
+    legal process, a determination about legal participation, the child's agreement, and a
+    support person."""
+    part = ChildInProceeding.objects.filter(case=case).first() or justice.proceeding_open(
+        case=case,
+        actor=actor,
+        kind="criminal",
+        authority="Fictional Provincial Court",
+        stage="investigation",
+        opened_on=timezone.localdate() - timedelta(days=30),
+        role="witness",
+    )
+    form = FORM_OF_KIND[kind]
+    standing = participation_in_force(part, form)
+    if standing is None or standing.choice != Choice.AGREES:
+        session = information_session_record(
+            case=case,
+            actor=actor,
+            given_at=timezone.now() - timedelta(days=2),
+            topics=["legal_process"],
+            language="en",
+            formats=["verbal"],
+            given_by="Fictional Case Worker",
+            written_copy_left=False,
+        )
+        justice.participation_record(
+            case=case,
+            actor=actor,
+            part=part,
+            form=form,
+            choice="agrees",
+            decided_on=timezone.localdate(),
+            information_session=session,
+            decision=determination(case, actor, "legal_participation"),
+            retraumatisation_risk="low",
+            intimidation_risk="low",
+            reprisal_risk="low",
+            child_views="Fictional: I want to tell them what happened.",
+        )
+    fields = {
+        "kind": kind,
+        "conducted_at": timezone.now() - timedelta(hours=1),
+        "interviewer": "Fictional Prosecutor",
+        "duration_minutes": 40,
+        "support_person": "Fictional Social Worker",
+        "why_not_reused": "Fictional: the court asked for live testimony.",
+    }
+    fields.update(overrides)
+    return justice.statement_record(case=case, actor=actor, part=part, **fields).interview
 
 
 def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]

@@ -230,11 +230,12 @@ class Interview(HavenModel):
         ASSESSMENT = "assessment", _("Assessment interview")
         STATEMENT = "statement", _("Statement to police or prosecutor")
         TESTIMONY = "testimony", _("Testimony in court")
+        CROSS_EXAMINATION = "cross_examination", _("Cross-examination in court")
         MEDICAL_HISTORY = "medical_history", _("Medical history")
         OTHER = "other", _("Other")
 
     # Kinds that are taking part in proceedings as well as an interview (VW-1, CC-3).
-    PROCEEDINGS = frozenset({Kind.STATEMENT, Kind.TESTIMONY})
+    PROCEEDINGS = frozenset({Kind.STATEMENT, Kind.TESTIMONY, Kind.CROSS_EXAMINATION})
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
     kind = models.CharField(_("type of interview"), max_length=20, choices=Kind.choices)

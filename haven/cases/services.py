@@ -318,11 +318,14 @@ def interview_record(
     child_told_story: bool = True,
     notes: str = "",
     interpreter_reason: str = "",
+    proceeding: Any = None,
 ) -> Interview:
     """Log an interview, statement or testimony (ID-6, CC-6, VW-5). Each one in which the child
     was asked about what happened adds to the count of times they have told their story.
     `interpreter_reason` says why there was no interpreter, or a different one from the child's
-    last interview, where the interpreter check (CC-10, registered by identification) asks."""
+    last interview, where the interpreter check (CC-10, registered by identification) asks.
+    `proceeding` is the child's part in the proceeding a statement, testimony or
+    cross-examination is for: the justice area's check refuses one without it (VW-1)."""
     require(actor, Capability.RECORD_INTERVIEW, case)
     interview = Interview(
         case=case,
@@ -344,7 +347,11 @@ def interview_record(
     # The areas' checks (an interpreter where the child's language is not spoken, CC-10) may
     # refuse the interview before anything is written.
     keeps = check_interview(
-        case=case, actor=actor, interview=interview, interpreter_reason=interpreter_reason.strip()
+        case=case,
+        actor=actor,
+        interview=interview,
+        interpreter_reason=interpreter_reason.strip(),
+        proceeding=proceeding,
     )
     interview.save()
     record_event(

@@ -286,7 +286,7 @@ REASON_MIN_LENGTH = 10
 
 @interview_check
 def _interpreter_at_interview(
-    *, case: Case, actor: Any, interview: Interview, interpreter_reason: str
+    *, case: Case, actor: Any, interview: Interview, interpreter_reason: str, **_facts: Any
 ) -> Keep | None:
     """CC-10 on every interview (cases.interview_record, a screening's interview too): an
     interpreter where the person recording is not recorded as speaking the child's language,

@@ -18,7 +18,7 @@ from haven.cases.services import assignment_end, case_assign, case_change_stage,
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from tests.factories import another_case_for, child_fields, interview, staff
+from tests.factories import another_case_for, child_fields, interview, proceeding_statement, staff
 
 CC9 = "cc9.no_case_worker"
 CC6 = "cc6.too_many_retellings"
@@ -82,9 +82,9 @@ def test_cc6_alert_raised_only_when_retellings_exceed_the_threshold(case, case_w
 
     # when the child tells their story twice, then a third time
     interview(case, case_worker)
-    interview(case, case_worker, kind="statement")
+    proceeding_statement(case, case_worker, kind="statement")
     assert _alerts(case, CC6) == []
-    interview(case, case_worker, kind="testimony")
+    proceeding_statement(case, case_worker, kind="testimony")
 
     # then one alert, whose subject is the count
     alert = Alert.objects.get(case=case, rule_code=CC6)
@@ -341,8 +341,8 @@ def test_cc6_cc9_sweep_is_set_based_the_same_queries_for_3_and_30_cases(
 def test_vw5_statements_and_testimonies_count_as_retellings(case, case_worker, settings):
     # Given a limit of one, a statement to the police and a testimony in court
     settings.HAVEN_RETELLING_ALERT_THRESHOLD = 1
-    interview(case, case_worker, kind="statement")
-    interview(case, case_worker, kind="testimony")
+    proceeding_statement(case, case_worker, kind="statement")
+    proceeding_statement(case, case_worker, kind="testimony")
 
     # Then both count, and the alert says how many times
     assert _alerts(case, CC6) == [("2", "open")]

@@ -108,14 +108,15 @@ CPA_REGISTRARS: tuple[str, ...] = (
 )
 KH_REGISTRAR = "caseworker_kh"
 
-# Interview kinds in the order a child usually meets them.
+# Interview kinds in the order a child usually meets them. Statements and testimony are given
+# for a proceeding, under the child's agreed participation (VW-1): haven.demo.justice.
 INTERVIEW_KINDS: tuple[str, ...] = (
     Interview.Kind.IDENTIFICATION,
     Interview.Kind.ASSESSMENT,
-    Interview.Kind.STATEMENT,
     Interview.Kind.MEDICAL_HISTORY,
-    Interview.Kind.STATEMENT,
-    Interview.Kind.TESTIMONY,
+    Interview.Kind.ASSESSMENT,
+    Interview.Kind.OTHER,
+    Interview.Kind.ASSESSMENT,
 )
 # Languages each agency works in without an interpreter.
 AGENCY_LANGUAGES: dict[str, frozenset[str]] = {
