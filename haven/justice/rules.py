@@ -351,7 +351,12 @@ TOO_MANY_STATEMENTS = register(
             "this alert saying what you found."
         ),
         breaches=too_many_statements,
-        reads=("cases.Case", "cases.Interview", "justice.ProceedingStatement"),
+        reads=(
+            "cases.Case",
+            "cases.Interview",
+            "justice.ChildInProceeding",
+            "justice.ProceedingStatement",
+        ),
     )
 )
 

@@ -40,6 +40,7 @@ from haven.decisions.services import decision_record
 from haven.demo import data as demo
 from haven.demo import directory as directory_demo
 from haven.demo import emergency as emergency_demo
+from haven.demo import justice as justice_demo
 from haven.demo import reports as reports_demo
 from haven.demo import voice as voice_demo
 from haven.identification.models import FirstStep, Indicator
@@ -210,6 +211,7 @@ class Seeder:
         voice_demo.add_feedback(self)
         self.leave_without_case_worker()
         emergency_demo.seed(self)
+        justice_demo.seed(self)
         reports_demo.seed_releases(self)
 
     # --- agencies and staff -----------------------------------------------------------------
