@@ -94,6 +94,16 @@ SECTIONS: tuple[Section, ...] = (
             _("The police or a court may ask you what happened."),
             _("You can say no. You will still get all the help you get now."),
             _("An adult you trust can stay with you, and you can ask for breaks."),
+            _(
+                "You may be able to tell it once, on video, so that you do not have to tell "
+                "it again."
+            ),
+            _(
+                "You may be able to speak from another room or behind a screen, so that you "
+                "do not see the person accused."
+            ),
+            _("We will tell you what happens in the court case, and when."),
+            _("If anyone threatens you or your family, tell us at once."),
         ),
     ),
     Section(
