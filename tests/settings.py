@@ -22,5 +22,6 @@ TIME_ZONE = "Asia/Bangkok"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
     # Test databases are thrown away: a commit need not wait for the disk (this session only;
-    # the server's own settings are untouched).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+    # the server's own settings are untouched). Added to the options production sets (jit=off).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    _options["options"] = f"{_options.get('options', '')} -c synchronous_commit=off".strip()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from config.safety import DEV_FIELD_KEY, DEV_SECRET_KEY, refuse_unsafe
@@ -129,3 +130,14 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_with_jit_off():
+    """PostgreSQL's JIT cost seconds on the dashboard and statistics at 100,000 cases and saved
+    nothing: Haven turns it off on every connection it opens, whatever the server says."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
