@@ -28,6 +28,7 @@ from rest_framework.response import Response
 from haven.accounts.models import Agency
 from haven.accounts.roles import Capability
 from haven.api.schema import error_response
+from haven.api.versions import VERSIONED, expected_version, with_version
 from haven.audit.services import log_read
 from haven.cases.access import access_case_for, agencies_where, require
 from haven.children.models import Gender
@@ -71,6 +72,9 @@ class OfferSerializer(serializers.Serializer):
     country = serializers.CharField()
     contact = serializers.CharField()
     is_active = serializers.BooleanField()
+    version = serializers.CharField(
+        read_only=True, help_text="Send it back in If-Match with a change (lost updates)."
+    )
 
 
 class OfferFilterSerializer(serializers.Serializer):
@@ -263,10 +267,16 @@ class DirectoryViewSet(viewsets.ViewSet):
         offer = services.offer_create(actor=request.user, agency=agency, **data)
         return Response(OfferSerializer(offer).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OfferInputSerializer(partial=True), responses=OfferSerializer)
+    @extend_schema(
+        request=OfferInputSerializer(partial=True),
+        responses=OfferSerializer,
+        parameters=VERSIONED,
+    )
     @action(detail=False, methods=["patch"], url_path="offers/<uuid:offer_id>")
     def offer_update(self, request: Request, offer_id: str) -> Response:
-        """Change a service of the caller's agency; `is_active: false` takes it off."""
+        """Change a service of the caller's agency; `is_active: false` takes it off. Send the
+        offer's `version` in `If-Match`: when someone else changed it since, 412 and nothing is
+        saved."""
         require(request.user, Capability.MANAGE_DIRECTORY)
         agency_ids = [a.pk for a in agencies_where(request.user, Capability.MANAGE_DIRECTORY)]
         offer = selectors.managed_offers(agency_ids).filter(public_id=offer_id).first()
@@ -276,8 +286,10 @@ class DirectoryViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         data.pop("agency", None)
-        offer = services.offer_update(offer=offer, actor=request.user, **data)
-        return Response(OfferSerializer(offer).data)
+        offer = services.offer_update(
+            offer=offer, actor=request.user, expected_version=expected_version(request), **data
+        )
+        return with_version(Response(OfferSerializer(offer).data), offer)
 
     @extend_schema(responses=IncomingReferralSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="referrals/incoming")

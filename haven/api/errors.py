@@ -3,8 +3,10 @@
     {"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}, "measure_id": "ID-2"}}
 
 `fields` appears for invalid input, `measure_id` when a safeguard rule refused the action.
-Services raise Django's ValidationError, PermissionDenied and SafeguardViolation; they are
-translated here so that the API answers exactly as the HTML pages do."""
+Services raise Django's ValidationError, PermissionDenied, SafeguardViolation and EditConflict
+(someone else saved the record since the version the caller sent in If-Match: 412, code
+`edit_conflict`); they are translated here so that the API answers exactly as the HTML pages
+do."""
 
 from typing import Any
 
@@ -16,7 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from haven.core.errors import SafeguardViolation
+from haven.core.errors import EditConflict, SafeguardViolation
 
 _DEFAULT_MESSAGES = {
     400: "Bad request.",
@@ -74,6 +76,10 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, EditConflict):
+        return Response(
+            _envelope("edit_conflict", exc.message), status=status.HTTP_412_PRECONDITION_FAILED
+        )
     if isinstance(exc, SafeguardViolation):
         return Response(
             _envelope("safeguard", exc.message, measure_id=exc.measure_id),

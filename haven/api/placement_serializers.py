@@ -300,9 +300,12 @@ class RestrictionSerializer(RowClassMixin, serializers.Serializer):
     start_on = serializers.DateField()
     review_on = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
+    version = serializers.CharField(
+        read_only=True, help_text="Send it back in If-Match with a change (lost updates)."
+    )
 
     SENSITIVITY = {
-        **basic("id", "placement", "start_on", "review_on", "ended_on"),
+        **basic("id", "placement", "start_on", "review_on", "ended_on", "version"),
         "kind": S.FAMILY,
         "description": S.FAMILY,
         "decided_by": S.FAMILY,
@@ -394,9 +397,12 @@ class ChargeSerializer(RowClassMixin, serializers.Serializer):
     recorded_on = serializers.DateField()
     non_punishment_raised_on = serializers.DateField(allow_null=True)
     non_punishment_raised_with = serializers.CharField()
+    version = serializers.CharField(
+        read_only=True, help_text="Send it back in If-Match with a change (lost updates)."
+    )
 
     SENSITIVITY = {
-        **basic("id", "recorded_on", "non_punishment_raised_on"),
+        **basic("id", "recorded_on", "non_punishment_raised_on", "version"),
         "offence": S.LEGAL,
         "description": S.LEGAL,
         "authority": S.LEGAL,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from haven.accounts.roles import Capability
 from haven.api import placement_serializers as s
 from haven.api.protection import _context, _determination, _list_or_create
+from haven.api.versions import VERSIONED, expected_version, with_version
 from haven.cases.access import access_case_for, record_for
 from haven.cases.models import Case
 from haven.placements import selectors
@@ -194,10 +195,16 @@ class PlacementViewSet(viewsets.ViewSet):
             create=create,
         )
 
-    @extend_schema(request=s.RestrictionReviewSerializer, responses=s.RestrictionSerializer)
+    @extend_schema(
+        request=s.RestrictionReviewSerializer,
+        responses=s.RestrictionSerializer,
+        parameters=VERSIONED,
+    )
     @action(detail=True, methods=["post"], url_path="restrictions/<uuid:restriction_id>/review")
     def restriction_review(self, request: Request, public_id: str, restriction_id: str) -> Response:
-        """Lift a restriction, or keep it with a justification and the next review date."""
+        """Lift a restriction, or keep it with a justification and the next review date. Send
+        the restriction's `version` in `If-Match`: when someone else reviewed it since, 412 and
+        nothing is saved."""
         case = access_case_for(request.user, public_id, Capability.RECORD_PLACEMENT)
         context = _context(request, case)
         # Family information the caller may not read is not found (DP-1), as on the page.
@@ -205,9 +212,14 @@ class PlacementViewSet(viewsets.ViewSet):
         payload = s.RestrictionReviewSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         reviewed = placement_services.restriction_review(
-            restriction=restriction, actor=request.user, **payload.validated_data
+            restriction=restriction,
+            actor=request.user,
+            expected_version=expected_version(request),
+            **payload.validated_data,
         )
-        return Response(s.RestrictionSerializer(reviewed, context=context).data)
+        return with_version(
+            Response(s.RestrictionSerializer(reviewed, context=context).data), reviewed
+        )
 
     @extend_schema(methods=["get"], responses=s.FamilyContactSerializer(many=True))
     @extend_schema(
@@ -255,11 +267,15 @@ class PlacementViewSet(viewsets.ViewSet):
             service=placement_services.charge_record,
         )
 
-    @extend_schema(request=s.ChargeUpdateSerializer, responses=s.ChargeSerializer)
+    @extend_schema(
+        request=s.ChargeUpdateSerializer, responses=s.ChargeSerializer, parameters=VERSIONED
+    )
     @action(detail=True, methods=["patch"], url_path="charges/<uuid:charge_id>")
     def charge_update(self, request: Request, public_id: str, charge_id: str) -> Response:
         """Move a charge on, and record that the non-punishment principle was raised with the
-        authority (ND-1). Fields left out keep their value; a date, once recorded, stays."""
+        authority (ND-1). Fields left out keep their value; a date, once recorded, stays. Send
+        the charge's `version` in `If-Match`: when someone else changed it since, 412 and
+        nothing is saved."""
         case = access_case_for(request.user, public_id, Capability.RECORD_LEGAL)
         context = _context(request, case)
         charge = record_for(request.user, case, selectors.charges(case), charge_id)
@@ -274,5 +290,6 @@ class PlacementViewSet(viewsets.ViewSet):
             non_punishment_raised_with=data.get(
                 "non_punishment_raised_with", charge.non_punishment_raised_with
             ),
+            expected_version=expected_version(request),
         )
-        return Response(s.ChargeSerializer(updated, context=context).data)
+        return with_version(Response(s.ChargeSerializer(updated, context=context).data), updated)

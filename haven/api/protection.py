@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from haven.accounts.roles import Capability
 from haven.api import protection_serializers as s
+from haven.api.versions import VERSIONED, expected_version, with_version
 from haven.audit.services import log_read
 from haven.cases.access import access_case_by_id, access_case_for, readable, record_for, require
 from haven.cases.models import Case
@@ -361,12 +362,15 @@ class ProtectionViewSet(viewsets.ViewSet):
             create=create,
         )
 
-    @extend_schema(request=s.ServiceUpdateSerializer, responses=s.ServiceSerializer)
+    @extend_schema(
+        request=s.ServiceUpdateSerializer, responses=s.ServiceSerializer, parameters=VERSIONED
+    )
     @action(detail=True, methods=["patch"], url_path="services/<uuid:service_id>")
     def service_update(self, request: Request, public_id: str, service_id: str) -> Response:
         """Move a service on (under way, completed, declined, not delivered). Fields left out
         keep their value; a determination, once linked, stays. Care that needs consent cannot
-        go ahead without it (422, PS-4)."""
+        go ahead without it (422, PS-4). Send the service's `version` in `If-Match`: when
+        someone else changed it since, 412 and nothing is saved."""
         case = access_case_for(request.user, public_id, Capability.RECORD_SERVICE)
         context = _context(request, case)
         # A service of a class the caller may not read is not found (DP-1), as on the pages.
@@ -382,5 +386,6 @@ class ProtectionViewSet(viewsets.ViewSet):
             not_delivered_reason=data.get("not_delivered_reason", found.not_delivered_reason),
             reason_detail=data.get("reason_detail", found.reason_detail),
             decision=_determination(case, data.get("decision")),
+            expected_version=expected_version(request),
         )
-        return Response(s.ServiceSerializer(updated, context=context).data)
+        return with_version(Response(s.ServiceSerializer(updated, context=context).data), updated)

@@ -594,6 +594,9 @@ class ServiceSerializer(RowClassMixin, serializers.Serializer):
     )
     urgent_reason = serializers.CharField()
     decision = serializers.UUIDField(source="decision.public_id", allow_null=True, default=None)
+    version = serializers.CharField(
+        read_only=True, help_text="Send it back in If-Match with a change (lost updates)."
+    )
 
     # Within a service the caller may read, the fields are case basics, except why care was
     # urgent, which is health information whatever the type.
@@ -614,6 +617,7 @@ class ServiceSerializer(RowClassMixin, serializers.Serializer):
             "special_need",
             "consent_purpose",
             "decision",
+            "version",
         ),
         "urgent_reason": S.HEALTH,
     }

@@ -10,8 +10,10 @@
   operation takes: 403 (not signed in, the second factor not done, or not allowed) for all;
   404 where a path names a record or a list is paginated; 400 for every write (the service
   validates, and refuses a move the record's state does not allow); 422 with `measure_id` (a
-  safeguard rule refused) for every write. A view that refuses otherwise (a read whose query is
-  validated, a download not yet allowed) names it with `error_response`.
+  safeguard rule refused) for every write; 412 (someone else changed the record since the
+  version sent, haven.api.versions) for every write that takes `If-Match`. A view that refuses
+  otherwise (a read whose query is validated, a download not yet allowed) names it with
+  `error_response`.
 
 tests/api/test_schemathesis.py holds the API to this schema."""
 
@@ -41,7 +43,8 @@ _ERROR_COMPONENTS: dict[str, dict[str, Any]] = {
                     "code": {
                         "type": "string",
                         "description": "A stable code: not_authenticated, permission_denied, "
-                        "second_factor_required, password_change_required, not_found...",
+                        "second_factor_required, password_change_required, not_found, "
+                        "edit_conflict (412: changed since the version sent)...",
                     },
                     "message": _MESSAGE,
                 },
@@ -110,6 +113,11 @@ _ERRORS = {
         "Not found, or not visible to the caller: both answer alike (DP-1, DP-2).",
     ),
     "422": ("SafeguardError", "Refused by a safeguard rule; nothing was saved."),
+    "412": (
+        "Error",
+        "Someone else changed the record since the version sent in If-Match (code "
+        "edit_conflict); nothing was saved. Read it again and send the changes again.",
+    ),
 }
 
 
@@ -175,6 +183,12 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("400")
         if self.method in _WRITES:
             codes.append("422")
+        takes_version = any(
+            p.get("in") == "header" and p.get("name") == "If-Match"
+            for p in operation.get("parameters", [])
+        )
+        if takes_version:
+            codes.append("412")
         for name, schema in _ERROR_COMPONENTS.items():
             self.registry.register_on_missing(
                 ResolvedComponent(

@@ -62,9 +62,12 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
     languages = serializers.SerializerMethodField()
     aliases = serializers.SerializerMethodField()
     is_presumed_child = serializers.BooleanField(read_only=True)
+    version = serializers.CharField(
+        read_only=True, help_text="Send it back in If-Match with a change (lost updates)."
+    )
 
     SENSITIVITY = {
-        **basic("id", "is_presumed_child"),
+        **basic("id", "is_presumed_child", "version"),
         "given_name": S.IDENTITY,
         "family_name": S.IDENTITY,
         "family_name_first": S.IDENTITY,
@@ -108,6 +111,7 @@ class ChildSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
             "parental_care",
             "has_disability",
             "special_needs",
+            "version",
         ]
 
     def get_nationalities(self, child: Child) -> list[str]:

@@ -16,6 +16,7 @@ from haven.accounts.roles import Capability
 from haven.alerts.services import alert_resolve
 from haven.api import serializers as s
 from haven.api.pagination import Pagination
+from haven.api.versions import ETAG, VERSIONED, expected_version, with_version
 from haven.audit.services import log_read
 from haven.cases import selectors, services
 from haven.cases.access import (
@@ -180,17 +181,29 @@ class CaseViewSet(viewsets.ViewSet):
             s.NoteSerializer(note, context=context).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=s.ChildUpdateSerializer, responses=s.ChildSerializer)
+    @extend_schema(
+        request=s.ChildUpdateSerializer, responses=s.ChildSerializer, parameters=VERSIONED
+    )
     @action(detail=True, methods=["patch"])
     def child(self, request: Request, public_id: str) -> Response:
-        """Update the child's record through this case."""
+        """Update the child's record through this case. Send the child's `version` in
+        `If-Match`: when someone else changed the record since, 412 and nothing is saved."""
         case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
         payload = s.ChildUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         fields, lists = _split_child(dict(payload.validated_data))
-        child = child_update(case=case, actor=request.user, **fields, **lists)
-        return Response(
-            s.ChildSerializer(child, context={"readable": readable(request.user, case)}).data
+        child = child_update(
+            case=case,
+            actor=request.user,
+            expected_version=expected_version(request),
+            **fields,
+            **lists,
+        )
+        return with_version(
+            Response(
+                s.ChildSerializer(child, context={"readable": readable(request.user, case)}).data
+            ),
+            child,
         )
 
     @extend_schema(
@@ -299,7 +312,7 @@ class ChildViewSet(viewsets.ViewSet):
     lookup_field = "public_id"
     lookup_value_converter = "uuid"
 
-    @extend_schema(responses=s.ChildSerializer)
+    @extend_schema(responses=s.ChildSerializer, parameters=[ETAG])
     def retrieve(self, request: Request, public_id: str) -> Response:
         """A child's record, with what the caller may read on any of the child's cases."""
         child = access_child_by_id(request.user, public_id)
@@ -307,7 +320,9 @@ class ChildViewSet(viewsets.ViewSet):
         cases = list(cases_for_user(request.user).filter(child=child))
         classes: frozenset = frozenset().union(*readable_by_case(request.user, cases).values())
         log_read(user=request.user, what="child.view", child=child, case=cases[0])
-        return Response(s.ChildSerializer(child, context={"readable": classes}).data)
+        return with_version(
+            Response(s.ChildSerializer(child, context={"readable": classes}).data), child
+        )
 
     @extend_schema(request=s.ChildSearchSerializer, responses=s.ChildSearchResultSerializer)
     @action(detail=False, methods=["post"])

@@ -29,6 +29,7 @@ from haven.children.services import (
     CONTENT_FIELDS,
     set_identity_lists,
 )
+from haven.core.versions import check_version
 from haven.safeguards.engine import reevaluate
 
 
@@ -40,15 +41,18 @@ def child_update(
     nationalities: Iterable[str] | None = None,
     languages: Iterable[str] | None = None,
     aliases: Iterable[str] | None = None,
+    expected_version: str | None = None,
     **fields: Any,
 ) -> Child:
     """Update a child's record. The presumption of minority cannot be ended here: only a
-    completed age assessment ends it (ID-2)."""
+    completed age assessment ends it (ID-2). Refused, changing nothing, when someone else saved
+    the record after the version the person opened (`expected_version`, lost updates)."""
     require(actor, Capability.EDIT_CASE, case)
     unknown = set(fields) - set(CHILD_FIELDS)
     if unknown:
         raise TypeError(f"unknown child fields: {sorted(unknown)}")
     child = Child.objects.select_for_update(no_key=True).get(pk=case.child_id)
+    check_version(child, expected_version)
     was_presumed_child = child.is_presumed_child
     before = snapshot(child, CHILD_FIELDS)
     for name, value in fields.items():

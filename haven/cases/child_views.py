@@ -11,10 +11,10 @@ from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import child_services as services
 from haven.cases.access import access_case_for
-from haven.children.forms import AgeAssessmentForm, ChildForm
+from haven.children.forms import AgeAssessmentForm, ChildEditForm
 from haven.children.models import AgeStatus
-from haven.core.errors import SafeguardViolation
-from haven.core.forms import apply_service_error
+from haven.core.errors import EditConflict, SafeguardViolation
+from haven.core.forms import apply_service_error, form_status
 from haven.core.http import AuthedRequest
 
 
@@ -22,7 +22,7 @@ from haven.core.http import AuthedRequest
 def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
     child = case.child
-    form = ChildForm(request.POST or None, initial=ChildForm.initial_for(child))
+    form = ChildEditForm(request.POST or None, initial=ChildEditForm.initial_for(child))
     if child.age_status == AgeStatus.DETERMINED:
         form.lock_determined_age()
     if request.method == "POST" and form.is_valid():
@@ -33,9 +33,10 @@ def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
                 nationalities=form.nationality_list(),
                 languages=form.language_list(),
                 aliases=form.alias_list(),
+                expected_version=form.expected_version(),
                 **form.child_fields(),
             )
-        except (ValidationError, SafeguardViolation) as exc:
+        except (ValidationError, SafeguardViolation, EditConflict) as exc:
             apply_service_error(form, exc)
         else:
             messages.success(request, _("The child's record is updated."))
@@ -46,7 +47,7 @@ def child_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
         request,
         "children/edit.html",
         {"case": case, "child": child, "form": form, "presumption": child.presumption},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -16,6 +16,7 @@ from haven.core.forms import (
     ALIASES_MAX_COUNT,
     LANGUAGES_MAX_COUNT,
     TEXT_MAX_LENGTH,
+    VersionedForm,
     at_most,
     date_input,
 )
@@ -208,6 +209,14 @@ class ChildForm(forms.Form):
             aliases="\n".join(child.aliases.values_list("name", flat=True)),
         )
         return initial
+
+
+class ChildEditForm(VersionedForm, ChildForm):
+    """The child's record edited through a case: with the version opened (lost updates)."""
+
+    @classmethod
+    def initial_for(cls, child: Any) -> dict[str, Any]:
+        return {**super().initial_for(child), "version": child.version}
 
 
 class AgeAssessmentForm(forms.Form):

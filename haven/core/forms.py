@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import BaseValidator
+from django.http import QueryDict
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
-from haven.core.errors import SafeguardViolation
+from haven.core.errors import EditConflict, SafeguardViolation
 
 # --- Input limits ----------------------------------------------------------------------------
 # Every free-text input of a form and of the API has a most length, and every list input a most
@@ -54,8 +55,67 @@ def at_most(count: int = CHOICES_MAX_COUNT) -> list[MaxCountValidator]:
     return [MaxCountValidator(count)]
 
 
+# --- Lost updates (haven.core.versions) --------------------------------------------------------
+# A version is a UTC timestamp to the microsecond: "2026-12-01T14:05:03.123456+00:00".
+VERSION_MAX_LENGTH = 40
+
+
+class VersionedForm(forms.Form):
+    """The edit form of an existing record carries the version the person opened, in a hidden
+    field (put `"version": record.version` in its initial data). When someone else saved the
+    record since, the service refuses and the form is shown again (status 409) with what the
+    person typed, a notice, and the version now saved: saving again then deliberately replaces
+    the other person's changes. A form posted from a page that is shown again afterwards (a
+    small form among the page's records) says so with KEEPS_INPUT = False."""
+
+    KEEPS_INPUT = True
+
+    version = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=VERSION_MAX_LENGTH
+    )
+
+    conflict: EditConflict | None = None
+
+    def expected_version(self) -> str | None:
+        """The version the person opened, for the service's `expected_version`."""
+        return self.cleaned_data.get("version") or None
+
+    def edit_kwargs(self) -> dict[str, Any]:
+        """The cleaned data as the service takes it: the version as `expected_version`."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {**data, "expected_version": self.expected_version()}
+
+    def refuse_stale(self, exc: EditConflict) -> None:
+        """Show the refusal, and carry the version now saved for a deliberate second save."""
+        self.conflict = exc
+        self.add_error(None, exc.form_message() if self.KEEPS_INPUT else exc.page_message())
+        if self.is_bound:
+            key = self.add_prefix("version")
+            if isinstance(self.data, QueryDict):
+                data = self.data.copy()  # mutable, with every value of a multiple choice
+                data[key] = exc.current_version
+                self.data = data
+            else:
+                self.data = {**self.data, key: exc.current_version}
+
+
+def form_status(form: forms.Form) -> int:
+    """The status of a form page: 409 when the record changed since it was opened, 400 when
+    the form was refused otherwise, 200 when it is shown to be filled in."""
+    if getattr(form, "conflict", None) is not None:
+        return 409
+    return 400 if form.errors else 200
+
+
 def apply_service_error(form: forms.Form, exc: Exception) -> None:
-    """Attach a ValidationError or SafeguardViolation raised by a service to `form`."""
+    """Attach a ValidationError, SafeguardViolation or EditConflict raised by a service to
+    `form`."""
+    if isinstance(exc, EditConflict):
+        if isinstance(form, VersionedForm):
+            form.refuse_stale(exc)
+        else:
+            form.add_error(None, exc.page_message())
+        return
     if isinstance(exc, SafeguardViolation):
         form.add_error(
             None,
@@ -126,13 +186,14 @@ def datetime_input(**attrs: Any) -> forms.DateTimeInput:
 
 
 def run_service(form: forms.Form, call: Any) -> Any:
-    """Call a service with a valid form's data; a refusal (ValidationError, SafeguardViolation)
-    lands on the form and nothing is saved. Returns the service's result, or None."""
+    """Call a service with a valid form's data; a refusal (ValidationError, SafeguardViolation,
+    EditConflict) lands on the form and nothing is saved. Returns the service's result, or
+    None."""
     if not form.is_valid():
         return None
     try:
         return call()
-    except (ValidationError, SafeguardViolation) as exc:
+    except (ValidationError, SafeguardViolation, EditConflict) as exc:
         apply_service_error(form, exc)
         return None
 

@@ -3,6 +3,7 @@ last changed it and when, and the sensitivity class of the record as a whole. In
 keys never leave the server (DP-13)."""
 
 import uuid
+from datetime import UTC
 from typing import ClassVar
 
 from django.conf import settings
@@ -30,6 +31,15 @@ class HavenModel(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def version(self) -> str:
+        """The version a person opened, to send back with their changes (haven.core.versions):
+        when the record was last saved, in UTC to the microsecond. Both databases keep the
+        microseconds, so the token read back is the token written. Empty for an unsaved record."""
+        if self.updated_at is None:
+            return ""
+        return self.updated_at.astimezone(UTC).isoformat(timespec="microseconds")
 
     @property
     def row_sensitivity(self) -> Sensitivity:

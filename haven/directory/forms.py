@@ -7,7 +7,7 @@ from haven.accounts.models import Agency
 from haven.children.forms import _country_choices, _language_choices
 from haven.children.models import Gender
 from haven.core.codes import countries, languages
-from haven.core.forms import TEXT_MAX_LENGTH, at_most
+from haven.core.forms import TEXT_MAX_LENGTH, VersionedForm, at_most
 from haven.core.sensitivity import Sensitivity
 from haven.directory.models import OFFER_FIELDS, DeclineReason, LegalBasis, ReferralEndReason
 from haven.identification.codes import Exploitation
@@ -80,6 +80,10 @@ class OfferForm(forms.Form):
     )
 
     field_order = [*OFFER_FIELDS, "is_active"]
+
+
+class OfferEditForm(VersionedForm, OfferForm):
+    """An offer of the directory, edited: with the version opened (lost updates)."""
 
 
 class AssessmentForm(forms.Form):

@@ -24,6 +24,7 @@ from haven.children.models import Gender
 from haven.consent.models import Consent, Purpose
 from haven.core.codes import validate_country, validate_language
 from haven.core.sensitivity import Sensitivity
+from haven.core.versions import check_version
 from haven.directory import rules
 from haven.directory.models import (
     OFFER_FIELDS,
@@ -150,10 +151,15 @@ def offer_create(
 
 
 @transaction.atomic
-def offer_update(*, offer: ServiceOffer, actor: Any, **fields: Any) -> ServiceOffer:
-    """Change an offer of the actor's agency; `is_active` False takes it off the directory."""
+def offer_update(
+    *, offer: ServiceOffer, actor: Any, expected_version: str | None = None, **fields: Any
+) -> ServiceOffer:
+    """Change an offer of the actor's agency; `is_active` False takes it off the directory.
+    Refused when someone else saved the offer after the version the person opened
+    (`expected_version`, lost updates)."""
     _require_manager(actor, offer.agency)
     offer = ServiceOffer.objects.select_for_update().get(pk=offer.pk)
+    check_version(offer, expected_version)
     unknown = set(fields) - set(OFFER_FIELDS) - {"is_active"}
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)})

@@ -19,12 +19,13 @@ from haven.cases.access import access_case_for, agencies_where, can, record_for
 from haven.consent.models import Consent
 from haven.consent.selectors import sharing_consents
 from haven.core.errors import SafeguardViolation
-from haven.core.forms import run_service
+from haven.core.forms import form_status, run_service
 from haven.core.http import AuthedRequest
 from haven.directory import selectors, services
 from haven.directory.forms import (
     AssessmentForm,
     DeclineForm,
+    OfferEditForm,
     OfferForm,
     ReferralEndForm,
     ReferralForm,
@@ -115,11 +116,11 @@ def _managed_offer(request: AuthedRequest, offer_id: str) -> ServiceOffer:
 def offer_edit(request: AuthedRequest, offer_id: str) -> HttpResponse:
     offer = _managed_offer(request, offer_id)
     initial = {key: getattr(offer, key) for key in (*OFFER_FIELDS, "is_active")}
-    form = OfferForm(request.POST or None, initial=initial)
+    form = OfferEditForm(request.POST or None, initial={**initial, "version": offer.version})
     if request.method == "POST":
         updated = run_service(
             form,
-            lambda: services.offer_update(offer=offer, actor=request.user, **_offer_kwargs(form)),
+            lambda: services.offer_update(offer=offer, actor=request.user, **form.edit_kwargs()),
         )
         if updated is not None:
             messages.success(request, _("%(name)s is updated.") % {"name": updated.name})
@@ -128,7 +129,7 @@ def offer_edit(request: AuthedRequest, offer_id: str) -> HttpResponse:
         request,
         "directory/offer_form.html",
         {"form": form, "agency": offer.agency, "offer": offer},
-        status=_status(form),
+        status=form_status(form),
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.forms import PLACE_MAX_LENGTH, date_input
+from haven.core.forms import PLACE_MAX_LENGTH, VersionedForm, date_input
 from haven.decisions.models import Decision
 from haven.placements.models import (
     Charge,
@@ -121,7 +121,9 @@ class RestrictionForm(forms.Form):
         self.fields["start_on"].initial = timezone.localdate()
 
 
-class RestrictionReviewForm(forms.Form):
+class RestrictionReviewForm(VersionedForm):
+    KEEPS_INPUT = False  # posted from the placements page, which is shown again
+
     lift = forms.TypedChoiceField(
         label=_("Decision"),
         choices=[("yes", _("Lift it")), ("no", _("Keep it, with a reason"))],
@@ -158,7 +160,9 @@ class ChargeForm(forms.Form):
         self.fields["recorded_on"].initial = timezone.localdate()
 
 
-class ChargeUpdateForm(forms.Form):
+class ChargeUpdateForm(VersionedForm):
+    KEEPS_INPUT = False  # posted from the placements page, which is shown again
+
     status = forms.ChoiceField(label=_("Status"), choices=Charge.Status.choices)
     non_punishment_raised_on = forms.DateField(
         label=_("Non-punishment principle raised on"), required=False, widget=date_input()

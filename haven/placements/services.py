@@ -23,6 +23,7 @@ from haven.core.forms import (
     real_reason_message,
     validate_event_date,
 )
+from haven.core.versions import check_version
 from haven.decisions import rules as decision_rules
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
@@ -387,8 +388,11 @@ def restriction_review(
     on: date,
     justification: str = "",
     review_on: date | None = None,
+    expected_version: str | None = None,
 ) -> Restriction:
-    """Review a restriction (ND-4): lift it, or keep it with a justification and a new date."""
+    """Review a restriction (ND-4): lift it, or keep it with a justification and a new date.
+    Refused when someone else reviewed it after the version the person opened
+    (`expected_version`, lost updates): their justification is not silently replaced."""
     require(actor, Capability.RECORD_PLACEMENT, restriction.case)
     lock_case(restriction.case)
     restriction = (
@@ -398,6 +402,7 @@ def restriction_review(
     )
     if restriction.ended_on is not None:
         raise ValidationError(_("This restriction was already lifted."))
+    check_version(restriction, expected_version)
     validate_event_date(on, "on")
     if on < restriction.start_on:
         raise ValidationError({"on": _("The review cannot come before the restriction began.")})
@@ -529,11 +534,15 @@ def charge_update(
     status: str,
     non_punishment_raised_on: date | None = None,
     non_punishment_raised_with: str = "",
+    expected_version: str | None = None,
 ) -> Charge:
-    """Move a charge on, and record that the non-punishment principle was raised (ND-1)."""
+    """Move a charge on, and record that the non-punishment principle was raised (ND-1).
+    Refused when someone else saved the charge after the version the person opened
+    (`expected_version`, lost updates)."""
     require(actor, Capability.RECORD_LEGAL, charge.case)
     lock_case(charge.case)
     charge = Charge.objects.select_for_update(of=("self",)).select_related("case").get(pk=charge.pk)
+    check_version(charge, expected_version)
     if status not in Charge.Status.values:
         raise ValidationError({"status": _("Choose the status.")})
     if non_punishment_raised_on is not None:

@@ -21,7 +21,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
 from haven.cases.models import Case
-from haven.core.forms import run_service
+from haven.core.forms import VersionedForm, run_service
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
 from haven.decisions import selectors as decision_selectors
@@ -216,11 +216,16 @@ def _inline_action(
         item = record_for(request.user, case, rows(case), item_id)
         kwargs = {name: make(case) for name, make in form_kwargs.items()}
         form = form_class(request.POST, **kwargs)
+        # An edit of the record carries the version the person saw on the page (lost updates).
         return _inline(
             request,
             case,
             form,
-            lambda: call(item, request.user, form.cleaned_data),
+            lambda: call(
+                item,
+                request.user,
+                form.edit_kwargs() if isinstance(form, VersionedForm) else form.cleaned_data,
+            ),
             str(done),
             anchor,
         )

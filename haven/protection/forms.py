@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.core.forms import LINE_MAX_LENGTH, TEXT_MAX_LENGTH, date_input
+from haven.core.forms import LINE_MAX_LENGTH, TEXT_MAX_LENGTH, VersionedForm, date_input
 from haven.decisions.models import Decision
 from haven.protection.models import (
     Domain,
@@ -255,7 +255,7 @@ class ServiceForm(forms.Form):
         self.fields["start_on"].initial = timezone.localdate()
 
 
-class ServiceUpdateForm(forms.Form):
+class ServiceUpdateForm(VersionedForm):
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
     end_on = forms.DateField(label=_("Ends"), required=False, widget=date_input())
     not_delivered_reason = forms.ChoiceField(

@@ -31,6 +31,7 @@ from haven.core.forms import (
     real_reason_message,
     validate_event_date,
 )
+from haven.core.versions import check_version
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
 from haven.protection import rules
@@ -532,14 +533,17 @@ def service_update(
     not_delivered_reason: str = "",
     reason_detail: str = "",
     decision: Decision | None = None,
+    expected_version: str | None = None,
 ) -> Service:
     """Move a service on (under way, completed, declined, not delivered). Care that needs
-    consent cannot go ahead once consent is withdrawn (PS-4)."""
+    consent cannot go ahead once consent is withdrawn (PS-4). Refused when someone else saved
+    the service after the version the person opened (`expected_version`, lost updates)."""
     require(actor, Capability.RECORD_SERVICE, service.case)
     lock_case(service.case)
     service = (
         Service.objects.select_for_update(of=("self",)).select_related("case").get(pk=service.pk)
     )
+    check_version(service, expected_version)
     before = snapshot(service, _SERVICE_FIELDS)
     before_decision = service.decision_id
     service.status = status

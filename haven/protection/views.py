@@ -21,7 +21,7 @@ from haven.audit.services import log_read
 from haven.cases.access import access_case_by_id, access_case_for, can, readable, record_for
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.consent.selectors import consents, information_sessions
-from haven.core.forms import run_service
+from haven.core.forms import form_status, run_service
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
 from haven.decisions import selectors as decision_selectors
@@ -284,13 +284,14 @@ def service_update(request: AuthedRequest, public_id: str, service_id: str) -> H
             "not_delivered_reason": service.not_delivered_reason,
             "reason_detail": service.reason_detail,
             "decision": service.decision.public_id if service.decision else None,
+            "version": service.version,
         },
     )
     if request.method == "POST":
         updated = run_service(
             form,
             lambda: services.service_update(
-                service=service, actor=request.user, **form.cleaned_data
+                service=service, actor=request.user, **form.edit_kwargs()
             ),
         )
         if updated is not None:
@@ -301,5 +302,5 @@ def service_update(request: AuthedRequest, public_id: str, service_id: str) -> H
         request,
         "protection/service_update.html",
         {"case": case, "service": service, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

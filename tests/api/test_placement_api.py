@@ -676,6 +676,7 @@ def test_nd4_api_restriction_without_justification_raises_alert(
         "start_on": _iso(-1),
         "review_on": _iso(14),
         "ended_on": None,
+        "version": restriction.version,
     }
     assert _alert(case, ND4_UNJUSTIFIED) == [("ND-4", "alert", str(restriction.public_id), "open")]
 
@@ -811,6 +812,7 @@ def test_nd1_api_charge_alert_clears_with_legal_service_and_principle_raised(
         "recorded_on": _iso(),
         "non_punishment_raised_on": None,
         "non_punishment_raised_with": "",
+        "version": charge.version,
     }
     assert _alert(case, ND1) == [("ND-1", "alert", str(charge.public_id), "open")]
 

@@ -1191,6 +1191,7 @@ def test_ps4_api_medical_examination_with_consent_in_force_is_recorded(
         "consent_purpose": "medical_examination",
         "urgent_reason": "",
         "decision": None,
+        "version": service.version,
     }
     assert AuditEvent.objects.latest("seq").action == "service.record"
 
