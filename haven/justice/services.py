@@ -30,6 +30,7 @@ from haven.core.forms import (
     validate_event_date,
     validate_event_time,
 )
+from haven.core.versions import check_version
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
 from haven.justice.models import (
@@ -228,9 +229,12 @@ def proceeding_update(
     accused: str = "",
     defence: str = "",
     child_lawyer: str = "",
+    expected_version: str | None = None,
 ) -> ChildInProceeding:
     """Change a proceeding (its stage, above all) and the child's part in it. The proceeding is
-    shared: every child's case in it is re-evaluated."""
+    shared: every child's case in it is re-evaluated, and two people changing it from two
+    children's cases never silently overwrite each other (`expected_version`: the version of
+    the proceeding the person opened)."""
     require(actor, Capability.RECORD_LEGAL, case)
     _check_part(case, part)
     lock_case(case)
@@ -247,6 +251,7 @@ def proceeding_update(
     )
     _role(role)
     proceeding = Proceeding.objects.select_for_update().get(pk=part.proceeding_id)
+    check_version(proceeding, expected_version)
     first_hearing = (
         proceeding.hearings.order_by("held_on").values_list("held_on", flat=True).first()
     )
@@ -760,6 +765,7 @@ def compensation_record(
     held_for_child: Decimal | None = None,
     held_by: str = "",
     compensation: Compensation | None = None,
+    expected_version: str | None = None,
 ) -> Compensation:
     """A claim for compensation, or (with `compensation`) what became of it. Claiming is taking
     part: it needs the child's agreed participation in claiming (VW-1)."""
@@ -784,6 +790,7 @@ def compensation_record(
         if compensation.child_in_proceeding_id != part.pk:
             raise ValidationError(_("This claim is not in this proceeding."))
         compensation = Compensation.objects.select_for_update().get(pk=compensation.pk)
+        check_version(compensation, expected_version)
         action = "justice.compensation_update"
     for name, value in fields.items():
         setattr(compensation, name, value)

@@ -15,7 +15,7 @@ from haven.cases.models import Case, Interview
 from haven.cases.selectors import retelling_count
 from haven.cases.services import case_assign, case_register
 from haven.consent.services import information_session_record
-from haven.core.errors import SafeguardViolation
+from haven.core.errors import EditConflict, SafeguardViolation
 from haven.justice import services
 from haven.justice.models import (
     ChildInProceeding,
@@ -441,3 +441,48 @@ def test_a_shared_proceeding_keeps_each_childs_part_on_their_own_case(
             reprisal_risk="low",
             child_views="Fictional.",
         )
+
+
+def test_two_people_changing_a_shared_proceeding_never_overwrite_each_other(
+    case: Case, case_worker: Any, agency: Any
+) -> None:
+    """From two children's cases, two people open the same proceeding; the first moves it to
+    trial, the second's save of the version they opened is refused and changes nothing."""
+    part = _open(case, case_worker)
+    other = case_register(
+        actor=case_worker, agency=agency, child=child_fields(given_name="Fictional Two")
+    )
+    theirs = services.proceeding_join(
+        case=other, actor=case_worker, proceeding=part.proceeding, role="complainant"
+    )
+    opened = part.proceeding.version
+    fields = {
+        "kind": "criminal",
+        "authority": "Fictional Provincial Court",
+        "opened_on": part.proceeding.opened_on,
+        "accused": ACCUSED,
+        "defence": DEFENCE,
+    }
+    services.proceeding_update(
+        case=case,
+        actor=case_worker,
+        part=part,
+        stage="trial",
+        role="witness",
+        expected_version=opened,
+        **fields,
+    )
+    before = _state()
+    with pytest.raises(EditConflict):
+        services.proceeding_update(
+            case=other,
+            actor=case_worker,
+            part=theirs,
+            stage="closed",
+            closed_on=timezone.localdate(),
+            role="complainant",
+            expected_version=opened,
+            **fields,
+        )
+    assert _state() == before
+    assert Proceeding.objects.get().stage == "trial"
