@@ -23,7 +23,12 @@ Shape of the data (per 100 cases, roughly):
   determinations, guardians and their appointments, needs assessments, services, placements and
   their reviews, restrictions, family contact, charges and challenges to detention. A few per
   cent of each is planted to breach the PS-, CC- and ND- alert rules, so that their queries find
-  something.
+  something;
+- children as victim-witnesses (`_justice`): about 8 % of cases have a part in a proceeding,
+  some proceedings shared by two or three children of an agency, with hearings past, near and
+  later, verdicts, releases and appeals, the child's decisions on taking part, attendance with
+  support people and child-friendly measures, statements linked to the child's interviews,
+  updates to the child and reprisal-risk assessments. A few per cent breach each VW- rule.
 
 Run on its own (the database must be migrated and hold no case):
 
@@ -39,6 +44,8 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -92,6 +99,8 @@ class Summary:
     children_above_threshold: int = 0
     # Rows written per protection table (screenings, placements, services, ...).
     protection_rows: dict[str, int] = field(default_factory=dict)
+    # Rows written per justice table (proceedings, hearings, participations, ...).
+    justice_rows: dict[str, int] = field(default_factory=dict)
     # Alerts a first sweep over the open cases must raise, per rule code.
     expected_alerts: dict[str, int] = field(default_factory=dict)
     # The largest agency and one of its supervisors, for the "my cases" measurement.
@@ -378,6 +387,8 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         protection_expected = _protection(
             rng, cases, children, child_of_case, case_agency, agencies, by_role, summary, log
         )
+        # Drawn after everything else, so the earlier data stay as they were for a seed.
+        protection_expected |= _justice(rng, cases, case_agency, summary, log)
 
     # What the safeguard rules must find (computed here, independently of the rules).
     open_cases = [(i, case) for i, case in enumerate(cases) if case.stage != "closed"]
@@ -1247,6 +1258,389 @@ def _protection(
         model.objects.bulk_create(rows[name], batch_size=BATCH)
         summary.protection_rows[name] = len(rows[name])
     log(f"  protection {summary.protection_rows}")
+    return expected
+
+
+# Children as victim-witnesses (`_justice`). Shares of all cases unless said otherwise.
+IN_PROCEEDING = 0.08  # the child has a part in a proceeding (open or closed case)
+SHARED = 0.3  # of the parts: in the agency's latest proceeding (one trafficker, several victims)
+PROCEEDING_CLOSED = 0.15  # of the proceedings
+ROLE_NONE = 0.1  # of the parts: no part (yet)
+DECIDED = 0.45  # of each form of taking part, for a child told about the process: decided
+AGREES = 0.75  # of the decisions
+ATTENDS = 0.6  # of the hearings of the child's proceeding: the child's attendance is recorded
+NO_SUPPORT = 0.15  # of the attendances: no support person recorded (VW-3)
+MANY_STATEMENTS = 0.05  # of the parts: every statement interview of the case is linked (VW-5)
+NEVER_TOLD = 0.06  # of the parts: no update at all (VW-6)
+TOLD_LONG_AGO = 0.06  # of the parts: only updates older than the interval (VW-6)
+NEWS_UNTOLD = 0.08  # of the parts with updates: the last one came before the latest news (VW-6)
+ASSESSED = 0.5  # of the parts: reprisal risk assessed (VW-7)
+HIGH_UNPROTECTED = 0.25  # of the high risks: no protection measure (VW-7)
+AUTHORITIES = (
+    *(f"Bench Provincial Court {n}" for n in range(1, 13)),
+    "Bench Juvenile Court",
+    "Bench Labour Court",
+    "Bench Immigration Tribunal",
+)
+
+
+@contextmanager
+def _created_at_as_given(*models: Any) -> Iterator[None]:
+    """`created_at` is `auto_now_add`, which bulk_create would overwrite with now; the justice
+    rules compare it (VW-6), so the rows keep the moments drawn for them."""
+    fields = [model._meta.get_field("created_at") for model in models]
+    for f in fields:
+        f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f in fields:
+            f.auto_now_add = True
+
+
+def _justice(
+    rng: random.Random, cases: list[Any], case_agency: list[int], summary: Summary, log: Any
+) -> dict[str, int]:
+    """Proceedings, the children's parts in them and everything the VW- alert rules read;
+    returns the alerts the rules must find, worked out here from the rows written (in the
+    rules' terms: docs in haven/justice/rules.py)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from haven.cases.models import Interview
+    from haven.consent.models import InformationSession
+    from haven.justice.models import (
+        ChildInProceeding,
+        ChildRole,
+        ChildUpdate,
+        EventKind,
+        Form,
+        Hearing,
+        HearingAttendance,
+        Measure,
+        Participation,
+        Proceeding,
+        ProceedingEvent,
+        ProceedingKind,
+        ProceedingStatement,
+        ProtectionMeasure,
+        ReprisalRisk,
+        Stage,
+    )
+
+    now = timezone.now()
+    today = timezone.localdate()
+    interval = timedelta(days=int(getattr(settings, "HAVEN_VW6_UPDATE_DAYS", 30)))
+    cutoff = now - interval
+    # Nothing is drawn within a day of the interval's end, so the minutes between generating
+    # and measuring cannot move a part across it.
+    near_lo, near_hi = cutoff - timedelta(days=1), cutoff + timedelta(days=1)
+    max_statements = int(getattr(settings, "HAVEN_VW5_MAX_STATEMENTS", 1))
+    max_testimonies = int(getattr(settings, "HAVEN_VW5_MAX_TESTIMONIES", 1))
+    review_days = 14
+    measures = list(Measure.values)
+    open_stages = [s for s in Stage.values if s != Stage.CLOSED]
+
+    def moment(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
+
+    def between_days(start: date, end: date) -> date:
+        return start + timedelta(days=int(rng.random() * (max((end - start).days, 0) + 1)))
+
+    def off_the_edge(at: datetime) -> datetime:
+        return near_hi + (at - near_lo) / 2 if near_lo <= at <= near_hi else at
+
+    chosen = [i for i in range(len(cases)) if rng.random() < IN_PROCEEDING]
+    ids = [cases[i].pk for i in chosen]
+    sessions: dict[int, int] = {}
+    told: dict[int, list[tuple[int, str]]] = {}
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        for case_id, pk in InformationSession.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "pk"
+        ):
+            sessions.setdefault(case_id, pk)
+        for pk, case_id, kind in (
+            Interview.objects.filter(case_id__in=chunk, kind__in=Interview.PROCEEDINGS)
+            .order_by("conducted_at", "pk")
+            .values_list("pk", "case_id", "kind")
+        ):
+            told.setdefault(case_id, []).append((pk, kind))
+
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "proceedings",
+            "hearings",
+            "events",
+            "parts",
+            "participations",
+            "attendances",
+            "statements",
+            "updates",
+            "risks",
+        )
+    }
+    latest: dict[int, Any] = {}  # per agency: its latest proceeding and its children
+    members: dict[int, int] = {}  # id(proceeding) -> children in it
+    hearings_of: dict[int, list[Any]] = {}
+    events_of: dict[int, list[Any]] = {}
+    expected = dict.fromkeys(
+        (
+            "vw3.no_support_person",
+            "vw5.too_many_statements",
+            "vw6.no_recent_update",
+            "vw6.inform_the_child",
+            "vw7.high_risk_unprotected",
+            "vw7.risk_review_due",
+        ),
+        0,
+    )
+
+    for i in chosen:
+        case = cases[i]
+        a = case_agency[i]
+        opened_day = timezone.localtime(case.opened_at).date()
+        proceeding = latest.get(a)
+        if proceeding is None or members[id(proceeding)] >= 3 or rng.random() >= SHARED:
+            closed = rng.random() < PROCEEDING_CLOSED
+            opened_on = between_days(opened_day, today)
+            proceeding = Proceeding(
+                kind=rng.choices(list(ProceedingKind.values), weights=[70, 10, 12, 8])[0],
+                authority=rng.choice(AUTHORITIES),
+                reference=f"Bench {rng.randint(1, 9999)}/{opened_on.year}",
+                stage=Stage.CLOSED if closed else rng.choice(open_stages),
+                opened_on=opened_on,
+                closed_on=between_days(opened_on, today) if closed else None,
+                created_at=off_the_edge(_between(rng, moment(opened_on), now)),
+            )
+            rows["proceedings"].append(proceeding)
+            latest[a], members[id(proceeding)] = proceeding, 0
+            hearings_of[id(proceeding)], events_of[id(proceeding)] = [], []
+            for _h in range(rng.randint(0, 3)):
+                when = rng.choices(["past", "near", "later"], weights=[50, 25, 25])[0]
+                if when == "past" and opened_on < today:
+                    held = between_days(opened_on, today - timedelta(days=1))
+                elif when == "near":
+                    held = today + timedelta(days=rng.randint(0, review_days))
+                else:
+                    held = today + timedelta(days=rng.randint(review_days + 1, 120))
+                set_at = _between(rng, moment(opened_on), min(now, moment(held)))
+                hearing = Hearing(
+                    proceeding=proceeding,
+                    held_on=held,
+                    purpose="Bench hearing",
+                    created_at=off_the_edge(set_at),
+                )
+                rows["hearings"].append(hearing)
+                hearings_of[id(proceeding)].append(hearing)
+            if rng.random() < 0.35:
+                occurred = between_days(opened_on, today)
+                event = ProceedingEvent(
+                    proceeding=proceeding,
+                    kind=rng.choice(list(EventKind.values)),
+                    occurred_on=occurred,
+                    created_at=off_the_edge(
+                        min(now, moment(occurred) + timedelta(hours=rng.uniform(8, 40)))
+                    ),
+                )
+                rows["events"].append(event)
+                events_of[id(proceeding)].append(event)
+        members[id(proceeding)] += 1
+        hearings = hearings_of[id(proceeding)]
+        events = events_of[id(proceeding)]
+        joined = off_the_edge(_between(rng, max(case.opened_at, moment(proceeding.opened_on)), now))
+        joined_day = timezone.localtime(joined).date()
+        part = ChildInProceeding(
+            case_id=case.pk,
+            proceeding=proceeding,
+            role=ChildRole.NONE
+            if rng.random() < ROLE_NONE
+            else rng.choice([ChildRole.WITNESS, ChildRole.COMPLAINANT, ChildRole.CLAIMANT]),
+            created_at=joined,
+        )
+        rows["parts"].append(part)
+
+        # The child's decisions, one per form at most, for a child told about the process.
+        agreed: set[str] = set()
+        if case.pk in sessions:
+            for form in Form.values:
+                if rng.random() >= DECIDED:
+                    continue
+                choice = "agrees" if rng.random() < AGREES else "declines"
+                agreed |= {form} if choice == "agrees" else set()
+                rows["participations"].append(
+                    Participation(
+                        child_in_proceeding=part,
+                        form=form,
+                        choice=choice,
+                        decided_on=between_days(joined_day, today),
+                        information_session_id=sessions[case.pk],
+                        retraumatisation_risk=rng.choice(["low", "medium", "high"]),
+                        intimidation_risk=rng.choice(["low", "medium", "high"]),
+                        reprisal_risk=rng.choice(["low", "medium", "high"]),
+                    )
+                )
+
+        # Attendance at hearings, with a support person and the measures (VW-3, VW-4).
+        attended: dict[int, Any] = {}
+        for hearing in hearings:
+            if rng.random() >= ATTENDS:
+                continue
+            requested = rng.sample(measures, rng.randint(0, 4))
+            granted = [m for m in requested if rng.random() < 0.7]
+            applied = [m for m in granted if rng.random() < 0.85]
+            supported = rng.random() >= NO_SUPPORT
+            attendance = HearingAttendance(
+                child_in_proceeding=part,
+                hearing=hearing,
+                testifies=Form.TESTIMONY in agreed and rng.random() < 0.7,
+                support_name=f"Bench Support Person {rng.randint(1, 400)}" if supported else "",
+                support_relation="Caregiver at the shelter" if supported else "",
+                requested=sorted(requested),
+                granted=sorted(granted),
+                applied=sorted(applied),
+            )
+            rows["attendances"].append(attendance)
+            attended[id(hearing)] = attendance
+
+        # Statements: the case's statement and testimony interviews, one of each form linked,
+        # or every one of them for a few children (VW-5). One part per case, so each interview
+        # is linked at most once.
+        linked = told.get(case.pk, [])
+        if rng.random() >= MANY_STATEMENTS:
+            seen: set[str] = set()
+            kept = []
+            for pk, kind in linked:
+                form = Form.STATEMENT if kind == Interview.Kind.STATEMENT else Form.TESTIMONY
+                if form not in seen:
+                    seen.add(form)
+                    kept.append((pk, kind))
+            linked = kept
+        for pk, _kind in linked:
+            rows["statements"].append(
+                ProceedingStatement(child_in_proceeding=part, interview_id=pk)
+            )
+        statements = sum(1 for _pk, kind in linked if kind == Interview.Kind.STATEMENT)
+        testimonies = len(linked) - statements
+
+        # Updates to the child (VW-6).
+        news = [h.created_at for h in hearings] + [e.created_at for e in events]
+        given: list[datetime] = []
+        pattern = rng.random()
+        if pattern < NEVER_TOLD:
+            pass
+        elif pattern < NEVER_TOLD + TOLD_LONG_AGO:
+            if joined < near_lo:
+                given = sorted(_between(rng, joined, near_lo) for _u in range(rng.randint(1, 2)))
+        else:
+            last_news = max(news, default=joined)
+            start = max(joined, near_hi)
+            if news and rng.random() < NEWS_UNTOLD and start < last_news:
+                start = max(joined, near_hi)
+                given = [_between(rng, start, last_news - timedelta(minutes=1))]
+            else:
+                given = [_between(rng, max(start, last_news), now)]
+            if rng.random() < 0.5 and joined < near_lo:
+                given.insert(0, _between(rng, joined, near_lo))
+        recorded: list[datetime] = []
+        for at in given:
+            written = min(now, at + timedelta(minutes=rng.uniform(1, 90)))
+            recorded.append(written)
+            rows["updates"].append(
+                ChildUpdate(
+                    child_in_proceeding=part,
+                    given_at=at,
+                    given_by=f"Bench Case Worker {rng.randint(1, 300)}",
+                    language=rng.choice(LANGUAGES),
+                    created_at=written,
+                )
+            )
+
+        # Reprisal risk (VW-7): one or two assessments on different days.
+        risks: list[Any] = []
+        if rng.random() < ASSESSED:
+            span = (today - joined_day).days
+            days = sorted(rng.sample(range(span + 1), min(span + 1, rng.randint(1, 2))))
+            for d in days:
+                level = rng.choices(["low", "medium", "high"], weights=[50, 35, 15])[0]
+                protected = level != "high" or rng.random() >= HIGH_UNPROTECTED
+                chosen_measures = (
+                    rng.sample(list(ProtectionMeasure.values), rng.randint(1, 2))
+                    if protected and (level == "high" or rng.random() < 0.3)
+                    else []
+                )
+                risk = ReprisalRisk(
+                    child_in_proceeding=part,
+                    assessed_on=joined_day + timedelta(days=d),
+                    level=level,
+                    measures=sorted(chosen_measures),
+                    threats=rng.random() < 0.2,
+                    created_at=now,
+                )
+                risks.append(risk)
+                rows["risks"].append(risk)
+
+        # What the rules must find, in their terms.
+        if case.stage == "closed":
+            continue
+        # One alert per form above its number ("<part>:statement:3"), testimony including
+        # cross-examination.
+        expected["vw5.too_many_statements"] += (statements > max_statements) + (
+            testimonies > max_testimonies
+        )
+        if proceeding.stage == Stage.CLOSED:
+            continue
+        takes_part = part.role != ChildRole.NONE
+        last_told = max(recorded, default=None)
+        expected["vw6.inform_the_child"] += sum(
+            1 for at in news if last_told is None or last_told < at
+        )
+        newest = risks[-1] if risks else None
+        expected["vw7.high_risk_unprotected"] += (
+            newest is not None and newest.level == "high" and not newest.measures
+        )
+        if not takes_part:
+            continue
+        for hearing in hearings:
+            if hearing.held_on < today:
+                continue
+            there = attended.get(id(hearing))
+            testifies = (there is not None and there.testifies) or bool(
+                agreed & {Form.TESTIMONY, Form.CROSS_EXAMINATION}
+            )
+            if testifies and (there is None or not there.support_name):
+                expected["vw3.no_support_person"] += 1
+        last_given = max(given, default=None)
+        expected["vw6.no_recent_update"] += (
+            last_given < cutoff if last_given is not None else joined < cutoff
+        )
+        assessed = newest.assessed_on if newest is not None else None
+        near = any(today <= h.held_on <= today + timedelta(days=review_days) for h in hearings)
+        held = [h.held_on for h in hearings if h.held_on < today]
+        turns = [e.occurred_on for e in events if e.kind in (EventKind.RELEASE, EventKind.VERDICT)]
+        before_hearing = near and (assessed is None or (bool(held) and assessed < max(held)))
+        after_turn = bool(turns) and (assessed is None or assessed < max(turns))
+        expected["vw7.risk_review_due"] += before_hearing or after_turn
+
+    models = {
+        "proceedings": Proceeding,
+        "hearings": Hearing,
+        "events": ProceedingEvent,
+        "parts": ChildInProceeding,
+        "participations": Participation,
+        "attendances": HearingAttendance,
+        "statements": ProceedingStatement,
+        "updates": ChildUpdate,
+        "risks": ReprisalRisk,
+    }
+    dated = (Proceeding, Hearing, ProceedingEvent, ChildInProceeding, ChildUpdate, ReprisalRisk)
+    with _created_at_as_given(*dated):
+        for name, model in models.items():
+            # Parents are written first: bulk_create takes their keys from the saved rows.
+            model.objects.bulk_create(rows[name], batch_size=BATCH)
+            summary.justice_rows[name] = len(rows[name])
+    log(f"  justice {summary.justice_rows}")
     return expected
 
 

@@ -155,6 +155,7 @@ def measure(summary: Any, reps: int) -> list[dict]:
     from haven.cases.models import Case, CaseAssignment, Interview, StageChange
     from haven.cases.selectors import case_list
     from haven.consent.models import Consent
+    from haven.justice.models import Hearing, HearingAttendance
     from haven.placements.models import Placement
     from haven.protection.models import Service
     from haven.safeguards.engine import evaluate, reevaluate
@@ -344,6 +345,8 @@ def measure(summary: Any, reps: int) -> list[dict]:
         ("an interview", (Interview,)),
         ("a placement", (Placement,)),
         ("a consent", (Consent,)),
+        ("a hearing", (Hearing,)),
+        ("a hearing attendance", (HearingAttendance,)),
         ("a stage change", (Case, StageChange)),
     ):
         record(
@@ -390,6 +393,14 @@ def measure(summary: Any, reps: int) -> list[dict]:
         lambda: reports.released(reports.statistics([summary.largest_agency_id], None)),
         baseline="baseline: count open cases",
         what="released(statistics([agency], year=None)): every table, suppressed",
+    )
+    record(
+        "statistics: measures at hearings",
+        lambda: reports.released_measures(
+            reports.measures_at_hearings([summary.largest_agency_id], None)
+        ),
+        baseline="baseline: count open cases",
+        what="released_measures(measures_at_hearings([agency], None)): VW-4 per authority",
     )
     return rows
 

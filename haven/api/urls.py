@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from haven.api import directory as views_directory
 from haven.api import emergency as views_emergency
+from haven.api import justice as views_justice
 from haven.api import placements as views_placements
 from haven.api import protection as views_protection
 from haven.api import reports as views_reports
@@ -17,6 +18,8 @@ router.register("cases", views.CaseViewSet, basename="case")
 router.register("cases", views_protection.ProtectionViewSet, basename="case-protection")
 # Where the child lives: placements, restrictions, family contact, charges (ND-1 … ND-5).
 router.register("cases", views_placements.PlacementViewSet, basename="case-placement")
+# The child as a victim-witness: proceedings, participation, hearings, statements (VW-1 … VW-8).
+router.register("cases", views_justice.JusticeViewSet, basename="case-justice")
 router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 router.register("children", views.ChildViewSet, basename="child")

@@ -154,9 +154,9 @@ class CaseViewSet(viewsets.ViewSet):
         context = {"readable": readable(request.user, case)}
         if request.method == "GET":
             log_read(user=request.user, what="case.interviews", case=case)
-            return Response(
-                s.InterviewSerializer(case.interviews.all(), many=True, context=context).data
-            )
+            # A statement or testimony is a legal matter (Interview.row_sensitivity, DP-1).
+            rows = [i for i in case.interviews.all() if i.readable_with(context["readable"])]
+            return Response(s.InterviewSerializer(rows, many=True, context=context).data)
         require(request.user, Capability.RECORD_INTERVIEW, case)
         payload = s.InterviewInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

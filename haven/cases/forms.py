@@ -130,7 +130,15 @@ class AssignForm(forms.Form):
 
 
 class InterviewForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Type of interview"), choices=Interview.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Type of interview"),
+        choices=Interview.Kind.choices,
+        help_text=_(
+            "Statements, testimony and cross-examination are recorded under their proceeding, "
+            "on the case's Justice page, where the child's choice about taking part is checked "
+            "(VW-1)."
+        ),
+    )
     conducted_at = EventDateTimeField(label=_("When"), widget=datetime_input())
     interviewer = forms.CharField(label=_("Interviewed by"), max_length=200)
     interviewer_agency = forms.CharField(

@@ -38,6 +38,7 @@ register(
         "assignment.start": _("Person assigned to the case"),
         "assignment.end": _("Assignment ended"),
         "interview.record": _("Interview recorded"),
+        "interview.proceedings": _("Statement or testimony recorded"),
         "note.add": _("Note added"),
         "case.erase": _("Information erased under the retention schedule"),
         "emergency.open": _("Emergency access opened"),
@@ -48,8 +49,10 @@ register(
         "case.stage": _stage_change,
         "assignment.start": coded("role", AssignmentRole.choices),
         "interview.record": coded("kind", Interview.Kind.choices),
+        "interview.proceedings": coded("kind", Interview.Kind.choices),
         "case.erase": _erased,
         "emergency.open": coded("reason", EmergencyReason.choices),
         "emergency.review": coded("outcome", EmergencyAccess.Outcome.choices),
     },
+    classes={"interview.proceedings": Sensitivity.LEGAL},
 )

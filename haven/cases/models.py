@@ -234,8 +234,14 @@ class Interview(HavenModel):
         MEDICAL_HISTORY = "medical_history", _("Medical history")
         OTHER = "other", _("Other")
 
-    # Kinds that are taking part in proceedings as well as an interview (VW-1, CC-3).
+    # Kinds that are taking part in proceedings as well as an interview (VW-1, CC-3). That the
+    # child gave evidence is a legal matter: those rows are LEGAL as a whole (DP-1); the count
+    # of retellings (CC-6) still counts them for everyone on the case.
     PROCEEDINGS = frozenset({Kind.STATEMENT, Kind.TESTIMONY, Kind.CROSS_EXAMINATION})
+
+    @property
+    def row_sensitivity(self) -> Sensitivity:
+        return Sensitivity.LEGAL if self.kind in self.PROCEEDINGS else self.ROW_SENSITIVITY
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
     kind = models.CharField(_("type of interview"), max_length=20, choices=Kind.choices)

@@ -90,6 +90,12 @@ PLAIN_FIELDS: dict[str, S] = {
     "placements.Charge.non_punishment_raised_with": S.LEGAL,
     "placements.LibertyChallenge.lodged_with": S.LEGAL,
     "placements.LibertyChallenge.lodged_by": S.LEGAL,
+    # A child as a victim-witness: every row is a legal matter (haven.justice).
+    "justice.ChildInProceeding.child_lawyer": S.LEGAL,
+    "justice.HearingAttendance.support_name": S.LEGAL,
+    "justice.HearingAttendance.support_relation": S.LEGAL,
+    "justice.ChildUpdate.given_by": S.LEGAL,
+    "justice.Compensation.held_by": S.LEGAL,
 }
 
 # Plain text fields of a child's records that are kept: references, codes and coded lists,
@@ -115,6 +121,13 @@ KEPT: frozenset[str] = frozenset(
         "identification.Screening.means",
         "identification.Screening.methods_of_control",
         "identification.ScreeningExploitation.sub_type",  # statistics: forced criminality
+        # Statistics: child-friendly measures requested, granted and applied (VW-4).
+        "justice.HearingAttendance.requested",
+        "justice.HearingAttendance.granted",
+        "justice.HearingAttendance.applied",
+        "justice.ChildUpdate.language",
+        "justice.ReprisalRisk.measures",
+        "justice.Compensation.currency",
         "protection.NeedsAssessment.special_needs",
         "protection.Service.consent_purpose",
         "safeguards.Alert.rule_code",

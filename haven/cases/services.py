@@ -356,7 +356,9 @@ def interview_record(
     interview.save()
     record_event(
         actor=actor,
-        action="interview.record",
+        # Evidence in a proceeding is a legal matter: its own label, of that class, so the
+        # timeline does not tell a reader without legal matters that the child testified.
+        action="interview.proceedings" if kind in Interview.PROCEEDINGS else "interview.record",
         obj=interview,
         case=case,
         changes={"kind": [None, kind], "child_told_story": [None, child_told_story]},

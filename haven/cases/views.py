@@ -92,18 +92,19 @@ def case_register(request: AuthedRequest) -> HttpResponse:
 
 def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[str, object]:
     user = request.user
+    classes = readable(user, case)
     return {
         "case": case,
         "child": case.child,
         "presumption": case.child.presumption,
-        "can_read": {str(s) for s in readable(user, case)},
-        "alerts": alerts_for_case(case, readable(user, case)),
+        "can_read": {str(s) for s in classes},
+        "alerts": alerts_for_case(case, classes),
         "retellings": selectors.retelling_count(case),
         "assignments": selectors.current_assignments(case),
         "case_workers": selectors.case_worker_history(case),
-        "interviews": case.interviews.all()[:50],
+        "interviews": [i for i in case.interviews.all()[:50] if i.readable_with(classes)],
         "notes": case.notes.select_related("created_by")[:50],
-        "timeline": selectors.timeline(case, readable(user, case)),
+        "timeline": selectors.timeline(case, classes),
         "erasures": case_erasures(case),
         "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
         "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
@@ -115,7 +116,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "screen": can(user, Capability.SCREEN, case),
             "refer": can(user, Capability.REFER, case),
         },
-        **parts(request, case, readable(user, case)),
+        **parts(request, case, classes),
         **extra,
     }
 

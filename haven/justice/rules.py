@@ -46,15 +46,15 @@ from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 # hearing makes the reprisal risk due for review (VW-7).
 
 
-def _max_statements() -> int:
+def max_statements() -> int:
     return int(getattr(settings, "HAVEN_VW5_MAX_STATEMENTS", 1))
 
 
-def _max_testimonies() -> int:
+def max_testimonies() -> int:
     return int(getattr(settings, "HAVEN_VW5_MAX_TESTIMONIES", 1))
 
 
-def _update_days() -> int:
+def update_days() -> int:
     return int(getattr(settings, "HAVEN_VW6_UPDATE_DAYS", 30))
 
 
@@ -147,6 +147,10 @@ def check_statement(*, case: Case, interview: Interview, proceeding: Any) -> Any
     part = proceeding.part
     if part.case_id != case.pk:
         raise ValidationError(_("This proceeding is not on this child's case."))
+    if part.proceeding.stage == Stage.CLOSED:
+        raise ValidationError(
+            {"kind": _("This proceeding is closed: no statement or testimony is taken in it.")}
+        )
     check_takes_part(part, FORM_OF_KIND[interview.kind])
     if not interview.support_person.strip():
         raise ValidationError(
@@ -272,11 +276,14 @@ def hearing_without_support(cases: Any) -> list[tuple[int, str]]:
         (a.child_in_proceeding_id, a.hearing_id): a
         for a in HearingAttendance.objects.filter(child_in_proceeding_id__in=list(parts))
     }
+    # The parts of each proceeding, so that each hearing meets only its own children (not
+    # every part of every proceeding: that grew with the square of the caseload).
+    by_proceeding: dict[int, list[ChildInProceeding]] = defaultdict(list)
+    for part in parts.values():
+        by_proceeding[part.proceeding_id].append(part)
     out = []
     for hearing_id, proceeding_id, public_id in hearings:
-        for part in parts.values():
-            if part.proceeding_id != proceeding_id:
-                continue
+        for part in by_proceeding[proceeding_id]:
             there = attendance.get((part.pk, hearing_id))
             takes_part = (there is not None and there.testifies) or any(
                 agreed.get((part.pk, form)) == Choice.AGREES
@@ -314,7 +321,12 @@ NO_SUPPORT_PERSON = register(
 
 def too_many_statements(cases: Any) -> list[tuple[int, str]]:
     """More statements, or more testimonies and cross-examinations, in one proceeding than the
-    set number (VW-5, CC-6): someone must say why the child is asked again."""
+    set number (VW-5, CC-6): someone must say why the child is asked again.
+
+    The subject is the child's part, the form and the count ("<part>:statement:3"; a
+    cross-examination counts as testimony), so each further one raises a new alert even after
+    the previous one was resolved with a reason, as CC-6 does; a form within its number raises
+    nothing. The part's public ID is the subject up to its first colon."""
     rows = (
         ProceedingStatement.objects.filter(
             child_in_proceeding__case__in=cases.exclude(stage=Case.Stage.CLOSED)
@@ -330,11 +342,16 @@ def too_many_statements(cases: Any) -> list[tuple[int, str]]:
         )
         .order_by()
     )
-    return [
-        (row["child_in_proceeding__case_id"], str(row["child_in_proceeding__public_id"]))
-        for row in rows
-        if row["statements"] > _max_statements() or row["testimonies"] > _max_testimonies()
-    ]
+    out = []
+    for row in rows:
+        for form, count, limit in (
+            (Form.STATEMENT, row["statements"], max_statements()),
+            (Form.TESTIMONY, row["testimonies"], max_testimonies()),
+        ):
+            if count > limit:
+                subject = f"{row['child_in_proceeding__public_id']}:{form}:{count}"
+                out.append((row["child_in_proceeding__case_id"], subject))
+    return out
 
 
 TOO_MANY_STATEMENTS = register(
@@ -364,7 +381,7 @@ TOO_MANY_STATEMENTS = register(
 def no_recent_update(cases: Any) -> list[tuple[int, str]]:
     """A child in an open proceeding not told about it for longer than the set interval
     (VW-6), counted from their last update or, without one, from joining the proceeding."""
-    cutoff = timezone.now() - timedelta(days=_update_days())
+    cutoff = timezone.now() - timedelta(days=update_days())
     rows = (
         _parts(cases)
         .annotate(last=Max("updates__given_at"))
@@ -399,7 +416,8 @@ NO_RECENT_UPDATE = register(
 
 def news_not_told(cases: Any) -> list[tuple[int, str]]:
     """A hearing date set, a verdict, a release or an appeal that the child has not been told
-    of since Haven learnt of it (VW-6): due within 48 hours."""
+    of since Haven learnt of it (VW-6): due within 48 hours. Told means an update given (not
+    merely written up) after the news was recorded."""
     parts = list(_parts(cases, roles=False).values_list("pk", "case_id", "proceeding_id"))
     if not parts:
         return []
@@ -407,7 +425,7 @@ def news_not_told(cases: Any) -> list[tuple[int, str]]:
     last_told = dict(
         ChildUpdate.objects.filter(child_in_proceeding_id__in=[p for p, _c, _r in parts])
         .values("child_in_proceeding_id")
-        .annotate(last=Max("created_at"))
+        .annotate(last=Max("given_at"))
         .values_list("child_in_proceeding_id", "last")
     )
     news: dict[int, list[tuple[Any, str]]] = defaultdict(list)
@@ -415,7 +433,9 @@ def news_not_told(cases: Any) -> list[tuple[int, str]]:
         for proceeding, created, uuid in model.objects.filter(
             proceeding_id__in=proceedings
         ).values_list("proceeding_id", "created_at", "public_id"):
-            news[proceeding].append((created, str(uuid)))
+            # The update's time is entered to the minute: one given in the minute Haven learnt
+            # of the news counts as telling it.
+            news[proceeding].append((created.replace(second=0, microsecond=0), str(uuid)))
     out = []
     for part, case_id, proceeding in parts:
         told = last_told.get(part)

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.roles import Capability
@@ -422,7 +423,7 @@ def participation_record(
             "This session did not cover the legal process and the right to decline: tell the "
             "child first, and record that session (VW-2)."
         )
-    elif decided_on is not None and information_session.given_at.date() > decided_on:
+    elif decided_on is not None and timezone.localdate(information_session.given_at) > decided_on:
         errors["information_session"] = _("The child must be told before the decision, not after.")
     if errors:
         raise ValidationError(errors)
@@ -435,8 +436,8 @@ def participation_record(
             raise ValidationError(
                 {"decision": _("This determination is dated after the child's choice.")}
             )
-    elif decision is not None and decision.case_id != case.pk:
-        raise ValidationError({"decision": _("Choose a determination taken on this case.")})
+    elif decision is not None:
+        check_determination(case.pk, decision, subjects={Decision.Subject.LEGAL_PARTICIPATION})
     participation = Participation.objects.create(
         child_in_proceeding=part,
         form=form,
@@ -558,8 +559,13 @@ def statement_record(
 ) -> ProceedingStatement:
     """A statement, testimony or cross-examination for a proceeding: an interview, counted in
     the child's retellings (CC-6, VW-5), refused without the child's agreed participation in
-    that form (VW-1) or without a support person (VW-3)."""
+    that form (VW-1) or without a support person (VW-3). The case is locked first, so two
+    statements saved at once are checked one after the other (the count, the reuse of a
+    recording)."""
+    require(actor, Capability.RECORD_LEGAL, case)
+    require(actor, Capability.RECORD_INTERVIEW, case)
     _check_part(case, part)
+    lock_case(case)
     if kind not in FORM_OF_KIND:
         raise ValidationError({"kind": _("Choose a statement, testimony or cross-examination.")})
     validate_event_time(conducted_at, "conducted_at")
@@ -666,6 +672,8 @@ def risk_record(
         raise ValidationError(errors)
     assert assessed_on is not None
     validate_event_date(assessed_on, "assessed_on")
+    if accused_release_on is not None and not 1990 <= accused_release_on.year <= 2200:
+        raise ValidationError({"accused_release_on": _("Check the date.")})
     codes = _codes(measures, ProtectionMeasure.values, "measures")
     risk = ReprisalRisk.objects.create(
         child_in_proceeding=part,

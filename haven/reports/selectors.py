@@ -6,6 +6,7 @@ so it can show nothing its reader could not open. The statistics count the child
 agencies where the reader may see statistics; they return raw counts, which leave this module
 only through haven.reports.suppression (views, API and release files all call `released`)."""
 
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -39,6 +40,7 @@ from haven.children.models import Child, ChildNationality, Gender, Sex
 from haven.identification.codes import Exploitation, OtherExploitationType
 from haven.identification.models import FirstStep, Screening, ScreeningExploitation
 from haven.identification.selectors import met_q
+from haven.justice.models import HearingAttendance, Measure
 from haven.placements.models import Liberty, Placement
 from haven.placements.selectors import placement_figures
 from haven.protection.models import Guardian
@@ -538,6 +540,104 @@ def _jsonable(value: Any) -> Shown | float | str:
     if value is None or isinstance(value, int | str):
         return value
     return float(value)
+
+
+# --- child-friendly measures at hearings (VW-4) ---------------------------------------------
+
+MEASURE_COLUMNS = ("requested", "granted", "applied")
+
+
+def _authority_key(name: str) -> str:
+    """An authority as grouped: spacing and case aside ("Provincial court " is the same)."""
+    return " ".join(name.split()).casefold()
+
+
+def measures_at_hearings(agency_ids: list[int], year: int | None) -> list[dict[str, Any]]:
+    """The gap between the child-friendly measures asked for and those applied (VW-4): for each
+    authority or court, how many times each measure was requested, granted and applied at the
+    hearings of the children whose cases these agencies lead (held in `year`, or at any time),
+    and which children those are. Raw: shown only through `released_measures`.
+
+    [{"authority": name, "children": {child pk...}, "counts": {measure: {"requested": n,
+    "granted": n, "applied": n}}}], by name. The measures are JSON lists, which SQLite
+    cannot search as PostgreSQL can: one query reads the attendances (a few per child) and
+    Python counts them. A measure is counted once per attendance and list; a code that is not
+    a measure is ignored."""
+    attendances = HearingAttendance.objects.filter(
+        child_in_proceeding__case__in=statistics_cases(agency_ids, None)
+    )
+    if year is not None:
+        attendances = attendances.filter(hearing__held_on__year=year)
+    rows = attendances.order_by().values_list(
+        "hearing__proceeding__authority",
+        "child_in_proceeding__case__child_id",
+        *MEASURE_COLUMNS,
+    )
+    known = set(Measure.values)
+    groups: dict[str, dict[str, Any]] = {}
+    for authority, child_id, *lists in rows:
+        group = groups.setdefault(
+            _authority_key(authority),
+            {
+                "spellings": Counter(),
+                "children": set(),
+                "counts": {m: dict.fromkeys(MEASURE_COLUMNS, 0) for m in Measure.values},
+            },
+        )
+        group["spellings"][" ".join(authority.split())] += 1
+        group["children"].add(child_id)
+        for column, measures in zip(MEASURE_COLUMNS, lists, strict=True):
+            for measure in set(measures if isinstance(measures, list) else ()) & known:
+                group["counts"][measure][column] += 1
+    out = [
+        {
+            # The spelling most used, the first in order on a tie.
+            "authority": min(g["spellings"].items(), key=lambda kv: (-kv[1], kv[0]))[0],
+            "children": frozenset(g["children"]),
+            "counts": g["counts"],
+        }
+        for g in groups.values()
+    ]
+    return sorted(out, key=lambda g: (_authority_key(g["authority"]), g["authority"]))
+
+
+def released_measures(raw: list[dict[str, Any]], *, k: int | None = None) -> dict[str, Any]:
+    """`measures_at_hearings` as it may be shown (DP-10), with the statistics' k:
+
+    - an authority is named only when at least k children attended hearings there; the others
+      are counted together under no name (None, "other authorities"), since a court that few of
+      the agency's children went to points at them;
+    - each count from 1 to k-1 is hidden (None); a true zero is shown. No total is shown, so no
+      hidden count can be worked out by subtraction;
+    - when the other authorities together count fewer than k children, all their figures are
+      hidden, zeros too, as a table whose total is below k;
+    - a measure that nobody requested, granted or applied there is left out.
+
+    {"k": k, "groups": [{"authority": name | None, "rows": [[measure, requested, granted,
+    applied]]}]}, in Measure's order; named authorities by name, the others last."""
+    k = settings.HAVEN_STATISTICS_MIN_CELL if k is None else k
+    named = [g for g in raw if len(g["children"]) >= k]
+    others = [g for g in raw if len(g["children"]) < k]
+    groups = [(g["authority"], g["counts"], False) for g in named]
+    if others:
+        pooled = {m: dict.fromkeys(MEASURE_COLUMNS, 0) for m in Measure.values}
+        for g in others:
+            for measure, counts in g["counts"].items():
+                for column in MEASURE_COLUMNS:
+                    pooled[measure][column] += counts[column]
+        few = len(frozenset().union(*(g["children"] for g in others))) < k
+        groups.append((None, pooled, few))
+    out = []
+    for authority, counts, hide_all in groups:
+        rows = []
+        for measure in Measure.values:
+            values = [counts[measure][column] for column in MEASURE_COLUMNS]
+            if not any(values):
+                continue
+            rows.append([measure, *(None if hide_all else suppress_one(v, k=k) for v in values)])
+        if rows:
+            out.append({"authority": authority, "rows": rows})
+    return {"k": k, "groups": out}
 
 
 # --- releases -------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where
 from haven.core.forms import apply_service_error, run_service
 from haven.core.http import AuthedRequest
+from haven.justice.models import Measure
 from haven.reports import selectors, services
 from haven.reports.forms import AuthoriseForm, PeriodForm, ReleaseRequestForm, period_year
 from haven.reports.models import Release, Table
@@ -94,6 +95,29 @@ def presented(figures: dict[str, Any], only: list[str] | None = None) -> list[di
     return out
 
 
+def presented_measures(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The child-friendly measures table (selectors.released_measures) as the page shows it:
+    per authority, each measure's label with its suppressed counts (VW-4, DP-10)."""
+    k = figures["k"]
+    labels = dict(Measure.choices)
+    return [
+        {
+            "authority": group["authority"] or _("Other authorities"),
+            "named": group["authority"] is not None,
+            "rows": [
+                {
+                    "label": labels.get(measure, measure),
+                    "requested": shown(requested, k=k),
+                    "granted": shown(granted, k=k),
+                    "applied": shown(applied, k=k),
+                }
+                for measure, requested, granted, applied in group["rows"]
+            ],
+        }
+        for group in figures["groups"]
+    ]
+
+
 @login_required
 def statistics(request: AuthedRequest) -> HttpResponse:
     """Counts of children by the groups that are overlooked (CC-16), suppressed as any release
@@ -105,7 +129,9 @@ def statistics(request: AuthedRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial={"period": str(year)})
     if request.GET and form.is_valid():
         year = period_year(form.cleaned_data["period"])
-    figures = selectors.released(selectors.statistics([a.pk for a in agencies], year))
+    ids = [a.pk for a in agencies]
+    figures = selectors.released(selectors.statistics(ids, year))
+    measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
     return render(
         request,
         "reports/statistics.html",
@@ -114,6 +140,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "k": figures["k"],
             "tables": presented(figures),
+            "measures": presented_measures(measures),
             "awaiting": selectors.awaiting(request.user).count()
             if agencies_where(request.user, Capability.AUTHORISE_RELEASE)
             else 0,

@@ -19,6 +19,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -41,12 +42,13 @@ from schemathesis.specs.openapi.checks import (
 
 from haven.accounts.roles import Role
 from haven.cases.emergency import emergency_access_open
-from haven.cases.services import case_register
+from haven.cases.services import case_assign, case_register
 from haven.consent.models import CHECKLIST_KEYS, Purpose
 from haven.consent.services import consent_record, information_session_record
 from haven.decisions.services import decision_record
 from haven.directory.services import offer_create, referral_send, sharing_assessment_record
 from haven.identification import selectors as id_selectors
+from haven.justice import services as justice
 from haven.placements.services import (
     charge_record,
     liberty_challenge_record,
@@ -58,7 +60,7 @@ from haven.reports.services import release_request
 from haven.safeguards.models import Alert
 from haven.voice.services import feedback_record
 from tests.conftest import signed_in
-from tests.factories import child_fields, staff
+from tests.factories import child_fields, determination, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +198,73 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         status="investigation",
         recorded_on=_day(-2),
     )
+    # A proceeding the child is a witness in, with a hearing to come, an information session on
+    # the legal process, a determination about legal participation, the child's agreement to
+    # give a statement, testify and claim compensation, a claim, and a support person; and a
+    # proceeding of another child of the agency, which this child can join.
+    part = justice.proceeding_open(
+        case=case,
+        actor=sup,
+        kind="criminal",
+        authority="Fictional Provincial Court",
+        reference="FPC 123/2026",
+        stage="pre_trial",
+        opened_on=_day(-60),
+        role="witness",
+        accused="Fictional Accused",
+        defence="Fictional Defence Lawyer",
+    )
+    hearing = justice.hearing_record(
+        case=case, actor=sup, part=part, held_on=_day(10), purpose="Fictional: trial."
+    )
+    legal_session = information_session_record(
+        case=case,
+        actor=sup,
+        given_at=timezone.now() - timedelta(days=2),
+        topics=["legal_process"],
+        language="my",
+        formats=["verbal"],
+        given_by="Fictional case worker",
+        written_copy_left=True,
+    )
+    legal_bid = determination(case, sup, "legal_participation")
+    for form in ("statement", "testimony", "compensation_claim"):
+        justice.participation_record(
+            case=case,
+            actor=sup,
+            part=part,
+            form=form,
+            choice="agrees",
+            decided_on=timezone.localdate(),
+            information_session=legal_session,
+            decision=legal_bid,
+            retraumatisation_risk="medium",
+            intimidation_risk="low",
+            reprisal_risk="medium",
+            child_views="Fictional: I want to tell the judge, not in the same room.",
+        )
+    claim = justice.compensation_record(
+        case=case,
+        actor=sup,
+        part=part,
+        claimed_on=_day(-5),
+        currency="THB",
+        amount_claimed=Decimal("50000"),
+    )
+    support = staff(agency, Role.PSYCHOLOGIST, username="support_person")
+    case_assign(case=case, actor=sup, user=support, role="support_person")
+    other_child = case_register(
+        actor=sup, agency=agency, child=child_fields(given_name="Fictional Two")
+    )
+    joinable = justice.proceeding_open(
+        case=other_child,
+        actor=sup,
+        kind="criminal",
+        authority="Fictional Provincial Court",
+        stage="trial",
+        opened_on=_day(-90),
+        role="complainant",
+    ).proceeding
     # A referral from this case to the other agency's service, and one to this agency's
     # service from a case of the other agency: the supervisor answers that one.
     other_admin = staff(other_agency, Role.SUPERVISOR, username="other_sup")
@@ -283,6 +352,9 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         "challenge_id": challenge.public_id,
         "restriction_id": restriction.public_id,
         "charge_id": charge.public_id,
+        "part_id": part.public_id,
+        "hearing_id": hearing.public_id,
+        "compensation_id": claim.public_id,
         "step_id": step.public_id,
         "offer_id": ours.public_id,
         "release_id": release.public_id,
@@ -294,6 +366,10 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         "bid": bid.public_id,
         "their_offer": theirs.public_id,
         "sharing_consent": sharing.public_id,
+        "legal_session": legal_session.public_id,
+        "legal_bid": legal_bid.public_id,
+        "support_user": support.public_id,
+        "joinable": joinable.public_id,
     }
     return sup, {key: str(value) for key, value in ids.items()}
 
@@ -308,6 +384,7 @@ def _valid_requests(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
 
     fictional = "Fictional: written for the schema test."
     case = "POST /api/v1/cases/{public_id}/"
+    part = case + "proceedings/{part_id}/"
     return {
         case + "assignments/": {"user": ids["interpreter"], "role": "interpreter"},
         case + "challenges/{challenge_id}/decision/": {"decided_on": day(0), "outcome": "released"},
@@ -386,6 +463,69 @@ def _valid_requests(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "reason_code": "moved",
             "reason": "Fictional: she moved to her aunt.",
         },
+        case + "proceedings/": {
+            "kind": "civil",
+            "authority": "Fictional Civil Court",
+            "stage": "investigation",
+            "opened_on": day(-10),
+            "role": "claimant",
+        },
+        case + "proceedings/join/": {"proceeding": ids["joinable"], "role": "witness"},
+        part.replace("POST", "PATCH"): {"stage": "trial", "child_lawyer": "Fictional Lawyer"},
+        part + "hearings/": {"held_on": day(20), "purpose": fictional},
+        part + "events/": {"kind": "hearing_set", "occurred_on": day(0), "summary": fictional},
+        part + "participations/": {
+            "form": "cross_examination",
+            "choice": "agrees",
+            "decided_on": day(0),
+            "information_session": ids["legal_session"],
+            "decision": ids["legal_bid"],
+            "retraumatisation_risk": "high",
+            "intimidation_risk": "medium",
+            "reprisal_risk": "medium",
+            "child_views": fictional,
+        },
+        part.replace("POST", "PUT") + "hearings/{hearing_id}/attendance/": {
+            "testifies": True,
+            "support_user": ids["support_user"],
+            "requested": ["screen", "breaks"],
+            "granted": ["screen"],
+        },
+        part + "statements/": {
+            "kind": "statement",
+            "conducted_at": (now - timedelta(hours=1)).isoformat(),
+            "interviewer": "Fictional Prosecutor",
+            "duration_minutes": 40,
+            "interpreter": "Fictional Interpreter",
+            "interpreter_reason": "Fictional: the usual interpreter was away that day.",
+            "support_person": "Fictional Social Worker",
+            "video_recorded": True,
+            "why_not_reused": fictional,
+        },
+        part + "updates/": {
+            "given_at": (now - timedelta(hours=1)).isoformat(),
+            "given_by": "Fictional Case Worker",
+            "language": "my",
+            "explained": fictional,
+        },
+        part + "reprisal-risks/": {
+            "assessed_on": day(0),
+            "level": "high",
+            "measures": ["police_protection"],
+            "threats": True,
+        },
+        part + "compensations/": {
+            "claimed_on": day(0),
+            "currency": "THB",
+            "amount_claimed": "20000.00",
+        },
+        part.replace("POST", "PATCH") + "compensations/{compensation_id}/": {
+            "amount_awarded": "30000.00",
+            "awarded_on": day(0),
+            "amount_paid": "10000.00",
+            "held_for_child": "10000.00",
+            "held_by": "Fictional trust fund",
+        },
         case + "referrals/": {
             "offer": ids["their_offer"],
             "reason": fictional,
@@ -439,7 +579,7 @@ def _path_ids(path: str, ids: dict[str, str]) -> dict[str, str]:
         for name in (
             *("consent_id", "session_id", "appointment_id", "service_id", "placement_id"),
             *("challenge_id", "restriction_id", "charge_id", "step_id", "offer_id"),
-            *("release_id", "referral_id"),
+            *("release_id", "referral_id", "part_id", "hearing_id", "compensation_id"),
         )
     }
     if path.startswith("/api/v1/directory/"):

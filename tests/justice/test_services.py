@@ -28,6 +28,7 @@ from haven.justice.models import (
     ReprisalRisk,
 )
 from haven.safeguards.models import Alert
+from tests.conftest import signed_in
 from tests.factories import child_fields, determination, interview, staff
 
 ACCUSED = "Fictional Accused One\nFictional Accused Two"
@@ -486,3 +487,32 @@ def test_two_people_changing_a_shared_proceeding_never_overwrite_each_other(
         )
     assert _state() == before
     assert Proceeding.objects.get().stage == "trial"
+
+
+def test_dp1_a_reader_without_legal_matters_does_not_learn_that_the_child_gave_evidence(
+    case: Case, case_worker: Any, assigned_interpreter: Any, client: Any
+) -> None:
+    """A statement is an interview, and a legal matter: the interpreter on the case does not see
+    it in the interview list (page and API) nor in the timeline; the case worker does. The
+    count of retellings (CC-6) counts it for both."""
+    part = _open(case, case_worker)
+    _decide(part, case_worker, "statement")
+    _statement(part, case_worker)
+    markers = ("Statement to police or prosecutor", "Statement or testimony recorded")
+    for reader, shown in ((case_worker, True), (assigned_interpreter, False)):
+        signed_in(client, reader)
+        page = client.get(f"/cases/{case.public_id}/").content.decode()
+        api = client.get(f"/api/v1/cases/{case.public_id}/interviews/").json()
+        assert all((marker in page) is shown for marker in markers), reader
+        assert [row["kind"] for row in api] == (["statement"] if shown else [])
+    assert retelling_count(case) == 1
+
+
+def test_vw1_no_statement_is_taken_in_a_closed_proceeding(case: Case, case_worker: Any) -> None:
+    part = _open(case, case_worker, stage="closed", closed_on=timezone.localdate())
+    _decide(part, case_worker, "statement")
+    before = _state()
+    with pytest.raises(ValidationError) as caught:
+        _statement(part, case_worker)
+    assert "kind" in caught.value.message_dict
+    assert _state() == before
