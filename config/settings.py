@@ -87,7 +87,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "haven.core.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,10 +195,13 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if HAVEN_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 
-# Idle timeout: every request renews the session; after HAVEN_SESSION_IDLE_MINUTES without one,
-# the user must sign in again. Shared devices are the norm in the field.
+# Idle timeout: after HAVEN_SESSION_IDLE_MINUTES without a request the user must sign in again.
+# Shared devices are the norm in the field. Requests renew the session at most once a minute
+# (haven.core.sessions), not on every request: a renewal is a write, and a failed one must not
+# fail the response of a write that has committed.
+SESSION_ENGINE = "haven.core.sessions"
 SESSION_COOKIE_AGE = envint("HAVEN_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
