@@ -254,7 +254,7 @@ def _statement_body(**changes: Any) -> dict[str, Any]:
 
 def _update_body(**changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "given_at": (timezone.now() - timedelta(hours=1)).isoformat(),
+        "given_at": timezone.now().isoformat(),
         "given_by": "Fictional Case Worker",
         "language": "my",
         "explained": "Fictional: the court set a date; she may testify by video link.",
