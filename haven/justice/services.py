@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,6 +66,25 @@ from haven.safeguards.engine import reevaluate
 
 def _cases_of(proceeding: Proceeding) -> QuerySet[Case]:
     return Case.objects.filter(proceedings__proceeding=proceeding)
+
+
+def _write[M: Model](
+    model: type[M],
+    *,
+    audited: Case,
+    actor: Any,
+    action: str,
+    changes: dict[str, Any],
+    cases: QuerySet[Case] | None = None,
+    **fields: Any,
+) -> M:
+    """Create one record, append its audit event on the case the person acts through
+    (`audited`), and re-evaluate the rules that read it on `cases` (every child in a shared
+    proceeding) or on that case: the tail every justice write shares."""
+    row = model._default_manager.create(**fields, created_by=actor, updated_by=actor)
+    record_event(actor=actor, action=action, obj=row, case=audited, changes=changes)
+    reevaluate(audited if cases is None else cases, model)
+    return row
 
 
 def _check_part(case: Case, part: ChildInProceeding) -> None:
@@ -194,23 +213,17 @@ def proceeding_join(
     _role(role)
     if ChildInProceeding.objects.filter(case=case, proceeding=proceeding).exists():
         raise ValidationError({"proceeding": _("This child is already in this proceeding.")})
-    part = ChildInProceeding.objects.create(
+    return _write(
+        ChildInProceeding,
+        audited=case,
+        actor=actor,
+        action="justice.proceeding_join",
+        changes={"role": [None, role]},
         case=case,
         proceeding=proceeding,
         role=role,
         child_lawyer=child_lawyer.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.proceeding_join",
-        obj=part,
-        case=case,
-        changes={"role": [None, role]},
-    )
-    reevaluate(case, ChildInProceeding)
-    return part
 
 
 @transaction.atomic
@@ -307,22 +320,17 @@ def hearing_record(
         )
     if held_on.year > 2200:
         raise ValidationError({"held_on": _("Check the date.")})
-    hearing = Hearing.objects.create(
+    return _write(
+        Hearing,
+        audited=case,
+        actor=actor,
+        action="justice.hearing_record",
+        changes={"held_on": [None, held_on]},
+        cases=_cases_of(proceeding),
         proceeding=proceeding,
         held_on=held_on,
         purpose=purpose.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.hearing_record",
-        obj=hearing,
-        case=case,
-        changes={"held_on": [None, held_on]},
-    )
-    reevaluate(_cases_of(proceeding), Hearing)
-    return hearing
 
 
 @transaction.atomic
@@ -347,23 +355,18 @@ def event_record(
     validate_event_date(occurred_on, "occurred_on")
     if occurred_on < part.proceeding.opened_on:
         raise ValidationError({"occurred_on": _("This cannot be before the proceeding opened.")})
-    event = ProceedingEvent.objects.create(
+    return _write(
+        ProceedingEvent,
+        audited=case,
+        actor=actor,
+        action="justice.event_record",
+        changes={"kind": [None, kind], "occurred_on": [None, occurred_on]},
+        cases=_cases_of(part.proceeding),
         proceeding=part.proceeding,
         kind=kind,
         occurred_on=occurred_on,
         summary=summary.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.event_record",
-        obj=event,
-        case=case,
-        changes={"kind": [None, kind], "occurred_on": [None, occurred_on]},
-    )
-    reevaluate(_cases_of(part.proceeding), ProceedingEvent)
-    return event
 
 
 # --- participation (VW-1, VW-2, VW-8) ----------------------------------------------------------
@@ -438,7 +441,12 @@ def participation_record(
             )
     elif decision is not None:
         check_determination(case.pk, decision, subjects={Decision.Subject.LEGAL_PARTICIPATION})
-    participation = Participation.objects.create(
+    return _write(
+        Participation,
+        audited=case,
+        actor=actor,
+        action="justice.participation_record",
+        changes={"form": [None, form], "choice": [None, choice]},
         child_in_proceeding=part,
         form=form,
         choice=choice,
@@ -449,18 +457,7 @@ def participation_record(
         intimidation_risk=intimidation_risk,
         reprisal_risk=reprisal_risk,
         child_views=child_views.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.participation_record",
-        obj=participation,
-        case=case,
-        changes={"form": [None, form], "choice": [None, choice]},
-    )
-    reevaluate(case, Participation)
-    return participation
 
 
 # --- hearings: support person and measures (VW-3, VW-4) -----------------------------------------
@@ -617,25 +614,19 @@ def update_record(
         raise ValidationError(errors)
     assert given_at is not None
     validate_event_time(given_at, "given_at")
-    update = ChildUpdate.objects.create(
+    return _write(
+        ChildUpdate,
+        audited=case,
+        actor=actor,
+        action="justice.update_record",
+        changes={"language": [None, language]},
         child_in_proceeding=part,
         given_at=given_at,
         given_by=given_by.strip(),
         language=language,
         support_person_told=support_person_told,
         explained=explained.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.update_record",
-        obj=update,
-        case=case,
-        changes={"language": [None, language]},
-    )
-    reevaluate(case, ChildUpdate)
-    return update
 
 
 # --- reprisal risk (VW-7) -----------------------------------------------------------------------
@@ -675,7 +666,12 @@ def risk_record(
     if accused_release_on is not None and not 1990 <= accused_release_on.year <= 2200:
         raise ValidationError({"accused_release_on": _("Check the date.")})
     codes = _codes(measures, ProtectionMeasure.values, "measures")
-    risk = ReprisalRisk.objects.create(
+    return _write(
+        ReprisalRisk,
+        audited=case,
+        actor=actor,
+        action="justice.risk_record",
+        changes={"level": [None, level], "measures": [None, codes]},
         child_in_proceeding=part,
         assessed_on=assessed_on,
         level=level,
@@ -686,18 +682,7 @@ def risk_record(
         online_harassment=online_harassment,
         accused_release_on=accused_release_on,
         notes=notes.strip(),
-        created_by=actor,
-        updated_by=actor,
     )
-    record_event(
-        actor=actor,
-        action="justice.risk_record",
-        obj=risk,
-        case=case,
-        changes={"level": [None, level], "measures": [None, codes]},
-    )
-    reevaluate(case, ReprisalRisk)
-    return risk
 
 
 # --- compensation (the guide's access to remedies) ------------------------------------------------

@@ -14,7 +14,6 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, Interview
 from haven.cases.selectors import retelling_count
 from haven.cases.services import case_assign, case_register
-from haven.consent.services import information_session_record
 from haven.core.errors import EditConflict, SafeguardViolation
 from haven.justice import services
 from haven.justice.models import (
@@ -30,9 +29,10 @@ from haven.justice.models import (
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
 from tests.factories import child_fields, determination, interview, staff
-
-ACCUSED = "Fictional Accused One\nFictional Accused Two"
-DEFENCE = "Fictional Defence Lawyer"
+from tests.justice.helpers import ACCUSED, DEFENCE
+from tests.justice.helpers import decide as _decide
+from tests.justice.helpers import legal_session as _session
+from tests.justice.helpers import open_proceeding as _open
 
 
 def _state() -> tuple[Any, ...]:
@@ -52,52 +52,6 @@ def _state() -> tuple[Any, ...]:
             AuditEvent,
         )
     )
-
-
-def _open(case: Case, actor: Any, **overrides: Any) -> ChildInProceeding:
-    fields = {
-        "kind": "criminal",
-        "authority": "Fictional Provincial Court",
-        "reference": "FPC 123/2026",
-        "stage": "pre_trial",
-        "opened_on": timezone.localdate() - timedelta(days=60),
-        "role": "witness",
-        "accused": ACCUSED,
-        "defence": DEFENCE,
-    }
-    return services.proceeding_open(case=case, actor=actor, **{**fields, **overrides})
-
-
-def _session(case: Case, actor: Any, topics: tuple[str, ...] = ("legal_process",)) -> Any:
-    return information_session_record(
-        case=case,
-        actor=actor,
-        given_at=timezone.now() - timedelta(days=3),
-        topics=list(topics),
-        language="my",
-        formats=["verbal"],
-        given_by="Fictional Case Worker",
-        written_copy_left=False,
-    )
-
-
-def _decide(
-    part: ChildInProceeding, actor: Any, form: str, choice: str = "agrees", **extra: Any
-) -> Participation:
-    case = part.case
-    fields = {
-        "form": form,
-        "choice": choice,
-        "decided_on": timezone.localdate(),
-        "information_session": _session(case, actor),
-        "retraumatisation_risk": "medium",
-        "intimidation_risk": "low",
-        "reprisal_risk": "medium",
-        "child_views": "Fictional: I want to tell the judge, but not in the same room.",
-    }
-    if choice == "agrees":
-        fields["decision"] = determination(case, actor, "legal_participation")
-    return services.participation_record(case=case, actor=actor, part=part, **{**fields, **extra})
 
 
 def _statement(part: ChildInProceeding, actor: Any, kind: str = "statement", **extra: Any) -> Any:
