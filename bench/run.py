@@ -148,7 +148,7 @@ def capture(fn: Callable[[], Any], before: Callable[[], Any] | None = None) -> d
 # --- the measurements ----------------------------------------------------------------------
 
 
-def measure(summary: Any, reps: int) -> list[dict]:
+def measure(summary: Any, reps: int, skip: tuple[str, ...] = ()) -> list[dict]:
     from django.db import connection
 
     from haven.accounts.models import User
@@ -186,6 +186,9 @@ def measure(summary: Any, reps: int) -> list[dict]:
         before: Callable[[], Any] | None = None,
         n: int | None = None,
     ) -> dict:
+        if name.startswith(skip):
+            print(f"  {name:<44} skipped (--skip)")
+            return {}
         fn()  # warm-up (caches, prepared plans), not timed
         row = {"operation": name, "what": what, "baseline": baseline}
         row |= median_ms(fn, n or reps, before)
@@ -475,6 +478,14 @@ def main() -> None:
         help="PostgreSQL only: ALTER DATABASE haven_bench SET NAME = VALUE (e.g. jit=off); "
         "repeatable; the settings become part of the result file's name",
     )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="leave out the operations whose name starts with PREFIX (e.g. 'statistics: agency'); "
+        "repeatable",
+    )
     args = parser.parse_args()
 
     kind, drop = prepare_database(args.cases, args.pg_setting)
@@ -499,7 +510,7 @@ def main() -> None:
     info = database_info()
     print(f"  {', '.join(f'{k} {v}' for k, v in info.items())}\n")
     try:
-        rows = measure(summary, args.reps)
+        rows = measure(summary, args.reps, tuple(args.skip))
     finally:
         connections.close_all()
         if not args.keep:
@@ -513,6 +524,7 @@ def main() -> None:
         "database": info,
         "cases": args.cases,
         "reps": args.reps,
+        "skipped": args.skip,
         "seed": args.seed,
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {

@@ -32,6 +32,12 @@ class StatisticsSerializer(serializers.Serializer):
     tables = serializers.DictField(
         help_text='{table: {"rows": [[code, count or null]], "total": count or null}}'
     )
+    measures_at_hearings = serializers.DictField(
+        help_text="The child-friendly measures requested, granted and applied at hearings, per "
+        'authority (VW-4): {"k": k, "groups": [{"authority": name or null for the authorities '
+        'few children went to, "rows": [[measure, requested, granted, applied]]}]}, each count '
+        "from 1 to k-1 null."
+    )
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
@@ -112,14 +118,24 @@ class ReportsViewSet(viewsets.ViewSet):
     )
     @action(detail=False, methods=["get"])
     def statistics(self, request: Request) -> Response:
-        """Counts of children by the groups that are often overlooked (CC-16), with small cells
-        hidden (null) as in any release (DP-10)."""
+        """Counts of children by the groups that are often overlooked (CC-16), and the gap
+        between the child-friendly measures requested and applied at hearings per authority
+        (VW-4), with small cells hidden (null) as in any release (DP-10)."""
         agencies = selectors.statistics_agencies(request.user)
         if not agencies:
             raise PermissionDenied
         year = _year(request)
-        figures = selectors.released(selectors.statistics([a.pk for a in agencies], year))
-        return Response({"k": figures["k"], "year": year, "tables": figures["tables"]})
+        ids = [a.pk for a in agencies]
+        figures = selectors.released(selectors.statistics(ids, year))
+        measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
+        return Response(
+            {
+                "k": figures["k"],
+                "year": year,
+                "tables": figures["tables"],
+                "measures_at_hearings": measures,
+            }
+        )
 
     @extend_schema(methods=["get"], responses=ReleaseSerializer(many=True))
     @extend_schema(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.interviews import interview_check
-from haven.cases.models import Case, Interview
+from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.core.errors import SafeguardViolation
 from haven.core.sensitivity import Sensitivity as S
 from haven.justice.models import (
@@ -80,19 +80,24 @@ def _folded(name: str) -> str:
     return " ".join(kept.split())
 
 
-def check_not_implicated(proceeding: Proceeding, name: str, field: str) -> None:
-    """A support person who is among the accused or represents them is refused (VW-3)."""
+def implicated(proceeding: Proceeding, name: str) -> str | None:
+    """Why this person cannot support the child in this proceeding, or None: they are among the
+    accused, or represent them (VW-3)."""
     folded = _folded(name)
     if not folded:
-        return
+        return None
     if folded in _names(proceeding.accused):
-        raise ValidationError(
-            {field: _("This person is recorded among the accused: they cannot support the child.")}
-        )
+        return str(_("This person is recorded among the accused: they cannot support the child."))
     if folded in _names(proceeding.defence):
-        raise ValidationError(
-            {field: _("This person represents the accused: they cannot support the child.")}
-        )
+        return str(_("This person represents the accused: they cannot support the child."))
+    return None
+
+
+def check_not_implicated(proceeding: Proceeding, name: str, field: str) -> None:
+    """A support person who is among the accused or represents them is refused (VW-3)."""
+    reason = implicated(proceeding, name)
+    if reason is not None:
+        raise ValidationError({field: reason})
 
 
 def participation_in_force(part: ChildInProceeding, form: str) -> Participation | None:
@@ -263,7 +268,10 @@ def _in_force(parts: Iterable[int]) -> dict[tuple[int, str], str]:
 
 def hearing_without_support(cases: Any) -> list[tuple[int, str]]:
     """A hearing to come where the child testifies, or has agreed to testify or be
-    cross-examined, and no support person is recorded for them there (VW-3)."""
+    cross-examined, and no support person stands for them there (VW-3). A support person
+    recorded earlier no longer stands once the proceeding names them among the accused or their
+    representatives, or, for a Haven user, once their assignment to the case as support person
+    has ended: the child is then without support as much as if none had been recorded."""
     today = timezone.localdate()
     parts = {p.pk: p for p in _parts(cases).only("pk", "case_id", "proceeding_id")}
     if not parts:
@@ -274,8 +282,33 @@ def hearing_without_support(cases: Any) -> list[tuple[int, str]]:
     ).values_list("pk", "proceeding_id", "public_id")
     attendance = {
         (a.child_in_proceeding_id, a.hearing_id): a
-        for a in HearingAttendance.objects.filter(child_in_proceeding_id__in=list(parts))
+        for a in HearingAttendance.objects.filter(
+            child_in_proceeding_id__in=list(parts), hearing__held_on__gte=today
+        ).select_related("support_user")
     }
+    supported = {a.child_in_proceeding_id for a in attendance.values() if a.has_support}
+    proceedings = Proceeding.objects.in_bulk(
+        {parts[pk].proceeding_id for pk in supported}, field_name="pk"
+    )
+    assigned = set(
+        CaseAssignment.objects.current()
+        .filter(
+            case_id__in={parts[pk].case_id for pk in supported},
+            role=AssignmentRole.SUPPORT_PERSON,
+        )
+        .values_list("case_id", "user_id")
+    )
+
+    def stands(there: HearingAttendance, part: ChildInProceeding) -> bool:
+        if not there.has_support:
+            return False
+        proceeding = proceedings[part.proceeding_id]
+        if there.support_user is not None:
+            return (part.case_id, there.support_user_id) in assigned and not implicated(
+                proceeding, there.support_user.get_full_name()
+            )
+        return not implicated(proceeding, there.support_name)
+
     # The parts of each proceeding, so that each hearing meets only its own children (not
     # every part of every proceeding: that grew with the square of the caseload).
     by_proceeding: dict[int, list[ChildInProceeding]] = defaultdict(list)
@@ -289,7 +322,7 @@ def hearing_without_support(cases: Any) -> list[tuple[int, str]]:
                 agreed.get((part.pk, form)) == Choice.AGREES
                 for form in (Form.TESTIMONY, Form.CROSS_EXAMINATION)
             )
-            if takes_part and (there is None or not there.has_support):
+            if takes_part and (there is None or not stands(there, part)):
                 out.append((part.case_id, str(public_id)))
     return out
 
@@ -302,9 +335,10 @@ NO_SUPPORT_PERSON = register(
         severity=Severity.ALERT,
         title=_("No support person for a hearing"),
         message=_(
-            "The child takes part in a hearing to come and no support person is recorded for "
-            "them there. Arrange one the child trusts — never someone on the accused's side — "
-            "and record them on the hearing (Justice)."
+            "The child takes part in a hearing to come and no support person stands for them "
+            "there: none is recorded, or the one recorded is no longer assigned to the case or "
+            "is now named on the accused's side. Arrange one the child trusts — never someone "
+            "on the accused's side — and record them on the hearing (Justice)."
         ),
         breaches=hearing_without_support,
         reads=(
@@ -314,6 +348,7 @@ NO_SUPPORT_PERSON = register(
             "justice.Participation",
             "justice.Hearing",
             "justice.HearingAttendance",
+            "cases.CaseAssignment",
         ),
     )
 )

@@ -248,7 +248,9 @@ def proceeding_update(
     """Change a proceeding (its stage, above all) and the child's part in it. The proceeding is
     shared: every child's case in it is re-evaluated, and two people changing it from two
     children's cases never silently overwrite each other (`expected_version`: the version of
-    the proceeding the person opened)."""
+    the proceeding the person opened). A support person it now names among the accused or
+    their representatives is not refused here (who is accused is a fact to record): they no
+    longer count as the child's support, and VW-3 is raised for the hearings to come."""
     require(actor, Capability.RECORD_LEGAL, case)
     _check_part(case, part)
     lock_case(case)
@@ -488,6 +490,8 @@ def attendance_record(
     lock_case(case)
     if hearing.proceeding_id != part.proceeding_id:
         raise ValidationError({"hearing": _("Choose a hearing of this proceeding.")})
+    # Read afresh: who is accused may have changed since the part was loaded.
+    proceeding = Proceeding.objects.get(pk=part.proceeding_id)
     requested = _codes(requested, Measure.values, "requested")
     granted = _codes(granted, Measure.values, "granted")
     applied = _codes(applied, Measure.values, "applied")
@@ -503,8 +507,8 @@ def attendance_record(
             raise ValidationError(
                 {"support_user": _("Assign this person to the case as support person first.")}
             )
-        check_not_implicated(part.proceeding, support_user.get_full_name(), "support_user")
-    check_not_implicated(part.proceeding, support_name, "support_name")
+        check_not_implicated(proceeding, support_user.get_full_name(), "support_user")
+    check_not_implicated(proceeding, support_name, "support_name")
     if testifies:
         check_takes_part(part, Form.TESTIMONY)
     attendance, _created = HearingAttendance.objects.select_for_update().get_or_create(

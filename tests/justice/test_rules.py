@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -22,7 +23,7 @@ from django.utils import timezone
 from haven.accounts.roles import Role
 from haven.alerts.services import alert_resolve
 from haven.cases.models import Case, CaseAssignment, Interview
-from haven.cases.services import case_assign, case_change_stage, case_register
+from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
 from haven.children.models import Child
 from haven.consent.models import InformationSession
 from haven.consent.services import information_session_record
@@ -277,6 +278,88 @@ def test_vw3_a_support_user_assigned_to_the_case_clears_the_alert(
         case=case, actor=case_worker, part=part, hearing=hearing, support_user=helper
     )
     assert _alerts(case, VW3) == [(_pid(hearing), "cleared")]
+
+
+def _rename_accused(part: ChildInProceeding, actor: Any, accused: str, defence: str) -> None:
+    proceeding = Proceeding.objects.get(pk=part.proceeding_id)
+    services.proceeding_update(
+        case=part.case,
+        actor=actor,
+        part=part,
+        kind=proceeding.kind,
+        authority=proceeding.authority,
+        reference=proceeding.reference,
+        stage=proceeding.stage,
+        opened_on=proceeding.opened_on,
+        role=part.role,
+        accused=accused,
+        defence=defence,
+    )
+
+
+@pytest.mark.parametrize("side", ["accused", "defence"])
+def test_vw3_a_support_person_later_named_on_the_accused_side_no_longer_counts(
+    case: Case, case_worker: Any, side: str
+) -> None:
+    part = _open(case, case_worker)
+    _decide(part, case_worker, "testimony")
+    hearing = _hearing(part, case_worker, 10)
+    services.attendance_record(
+        case=case,
+        actor=case_worker,
+        part=part,
+        hearing=hearing,
+        testifies=True,
+        support_name="Fictional Aunt Mira",
+    )
+    assert _alerts(case, VW3) == [(_pid(hearing), "cleared")]
+
+    # The investigation names her later: the update is recorded (it is a fact), and the child
+    # is without support at that hearing again, raised at once, not at the next sweep.
+    named = {"accused": "Fictional Accused\nfictional aunt  MIRA", "defence": "Fictional Accused"}
+    _rename_accused(
+        part,
+        case_worker,
+        accused=named["accused"] if side == "accused" else "Fictional Accused",
+        defence="Fictional Aunt Mira" if side == "defence" else "Fictional Defence Lawyer",
+    )
+    assert Proceeding.objects.get(pk=part.proceeding_id).stage == "trial"
+    assert _alerts(case, VW3) == [(_pid(hearing), "cleared"), (_pid(hearing), "open")]
+    # Nor can she be recorded again.
+    with pytest.raises(ValidationError) as refused:
+        services.attendance_record(
+            case=case,
+            actor=case_worker,
+            part=part,
+            hearing=hearing,
+            testifies=True,
+            support_name="Fictional Aunt Mira",
+        )
+    assert "support_name" in refused.value.message_dict
+    assert HearingAttendance.objects.get(hearing=hearing).support_name == "Fictional Aunt Mira"
+
+
+def test_vw3_a_support_user_whose_assignment_ended_no_longer_counts(
+    case: Case, case_worker: Any, supervisor: Any, agency: Any
+) -> None:
+    part = _open(case, case_worker)
+    _decide(part, case_worker, "testimony")
+    hearing = _hearing(part, case_worker, 10)
+    helper = staff(agency, Role.PSYCHOLOGIST, username="vw3ended")
+    assignment = case_assign(case=case, actor=supervisor, user=helper, role="support_person")
+    services.attendance_record(
+        case=case,
+        actor=case_worker,
+        part=part,
+        hearing=hearing,
+        testifies=True,
+        support_user=helper,
+    )
+    assert _open_subjects(case, VW3) == set()
+
+    assignment_end(assignment=assignment, actor=supervisor)
+
+    assert _open_subjects(case, VW3) == {_pid(hearing)}
 
 
 @pytest.mark.parametrize(
@@ -747,9 +830,10 @@ def test_vw7_review_is_not_due_for_a_child_with_no_part(case: Case, case_worker:
 def _caseload(agency: Any, actor: Any, n: int) -> None:
     """Cases until there are n, written directly (not through the services: this is about the
     rules' queries), each of which breaches every justice rule: a child who agreed to testify,
-    with a hearing in 5 days and no support person, two statements and two testimonies, no
-    update for 40 days after a verdict, and a high risk without protection assessed before the
-    last hearing. Every third proceeding is shared by two children."""
+    with a hearing in 5 days and one of the accused recorded as support person there, two
+    statements and two testimonies, no update for 40 days after a verdict, and a high risk
+    without protection assessed before the last hearing. Every third proceeding is shared by
+    two children."""
     today = _today()
     now = timezone.now()
     while (have := Case.objects.count()) < n:
@@ -776,6 +860,7 @@ def _caseload(agency: Any, actor: Any, n: int) -> None:
                 authority="Fictional Shared Court" if have % 3 == 0 else "Fictional Court",
                 stage="trial",
                 opened_on=today - timedelta(days=90),
+                accused="Fictional Accused",
             )
             for days in (-20, 5):
                 Hearing.objects.create(proceeding=proceeding, held_on=today + timedelta(days=days))
@@ -803,6 +888,11 @@ def _caseload(agency: Any, actor: Any, n: int) -> None:
             )
         past = Hearing.objects.filter(proceeding=proceeding, held_on__lt=today).first()
         HearingAttendance.objects.create(child_in_proceeding=part, hearing=past, testifies=True)
+        # At the hearing to come, the support person recorded is among the accused (VW-3).
+        to_come = Hearing.objects.filter(proceeding=proceeding, held_on__gte=today).first()
+        HearingAttendance.objects.create(
+            child_in_proceeding=part, hearing=to_come, support_name="Fictional Accused"
+        )
         for kind in ("statement", "statement", "testimony", "cross_examination"):
             interview = Interview.objects.create(
                 case=case,

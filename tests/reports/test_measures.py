@@ -245,3 +245,36 @@ def test_vw4_a_period_without_hearings_says_so(client: Any, statistician: Any) -
     body = signed_in(client, statistician).get("/reports/statistics/").content.decode()
 
     assert "No measures were recorded at hearings in this period." in body
+
+
+def test_dp10_vw4_the_statistics_api_gives_the_measures_as_the_page_does(
+    client: Any, agency: Any, case_worker: Any, statistician: Any, settings: Any
+) -> None:
+    _hearings(agency, case_worker)
+    signed_in(client, statistician)
+
+    hidden = client.get("/api/v1/reports/statistics/?year=all").json()["measures_at_hearings"]
+    settings.HAVEN_STATISTICS_MIN_CELL = 1
+    shown = client.get("/api/v1/reports/statistics/?year=all").json()["measures_at_hearings"]
+
+    # Two children, fewer than k = 11: no court named, every figure hidden.
+    assert hidden["k"] == 11
+    assert [g["authority"] for g in hidden["groups"]] == [None]
+    assert ["screen", None, None, None] in hidden["groups"][0]["rows"]
+    # With k = 1, each court by name with its exact counts, as on the page.
+    assert shown == {
+        "k": 1,
+        "groups": [
+            {"authority": LABOUR, "rows": [["interpreter", 1, 1, 1]]},
+            {
+                "authority": COURT,
+                "rows": [
+                    ["video_link", 1, 0, 0],
+                    ["screen", 3, 2, 1],
+                    ["closed_hearing", 1, 1, 1],
+                    ["intermediary", 1, 0, 1],
+                    ["breaks", 1, 1, 0],
+                ],
+            },
+        ],
+    }
