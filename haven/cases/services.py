@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +32,7 @@ from haven.children.models import CHILD_MODELS
 from haven.children.services import child_create
 from haven.core.forms import validate_event_time
 from haven.safeguards.ending import ends_help
-from haven.safeguards.engine import reevaluate
+from haven.safeguards.engine import evaluate_opened, reevaluate
 
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no look-alikes (0/O, 1/I, 5/S, 8/B)
 
@@ -50,6 +51,26 @@ def lock_case(case: Case) -> None:
     after the other and never deadlock. NO KEY: rows that point to the case can still be
     inserted."""
     Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+
+
+def create_and_record[M: Model](
+    model: type[M],
+    *,
+    audited: Case,
+    actor: Any,
+    action: str,
+    changes: dict[str, Any],
+    cases: QuerySet[Case] | None = None,
+    **fields: Any,
+) -> M:
+    """The tail of a write that creates one record about a case: create it, append its audit
+    event on the case the person acts through (`audited`), and re-evaluate the rules that read
+    it on `cases` (every child of a shared proceeding) or on that case. The caller has checked
+    who may act, locked the case and validated, inside its transaction."""
+    row = model._default_manager.create(**fields, created_by=actor, updated_by=actor)
+    record_event(actor=actor, action=action, obj=row, case=audited, changes=changes)
+    reevaluate(audited if cases is None else cases, model)
+    return row
 
 
 @transaction.atomic
@@ -98,7 +119,7 @@ def case_register(
         else AssignmentRole.IDENTIFYING_OFFICER
     )
     _start_assignment(case=case, actor=actor, user=actor, role=assignment_role, at=now)
-    reevaluate(case, Case, StageChange, CaseAssignment, *CHILD_MODELS)
+    evaluate_opened(case, Case, StageChange, CaseAssignment, *CHILD_MODELS)
     return case
 
 

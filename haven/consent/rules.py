@@ -76,6 +76,7 @@ NO_WRITTEN_COPY = register(
             "back to. Leave a written (or picture) version in their language and record it."
         ),
         breaches=no_written_copy,
+        found_in="consent.InformationSession",
         reads=("cases.Case", "cases.StageChange", "consent.InformationSession"),
     )
 )
@@ -178,6 +179,7 @@ REFUSAL_OVERRIDDEN = register(
             "heard and that the child was told, then resolve this alert saying what you checked."
         ),
         breaches=refusal_overridden,
+        found_in="consent.Consent",
         reads=("cases.Case", "consent.Consent"),
     )
 )

@@ -1,7 +1,7 @@
 """Turning service errors into form errors, so every page shows them the same way."""
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
@@ -234,6 +234,16 @@ def real_reason_message() -> str:
         "Write the real reason, in a sentence (at least %(count)d letters): what happened and "
         "why it could not wait."
     ) % {"count": REAL_REASON_MINIMUM}
+
+
+def chosen_codes(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
+    """The codes ticked in a list input, each from `allowed`, sorted and without repeats; a
+    code that is not in the list refuses the field."""
+    values = list(values)
+    allowed = set(allowed)
+    if len(values) > CHOICES_MAX_COUNT or any(v not in allowed for v in values):
+        raise ValidationError({field: _("Choose from the list.")})
+    return sorted(set(values))
 
 
 def missing_texts(values: Mapping[str, str], messages: Mapping[str, Any]) -> dict[str, Any]:

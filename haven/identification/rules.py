@@ -59,6 +59,7 @@ FIRST_STEP_OVERDUE = register(
             "it does not apply. The checklist is on the case page."
         ),
         breaches=_overdue_steps("ID-4"),
+        found_in="identification.FirstStep",
         reads=(
             "accounts.Membership",
             "accounts.User",
@@ -84,6 +85,7 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
             "and record it in the checklist on the case page."
         ),
         breaches=_overdue_steps("ID-5"),
+        found_in="identification.FirstStep",
         reads=(
             "accounts.Membership",
             "accounts.User",
@@ -214,6 +216,7 @@ INTERVIEW_WITHOUT_INTERPRETER = register(
             "possible — or resolve this with what happened."
         ),
         breaches=last_interview_without_interpreter,
+        found_in="cases.Interview",
         reads=(
             "accounts.Membership",
             "accounts.User",

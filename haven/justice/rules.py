@@ -341,6 +341,7 @@ NO_SUPPORT_PERSON = register(
             "on the accused's side — and record them on the hearing (Justice)."
         ),
         breaches=hearing_without_support,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "justice.Proceeding",
@@ -348,6 +349,9 @@ NO_SUPPORT_PERSON = register(
             "justice.Participation",
             "justice.Hearing",
             "justice.HearingAttendance",
+            # A support user's assignment and name (a user named among the accused later).
+            "accounts.Membership",
+            "accounts.User",
             "cases.CaseAssignment",
         ),
     )
@@ -403,6 +407,7 @@ TOO_MANY_STATEMENTS = register(
             "this alert saying what you found."
         ),
         breaches=too_many_statements,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "cases.Interview",
@@ -439,6 +444,7 @@ NO_RECENT_UPDATE = register(
             "you explained (Justice → Update to the child)."
         ),
         breaches=no_recent_update,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "justice.Proceeding",
@@ -493,6 +499,7 @@ INFORM_THE_CHILD = register(
             "48 hours, in their language, and record it (Justice → Update to the child)."
         ),
         breaches=news_not_told,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "justice.Proceeding",
@@ -538,6 +545,7 @@ HIGH_RISK_UNPROTECTED = register(
             "change of school) and record it with a new assessment."
         ),
         breaches=high_risk_unprotected,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "justice.Proceeding",
@@ -603,6 +611,7 @@ RISK_REVIEW_DUE = register(
             "their support person, and record the protection measures."
         ),
         breaches=risk_review_due,
+        found_in="justice.ChildInProceeding",
         reads=(
             "cases.Case",
             "justice.Proceeding",

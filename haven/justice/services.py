@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,11 +22,11 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
-from haven.cases.services import interview_record, lock_case
+from haven.cases.services import create_and_record, interview_record, lock_case
 from haven.consent.models import InformationSession, Topic
 from haven.core.codes import languages
 from haven.core.forms import (
-    CHOICES_MAX_COUNT,
+    chosen_codes,
     missing_texts,
     validate_event_date,
     validate_event_time,
@@ -68,36 +68,9 @@ def _cases_of(proceeding: Proceeding) -> QuerySet[Case]:
     return Case.objects.filter(proceedings__proceeding=proceeding)
 
 
-def _write[M: Model](
-    model: type[M],
-    *,
-    audited: Case,
-    actor: Any,
-    action: str,
-    changes: dict[str, Any],
-    cases: QuerySet[Case] | None = None,
-    **fields: Any,
-) -> M:
-    """Create one record, append its audit event on the case the person acts through
-    (`audited`), and re-evaluate the rules that read it on `cases` (every child in a shared
-    proceeding) or on that case: the tail every justice write shares."""
-    row = model._default_manager.create(**fields, created_by=actor, updated_by=actor)
-    record_event(actor=actor, action=action, obj=row, case=audited, changes=changes)
-    reevaluate(audited if cases is None else cases, model)
-    return row
-
-
 def _check_part(case: Case, part: ChildInProceeding) -> None:
     if part.case_id != case.pk:
         raise ValidationError(_("This proceeding is not on this child's case."))
-
-
-def _codes(values: Iterable[str], allowed: Iterable[str], field: str) -> list[str]:
-    values = list(values)
-    allowed = set(allowed)
-    if len(values) > CHOICES_MAX_COUNT or any(v not in allowed for v in values):
-        raise ValidationError({field: _("Choose from the list.")})
-    return sorted(set(values))
 
 
 def _proceeding_fields(
@@ -213,7 +186,7 @@ def proceeding_join(
     _role(role)
     if ChildInProceeding.objects.filter(case=case, proceeding=proceeding).exists():
         raise ValidationError({"proceeding": _("This child is already in this proceeding.")})
-    return _write(
+    return create_and_record(
         ChildInProceeding,
         audited=case,
         actor=actor,
@@ -322,7 +295,7 @@ def hearing_record(
         )
     if held_on.year > 2200:
         raise ValidationError({"held_on": _("Check the date.")})
-    return _write(
+    return create_and_record(
         Hearing,
         audited=case,
         actor=actor,
@@ -357,7 +330,7 @@ def event_record(
     validate_event_date(occurred_on, "occurred_on")
     if occurred_on < part.proceeding.opened_on:
         raise ValidationError({"occurred_on": _("This cannot be before the proceeding opened.")})
-    return _write(
+    return create_and_record(
         ProceedingEvent,
         audited=case,
         actor=actor,
@@ -443,7 +416,7 @@ def participation_record(
             )
     elif decision is not None:
         check_determination(case.pk, decision, subjects={Decision.Subject.LEGAL_PARTICIPATION})
-    return _write(
+    return create_and_record(
         Participation,
         audited=case,
         actor=actor,
@@ -492,9 +465,9 @@ def attendance_record(
         raise ValidationError({"hearing": _("Choose a hearing of this proceeding.")})
     # Read afresh: who is accused may have changed since the part was loaded.
     proceeding = Proceeding.objects.get(pk=part.proceeding_id)
-    requested = _codes(requested, Measure.values, "requested")
-    granted = _codes(granted, Measure.values, "granted")
-    applied = _codes(applied, Measure.values, "applied")
+    requested = chosen_codes(requested, Measure.values, "requested")
+    granted = chosen_codes(granted, Measure.values, "granted")
+    applied = chosen_codes(applied, Measure.values, "applied")
     if support_user is not None and support_name.strip():
         raise ValidationError(
             {"support_name": _("Choose a Haven user or name someone else, not both.")}
@@ -618,7 +591,7 @@ def update_record(
         raise ValidationError(errors)
     assert given_at is not None
     validate_event_time(given_at, "given_at")
-    return _write(
+    return create_and_record(
         ChildUpdate,
         audited=case,
         actor=actor,
@@ -669,8 +642,8 @@ def risk_record(
     validate_event_date(assessed_on, "assessed_on")
     if accused_release_on is not None and not 1990 <= accused_release_on.year <= 2200:
         raise ValidationError({"accused_release_on": _("Check the date.")})
-    codes = _codes(measures, ProtectionMeasure.values, "measures")
-    return _write(
+    codes = chosen_codes(measures, ProtectionMeasure.values, "measures")
+    return create_and_record(
         ReprisalRisk,
         audited=case,
         actor=actor,

@@ -129,6 +129,7 @@ CHILD_DETAINED = register(
             "the child is moved."
         ),
         breaches=child_detained,
+        found_in="placements.Placement",
         reads=("cases.Case", "children.AgeAssessment", "placements.Placement"),
         resolvable=False,
     )
@@ -163,6 +164,7 @@ SHELTER_REVIEW_OVERDUE = register(
             "next date — or move the child."
         ),
         breaches=shelter_review_overdue,
+        found_in="placements.Placement",
         reads=("cases.Case", "placements.Placement"),
     )
 )
@@ -193,6 +195,7 @@ RESTRICTION_UNJUSTIFIED = register(
             "or lift it."
         ),
         breaches=restriction_unjustified,
+        found_in="placements.Restriction",
         reads=("cases.Case", "placements.Restriction"),
     )
 )
@@ -216,6 +219,7 @@ RESTRICTION_REVIEW_OVERDUE = register(
             "right."
         ),
         breaches=restriction_review_overdue,
+        found_in="placements.Restriction",
         reads=("cases.Case", "placements.Restriction"),
     )
 )
@@ -263,6 +267,7 @@ NON_PUNISHMENT = register(
             "non-punishment principle with the authority, and record both."
         ),
         breaches=child_victim_charged,
+        found_in="placements.Charge",
         reads=(
             "cases.Case",
             "cases.StageChange",
@@ -299,6 +304,7 @@ LEGAL_ASSISTANCE_IN_CLOSED_PLACEMENT = register(
             "Arrange a lawyer promptly: the child can challenge the deprivation of liberty."
         ),
         breaches=closed_without_lawyer,
+        found_in="placements.Placement",
         reads=("cases.Case", "placements.Placement", "protection.Service"),
     )
 )
@@ -328,6 +334,7 @@ PLACEMENT_NEEDS_BID = register(
             "determination must follow: hear the child, take it, and link it to the placement."
         ),
         breaches=placement_without_determination,
+        found_in="placements.Placement",
         reads=("cases.Case", "placements.Placement"),
     )
 )

@@ -152,6 +152,7 @@ CARE_WITHOUT_CONSENT = register(
             "has ended. Stop it, or ask the child (and guardian) again and record their answer."
         ),
         breaches=care_without_consent,
+        found_in="protection.Service",
         reads=("cases.Case", "consent.Consent", "decisions.Decision", "protection.Service"),
     )
 )
@@ -182,6 +183,7 @@ URGENT_CARE_NEEDS_BID = register(
             "views; link it to the service."
         ),
         breaches=urgent_care_needs_determination,
+        found_in="protection.Service",
         reads=("cases.Case", "consent.Consent", "decisions.Decision", "protection.Service"),
     )
 )
@@ -227,6 +229,7 @@ SPECIAL_NEEDS_UNADDRESSED = register(
             "special need it serves."
         ),
         breaches=special_needs_unaddressed,
+        found_in="protection.NeedsAssessment",
         reads=("cases.Case", "protection.NeedsAssessment", "protection.Service"),
     )
 )
@@ -264,6 +267,7 @@ EDUCATION_OFFERED = register(
             "the child's choice."
         ),
         breaches=education_not_offered,
+        found_in="protection.Service",
         reads=("cases.Case", "children.Child", "protection.Service"),
     )
 )

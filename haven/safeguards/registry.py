@@ -12,6 +12,9 @@ practitioner what to do. Two kinds:
   rule names the models its query reads (`reads`, as "app_label.Model"): a write re-evaluates
   only the rules that read what it changed (`engine.reevaluate`), the sweep runs them all, and
   tests/safeguards/test_rule_reads.py fails when a query touches a table it did not name.
+  A rule whose every breach is a row of one model about the case (a placement, a first step, a
+  hearing's child) names it (`found_in`): a case just opened has none, so opening it does not
+  run that rule (`engine.evaluate_opened`); tests/demo/test_rule_reads.py holds each rule to it.
 """
 
 from collections.abc import Callable, Collection, Iterable
@@ -62,10 +65,17 @@ class AlertRule(Rule):
     # detention" is whereabouts and a legal matter; a referral recipient agreed to health alone
     # does not learn it from an alert.
     shows: Collection[str] = frozenset()
+    # "app_label.Model" when the rule finds a breach only where the case has a row of that model
+    # (its query starts from it, or requires one with Exists): a case just opened has no row of
+    # it, so opening one need not run the rule. Empty for a rule about the case itself, or about
+    # something missing (no case worker, no transition plan), which a new case can breach.
+    found_in: str = ""
 
     def __post_init__(self) -> None:
         if not self.reads:
             raise ValueError(f"alert rule {self.code} must name the models it reads")
+        if self.found_in and self.found_in not in self.reads:
+            raise ValueError(f"alert rule {self.code} is found in a model it does not read")
         if not self.shows or not set(self.shows) <= set(Sensitivity.values):
             raise ValueError(f"alert rule {self.code} must name the classes of what it shows")
         object.__setattr__(self, "reads", frozenset(self.reads))

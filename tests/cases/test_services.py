@@ -381,6 +381,7 @@ def _fail_after_the_audit_row(monkeypatch) -> None:  # type: ignore[no-untyped-d
         raise _Boom
 
     monkeypatch.setattr("haven.cases.services.reevaluate", boom)
+    monkeypatch.setattr("haven.cases.services.evaluate_opened", boom)
 
 
 def test_a_failing_interview_write_leaves_no_partial_rows(case, case_worker, monkeypatch):

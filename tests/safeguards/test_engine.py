@@ -2,12 +2,14 @@
 subject), cleared when the condition goes, resolved only with a written reason."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from haven.accounts.roles import Role
 from haven.alerts.services import alert_resolve
@@ -15,7 +17,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.selectors import retelling_counts
 from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
-from haven.safeguards.engine import evaluate
+from haven.safeguards.engine import evaluate, evaluate_opened
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
 from tests.factories import another_case_for, child_fields, interview, proceeding_statement, staff
@@ -346,3 +348,28 @@ def test_vw5_statements_and_testimonies_count_as_retellings(case, case_worker, s
 
     # Then both count, and the alert says how many times
     assert _alerts(case, CC6) == [("2", "open")]
+
+
+def test_opening_a_case_runs_only_the_rules_a_new_case_can_breach_and_misses_none(
+    case_worker, agency
+):
+    """Opening a case leaves out the rules found in rows a new case cannot have
+    (`AlertRule.found_in`): what it raises is what every rule would raise. The child turns 18 in
+    three months and is registered in Burmese by a case worker recorded as speaking Thai only,
+    so two rules about the case itself find it at once (RR-8, CC-10)."""
+    case_worker.languages = ["th"]
+    case_worker.save(update_fields=["languages"])
+    case = case_register(
+        actor=case_worker,
+        agency=agency,
+        child=child_fields(birth_date=timezone.localdate() - timedelta(days=round(17.75 * 365.25))),
+        languages=["my"],
+    )
+    raised = set(Alert.objects.filter(case=case).values_list("rule_code", flat=True))
+    assert raised == {"rr8.transition_plan_needed", "cc10.case_worker_language"}
+
+    again = evaluate(Case.objects.filter(pk=case.pk))
+    assert (again.raised, again.cleared) == (0, 0)
+    opened = evaluate_opened(case, Case, CaseAssignment)
+    assert set(opened.per_rule) == {r.code for r in alert_rules() if not r.found_in}
+    assert len(opened.per_rule) < len(alert_rules()) / 2
