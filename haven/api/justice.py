@@ -25,10 +25,11 @@ from haven.accounts.roles import Capability
 from haven.api import justice_serializers as s
 from haven.api.protection import _context, _determination
 from haven.audit.services import log_read
-from haven.cases.access import access_case_by_id, require
+from haven.cases.access import access_case_reading, require
 from haven.cases.models import Case
 from haven.consent import selectors as consent_selectors
 from haven.consent.models import InformationSession
+from haven.core.sensitivity import Sensitivity
 from haven.justice import selectors
 from haven.justice import services as justice_services
 from haven.justice.models import ChildInProceeding
@@ -62,12 +63,8 @@ def _legal_case(request: Request, public_id: str, capability: str | None = None)
     """The case, for a caller who may read legal matters on it: 404 when they may not see the
     case or may not read legal matters there (the same answer as for a case that does not
     exist), 403 when they may but lack `capability`."""
-    case = access_case_by_id(request.user, public_id)
-    if not selectors.may_read(request.user, case):
-        raise Http404
-    if capability is not None:
-        require(request.user, capability, case)
-    return case
+    capabilities = () if capability is None else (capability,)
+    return access_case_reading(request.user, public_id, Sensitivity.LEGAL, *capabilities)
 
 
 def _part(

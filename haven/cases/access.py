@@ -98,6 +98,21 @@ def access_case_by_id(user: Any, public_id: UUID | str) -> Case:
         raise Http404 from exc
 
 
+def access_case_reading(
+    user: Any, public_id: UUID | str, sensitivity: str, *capabilities: str
+) -> Case:
+    """The case, for a user who may read `sensitivity` on it (a child's legal or family
+    matters): 404 when they cannot see the case or may not read that class there, the same
+    answer as for a case that does not exist (DP-1), and PermissionDenied when they may but
+    lack one of `capabilities`."""
+    case = access_case_by_id(user, public_id)
+    if sensitivity not in readable(user, case):
+        raise Http404
+    for capability in capabilities:
+        require(user, capability, case)
+    return case
+
+
 def children_for_user(user: Any) -> QuerySet[Child]:
     return Child.objects.filter(pk__in=cases_for_user(user).values("child_id"))
 

@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors as case_selectors
-from haven.cases.access import access_case_by_id, can, readable, require
+from haven.cases.access import access_case_reading, can, readable
 from haven.cases.languages import for_interview, previous_interpreter
 from haven.cases.models import Case
 from haven.children.forms import preferred_language
 from haven.core.forms import form_status, run_service
 from haven.core.http import AuthedRequest
+from haven.core.sensitivity import Sensitivity
 from haven.justice import page_selectors, selectors, services
 from haven.justice.forms import (
     AttendanceForm,
@@ -52,12 +53,7 @@ def _case_for(request: AuthedRequest, public_id: str, *capabilities: str) -> Cas
     """The case, for a reader of its legal matters (404 alike when the case is not theirs or
     they may not read legal matters on it), who may take every one of `capabilities` on it
     (403 otherwise, as on every page)."""
-    case = access_case_by_id(request.user, public_id)
-    if not selectors.may_read(request.user, case):
-        raise Http404
-    for capability in capabilities:
-        require(request.user, capability, case)
-    return case
+    return access_case_reading(request.user, public_id, Sensitivity.LEGAL, *capabilities)
 
 
 def _page_url(case: Case, anchor: str = "") -> str:

@@ -39,17 +39,12 @@ from haven.justice.models import (
     ReprisalRisk,
 )
 from haven.safeguards.models import Alert
+from tests.api import matrix
+from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import signed_in
 from tests.factories import at_run, child_fields, determination, staff
 
 INVALID = "Check the highlighted fields."
-NOT_FOUND = {"error": {"code": "not_found", "message": "Not found."}}
-DENIED = {
-    "error": {
-        "code": "permission_denied",
-        "message": "You do not have permission to perform this action.",
-    }
-}
 ACCUSED = "Fictional Accused One\nFictional Accused Two"
 DEFENCE = "Fictional Defence Lawyer"
 VIEWS = "Fictional: I want to tell the judge, but not in the same room."
@@ -780,7 +775,6 @@ FIXTURES = {
     "outsider": "outsider",
 }
 
-OK = "ok"  # 200 for a read, 200 or 201 for a write, and the write made its change
 
 # fmt: off
 EXPECTED: dict[str, tuple[Any, ...]] = {
@@ -976,14 +970,6 @@ def test_cc7_the_justice_table_covers_every_route_and_caller() -> None:
     assert routes == covered
 
 
-def _call(client: Client, case_id: str, name: str, ids: dict[str, str]):  # type: ignore[no-untyped-def]
-    method, path, _setup, body = ENDPOINTS[name]
-    url = f"/api/v1/cases/{case_id}/" + path.format(**ids)
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body(ids), content_type="application/json")
-
-
 def _user(request: pytest.FixtureRequest, caller: str) -> User | None:
     return request.getfixturevalue(FIXTURES[caller]) if caller in FIXTURES else None
 
@@ -998,34 +984,16 @@ def test_dp1_dp2_cc7_justice_access_matrix(
     ids = ENDPOINTS[endpoint][2](world)
     if user is not None:
         signed_in(client, user)
-    before = _state()
-    reads = AccessLog.objects.count()
-
-    response = _call(client, str(world.case.public_id), endpoint, ids)
-
-    is_read = endpoint.startswith("get ")
-    if expected == OK:
-        assert response.status_code in ((200,) if is_read else (200, 201)), response.content
-        if is_read:
-            assert _state() == before
-            logged = READS[endpoint]
-            assert AccessLog.objects.count() == reads + (logged is not None)
-            if logged is not None:
-                assert AccessLog.objects.latest("pk").what == logged
-        else:
-            assert _state() != before, "the write did nothing"
-        return
-    assert response.status_code == expected, response.content
-    if expected == 403:
-        code = "not_authenticated" if user is None else "permission_denied"
-        assert response.json()["error"]["code"] == code
-    if expected == 404:
-        # Forbidden looks exactly like missing.
-        assert response.json() == NOT_FOUND
-        missing = _call(client, str(uuid.uuid4()), endpoint, ids)
-        assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
-    assert _state() == before, "a refused call changed the database"
-    assert AccessLog.objects.count() == reads, "a refused read was logged"
+    matrix.check_cell(
+        client,
+        case_id=str(world.case.public_id),
+        endpoint=ENDPOINTS[endpoint],
+        ids=ids,
+        expected=expected,
+        signed_in_as=user,
+        state=_state,
+        logged=READS.get(endpoint),
+    )
 
 
 @pytest.mark.parametrize("endpoint", [name for name in ENDPOINTS if not name.startswith("get ")])

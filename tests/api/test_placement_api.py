@@ -42,17 +42,12 @@ from haven.placements.services import (
 )
 from haven.protection.models import Service
 from haven.safeguards.models import Alert, Notification
+from tests.api import matrix
+from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import signed_in
 from tests.factories import staff
 
 INVALID = "Check the highlighted fields."
-NOT_FOUND = {"error": {"code": "not_found", "message": "Not found."}}
-DENIED = {
-    "error": {
-        "code": "permission_denied",
-        "message": "You do not have permission to perform this action.",
-    }
-}
 URGENT = "Fictional: she was found at night and needed a safe bed at once."
 VIEWS = "Fictional: I feel safe here but I want to call my mother."
 SHELTER = "Fictional Open Shelter, Fictional Road 5"
@@ -1112,7 +1107,6 @@ CALLERS = (
     "anonymous",
 )
 
-OK = "ok"  # 200 for a read, 200 or 201 for a write, and the write made its change
 
 # fmt: off
 EXPECTED: dict[str, tuple[Any, ...]] = {
@@ -1284,14 +1278,6 @@ def test_cc7_the_placement_table_covers_every_caller() -> None:
     assert all(len(row) == len(CALLERS) for row in EXPECTED.values())
 
 
-def _call(client: Client, case_id: str, name: str, ids: dict[str, str]):  # type: ignore[no-untyped-def]
-    method, path, _setup, body = ENDPOINTS[name]
-    url = f"/api/v1/cases/{case_id}/" + path.format(**ids)
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, body(ids), content_type="application/json")
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", list(EXPECTED))
 def test_dp1_dp2_cc7_placement_access_matrix(
@@ -1302,32 +1288,16 @@ def test_dp1_dp2_cc7_placement_access_matrix(
     user = world.users[caller]
     if user is not None:
         signed_in(client, user)
-    before = _state()
-    reads = AccessLog.objects.count()
-
-    response = _call(client, str(world.case.public_id), endpoint, ids)
-
-    is_read = endpoint.startswith("get ")
-    if expected == OK:
-        assert response.status_code in ((200,) if is_read else (200, 201)), response.content
-        if is_read:
-            assert _state() == before
-            assert AccessLog.objects.count() == reads + 1
-            assert AccessLog.objects.latest("pk").what == READS[endpoint]
-        else:
-            assert _state() != before, "the write did nothing"
-        return
-    assert response.status_code == expected, response.content
-    if expected == 403:
-        code = "not_authenticated" if user is None else "permission_denied"
-        assert response.json()["error"]["code"] == code
-    if expected == 404:
-        # Forbidden looks exactly like missing.
-        assert response.json() == NOT_FOUND
-        missing = _call(client, str(uuid.uuid4()), endpoint, ids)
-        assert (missing.status_code, missing.json()) == (404, NOT_FOUND)
-    assert _state() == before, "a refused call changed the database"
-    assert AccessLog.objects.count() == reads, "a refused read was logged"
+    matrix.check_cell(
+        client,
+        case_id=str(world.case.public_id),
+        endpoint=ENDPOINTS[endpoint],
+        ids=ids,
+        expected=expected,
+        signed_in_as=user,
+        state=_state,
+        logged=READS.get(endpoint),
+    )
 
 
 # --- the same table through the pages' doors ------------------------------------------------------
