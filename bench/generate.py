@@ -5,10 +5,11 @@ so bypasses the services on purpose: no audit events, no access checks, no safeg
 (the benchmark measures that evaluation). It is still valid per the models' constraints (one
 current case worker per case, no duplicate current assignment, interview durations above zero,
 unique references, a documented birth date for every "known" age), and every name is fictional
-("Bench Child 123"). Encrypted fields stay empty, except the two that alert rules test for
-emptiness (a restriction's justification, a service's urgent reason), which hold a short fictional
-text that the field encrypts as usual. The AuditChainHead row that migrations create is checked,
-not replaced.
+("Bench Child 123"). Encrypted fields stay empty, except the three that alert rules test for
+emptiness (a restriction's justification, a service's urgent reason, how a pathway addresses a
+family member implicated in the trafficking) and family members' fictional names ("Bench Family
+Member 12"), which the field encrypts as usual. The AuditChainHead row that migrations create is
+checked, not replaced.
 
 Shape of the data (per 100 cases, roughly):
 - a few lead agencies of unequal size (40 %, 30 %, 20 %, 10 % of the cases);
@@ -28,7 +29,13 @@ Shape of the data (per 100 cases, roughly):
   some proceedings shared by two or three children of an agency, with hearings past, near and
   later, verdicts, releases and appeals, the child's decisions on taking part, attendance with
   support people and child-friendly measures, statements linked to the child's interviews,
-  updates to the child and reprisal-risk assessments. A few per cent breach each VW- rule.
+  updates to the child and reprisal-risk assessments. A few per cent breach each VW- rule;
+- recovery and reintegration (`_reintegration`, drawn last): family members for about 30 % of
+  cases (about 4 % of them implicated in the trafficking), family assessments, pathways decided
+  by a best-interests determination for about 20 % (some carried out, some waiting), safety
+  plans and reintegration plans for about 15 % each, with services, reviews and follow-up
+  visits, and transition plans for most young people turning 18 within HAVEN_RR8_MONTHS. A few
+  per cent breach each RR- rule.
 
 Run on its own (the database must be migrated and hold no case):
 
@@ -101,6 +108,8 @@ class Summary:
     protection_rows: dict[str, int] = field(default_factory=dict)
     # Rows written per justice table (proceedings, hearings, participations, ...).
     justice_rows: dict[str, int] = field(default_factory=dict)
+    # Rows written per reintegration table (family members, pathways, plans, ...).
+    reintegration_rows: dict[str, int] = field(default_factory=dict)
     # Alerts a first sweep over the open cases must raise, per rule code.
     expected_alerts: dict[str, int] = field(default_factory=dict)
     # The largest agency and one of its supervisors, for the "my cases" measurement.
@@ -389,6 +398,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         )
         # Drawn after everything else, so the earlier data stay as they were for a seed.
         protection_expected |= _justice(rng, cases, case_agency, summary, log)
+        protection_expected |= _reintegration(rng, cases, case_agency, summary, log)
 
     # What the safeguard rules must find (computed here, independently of the rules).
     open_cases = [(i, case) for i, case in enumerate(cases) if case.stage != "closed"]
@@ -1287,7 +1297,8 @@ AUTHORITIES = (
 @contextmanager
 def _created_at_as_given(*models: Any) -> Iterator[None]:
     """`created_at` is `auto_now_add`, which bulk_create would overwrite with now; the justice
-    rules compare it (VW-6), so the rows keep the moments drawn for them."""
+    and reintegration rules compare it (VW-6, RR-3), so the rows keep the moments drawn for
+    them."""
     fields = [model._meta.get_field("created_at") for model in models]
     for f in fields:
         f.auto_now_add = False
@@ -1641,6 +1652,433 @@ def _justice(
             model.objects.bulk_create(rows[name], batch_size=BATCH)
             summary.justice_rows[name] = len(rows[name])
     log(f"  justice {summary.justice_rows}")
+    return expected
+
+
+# Recovery and reintegration (`_reintegration`). Shares of all cases unless said otherwise.
+PATHWAY = 0.20  # a pathway decided (RR-1)
+PATHWAY_KINDS = {
+    "reunification": 35,
+    "kinship": 20,
+    "family_based": 20,
+    "independent": 10,
+    "residential": 15,
+}
+REDECIDED = 0.15  # of the pathways: an earlier one no longer stands
+CARRIED_OUT = 0.55  # of the pathways that stand: carried out (RR-2)
+DELAYED = 0.3  # of those not carried out: decided more than HAVEN_RR2_PATHWAY_DAYS ago (RR-2)
+# Family members recorded, for cases whose pathway is with the family, whose child lives with
+# family or relatives, and the others.
+MEMBERS_WITH_FAMILY, MEMBERS_AT_HOME, MEMBERS_OTHER = 0.85, 0.6, 0.2
+IMPLICATED = 0.04  # of the family members: implicated in the trafficking (RR-3)
+RECORDED_AFTER = 0.2  # of those on a pathway with the family: recorded after it (RR-3)
+UNADDRESSED = 0.1  # of the pathways with the family and an implicated member: not addressed
+ASSESSED_FAMILY = 0.16  # a family assessment, besides every case with a pathway with the family
+SAFETY_PLAN = 0.15  # a safety plan (RR-4)
+PLAN = 0.15  # a reintegration plan (RR-5)
+PLAN_REPLACED = 0.1  # of the plans: an earlier one of the same kind was replaced
+MISSED = 0.04  # of the reviews and visits due: not held, and none since (RR-4, RR-5)
+TRANSITION = 0.7  # of the cases of a young person 18 within HAVEN_RR8_MONTHS: a transition plan
+TRANSITION_EARLY = 0.1  # of the other cases of a child aged 16 or more: a transition plan
+RELATIONSHIPS = {
+    "mother": 25,
+    "father": 18,
+    "step_parent": 5,
+    "grandparent": 12,
+    "sibling": 18,
+    "aunt_uncle": 12,
+    "other_relative": 6,
+    "other": 4,
+}
+PLAN_SERVICES = (
+    "School enrolment",
+    "Vocational training",
+    "Counselling",
+    "Family mediation",
+    "Livelihood support for a parent",
+    "Peer support group",
+    "Health check-ups",
+    "Cash transfer",
+)
+
+
+def _reintegration(
+    rng: random.Random, cases: list[Any], case_agency: list[int], summary: Summary, log: Any
+) -> dict[str, int]:
+    """Family members, family assessments, pathways (with their determinations), safety plans,
+    reintegration and transition plans with services, reviews and follow-up visits; returns the
+    alerts the RR- rules must find, worked out here from the rows written (in the rules' terms:
+    docs in haven/reintegration/rules.py). Nothing the rules compare with today falls within a
+    day of their thresholds, so a run that crosses midnight finds the same."""
+    from django.conf import settings
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from haven.accounts.models import Membership
+    from haven.accounts.roles import Role
+    from haven.children.age import years_before
+    from haven.children.models import Child
+    from haven.decisions.models import Decision
+    from haven.placements.models import Placement
+    from haven.reintegration.models import (
+        WITH_FAMILY,
+        Capacity,
+        FamilyAssessment,
+        FamilyMember,
+        Finding,
+        FollowUpVisit,
+        Level,
+        Pathway,
+        PlanKind,
+        PlanReview,
+        PlanService,
+        ReintegrationPlan,
+        RiskSource,
+        SafetyPlan,
+        ServiceStatus,
+    )
+    from haven.reintegration.rules import turning_eighteen_on_or_before
+
+    now = timezone.now()
+    today = timezone.localdate()
+    one_day = timedelta(days=1)
+    # RR-2: a pathway decided before `due` and not carried out is waiting too long.
+    due = today - timedelta(days=int(getattr(settings, "HAVEN_RR2_PATHWAY_DAYS", 90)))
+    # RR-8: a child born on or before `adult_by` is 18 within the months set, or already.
+    months = int(getattr(settings, "HAVEN_RR8_MONTHS", 6))
+    adult_by = turning_eighteen_on_or_before(today + timedelta(days=round(months * 30.44)))
+    sixteen = years_before(today, 16)
+
+    def moment(day: date) -> datetime:
+        return datetime.combine(day, datetime.min.time(), tzinfo=now.tzinfo)
+
+    def between_days(start: date, end: date) -> date:
+        return start + timedelta(days=int(rng.random() * (max((end - start).days, 0) + 1)))
+
+    def gap(lo: int, hi: int) -> timedelta:
+        return timedelta(days=lo + int(rng.random() * (hi - lo + 1)))
+
+    def cycle(
+        start: date, first_due: date, end: date, lo: int, hi: int
+    ) -> tuple[list[tuple[date, date]], date]:
+        """Reviews (or visits) held around their date, each setting the next one lo-hi days
+        later, until one is due after `end` or one is missed. Returns the (held on, next by)
+        pairs and the date still due, never within a day of `end`."""
+        pairs: list[tuple[date, date]] = []
+        last, when = start, first_due
+        while when <= end + one_day:
+            if when <= end - 2 * one_day and rng.random() < MISSED:
+                break
+            held = min(max(when + timedelta(days=int(rng.random() * 15) - 7), last + one_day), end)
+            if held <= last:
+                break
+            pairs.append((held, held + gap(lo, hi)))
+            last, when = held, pairs[-1][1]
+        if end - one_day <= when <= end + one_day:
+            when = end + 2 * one_day
+        if pairs:
+            pairs[-1] = (pairs[-1][0], when)
+        return pairs, when
+
+    workers: dict[int, list[int]] = {}
+    for agency_id, user_id in (
+        Membership.objects.filter(role=Role.CASE_WORKER)
+        .order_by("pk")
+        .values_list("agency_id", "user_id")
+    ):
+        workers.setdefault(agency_id, []).append(user_id)
+    born = dict(Child.objects.values_list("pk", "birth_date"))
+    # Children living with their family or relatives today (RR-3), as `_protection` placed them.
+    at_home = set(
+        Placement.objects.filter(type__in=("family", "kinship"), start_on__lte=today)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
+        .values_list("case_id", flat=True)
+    )
+
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "decisions",
+            "family_members",
+            "family_assessments",
+            "pathways",
+            "safety_plans",
+            "reintegration_plans",
+            "transition_plans",
+            "plan_services",
+            "plan_reviews",
+            "follow_up_visits",
+        )
+    }
+    expected = dict.fromkeys(
+        (
+            "rr3.with_implicated_family",
+            "rr2.pathway_not_carried_out",
+            "rr4.safety_review_overdue",
+            "rr5.plan_review_overdue",
+            "rr5.follow_up_overdue",
+            "rr8.transition_plan_needed",
+        ),
+        0,
+    )
+
+    def plan(
+        case: Any, provider: str, members: list[Any], kind: str, since: date, end: date
+    ) -> tuple[date, date]:
+        """A plan that stands, with services, reviews and follow-up visits, and an earlier,
+        replaced plan of the same kind for some; returns the dates of its next review and visit
+        (RR-5)."""
+        name = f"{kind}_plans"  # reintegration_plans, transition_plans
+        opened_day = timezone.localtime(case.opened_at).date()
+        agreed = between_days(max(opened_day, since), end)
+        if rng.random() < PLAN_REPLACED and agreed > opened_day:
+            before = between_days(opened_day, agreed - one_day)
+            rows[name].append(  # its dates may have passed long ago: it no longer counts
+                ReintegrationPlan(
+                    case_id=case.pk,
+                    kind=kind,
+                    agreed_on=before,
+                    review_on=before + gap(14, 60),
+                    first_visit_on=before + gap(7, 30),
+                )
+            )
+        first_review, first_visit = agreed + gap(30, 90), agreed + gap(7, 30)
+        reviews, review_on = cycle(agreed, first_review, end, 30, 90)
+        visits, visit_on = cycle(agreed, first_visit, end, 21, 60)
+        current = ReintegrationPlan(
+            case_id=case.pk,
+            kind=kind,
+            agreed_on=agreed,
+            review_on=first_review if reviews else review_on,
+            first_visit_on=first_visit if visits else visit_on,
+        )
+        rows[name].append(current)
+        for held, by in reviews:
+            rows["plan_reviews"].append(
+                PlanReview(plan=current, reviewed_on=held, next_review_on=by)
+            )
+        for held, by in visits:
+            rows["follow_up_visits"].append(
+                FollowUpVisit(
+                    plan=current,
+                    visited_on=held,
+                    visited_by=f"Bench Case Worker {rng.randint(1, 300)}",
+                    next_visit_on=by,
+                )
+            )
+        family = [m for m in members if not m.implicated]
+        for _k in range(rng.randint(1, 3)):
+            rows["plan_services"].append(
+                PlanService(
+                    plan=current,
+                    family_member=rng.choice(family) if family and rng.random() < 0.25 else None,
+                    description=rng.choice(PLAN_SERVICES),
+                    provider=f"{provider}-{rng.randint(1, 30)}",
+                    in_community=rng.random() < 0.85,
+                    status=rng.choices(list(ServiceStatus.values), weights=[25, 45, 20, 10])[0],
+                )
+            )
+        return review_on, visit_on
+
+    for i, case in enumerate(cases):
+        closed = case.stage == "closed"
+        end_at = case.closed_at if closed else now
+        end = timezone.localtime(end_at).date()
+        opened_day = timezone.localtime(case.opened_at).date()
+        worker = rng.choice(workers[case.lead_agency_id])
+        home = case.pk in at_home
+
+        # --- the pathway that stands, and an earlier one for some (RR-1, RR-2).
+        pathway = None
+        if rng.random() < PATHWAY:
+            carried = rng.random() < CARRIED_OUT
+            if closed or carried or rng.random() >= DELAYED:
+                start = opened_day if closed or carried else max(opened_day, due + 2 * one_day)
+                decided = between_days(start, end)
+            else:
+                decided = between_days(opened_day, max(opened_day, due - 2 * one_day))
+            if not carried and due - one_day <= decided <= due + one_day:
+                decided = due + 2 * one_day
+            pathway = Pathway(
+                case_id=case.pk,
+                kind=_pick(rng, PATHWAY_KINDS),
+                decided_on=decided,
+                carried_out_on=between_days(decided, end) if carried else None,
+                created_at=min(
+                    end_at,
+                    max(case.opened_at, moment(decided)) + timedelta(hours=rng.uniform(1, 20)),
+                ),
+            )
+            pathways = [pathway]
+            if rng.random() < REDECIDED and decided > opened_day:
+                before = between_days(opened_day, decided - one_day)
+                pathways.insert(
+                    0,
+                    Pathway(
+                        case_id=case.pk,
+                        kind=_pick(rng, PATHWAY_KINDS),
+                        decided_on=before,
+                        carried_out_on=between_days(before, decided)
+                        if rng.random() < 0.3
+                        else None,
+                        created_at=min(
+                            pathway.created_at - timedelta(minutes=1),
+                            max(case.opened_at, moment(before))
+                            + timedelta(hours=rng.uniform(1, 20)),
+                        ),
+                    ),
+                )
+            for p in pathways:
+                p.decision = Decision(
+                    case_id=case.pk,
+                    kind="bid",
+                    subject="reintegration",
+                    decided_on=max(opened_day, p.decided_on - gap(0, 14)),
+                    decided_by_id=worker,
+                )
+                rows["decisions"].append(p.decision)
+                rows["pathways"].append(p)
+        with_family = pathway is not None and pathway.kind in WITH_FAMILY
+
+        # --- the family (RR-3): members, some implicated in the trafficking.
+        members: list[Any] = []
+        share = MEMBERS_WITH_FAMILY if with_family else MEMBERS_AT_HOME if home else MEMBERS_OTHER
+        if rng.random() < share:
+            for _k in range(rng.randint(1, 4)):
+                implicated_at = None
+                if rng.random() < IMPLICATED:
+                    if pathway is not None and with_family:
+                        after = rng.random() < RECORDED_AFTER
+                        if after and pathway.created_at < end_at - timedelta(hours=1):
+                            start_at = pathway.created_at + timedelta(minutes=1)
+                            implicated_at = _between(rng, start_at, end_at)
+                        else:
+                            last_at = pathway.created_at - timedelta(minutes=1)
+                            implicated_at = _between(rng, case.opened_at, last_at)
+                    else:
+                        implicated_at = _between(rng, case.opened_at, end_at)
+                number = len(rows["family_members"]) + 1
+                member = FamilyMember(
+                    case_id=case.pk,
+                    name=f"Bench Family Member {number}",
+                    relationship=_pick(rng, RELATIONSHIPS),
+                    implicated=implicated_at is not None,
+                    implicated_at=implicated_at,
+                    safe_contact=implicated_at is None and rng.random() < 0.9,
+                    created_at=_between(rng, case.opened_at, implicated_at or end_at),
+                )
+                members.append(member)
+                rows["family_members"].append(member)
+        implicated = [m for m in members if m.implicated]
+        if pathway is not None and with_family and implicated and rng.random() >= UNADDRESSED:
+            pathway.implicated_addressed = (
+                "Bench: the family member is not in the household; supervised contact only "
+                "(fictional)"
+            )
+
+        # --- family assessments: before every pathway with the family, and for some others.
+        if with_family or rng.random() < ASSESSED_FAMILY:
+            last = pathway.decided_on if pathway is not None and with_family else end
+            days = {between_days(opened_day, last)}
+            if rng.random() < 0.2:
+                days.add(between_days(opened_day, last))
+            for assessed in sorted(days):
+                rows["family_assessments"].append(
+                    FamilyAssessment(
+                        case_id=case.pk,
+                        assessed_on=assessed,
+                        safety=rng.choices(list(Level.values), weights=[45, 35, 20])[0],
+                        abuse=rng.choices(list(Finding.values), weights=[55, 20, 10, 15])[0],
+                        complicity=rng.choice([Finding.SUSPECTED, Finding.YES])
+                        if implicated
+                        else rng.choices([Finding.NO, Finding.UNKNOWN], weights=[75, 25])[0],
+                        capacity=rng.choices(list(Capacity.values), weights=[35, 45, 20])[0],
+                    )
+                )
+
+        # --- the safety plan (RR-4): each review records it again; the latest stands.
+        safety = None
+        if rng.random() < SAFETY_PLAN:
+            agreed = between_days(max(opened_day, end - timedelta(days=365)), end)
+            first_due = agreed + gap(30, 120)
+            reviews, review_on = cycle(agreed, first_due, end, 30, 120)
+            versions = [(agreed, first_due if reviews else review_on), *reviews]
+            sources = list(RiskSource.values)
+            for on, by in versions:
+                safety = SafetyPlan(
+                    case_id=case.pk,
+                    agreed_on=on,
+                    sources=sorted(rng.sample(sources, rng.randint(1, 3))),
+                    review_on=by,
+                )
+                rows["safety_plans"].append(safety)
+
+        # --- the reintegration plan and the transition plan (RR-5, RR-8).
+        provider = f"Bench Community Provider {case_agency[i] + 1}"
+        due_dates: list[tuple[date, date]] = []  # of each plan that stands: next review, visit
+        if rng.random() < PLAN:
+            since = end - timedelta(days=365)
+            due_dates.append(plan(case, provider, members, PlanKind.REINTEGRATION, since, end))
+        birth = born.get(case.child_id)
+        turning = birth is not None and birth <= adult_by
+        # A child within two days of the RR-8 horizon always has one, so that the day a run
+        # ends on does not matter.
+        near = birth is not None and abs((birth - adult_by).days) <= 2
+        share = TRANSITION if turning else 0.0
+        if not turning and birth is not None and birth <= sixteen:
+            share = TRANSITION_EARLY
+        has_transition = near or rng.random() < share
+        if has_transition:
+            since = end - timedelta(days=180)
+            due_dates.append(plan(case, provider, members, PlanKind.TRANSITION, since, end))
+
+        # --- what the rules must find, in their terms: open cases only; the latest rows.
+        if closed:
+            continue
+        if pathway is not None:
+            expected["rr2.pathway_not_carried_out"] += (
+                pathway.carried_out_on is None and pathway.decided_on < due
+            )
+        for m in implicated:
+            if not with_family and not home:
+                continue
+            addressed = (
+                pathway is not None
+                and with_family
+                and bool(pathway.implicated_addressed)
+                and m.implicated_at is not None
+                and pathway.created_at >= m.implicated_at
+            )
+            expected["rr3.with_implicated_family"] += not addressed
+        if safety is not None:
+            expected["rr4.safety_review_overdue"] += safety.review_on < today
+        for review_on, visit_on in due_dates:
+            expected["rr5.plan_review_overdue"] += review_on < today
+            expected["rr5.follow_up_overdue"] += visit_on < today
+        expected["rr8.transition_plan_needed"] += turning and not has_transition
+
+    models: dict[str, Any] = {
+        "decisions": Decision,
+        "family_members": FamilyMember,
+        "family_assessments": FamilyAssessment,
+        "pathways": Pathway,
+        "safety_plans": SafetyPlan,
+        "reintegration_plans": ReintegrationPlan,
+        "transition_plans": ReintegrationPlan,
+        "plan_services": PlanService,
+        "plan_reviews": PlanReview,
+        "follow_up_visits": FollowUpVisit,
+    }
+    # RR-3 compares when a pathway was recorded with when a member was found implicated.
+    with _created_at_as_given(FamilyMember, Pathway):
+        for name, model in models.items():
+            # Parents are written first: bulk_create takes their keys from the saved rows.
+            model.objects.bulk_create(rows[name], batch_size=BATCH)
+            summary.reintegration_rows[name] = len(rows[name])
+    summary.reintegration_rows["implicated_members"] = sum(
+        1 for m in rows["family_members"] if m.implicated
+    )
+    log(f"  reintegration {summary.reintegration_rows}")
     return expected
 
 

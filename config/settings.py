@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "haven.protection",
     "haven.placements",
     "haven.justice",
+    "haven.reintegration",
     "haven.voice",
     "haven.directory",
     "haven.reports",

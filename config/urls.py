@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("haven.protection.urls")),
     path("cases/", include("haven.placements.urls")),
     path("cases/", include("haven.justice.urls")),
+    path("cases/", include("haven.reintegration.urls")),
     path("cases/", include("haven.directory.case_urls")),
     path("directory/", include("haven.directory.urls")),
     path("alerts/", include("haven.alerts.urls")),

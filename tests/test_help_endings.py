@@ -76,6 +76,7 @@ NOT_HELP = {
     "haven.placements.services.charge_record": "a charge against the child, not help",
     "haven.placements.services.charge_update": "a charge against the child, not help",
     "haven.voice.services.kiosk_close": "a shared device's session, not a child's help",
+    "haven.reintegration.services.plan_service_add": "adds a service to the plan; none ends",
 }
 
 # How people write that a child "did not cooperate", in the languages Haven is used in.

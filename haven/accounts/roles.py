@@ -61,6 +61,10 @@ class Capability(models.TextChoices):
         _("Record where the child lives, restrictions and family contact"),
     )
     RECORD_LEGAL = "record_legal", _("Record charges against the child and challenges to detention")
+    PLAN_REINTEGRATION = (
+        "plan_reintegration",
+        _("Assess the family and plan recovery and reintegration"),
+    )
     VIEW_DASHBOARD = "view_dashboard", _("See the agency's caseloads and overdue work")
     AUTHORISE_RELEASE = (
         "authorise_release",
@@ -99,6 +103,7 @@ _FRONT_LINE = frozenset(
         Capability.RECORD_SERVICE,
         Capability.RECORD_PLACEMENT,
         Capability.RECORD_LEGAL,
+        Capability.PLAN_REINTEGRATION,
         Capability.RECORD_FEEDBACK,
         Capability.OPEN_KIOSK,
         Capability.REFER,

@@ -7,6 +7,7 @@ from haven.api import emergency as views_emergency
 from haven.api import justice as views_justice
 from haven.api import placements as views_placements
 from haven.api import protection as views_protection
+from haven.api import reintegration as views_reintegration
 from haven.api import reports as views_reports
 from haven.api import views
 from haven.api import voice as views_voice
@@ -20,6 +21,7 @@ router.register("cases", views_protection.ProtectionViewSet, basename="case-prot
 router.register("cases", views_placements.PlacementViewSet, basename="case-placement")
 # The child as a victim-witness: proceedings, participation, hearings, statements (VW-1 … VW-8).
 router.register("cases", views_justice.JusticeViewSet, basename="case-justice")
+router.register("cases", views_reintegration.ReintegrationViewSet, basename="case-reintegration")
 router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 router.register("children", views.ChildViewSet, basename="child")

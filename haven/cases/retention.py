@@ -96,6 +96,10 @@ PLAIN_FIELDS: dict[str, S] = {
     "justice.HearingAttendance.support_relation": S.LEGAL,
     "justice.ChildUpdate.given_by": S.LEGAL,
     "justice.Compensation.held_by": S.LEGAL,
+    # Recovery and reintegration: about the child's family and care (haven.reintegration).
+    "reintegration.PlanService.description": S.FAMILY,
+    "reintegration.PlanService.provider": S.FAMILY,
+    "reintegration.FollowUpVisit.visited_by": S.FAMILY,
 }
 
 # Plain text fields of a child's records that are kept: references, codes and coded lists,
@@ -129,6 +133,7 @@ KEPT: frozenset[str] = frozenset(
         "justice.ReprisalRisk.measures",
         "justice.Compensation.currency",
         "protection.NeedsAssessment.special_needs",
+        "reintegration.SafetyPlan.sources",  # coded: where the risks come from (RR-4)
         "protection.Service.consent_purpose",
         "safeguards.Alert.rule_code",
         "safeguards.Alert.measure_id",

@@ -24,6 +24,7 @@ class Decision(HavenModel):
         SEPARATION = "separation", _("Separation from the family")
         RETURN = "return", _("Return to the family or country of origin")
         LEGAL_PARTICIPATION = "legal_participation", _("Taking part in legal proceedings")
+        REINTEGRATION = "reintegration", _("The child's recovery and reintegration pathway")
         MEDICAL_WITHOUT_CONSENT = "medical_without_consent", _("Medical care without consent")
         # Overriding the child's "no" to one measure needs a determination about exactly that
         # (CC-3); a refusal of research is never overridden.

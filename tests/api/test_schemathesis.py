@@ -61,6 +61,7 @@ from haven.safeguards.models import Alert
 from haven.voice.services import feedback_record
 from tests.conftest import signed_in
 from tests.factories import child_fields, determination, staff
+from tests.reintegration import helpers as recovery
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,9 @@ CHECKS = [
 # Writes that end or close something run after the others, so that these still find the
 # records open; the stage change (which may close the case) runs last.
 _LAST = ("/withdraw/", "/close/", "/end/", "/decline/", "/accept/", "/override/")
+# Writes that need a record as the fixture left it run before the others: a pathway is carried
+# out before another is decided, which would supersede it (RR-2).
+_FIRST = ("/carried-out/",)
 
 
 def _day(offset: int) -> Any:
@@ -228,6 +232,11 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         written_copy_left=True,
     )
     legal_bid = determination(case, sup, "legal_participation")
+    # Recovery: a family member, a pathway not yet carried out and a plan (RR-1 … RR-5).
+    relative = recovery.member(case, sup)
+    pathway = recovery.pathway(case, sup, "family_based", subject="placement")
+    rplan = recovery.plan(case, sup)
+    reintegration_bid = determination(case, sup, "reintegration")
     for form in ("statement", "testimony", "compensation_claim"):
         justice.participation_record(
             case=case,
@@ -355,6 +364,9 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         "part_id": part.public_id,
         "hearing_id": hearing.public_id,
         "compensation_id": claim.public_id,
+        "member_id": relative.public_id,
+        "pathway_id": pathway.public_id,
+        "plan_id": rplan.public_id,
         "step_id": step.public_id,
         "offer_id": ours.public_id,
         "release_id": release.public_id,
@@ -370,6 +382,7 @@ def world(case, case_worker, supervisor, agency, other_agency, presumed_screenin
         "legal_bid": legal_bid.public_id,
         "support_user": support.public_id,
         "joinable": joinable.public_id,
+        "reintegration_bid": reintegration_bid.public_id,
     }
     return sup, {key: str(value) for key, value in ids.items()}
 
@@ -526,6 +539,58 @@ def _valid_requests(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "held_for_child": "10000.00",
             "held_by": "Fictional trust fund",
         },
+        case + "recovery/family/": {"name": "Fictional Brother", "relationship": "sibling"},
+        case.replace("POST", "PATCH") + "recovery/family/{member_id}/": {"safe_contact": False},
+        case + "recovery/assessments/": {
+            "assessed_on": day(0),
+            "safety": "low",
+            "abuse": "no",
+            "complicity": "unknown",
+            "capacity": "with_support",
+            "child_views": fictional,
+        },
+        case + "recovery/pathways/": {
+            "kind": "independent",
+            "decided_on": day(0),
+            "decision": ids["reintegration_bid"],
+            "reasons": fictional,
+            "child_views": fictional,
+        },
+        case + "recovery/pathways/{pathway_id}/carried-out/": {"carried_out_on": day(0)},
+        case + "recovery/safety-plans/": {
+            "agreed_on": day(0),
+            "sources": ["community"],
+            "risks": fictional,
+            "measures": fictional,
+            "child_words": fictional,
+            "review_on": day(30),
+        },
+        case + "recovery/plans/": {
+            "kind": "transition",
+            "agreed_on": day(0),
+            "goals": fictional,
+            "responsible": fictional,
+            "review_on": day(30),
+            "first_visit_on": day(14),
+        },
+        case + "recovery/plans/{plan_id}/services/": {
+            "description": "Fictional vocational training",
+            "provider": "Fictional NGO",
+            "status": "planned",
+        },
+        case + "recovery/plans/{plan_id}/reviews/": {
+            "reviewed_on": day(0),
+            "progress": fictional,
+            "child_views": fictional,
+            "next_review_on": day(30),
+        },
+        case + "recovery/plans/{plan_id}/visits/": {
+            "visited_on": day(0),
+            "visited_by": "Fictional Case Worker",
+            "observations": fictional,
+            "child_views": fictional,
+            "next_visit_on": day(30),
+        },
         case + "referrals/": {
             "offer": ids["their_offer"],
             "reason": fictional,
@@ -580,6 +645,7 @@ def _path_ids(path: str, ids: dict[str, str]) -> dict[str, str]:
             *("consent_id", "session_id", "appointment_id", "service_id", "placement_id"),
             *("challenge_id", "restriction_id", "charge_id", "step_id", "offer_id"),
             *("release_id", "referral_id", "part_id", "hearing_id", "compensation_id"),
+            *("member_id", "pathway_id", "plan_id"),
         )
     }
     if path.startswith("/api/v1/directory/"):
@@ -617,11 +683,13 @@ def _order(operation: Any) -> tuple[int, str]:
     if operation.method.upper() == "GET":
         rank = 0
     elif "/stage/" in operation.path:
-        rank = 3
+        rank = 4
     elif any(word in operation.path for word in _LAST):
-        rank = 2
-    else:
+        rank = 3
+    elif any(word in operation.path for word in _FIRST):
         rank = 1
+    else:
+        rank = 2
     return rank, f"{operation.path} {operation.method}"
 
 

@@ -41,6 +41,7 @@ from haven.demo import data as demo
 from haven.demo import directory as directory_demo
 from haven.demo import emergency as emergency_demo
 from haven.demo import justice as justice_demo
+from haven.demo import reintegration as reintegration_demo
 from haven.demo import reports as reports_demo
 from haven.demo import voice as voice_demo
 from haven.identification.models import FirstStep, Indicator
@@ -212,6 +213,7 @@ class Seeder:
         self.leave_without_case_worker()
         emergency_demo.seed(self)
         justice_demo.seed(self)
+        reintegration_demo.seed(self)
         reports_demo.seed_releases(self)
 
     # --- agencies and staff -----------------------------------------------------------------
