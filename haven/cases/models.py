@@ -21,13 +21,23 @@ class ClosingReason(models.TextChoices):
     authorities: help never depends on it (CC-8, VW-8)."""
 
     GOALS_MET = "goals_met", _("Recovered and reintegrated: the plan's goals are met")
+    # Checked before closing (haven.reintegration.rules): the return to the family was carried
+    # out and followed up at home (RR-5); the young person is 18 with a transition plan (RR-8).
+    REUNIFIED = "reunified", _("Back with the family, and followed up at home")
     TRANSFERRED = "transferred", _("Handed over to another agency or country")
-    ADULT_SERVICES = "adult_services", _("Turned 18 and handed over to adult services")
+    ADULT_SERVICES = (
+        "adult_services",
+        _("Turned 18, with a transition plan, and handed over to adult services"),
+    )
     CHILD_DECLINES = (
         "child_declines",
         _("The child and family want no more support (told it stays available)"),
     )
     NO_NEEDS = "no_needs", _("Not trafficked, and no protection needs remain")
+    LOST_CONTACT = (
+        "lost_contact",
+        _("Contact lost after the recorded attempts to reach the child (say which)"),
+    )
     DIED = "died", _("The child died")
     DUPLICATE = "duplicate", _("A duplicate of another case")
     OTHER = "other", _("Other (describe)")

@@ -1,5 +1,6 @@
 """The safeguard rules of cases: one trusted case worker (CC-9); interviews are minimised and
-counted (CC-6, VW-5). Registered by CasesConfig.ready()."""
+counted (CC-6, VW-5); no case closes past a critical alert (RR-6). Registered by
+CasesConfig.ready()."""
 
 from typing import Any
 
@@ -7,9 +8,12 @@ from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case, CaseAssignment, Interview
+from haven.cases.closing import closing_check
+from haven.cases.models import Case, CaseAssignment, ClosingReason, Interview
+from haven.core.errors import SafeguardViolation
 from haven.core.sensitivity import Sensitivity as S
-from haven.safeguards.registry import AlertRule, Severity, register
+from haven.safeguards.models import Alert
+from haven.safeguards.registry import AlertRule, BlockRule, Severity, get_rule, register
 
 
 def open_case_without_case_worker(cases: Any) -> Any:
@@ -81,5 +85,48 @@ TOO_MANY_RETELLINGS = register(
         ),
         breaches=too_many_retellings,
         reads=("cases.Case", "cases.Interview"),
+    )
+)
+
+
+# --- closing (RR-6) ------------------------------------------------------------------------------
+
+
+def check_no_critical_alert(*, open_alerts: list[str]) -> None:
+    """RR-6, CC-1: a case does not close while a critical alert is open on it. Closing would
+    silence what the alert keeps in view (the rules look at open cases); the child's situation
+    is put right first, or the facts recorded. Only a child's death closes a case past one."""
+    if open_alerts:
+        raise SafeguardViolation(
+            NOT_CLOSED_WITH_CRITICAL_ALERT.measure_id,
+            str(NOT_CLOSED_WITH_CRITICAL_ALERT.message) % {"alerts": "; ".join(open_alerts)},
+        )
+
+
+def _no_critical_alert_open(case: Any, closed_reason: str) -> None:
+    if closed_reason == ClosingReason.DIED:
+        return
+    codes = (
+        Alert.objects.filter(case=case, status=Alert.Status.OPEN, severity=Severity.CRITICAL)
+        .order_by("raised_at")
+        .values_list("rule_code", flat=True)
+    )
+    check_no_critical_alert(open_alerts=[str(get_rule(code).title) for code in codes])
+
+
+closing_check(_no_critical_alert_open, last=True)
+
+NOT_CLOSED_WITH_CRITICAL_ALERT = register(
+    BlockRule(
+        code="rr6.not_closed_with_critical_alert",
+        measure_id="RR-6",
+        severity=Severity.BLOCK,
+        title=_("A critical alert is open"),
+        message=_(
+            "This case cannot be closed while a critical alert is open on it: %(alerts)s. "
+            "Closing would hide it. Act on it first — its message on the case page says how — "
+            "then close."
+        ),
+        check=check_no_critical_alert,
     )
 )

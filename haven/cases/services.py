@@ -297,7 +297,9 @@ def case_change_stage(
     if Case.Stage.CLOSED in (case.stage, to_stage) and not reason.strip():
         raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
     if to_stage == Case.Stage.CLOSED:
-        check_may_close(case)  # e.g. not while the child is held (ND-2, placements)
+        # Not while the child is held (ND-2), nor with a critical alert open (RR-6), nor "back
+        # with the family" before the return is followed up (RR-5)...
+        check_may_close(case, closed_reason)
     now = timezone.now()
     before = snapshot(case, ["closed_at"])
     if case.stage == Case.Stage.IDENTIFICATION:

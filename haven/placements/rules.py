@@ -61,7 +61,7 @@ def check_not_held(*, held_in: str | None) -> None:
 
 
 @closing_check
-def _not_while_held(case: Any) -> None:
+def _not_while_held(case: Any, closed_reason: str) -> None:
     held = Placement.objects.current().filter(case=case, liberty__in=NOT_FREE).first()
     NOT_CLOSED_WHILE_HELD.check(held_in=held.get_type_display().lower() if held else None)
 

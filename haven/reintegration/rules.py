@@ -1,4 +1,6 @@
-"""Recovery and reintegration: the safeguards (RR-2, RR-3, RR-4, RR-5, RR-8).
+"""Recovery and reintegration: the safeguards (RR-2, RR-3, RR-4, RR-5, RR-8), and the closing
+reasons the record must bear out ("back with the family, and followed up"; "turned 18, with a
+transition plan").
 
 RR-3's red line is kept on every path that could return a child to a family member implicated
 in the trafficking: deciding a pathway with the family is blocked unless a determination taken
@@ -19,7 +21,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from haven.cases.models import Case
+from haven.cases.closing import closing_check
+from haven.cases.models import Case, ClosingReason
 from haven.core.errors import SafeguardViolation
 from haven.core.sensitivity import Sensitivity as S
 from haven.placements.models import Placement, PlacementType
@@ -385,5 +388,80 @@ TRANSITION_PLAN_NEEDED = register(
         ),
         breaches=transition_plan_needed,
         reads=("cases.Case", "children.Child", "reintegration.ReintegrationPlan"),
+    )
+)
+
+
+# --- closing: a reason from the closed list is checked against the record (RR-5, RR-8) ----------
+
+
+def check_reunified_followed_up(*, carried_out_on: date | None, visited: bool) -> None:
+    """RR-5: "back with the family, and followed up" is a closing reason only once the pathway
+    that stands is a return to the family, carried out, and a follow-up visit was made since."""
+    if carried_out_on is None or not visited:
+        raise SafeguardViolation(
+            CLOSED_REUNIFIED_UNFOLLOWED.measure_id, CLOSED_REUNIFIED_UNFOLLOWED.message
+        )
+
+
+def check_turned_18_with_plan(*, is_child: bool, transition_plan: bool) -> None:
+    """RR-8, ID-2: "turned 18, with a transition plan" is a closing reason only for a young
+    person no longer presumed a child (where the age is uncertain the presumption still
+    applies) and with a transition plan recorded."""
+    if is_child or not transition_plan:
+        raise SafeguardViolation(
+            CLOSED_AT_18_WITHOUT_TRANSITION.measure_id, CLOSED_AT_18_WITHOUT_TRANSITION.message
+        )
+
+
+def _closing_reason_holds(case: Any, closed_reason: str) -> None:
+    if closed_reason == ClosingReason.REUNIFIED:
+        pathway = Pathway.objects.filter(case=case).order_by("-decided_on", "-created_at").first()
+        carried_out_on = (
+            pathway.carried_out_on if pathway is not None and pathway.kind in WITH_FAMILY else None
+        )
+        visited = carried_out_on is not None and (
+            FollowUpVisit.objects.filter(plan__case=case, visited_on__gte=carried_out_on).exists()
+        )
+        check_reunified_followed_up(carried_out_on=carried_out_on, visited=visited)
+    elif closed_reason == ClosingReason.ADULT_SERVICES:
+        check_turned_18_with_plan(
+            is_child=case.child.presumption.is_child,
+            transition_plan=ReintegrationPlan.objects.filter(
+                case=case, kind=PlanKind.TRANSITION
+            ).exists(),
+        )
+
+
+closing_check(_closing_reason_holds)
+
+CLOSED_REUNIFIED_UNFOLLOWED = register(
+    BlockRule(
+        code="rr5.closed_reunified_unfollowed",
+        measure_id="RR-5",
+        severity=Severity.BLOCK,
+        title=_("The return home is not followed up yet"),
+        message=_(
+            "A case closes as back with the family only when the return is carried out and "
+            "followed up at home. Record the pathway with the family as carried out, and a "
+            "follow-up visit since, on the Recovery page; then close."
+        ),
+        check=check_reunified_followed_up,
+    )
+)
+
+CLOSED_AT_18_WITHOUT_TRANSITION = register(
+    BlockRule(
+        code="rr8.closed_at_18_without_transition",
+        measure_id="RR-8",
+        severity=Severity.BLOCK,
+        title=_("Turning 18 needs a transition plan"),
+        message=_(
+            "A case closes as turned 18 only for a young person no longer presumed a child, "
+            "with a transition plan to independent life recorded on the Recovery page. Where "
+            "the age is uncertain, the person is still presumed a child and every child measure "
+            "applies."
+        ),
+        check=check_turned_18_with_plan,
     )
 )
