@@ -103,6 +103,7 @@ class ReintegrationViewSet(viewsets.ViewSet):
             "safety_plans": selectors.safety_plans(case),
             "plans": selectors.plans(case),
             "timeline": selectors.timeline(case, pathways[0] if pathways else None),
+            "retrafficking": selectors.retrafficking(case),
         }
         return Response(s.RecoverySerializer(document, context=_context(request, case)).data)
 
@@ -281,3 +282,19 @@ class ReintegrationViewSet(viewsets.ViewSet):
             case=case, actor=request.user, plan=plan, **data
         )
         return _created(s.FollowUpVisitSerializer, visit, request, case)
+
+    # --- back in exploitation (RR-6) ---
+
+    @extend_schema(
+        request=s.RetraffickingInputSerializer, responses={201: s.RetraffickingSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="recovery/retrafficking")
+    def recovery_retrafficking(self, request: Request, public_id: str) -> Response:
+        """The child was found back in exploitation (RR-6). It is recorded on the child's own
+        case, never as a new child; a closed case reopens to protection in the same write."""
+        case = _writer(request, public_id)
+        payload = s.RetraffickingInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        event = reintegration_services.retrafficking_record(case=case, actor=request.user, **data)
+        return _created(s.RetraffickingSerializer, event, request, case)

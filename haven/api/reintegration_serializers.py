@@ -21,6 +21,7 @@ from haven.api.protection_serializers import ReadableRowsListSerializer, RowClas
 from haven.api.serializers import SensitiveFieldsMixin, basic
 from haven.core.forms import CHOICES_MAX_COUNT, LINE_MAX_LENGTH, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from haven.core.sensitivity import Sensitivity as S
+from haven.identification.codes import Exploitation
 from haven.reintegration import selectors
 from haven.reintegration.models import (
     Capacity,
@@ -105,6 +106,14 @@ class PathwayKindField(serializers.ChoiceField):
 class RiskSourceField(serializers.ChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(choices=RiskSource.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=Exploitation.choices), component_name="RetraffickingFormEnum"
+)
+class ExploitationField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Exploitation.choices, **kwargs)
 
 
 @extend_schema_field(
@@ -374,6 +383,22 @@ class TimelineSerializer(SensitiveFieldsMixin, serializers.Serializer):
     }
 
 
+class RetraffickingSerializer(RowClassMixin, serializers.Serializer):
+    """The child found back in exploitation (RR-6)."""
+
+    id = serializers.UUIDField(source="public_id")
+    occurred_on = serializers.DateField()
+    forms = serializers.ListField(
+        child=serializers.CharField(), help_text="HTCDS TypeOfExploitation codes."
+    )
+    notes = serializers.CharField(help_text="What is known.")
+
+    SENSITIVITY = {**basic("id"), **_family("occurred_on", "forms"), **_narrative("notes")}
+
+    class Meta:
+        list_serializer_class = ReadableRowsListSerializer
+
+
 class RecoverySerializer(SensitiveFieldsMixin, serializers.Serializer):
     """Everything of recovery and reintegration on the case, in one document."""
 
@@ -385,9 +410,18 @@ class RecoverySerializer(SensitiveFieldsMixin, serializers.Serializer):
         many=True, help_text="Newest first: the first of each kind is the one in use."
     )
     timeline = TimelineSerializer()
+    retrafficking = RetraffickingSerializer(
+        many=True, help_text="Each time the child was found back in exploitation; latest first."
+    )
 
     SENSITIVITY = _family(
-        "family_members", "assessments", "pathways", "safety_plans", "plans", "timeline"
+        "family_members",
+        "assessments",
+        "pathways",
+        "safety_plans",
+        "plans",
+        "timeline",
+        "retrafficking",
     )
 
 
@@ -509,3 +543,16 @@ class VisitInputSerializer(serializers.Serializer):
     observations = _text("What was observed: needed.")
     child_views = _text("The child's view, in their words: needed.")
     next_visit_on = serializers.DateField(help_text="After this visit.")
+
+
+class RetraffickingInputSerializer(serializers.Serializer):
+    """The child found back in exploitation (RR-6): recorded on their case, which reopens to
+    protection if it was closed."""
+
+    occurred_on = serializers.DateField(help_text="Not before the case was opened.")
+    forms = serializers.ListField(
+        child=ExploitationField(),
+        max_length=CHOICES_MAX_COUNT,
+        help_text="The forms of exploitation: at least one ('Other' when not known yet).",
+    )
+    notes = _text("What is known: where, by whom, in what situation. Needed.")

@@ -134,6 +134,7 @@ KEPT: frozenset[str] = frozenset(
         "justice.Compensation.currency",
         "protection.NeedsAssessment.special_needs",
         "reintegration.SafetyPlan.sources",  # coded: where the risks come from (RR-4)
+        "reintegration.Retrafficking.forms",  # statistics: forms of re-trafficking (RR-6)
         "protection.Service.consent_purpose",
         "safeguards.Alert.rule_code",
         "safeguards.Alert.measure_id",

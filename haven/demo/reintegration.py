@@ -309,3 +309,16 @@ def seed(seeder: Any) -> None:
             "the province is trained for the child's needs yet; reviewed as carers are trained.",
             carried_out=-20,
         )
+
+    # RR-6: a child is found back in exploitation this morning, and comes back to the same
+    # case: the statistics count them; nobody registers them again.
+    back = pick(lambda dc: dc.spec.age or 99)
+    if back is not None:
+        _write(
+            services.retrafficking_record,
+            back,
+            occurred_on=_on(0),
+            forms=["ForcedLabour"],
+            notes="Fictional: found by the labour inspectorate on the same fishing boat; the "
+            "recruiter told the family the 'debt' was sold on.",
+        )

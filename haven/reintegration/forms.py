@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.core.forms import LINE_MAX_LENGTH, NAME_MAX_LENGTH, VersionedForm, date_input
 from haven.decisions.models import Decision
+from haven.identification.codes import Exploitation
 from haven.justice.forms import RecordChoiceField, _checkboxes, _DecisionField, _radios
 from haven.protection.forms import _text
 from haven.reintegration.models import (
@@ -194,6 +195,18 @@ class VisitForm(_Today, forms.Form):
     observations = _text(_("What you observed"))
     child_views = _text(_("The child's view, in their words"))
     next_visit_on = _date(_("Next visit by"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_today()
+
+
+class RetraffickingForm(_Today, forms.Form):
+    TODAY = ("occurred_on",)
+
+    occurred_on = _date(_("Found back in exploitation on"))
+    forms = _checkboxes(_("Forms of exploitation"), Exploitation.choices)
+    notes = _text(_("What is known: where, by whom, in what situation"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

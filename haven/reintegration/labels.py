@@ -18,6 +18,7 @@ LABELS = {
     "reintegration.plan_service_add": _("Service added to the plan"),
     "reintegration.plan_review_record": _("Plan reviewed"),
     "reintegration.visit_record": _("Follow-up visit recorded"),
+    "reintegration.retrafficking_record": _("Found back in exploitation"),
 }
 
 register(

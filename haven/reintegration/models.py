@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from haven.core.fields import EncryptedTextField
 from haven.core.models import HavenModel
 from haven.core.sensitivity import Sensitivity
+from haven.identification.codes import Exploitation
 
 S = Sensitivity
 
@@ -258,3 +259,24 @@ class FollowUpVisit(HavenModel):
 
     class Meta:
         ordering = ["-visited_on", "-created_at"]
+
+
+class Retrafficking(HavenModel):
+    """The child was found back in exploitation (RR-6): when, in which forms, and what is known.
+    Recorded on the child's case, which reopens if it was closed: the child comes back to the
+    same record, with everything known before, and is not registered again."""
+
+    ROW_SENSITIVITY: ClassVar[Sensitivity] = S.FAMILY
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="retrafficking")
+    occurred_on = models.DateField(_("found back in exploitation on"))
+    forms = models.JSONField(_("forms of exploitation"), default=list)
+    notes = EncryptedTextField(_("what is known"))
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        verbose_name = _("return to exploitation")
+
+    @property
+    def form_labels(self) -> list[str]:
+        return [str(Exploitation(code).label) for code in self.forms]

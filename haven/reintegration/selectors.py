@@ -26,6 +26,7 @@ from haven.reintegration.models import (
     PlanReview,
     PlanService,
     ReintegrationPlan,
+    Retrafficking,
     SafetyPlan,
 )
 from haven.reintegration.rules import eighteenth_birthday
@@ -71,6 +72,11 @@ def plans(case: Case) -> QuerySet[ReintegrationPlan]:
         )
         .order_by("-agreed_on", "-created_at")
     )
+
+
+def retrafficking(case: Case) -> QuerySet[Retrafficking]:
+    """The times the child was found back in exploitation (RR-6), latest first."""
+    return Retrafficking.objects.filter(case=case).order_by("-occurred_on", "-created_at")
 
 
 def pathway_determinations(case: Case) -> QuerySet[Decision]:

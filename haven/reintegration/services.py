@@ -1,4 +1,4 @@
-"""Every write about a child's recovery and reintegration (RR-1 … RR-5, RR-8). Each is one
+"""Every write about a child's recovery and reintegration (RR-1 … RR-6, RR-8). Each is one
 transaction: who may act (PLAN_REINTEGRATION on the case), validation naming the field, the
 blocking safeguard of RR-3, save, audit (codes and dates, never what people said), and
 re-evaluation of the rules that read what was written.
@@ -19,7 +19,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
 from haven.cases.models import Case
-from haven.cases.services import create_and_record, lock_case
+from haven.cases.services import case_change_stage, create_and_record, lock_case
 from haven.core.forms import (
     LINE_MAX_LENGTH,
     chosen_codes,
@@ -29,6 +29,7 @@ from haven.core.forms import (
 from haven.core.versions import check_version
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
+from haven.identification.codes import Exploitation
 from haven.reintegration.models import (
     WITH_FAMILY,
     Capacity,
@@ -44,6 +45,7 @@ from haven.reintegration.models import (
     PlanService,
     ReintegrationPlan,
     Relationship,
+    Retrafficking,
     RiskSource,
     SafetyPlan,
     ServiceStatus,
@@ -616,4 +618,61 @@ def visit_record(
         observations=observations.strip(),
         child_views=child_views.strip(),
         next_visit_on=next_visit_on,
+    )
+
+
+# --- back in exploitation (RR-6) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def retrafficking_record(
+    *, case: Case, actor: Any, occurred_on: date | None, forms: Iterable[str], notes: str
+) -> Retrafficking:
+    """The child was found back in exploitation (RR-6). It is recorded on the child's own case,
+    never as a new child: the retelling count, the family, the plans and what the child said
+    stay together. A closed case reopens to protection in the same transaction, so the first
+    steps of protection are asked again (the episode starts at the reopening)."""
+    _start(actor, case)
+    case.refresh_from_db(fields=["stage", "opened_at"])  # as it stands under the lock
+    errors: dict[str, Any] = missing_texts(
+        {"notes": notes},
+        {"notes": _("Say what is known: where the child was found, by whom, in what situation.")},
+    )
+    _required_date(occurred_on, "occurred_on", errors)
+    try:
+        codes = chosen_codes(forms, Exploitation.values, "forms")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        codes = []
+    if not codes and "forms" not in errors:
+        errors["forms"] = _("Choose the forms of exploitation; “Other” when not known yet.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(occurred_on, "occurred_on")
+    opened_on = timezone.localdate(case.opened_at)
+    _after(
+        occurred_on,
+        opened_on,
+        "occurred_on",
+        _("A return to exploitation comes after the case was opened (%(date)s).")
+        % {"date": opened_on.isoformat()},
+    )
+    if case.stage == Case.Stage.CLOSED:
+        case_change_stage(
+            case=case,
+            actor=actor,
+            to_stage=Case.Stage.PROTECTION,
+            reason=_("Found back in exploitation on %(date)s: the case reopens.")
+            % {"date": occurred_on.isoformat()},  # type: ignore[union-attr]
+        )
+    return create_and_record(
+        Retrafficking,
+        audited=case,
+        actor=actor,
+        action="reintegration.retrafficking_record",
+        changes={"occurred_on": [None, occurred_on], "forms": [None, codes]},
+        case=case,
+        occurred_on=occurred_on,
+        forms=codes,
+        notes=notes.strip(),
     )

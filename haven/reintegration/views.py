@@ -32,6 +32,7 @@ from haven.reintegration.forms import (
     PathwayForm,
     PlanForm,
     PlanServiceForm,
+    RetraffickingForm,
     ReviewForm,
     SafetyPlanForm,
     VisitForm,
@@ -39,7 +40,7 @@ from haven.reintegration.forms import (
 from haven.reintegration.models import PlanKind, ReintegrationPlan
 from haven.safeguards.selectors import alerts_for_case
 
-_MEASURES = ("RR-1", "RR-2", "RR-3", "RR-4", "RR-5", "RR-8")
+_MEASURES = ("RR-1", "RR-2", "RR-3", "RR-4", "RR-5", "RR-6", "RR-8")
 
 
 def _case_for(request: AuthedRequest, public_id: str, *capabilities: str) -> Case:
@@ -86,6 +87,7 @@ def recovery(request: AuthedRequest, public_id: str) -> HttpResponse:
             ],
             "earlier_plans": [p for p in plans if p not in current_plans.values()],
             "timeline": selectors.timeline(case, pathways[0] if pathways else None),
+            "retrafficking": list(selectors.retrafficking(case)),
             "carried_out_form": CarriedOutForm(auto_id="co-%s"),
             "today": timezone.localdate(),
         },
@@ -336,4 +338,34 @@ def visit_new(request: AuthedRequest, public_id: str, plan_id: str) -> HttpRespo
         services.visit_record,
         title=_("Record a follow-up visit"),
         done=_("The follow-up visit is recorded."),
+    )
+
+
+# --- back in exploitation (RR-6) ------------------------------------------------------------------
+
+
+@login_required
+def retrafficking_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _writer(request, public_id)
+    form = RetraffickingForm(request.POST or None)
+    closed = case.stage == Case.Stage.CLOSED
+    return _form_page(
+        request,
+        case,
+        form,
+        lambda: services.retrafficking_record(case=case, actor=request.user, **form.cleaned_data),
+        title=_("Record a return to exploitation"),
+        done=_("Recorded. The case is open again: protection starts again with its first steps.")
+        if closed
+        else _("Recorded."),
+        anchor="retrafficking",
+        intro=_(
+            "The child comes back to this case, with everything known before: do not register "
+            "them again. The case is closed and will open again at protection."
+        )
+        if closed
+        else _(
+            "The child comes back to this case, with everything known before: do not register "
+            "them again."
+        ),
     )

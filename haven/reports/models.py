@@ -22,6 +22,7 @@ class Table(models.TextChoices):
     DISABILITY = "disability", _("Disability and special needs")
     STATUS = "status", _("Trafficking status")
     PLACEMENTS = "placements", _("Placements and detention")
+    RETRAFFICKING = "retrafficking", _("Found back in exploitation")
 
 
 class ReleaseFormat(models.TextChoices):

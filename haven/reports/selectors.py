@@ -44,6 +44,7 @@ from haven.justice.models import HearingAttendance, Measure
 from haven.placements.models import Liberty, Placement
 from haven.placements.selectors import placement_figures
 from haven.protection.models import Guardian
+from haven.reintegration.models import Retrafficking
 from haven.reports.models import Release, ReleaseAuthorisation, Table
 from haven.reports.suppression import Count as Shown
 from haven.reports.suppression import suppress, suppress_one
@@ -338,6 +339,8 @@ def row_labels(table: str) -> dict[str, Any]:
             "challenges_decided": _("Challenges to detention decided"),
             "days_to_decision_median": _("Median days from a challenge to its decision"),
         }
+    if table == Table.RETRAFFICKING:
+        return {**dict(Exploitation.choices), "none": _("Not recorded back in exploitation")}
     raise ValueError(table)
 
 
@@ -460,6 +463,18 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
         .values("trafficking_status")[:1]
     )
 
+    # Children found back in exploitation (RR-6), by the forms they were found in: a child is
+    # counted once per form whatever the number of times. The forms are a coded list (a JSON
+    # array), grouped here rather than in SQL, which SQLite and PostgreSQL query differently.
+    found_back: dict[str, set[int]] = {}
+    for child_id, codes in Retrafficking.objects.filter(case__in=cases).values_list(
+        "case__child_id", "forms"
+    ):
+        for code in codes:
+            found_back.setdefault(code, set()).add(child_id)
+    by_return = {code: len(ids) for code, ids in found_back.items()}
+    by_return["none"] = total - len(set().union(*found_back.values()))
+
     placements = Placement.objects.filter(case__in=cases)
     figures = placement_figures(placements)
     detained = (
@@ -498,6 +513,7 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
             },
             "total": None,
         },
+        Table.RETRAFFICKING: {"rows": filled(Table.RETRAFFICKING, by_return), "total": total},
     }
 
 

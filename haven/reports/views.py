@@ -62,6 +62,10 @@ _TABLE_NOTES = {
         "A child is never to be detained (ND-2). Medians are shown only when they rest on "
         "enough stays or challenges."
     ),
+    Table.RETRAFFICKING: gettext_lazy(
+        "Children found back in exploitation after their case was opened, by the forms they "
+        "were found in; a child may be counted under several (RR-6)."
+    ),
 }
 
 

@@ -30,6 +30,7 @@ from haven.reintegration.models import (
     PlanReview,
     PlanService,
     ReintegrationPlan,
+    Retrafficking,
     SafetyPlan,
 )
 from haven.safeguards.models import Alert
@@ -60,6 +61,7 @@ MODELS = (
     PlanService,
     PlanReview,
     FollowUpVisit,
+    Retrafficking,
 )
 
 
@@ -880,6 +882,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "post services":        (OK,  OK,  403,  404,   404,   404,  404, 403),
     "post reviews":         (OK,  OK,  403,  404,   404,   404,  404, 403),
     "post visits":          (OK,  OK,  403,  404,   404,   404,  404, 403),
+    "post retrafficking":   (OK,  OK,  403,  404,   404,   404,  404, 403),
 }
 # fmt: on
 
@@ -958,6 +961,12 @@ ENDPOINTS: dict[str, tuple[str, str, Setup, Callable[[dict[str, str]], Any]]] = 
     ),
     "post reviews": ("post", "plans/{plan}/reviews/", _with_plan, lambda ids: _review_body()),
     "post visits": ("post", "plans/{plan}/visits/", _with_plan, lambda ids: _visit_body()),
+    "post retrafficking": (
+        "post",
+        "retrafficking/",
+        _nothing,
+        lambda ids: {"occurred_on": _iso(), "forms": ["ForcedLabour"], "notes": "Fictional."},
+    ),
 }
 
 READS = {"get recovery": "reintegration.view"}

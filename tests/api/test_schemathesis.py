@@ -591,6 +591,11 @@ def _valid_requests(ids: dict[str, str]) -> dict[str, dict[str, Any]]:
             "child_views": fictional,
             "next_visit_on": day(30),
         },
+        case + "recovery/retrafficking/": {
+            "occurred_on": day(0),
+            "forms": ["ForcedLabour"],
+            "notes": fictional,
+        },
         case + "referrals/": {
             "offer": ids["their_offer"],
             "reason": fictional,

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from haven.cases.models import Case
 from haven.reintegration.models import (
     FamilyMember,
     Pathway,
@@ -14,6 +15,7 @@ from haven.reintegration.models import (
     PlanKind,
     PlanService,
     ReintegrationPlan,
+    Retrafficking,
 )
 from haven.reintegration.rules import eighteenth_birthday
 from haven.safeguards.models import Alert
@@ -117,3 +119,11 @@ def test_rr8_supported_living_has_a_transition_plan_and_a_17_year_old_without_on
     assert len(minors) == 1
     assert 0 < (eighteenth_birthday(minors[0].child.birth_date) - today).days <= 120
     assert not Pathway.objects.filter(case=minors[0]).exists()
+
+
+def test_rr6_demo_child_found_back_in_exploitation_stays_on_their_case(demo: str) -> None:
+    event = Retrafficking.objects.select_related("case").get()
+    assert (event.occurred_on, event.forms) == (timezone.localdate(), ["ForcedLabour"])
+    assert event.case.stage != "closed"
+    # The same child, one case: not registered again.
+    assert Case.objects.filter(child_id=event.case.child_id).count() == 1

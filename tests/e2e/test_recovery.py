@@ -1,14 +1,17 @@
-"""A 13-year-old girl goes home to her mother (RR-1 … RR-5): the case worker records her family,
+"""A 13-year-old girl goes home to her mother (RR-1 … RR-6): the case worker records her family,
 and the uncle who sold her is recorded as implicated; a return home is refused until the family
 is assessed and a determination deals with the uncle; the plan is agreed with a service for her
-mother; the first follow-up visit is recorded and the plan reads in a minute."""
+mother; the first follow-up visit is recorded and the plan reads in a minute. The return is
+carried out and the case closes as back with the family; when she is found back in
+exploitation, it reopens with everything recorded before."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from haven.reintegration.models import FollowUpVisit, Pathway, PlanService
+from haven.cases.models import Case
+from haven.reintegration.models import FamilyMember, FollowUpVisit, Pathway, PlanService
 from tests.e2e.journey import open_case, sign_in_with_cookie
 from tests.factories import determination
 
@@ -124,3 +127,37 @@ def test_rr1_rr3_rr5_a_return_home_waits_for_the_assessment_and_the_uncle_then_i
     assert FollowUpVisit.objects.count() == 1
     expect(page.get_by_text("Next follow-up visit by")).to_be_visible()
     journey.check("recovery-page", at=page.get_by_role("heading", name="Plans and follow-up"))
+
+    # When the return home is recorded as carried out, the case closes as back with the family
+    page.get_by_text("Record that it is carried out").click()
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_role("status").first).to_contain_text("carried out")
+    page.get_by_role("link", name="Back to the case").click()
+    page.get_by_label("Move to").select_option(label="Closed")
+    page.get_by_label("Why the case closes (when closing)").select_option(
+        label="Back with the family, and followed up at home"
+    )
+    page.get_by_label("Reason").fill("Fictional: home for a month, at school, visits go well.")
+    page.get_by_role("button", name="Change stage").click()
+    expect(page.get_by_role("status").first).to_contain_text("The case is now in “Closed”.")
+    assert Case.objects.get(pk=case.pk).stage == "closed"
+
+    # Then she is found back in exploitation: the case reopens with her family and plan (RR-6)
+    journey.goto(f"/cases/{case.public_id}/recovery/")
+    page.get_by_role("link", name="Record a return to exploitation").click()
+    expect(
+        page.get_by_text("The case is closed and will open again at protection.")
+    ).to_be_visible()
+    page.get_by_role("group", name="Forms of exploitation").get_by_label(
+        "Sexual exploitation"
+    ).check()
+    page.get_by_label("What is known: where, by whom, in what situation").fill(
+        "Fictional: found by an outreach worker at a karaoke bar in the next town."
+    )
+    journey.check("recovery-retrafficking-form")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status").first).to_contain_text("The case is open again")
+    reopened = Case.objects.get(pk=case.pk)
+    assert (reopened.stage, reopened.retrafficking.count()) == ("protection", 1)
+    assert FamilyMember.objects.filter(case=case).count() == 2
+    expect(page.get_by_role("rowheader", name="Fictional Mother Pim")).to_be_visible()

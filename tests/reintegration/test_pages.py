@@ -26,6 +26,7 @@ from haven.reintegration.models import (
     PlanReview,
     PlanService,
     ReintegrationPlan,
+    Retrafficking,
     SafetyPlan,
 )
 from tests.conftest import signed_in
@@ -51,6 +52,7 @@ def _state() -> tuple[int, ...]:
             PlanService,
             PlanReview,
             FollowUpVisit,
+            Retrafficking,
             AuditEvent,
         )
     )
@@ -161,6 +163,11 @@ def _valid(name: str, world: World) -> dict[str, Any]:
             "child_views": "Fictional: happy.",
             "next_visit_on": _day(30),
         },
+        "retrafficking_new": {
+            "occurred_on": _day(0),
+            "forms": ["ForcedLabour", "ChildLabour"],
+            "notes": "Fictional: found at the brick kiln again.",
+        },
     }[name]
 
 
@@ -175,6 +182,7 @@ FORMS = [
     "plan_service_new",
     "plan_review_new",
     "visit_new",
+    "retrafficking_new",
 ]
 PAGES = ["recovery", *FORMS]
 
@@ -188,6 +196,7 @@ ADDS = {
     "plan_service_new": PlanService,
     "plan_review_new": PlanReview,
     "visit_new": FollowUpVisit,
+    "retrafficking_new": Retrafficking,
 }
 
 
@@ -278,6 +287,7 @@ def test_rr_each_form_saves_once_and_leads_back_to_the_recovery_page(
         ("plan_service_new", {"status": "maybe"}, "status"),
         ("plan_review_new", {"next_review_on": _day(0)}, "next_review_on"),
         ("visit_new", {"visited_on": _day(-400)}, "visited_on"),
+        ("retrafficking_new", {"forms": []}, "forms"),
     ],
 )
 def test_rr_bad_input_names_the_field_answers_400_and_saves_nothing(

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.identification.services import screening_record
+from haven.reintegration.services import retrafficking_record
 from haven.reports import selectors
 from tests.conftest import signed_in
 from tests.reports.conftest import open_case
@@ -73,6 +74,35 @@ def test_cc16_counts_of_children_by_overlooked_groups(agency, case_worker):
     assert nonzero("disability") == {"disability": 1, "no_disability": 2}
     assert nonzero("status") == {"PossibleVictimOfTrafficking": 3}
     assert raw["placements"]["rows"]["detained"] == 0
+
+
+def test_rr6_children_found_back_in_exploitation_are_counted_once_per_form(agency, case_worker):
+    """The boy was found back begging twice, the girl once in forced labour and sexual
+    exploitation: each child counts once under each form; the third child was never found
+    back. The figures are released through the same small-cell suppression as the rest."""
+    boy, girl, _unknown = _children(agency, case_worker)
+    note = "Fictional: seen again at the night market."
+    for case, forms in (
+        (boy, ["ForcedBegging"]),
+        (boy, ["ForcedBegging"]),
+        (girl, ["ForcedLabour", "SexualExploitation"]),
+    ):
+        retrafficking_record(
+            case=case, actor=case_worker, occurred_on=timezone.localdate(), forms=forms, notes=note
+        )
+
+    raw = selectors.statistics([agency.pk], None)
+
+    table = raw["retrafficking"]
+    assert table["total"] == 3
+    assert {k: v for k, v in table["rows"].items() if v} == {
+        "ForcedBegging": 1,
+        "ForcedLabour": 1,
+        "SexualExploitation": 1,
+        "none": 1,
+    }
+    released = dict(selectors.released(raw, k=5)["tables"]["retrafficking"]["rows"])
+    assert released["ForcedBegging"] is None  # 1 < k: hidden
 
 
 def test_cc16_a_year_without_cases_counts_nobody(agency, case_worker):
