@@ -69,6 +69,21 @@ def _required_date(value: date | None, field: str, errors: dict[str, Any]) -> No
         errors[field] = _("Give the date.")
 
 
+def _required_codes(
+    values: Iterable[str], allowed: Iterable[str], field: str, errors: dict[str, Any], none: str
+) -> list[str]:
+    """The codes chosen from `allowed`, at least one: a code not in the list, or none at all
+    (`none`, the message), is added to `errors` under `field` with the form's other errors."""
+    try:
+        codes = chosen_codes(values, allowed, field)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+        return []
+    if not codes:
+        errors[field] = none
+    return codes
+
+
 def _after(
     later: date | None, earlier: date | None, field: str, message: str, *, strictly: bool = False
 ) -> None:
@@ -382,13 +397,9 @@ def safety_plan_record(
     )
     _required_date(agreed_on, "agreed_on", errors)
     _required_date(review_on, "review_on", errors)
-    try:
-        codes = chosen_codes(sources, RiskSource.values, "sources")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        codes = []
-    if not codes and "sources" not in errors:
-        errors["sources"] = _("Choose where the risks come from.")
+    codes = _required_codes(
+        sources, RiskSource.values, "sources", errors, _("Choose where the risks come from.")
+    )
     if errors:
         raise ValidationError(errors)
     validate_event_date(agreed_on, "agreed_on")
@@ -639,13 +650,13 @@ def retrafficking_record(
         {"notes": _("Say what is known: where the child was found, by whom, in what situation.")},
     )
     _required_date(occurred_on, "occurred_on", errors)
-    try:
-        codes = chosen_codes(forms, Exploitation.values, "forms")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        codes = []
-    if not codes and "forms" not in errors:
-        errors["forms"] = _("Choose the forms of exploitation; “Other” when not known yet.")
+    codes = _required_codes(
+        forms,
+        Exploitation.values,
+        "forms",
+        errors,
+        _("Choose the forms of exploitation; “Other” when not known yet."),
+    )
     if errors:
         raise ValidationError(errors)
     validate_event_date(occurred_on, "occurred_on")
