@@ -383,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "StageEnum": "haven.cases.models.Case.Stage",
         "TraffickingStatusEnum": "haven.cases.models.Case.TraffickingStatus",
         "StatusDecidedByEnum": "haven.cases.models.Case.StatusDecidedBy",
+        "TransferKindEnum": "haven.directory.models.TransferKind",
+        "InterviewKindEnum": "haven.cases.models.Interview.Kind",
     },
 }
 

@@ -10,7 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Agency, Membership, OrganisationType, User
 from haven.accounts.roles import Role
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
-from haven.cases.services import interview_record
+from haven.cases.services import closure_decide, closure_request, interview_record
 from haven.consent.services import information_session_record
 from haven.decisions.services import decision_record
 from haven.justice import services as justice
@@ -150,10 +150,30 @@ def proceeding_statement(case, actor, kind: str = "statement", **overrides):  # 
     return justice.statement_record(case=case, actor=actor, part=part, **fields).interview
 
 
+def close_case(
+    case, actor, closed_reason="goals_met", reason="Fictional: the plan's goals are met."
+):  # type: ignore[no-untyped-def]
+    """Close a case as practice does (RR-6, CC-1): `actor` asks, and a supervisor of the lead
+    agency other than them approves (one is made when the agency has none)."""
+    asked = closure_request(case=case, actor=actor, closed_reason=closed_reason, reason=reason)
+    approver = (
+        User.objects.filter(
+            memberships__agency=case.lead_agency,
+            memberships__role=Role.SUPERVISOR,
+            memberships__is_active=True,
+        )
+        .exclude(pk=actor.pk)
+        .first()
+    ) or staff(case.lead_agency, Role.SUPERVISOR)
+    closure_decide(request=asked, actor=approver, approve=True)
+    case.refresh_from_db()
+    return case
+
+
 def another_case_for(child, agency, actor):  # type: ignore[no-untyped-def]
-    """A further case about a child who already has one (RR-6: re-trafficking). There is no
-    service for this yet, so the row is made directly; tests that need it only count interviews
-    across a child's cases."""
+    """A further case about a child whose first case is still open: two open cases of one
+    child, which `case_open_for_child` refuses but older data or a merge of two records can
+    hold. The row is made directly; tests that need it count across a child's cases."""
     now = timezone.now()
     case = Case.objects.create(
         reference=f"HV-T{Case.objects.count():06d}",

@@ -37,6 +37,8 @@ class Capability(models.TextChoices):
     ASSIGN = "assign", _("Assign and hand over case workers")
     EDIT_CASE = "edit_case", _("Update a case and the child's record")
     CHANGE_STAGE = "change_stage", _("Move a case to another stage")
+    # A case worker asks; someone else who may approve closes the case (RR-6, CC-1).
+    APPROVE_CLOSURE = "approve_closure", _("Approve the closing of a case")
     RECORD_INTERVIEW = "record_interview", _("Record interviews and statements")
     SCREEN = "screen", _("Screen a child and record first steps")
     DECIDE_STATUS = "decide_status", _("Record the competent authority's decision on victim status")
@@ -151,6 +153,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.SEE_AGENCY_CASES,
         Capability.REGISTER_CHILD,
         Capability.ASSIGN,
+        Capability.APPROVE_CLOSURE,
         Capability.VIEW_STATISTICS,
         Capability.DETERMINE_AGE,
         Capability.OVERRIDE_CASELOAD,
@@ -164,6 +167,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.SEE_AGENCY_CASES,
         Capability.REGISTER_CHILD,
         Capability.ASSIGN,
+        Capability.APPROVE_CLOSURE,
         Capability.DECIDE_STATUS,
         Capability.DETERMINE_AGE,
         Capability.OVERRIDE_CASELOAD,

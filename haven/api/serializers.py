@@ -12,7 +12,9 @@ from haven.cases.models import (
     Case,
     CaseAssignment,
     CaseNote,
+    ChildMerge,
     ClosingReason,
+    ClosureRequest,
     Interview,
 )
 from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, ParentalCare, Sex
@@ -267,12 +269,15 @@ class CaseDetailSerializer(CaseSerializer):
         return AssignmentSerializer(current, many=True).data  # type: ignore[return-value]
 
 
-class CaseRegisterSerializer(serializers.Serializer):
+class NewCaseSerializer(serializers.Serializer):
     agency = serializers.UUIDField(
         required=False, help_text="Public ID of the agency; optional when you work for one."
     )
-    child = ChildInputSerializer()
     summary = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
+
+
+class CaseRegisterSerializer(NewCaseSerializer):
+    child = ChildInputSerializer()
 
 
 class StageChangeSerializer(serializers.Serializer):
@@ -284,6 +289,111 @@ class StageChangeSerializer(serializers.Serializer):
         help_text="Needed to close: why, from the closed list (CC-8: never the child's "
         "cooperation).",
     )
+
+
+class ClosureRequestSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    """A request to close the case and its decision (RR-6, CC-1)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    asked_by = serializers.CharField(source="created_by", read_only=True)
+    asked_at = serializers.DateTimeField(source="created_at", read_only=True)
+    decided_by = serializers.CharField(allow_null=True, read_only=True)
+    SENSITIVITY = {
+        **basic("id", "closed_reason", "status", "asked_by", "asked_at", "decided_by"),
+        **basic("decided_at"),
+        "reason": S.NARRATIVE,
+        "decision_note": S.NARRATIVE,
+    }
+
+    class Meta:
+        model = ClosureRequest
+        fields = [
+            "id",
+            "closed_reason",
+            "reason",
+            "status",
+            "asked_by",
+            "asked_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class ClosureAskSerializer(serializers.Serializer):
+    closed_reason = serializers.ChoiceField(
+        choices=ClosingReason.choices,
+        help_text="Why the case closes, from the closed list (CC-8: never the child's "
+        "cooperation).",
+    )
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+
+class ClosureDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField(help_text="true closes the case; false keeps it open.")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Why the case stays open, for the case worker: needed when declining.",
+    )
+
+
+class ChildMergeSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    """A merge of two records of one child (RR-6)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    kept_case = serializers.UUIDField(source="kept_case.public_id", read_only=True)
+    merged_case = serializers.UUIDField(source="merged_case.public_id", read_only=True)
+    proposed_by = serializers.CharField(source="created_by", read_only=True)
+    proposed_at = serializers.DateTimeField(source="created_at", read_only=True)
+    decided_by = serializers.CharField(allow_null=True, read_only=True)
+    undo_until = serializers.DateTimeField(allow_null=True, read_only=True)
+    SENSITIVITY = {
+        **basic("id", "status", "kept_case", "merged_case", "proposed_by", "proposed_at"),
+        **basic("decided_by", "decided_at", "undo_until"),
+        "reason": S.IDENTITY,
+        "note": S.IDENTITY,
+    }
+
+    class Meta:
+        model = ChildMerge
+        fields = [
+            "id",
+            "status",
+            "kept_case",
+            "merged_case",
+            "reason",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+            "note",
+            "undo_until",
+        ]
+
+
+class MergeProposeSerializer(serializers.Serializer):
+    other_case = serializers.UUIDField(
+        help_text="Public ID of the other case: its child's record joins this case's child."
+    )
+    reason = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, help_text="What shows it is the same child."
+    )
+
+
+class MergeDecideSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="true makes the two records one; false declines.")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Why they are two different children: needed when declining.",
+    )
+
+
+class MergeUndoSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX_LENGTH)
 
 
 class AssignSerializer(serializers.Serializer):

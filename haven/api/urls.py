@@ -9,6 +9,7 @@ from haven.api import placements as views_placements
 from haven.api import protection as views_protection
 from haven.api import reintegration as views_reintegration
 from haven.api import reports as views_reports
+from haven.api import transfers as views_transfers
 from haven.api import views
 from haven.api import voice as views_voice
 
@@ -24,6 +25,9 @@ router.register("cases", views_justice.JusticeViewSet, basename="case-justice")
 router.register("cases", views_reintegration.ReintegrationViewSet, basename="case-reintegration")
 router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
+# Handing a case over to another agency (RR-7): the sender's routes and the receiver's inbox.
+router.register("cases", views_transfers.CaseTransferViewSet, basename="case-transfer")
+router.register("directory", views_transfers.IncomingTransferViewSet, basename="transfer")
 router.register("children", views.ChildViewSet, basename="child")
 router.register("alerts", views.AlertViewSet, basename="alert")
 # Emergency access to a case, and its review (DP-4).

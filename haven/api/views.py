@@ -18,7 +18,7 @@ from haven.api import serializers as s
 from haven.api.pagination import Pagination
 from haven.api.versions import ETAG, VERSIONED, expected_version, with_version
 from haven.audit.services import log_read
-from haven.cases import selectors, services
+from haven.cases import merging, selectors, services
 from haven.cases.access import (
     access_case_by_id,
     access_case_for,
@@ -52,6 +52,20 @@ def _split_child(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         k: data.pop(k) for k in ("nationalities", "languages", "aliases") if k in data
     }
     return data, lists
+
+
+def _opening_agency(request: Request, data: dict[str, Any]) -> Any:
+    """The agency a new case opens in: the one named, or the caller's only one."""
+    agencies = agencies_where(request.user, Capability.REGISTER_CHILD)
+    if "agency" in data:
+        agency = next((a for a in agencies if a.public_id == data["agency"]), None)
+    else:
+        agency = agencies[0] if len(agencies) == 1 else None
+    if agency is None:
+        if not agencies:
+            raise PermissionDenied
+        raise ValidationError({"agency": "Say which of your agencies opens the case."})
+    return agency
 
 
 class CaseViewSet(viewsets.ViewSet):
@@ -95,18 +109,27 @@ class CaseViewSet(viewsets.ViewSet):
         payload = s.CaseRegisterSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        agencies = agencies_where(request.user, Capability.REGISTER_CHILD)
-        if "agency" in data:
-            agency = next((a for a in agencies if a.public_id == data["agency"]), None)
-        else:
-            agency = agencies[0] if len(agencies) == 1 else None
-        if agency is None:
-            if not agencies:
-                raise PermissionDenied
-            raise ValidationError({"agency": "Say which of your agencies opens the case."})
+        agency = _opening_agency(request, data)
         child, lists = _split_child(dict(data["child"]))
         case = services.case_register(
             actor=request.user, agency=agency, child=child, summary=data.get("summary", ""), **lists
+        )
+        return Response(self._detail(request, case), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.NewCaseSerializer, responses={201: s.CaseDetailSerializer})
+    @action(detail=True, methods=["post"], url_path="new-case")
+    def new_case(self, request: Request, public_id: str) -> Response:
+        """Open a new case for the child of this (closed) case, who has come back (RR-6): the
+        child keeps their record and the count of times they told their story. Refused (422)
+        while the child has a case still open."""
+        earlier = access_case_by_id(request.user, public_id)
+        payload = s.NewCaseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        case = services.case_open_for_child(
+            actor=request.user,
+            agency=_opening_agency(request, payload.validated_data),
+            earlier=earlier,
+            summary=payload.validated_data.get("summary", ""),
         )
         return Response(self._detail(request, case), status=status.HTTP_201_CREATED)
 
@@ -129,6 +152,102 @@ class CaseViewSet(viewsets.ViewSet):
         payload.is_valid(raise_exception=True)
         services.case_change_stage(case=case, actor=request.user, **payload.validated_data)
         return Response(self._detail(request, case))
+
+    @extend_schema(methods=["get"], responses=s.ClosureRequestSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.ClosureAskSerializer,
+        responses={201: s.ClosureRequestSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def closures(self, request: Request, public_id: str) -> Response:
+        """Requests to close the case (RR-6, CC-1). POST asks for the case to close: the
+        closing checks run now, and a supervisor approves with `closures/<id>/decide/`."""
+        case = access_case_by_id(request.user, public_id)
+        context = {"readable": readable(request.user, case)}
+        if request.method == "GET":
+            log_read(user=request.user, what="case.closures", case=case)
+            rows = selectors.closure_requests(case)
+            return Response(s.ClosureRequestSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.CHANGE_STAGE, case)
+        payload = s.ClosureAskSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        asked = services.closure_request(case=case, actor=request.user, **payload.validated_data)
+        return Response(
+            s.ClosureRequestSerializer(asked, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=s.ClosureDecisionSerializer, responses=s.ClosureRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="closures/<uuid:request_id>/decide")
+    def closure_decide(self, request: Request, public_id: str, request_id: str) -> Response:
+        """A supervisor other than the person who asked approves (the case closes) or declines
+        (with a note for the case worker)."""
+        case = access_case_for(request.user, public_id, Capability.APPROVE_CLOSURE)
+        asked = record_for(request.user, case, selectors.closure_requests(case), request_id)
+        payload = s.ClosureDecisionSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        decided = services.closure_decide(
+            request=asked, actor=request.user, **payload.validated_data
+        )
+        context = {"readable": readable(request.user, case)}
+        return Response(s.ClosureRequestSerializer(decided, context=context).data)
+
+    @extend_schema(methods=["get"], responses=s.ChildMergeSerializer(many=True))
+    @extend_schema(
+        methods=["post"],
+        request=s.MergeProposeSerializer,
+        responses={201: s.ChildMergeSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def merges(self, request: Request, public_id: str) -> Response:
+        """Merges of two records of one child that this case took part in (RR-6). POST proposes
+        one with another case you may edit; a colleague confirms with `merges/<id>/decide/`."""
+        case = access_case_by_id(request.user, public_id)
+        context = {"readable": readable(request.user, case)}
+        if request.method == "GET":
+            log_read(user=request.user, what="case.merges", case=case)
+            rows = merging.merges_of(case)
+            return Response(s.ChildMergeSerializer(rows, many=True, context=context).data)
+        require(request.user, Capability.EDIT_CASE, case)
+        payload = s.MergeProposeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        other = merging.find_case_for_merge(
+            request.user, public_id=payload.validated_data["other_case"]
+        )
+        merge = merging.merge_propose(
+            actor=request.user,
+            kept_case=case,
+            merged_case=other,
+            reason=payload.validated_data["reason"],
+        )
+        return Response(
+            s.ChildMergeSerializer(merge, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=s.MergeDecideSerializer, responses=s.ChildMergeSerializer)
+    @action(detail=True, methods=["post"], url_path="merges/<uuid:merge_id>/decide")
+    def merge_decide(self, request: Request, public_id: str, merge_id: str) -> Response:
+        """A second person confirms (the records become one) or declines, with a note."""
+        case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
+        merge = record_for(request.user, case, merging.merges_of(case), merge_id)
+        payload = s.MergeDecideSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        merge = merging.merge_decide(merge=merge, actor=request.user, **payload.validated_data)
+        context = {"readable": readable(request.user, case)}
+        return Response(s.ChildMergeSerializer(merge, context=context).data)
+
+    @extend_schema(request=s.MergeUndoSerializer, responses=s.ChildMergeSerializer)
+    @action(detail=True, methods=["post"], url_path="merges/<uuid:merge_id>/undo")
+    def merge_undo(self, request: Request, public_id: str, merge_id: str) -> Response:
+        """Undo a confirmed merge within 30 days: the cases it moved go back."""
+        case = access_case_for(request.user, public_id, Capability.EDIT_CASE)
+        merge = record_for(request.user, case, merging.merges_of(case), merge_id)
+        payload = s.MergeUndoSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        merge = merging.merge_undo(merge=merge, actor=request.user, **payload.validated_data)
+        context = {"readable": readable(request.user, case)}
+        return Response(s.ChildMergeSerializer(merge, context=context).data)
 
     @extend_schema(request=s.AssignSerializer, responses={201: s.AssignmentSerializer})
     @action(detail=True, methods=["post"])

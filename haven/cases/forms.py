@@ -24,7 +24,10 @@ from haven.core.forms import (
 )
 
 
-class CaseRegisterForm(ChildForm):
+class NewCaseForm(forms.Form):
+    """The agency a case opens in (hidden when the person works for one) and a few words on
+    what brought the child."""
+
     agency: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Agency"), queryset=Agency.objects.none(), empty_label=None
     )
@@ -48,6 +51,10 @@ class CaseRegisterForm(ChildForm):
             field.widget = forms.HiddenInput()
 
 
+class CaseRegisterForm(NewCaseForm, ChildForm):
+    pass
+
+
 class StageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("Move to"))
     closed_reason = forms.ChoiceField(
@@ -62,11 +69,43 @@ class StageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        case: Case,
+        approves: bool = True,
+        closing_asked: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`approves`: the user may close the case; otherwise choosing "closed" asks a
+        supervisor to approve (RR-6). `closing_asked`: a request waits, so "closed" is not
+        offered again."""
         super().__init__(*args, **kwargs)
         field = self.fields["to_stage"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(s, Case.Stage(s).label) for s in case.allowed_stages()]
+        closing = _("Closed (a supervisor approves)") if not approves else Case.Stage.CLOSED.label
+        field.choices = [
+            (s, closing if s == Case.Stage.CLOSED else Case.Stage(s).label)
+            for s in case.allowed_stages()
+            if not (closing_asked and s == Case.Stage.CLOSED)
+        ]
+
+
+class ClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve: close the case")),
+            ("decline", _("Decline: keep it open")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note for the case worker (needed when declining)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -236,4 +275,45 @@ class EmergencyReviewForm(forms.Form):
         max_length=TEXT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed when it was not justified: why, and what you have done about it."),
+    )
+
+
+class MergeProposeForm(forms.Form):
+    other_case = forms.CharField(
+        label=_("Reference of the other case (HV-…)"),
+        max_length=20,
+        help_text=_("This case's record of the child is kept; the other case joins it."),
+    )
+    reason = forms.CharField(
+        label=_("What shows it is the same child"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Documents, family members, photos, what the child said. A colleague confirms."
+        ),
+    )
+
+
+class MergeDecideForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("confirm", _("Confirm: the same child, one record")),
+            ("decline", _("Decline: two different children")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note (needed when declining)"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MergeUndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the records are not the same child"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

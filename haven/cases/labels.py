@@ -10,6 +10,9 @@ from haven.audit.labels import after, coded, register
 from haven.cases.models import (
     AssignmentRole,
     Case,
+    ChildMerge,
+    ClosingReason,
+    ClosureRequest,
     EmergencyAccess,
     EmergencyReason,
     Interview,
@@ -35,6 +38,11 @@ register(
     {
         "case.open": _("Case opened"),
         "case.stage": _("Stage changed"),
+        "case.closure_request": _("Closing the case asked for"),
+        "case.closure_decide": _("Request to close the case decided"),
+        "child.merge_propose": _("Merge with another record of the same child proposed"),
+        "child.merge_decide": _("Merge with another record of the same child decided"),
+        "child.merge_undo": _("Merge with another record of the same child undone"),
         "assignment.start": _("Person assigned to the case"),
         "assignment.end": _("Assignment ended"),
         "interview.record": _("Interview recorded"),
@@ -47,6 +55,9 @@ register(
     },
     {
         "case.stage": _stage_change,
+        "case.closure_request": coded("closed_reason", ClosingReason.choices),
+        "case.closure_decide": coded("status", ClosureRequest.Status.choices),
+        "child.merge_decide": coded("status", ChildMerge.Status.choices),
         "assignment.start": coded("role", AssignmentRole.choices),
         "interview.record": coded("kind", Interview.Kind.choices),
         "interview.proceedings": coded("kind", Interview.Kind.choices),
@@ -54,5 +65,10 @@ register(
         "emergency.open": coded("reason", EmergencyReason.choices),
         "emergency.review": coded("outcome", EmergencyAccess.Outcome.choices),
     },
-    classes={"interview.proceedings": Sensitivity.LEGAL},
+    classes={
+        "interview.proceedings": Sensitivity.LEGAL,
+        "child.merge_propose": Sensitivity.IDENTITY,
+        "child.merge_decide": Sensitivity.IDENTITY,
+        "child.merge_undo": Sensitivity.IDENTITY,
+    },
 )

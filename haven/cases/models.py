@@ -1,5 +1,6 @@
 """Cases, who works on them, and every time the child was asked to tell their story."""
 
+from datetime import timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -286,6 +287,134 @@ class CaseNote(HavenModel):
     class Meta:
         verbose_name = _("case note")
         ordering = ["-created_at"]
+
+
+class ClosureRequest(StatusMachine, HavenModel):
+    """A case worker's request to close a case, for a supervisor to approve (RR-6, CC-1): the
+    case closes only when someone who may approve closures, other than the person who asked,
+    approves it. Closing is checked twice, when asked (so the case worker learns at once what
+    still keeps the case open) and when approved (the case may have changed since)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved: the case is closed")
+        DECLINED = "declined", _("Declined: the case stays open")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PENDING: frozenset({Status.APPROVED, Status.DECLINED}),
+    }
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="closure_requests")
+    closed_reason = models.CharField(
+        _("why the case closes"), max_length=20, choices=ClosingReason.choices
+    )
+    reason = EncryptedTextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = EncryptedTextField(_("why it was declined"), blank=True)
+
+    class Meta:
+        verbose_name = _("closure request")
+        verbose_name_plural = _("closure requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_closure_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.closed_reason} {self.status}"
+
+
+class ChildMerge(StatusMachine, HavenModel):
+    """Two records found to be the same child (RR-6): one person proposes, through a case of each
+    record, with what shows it is the same child; another confirms. Confirmed, the cases of
+    `merged_case`'s child move to `kept_case`'s child, so the child has one record, one retelling
+    count and one history; within UNDO_DAYS the merge can be undone, moving back the cases it
+    moved (`moved_cases`)."""
+
+    UNDO_DAYS = 30
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed: waiting for a second person to confirm")
+        CONFIRMED = "confirmed", _("Confirmed: one child, one record")
+        DECLINED = "declined", _("Declined: two different children")
+        UNDONE = "undone", _("Undone: two records again")
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        Status.PROPOSED: frozenset({Status.CONFIRMED, Status.DECLINED}),
+        Status.CONFIRMED: frozenset({Status.UNDONE}),
+    }
+    ROW_SENSITIVITY = Sensitivity.IDENTITY
+
+    kept_case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="merges_kept", verbose_name=_("kept case")
+    )
+    merged_case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="merges_merged", verbose_name=_("merged case")
+    )
+    kept_child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="+", verbose_name=_("kept record")
+    )
+    merged_child = models.ForeignKey(
+        "children.Child",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged record"),
+    )
+    reason = EncryptedTextField(
+        _("what shows it is the same child"), sensitivity=Sensitivity.IDENTITY
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed or declined by"),
+    )
+    decided_at = models.DateTimeField(_("confirmed or declined"), null=True, blank=True)
+    note = EncryptedTextField(_("note"), blank=True, sensitivity=Sensitivity.IDENTITY)
+    moved_cases = models.JSONField(_("cases moved"), default=list, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("merge of two records of one child")
+        verbose_name_plural = _("merges of two records of one child")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_child_id} → {self.kept_child_id} {self.status}"
+
+    @property
+    def undo_until(self) -> Any:
+        if self.decided_at is None or self.status != self.Status.CONFIRMED:
+            return None
+        return self.decided_at + timedelta(days=self.UNDO_DAYS)
 
 
 class Erasure(models.Model):

@@ -107,6 +107,7 @@ PLAIN_FIELDS: dict[str, S] = {
 KEPT: frozenset[str] = frozenset(
     {
         "cases.Case.reference",
+        "cases.ChildMerge.moved_cases",  # the cases a merge moved, to move back (RR-6)
         "children.ChildNationality.country",  # statistics: nationals and foreign nationals
         "children.ChildLanguage.language",
         "consent.Consent.language",
@@ -120,6 +121,7 @@ KEPT: frozenset[str] = frozenset(
         "directory.Referral.gender",
         "directory.Referral.languages",
         "directory.Referral.reason_code",
+        "directory.Transfer.data_points",
         "identification.FirstStep.measure_id",
         "identification.Screening.acts",
         "identification.Screening.means",

@@ -6,10 +6,12 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from haven.accounts.access import agencies_where
+from haven.accounts.roles import Capability
 from haven.audit.labels import hidden_actions
 from haven.audit.models import AuditEvent
 from haven.cases.access import cases_for_user, shown_alerts
-from haven.cases.models import Case, CaseAssignment, Interview
+from haven.cases.models import Case, CaseAssignment, ClosureRequest, Interview
 
 
 def case_list(
@@ -114,3 +116,50 @@ def retelling_counts(cases: Any) -> Any:
         .values("n")
     )
     return cases.annotate(retellings=Coalesce(Subquery(per_child, output_field=IntegerField()), 0))
+
+
+def closure_requests(case: Case) -> QuerySet[ClosureRequest]:
+    """The case's requests to close it, newest first (RR-6)."""
+    return ClosureRequest.objects.filter(case=case).select_related("created_by", "decided_by")
+
+
+def pending_closure(case: Case) -> ClosureRequest | None:
+    """The request to close this case that waits for approval, if any (RR-6)."""
+    return (
+        ClosureRequest.objects.filter(case=case, status=ClosureRequest.Status.PENDING)
+        .select_related("created_by")
+        .first()
+    )
+
+
+def closures_to_approve(user: Any) -> QuerySet[ClosureRequest]:
+    """Requests to close a case that wait for this user: in the agencies where they approve
+    closures, on cases they may see, and not their own requests."""
+    agencies = agencies_where(user, Capability.APPROVE_CLOSURE)
+    return (
+        ClosureRequest.objects.filter(
+            status=ClosureRequest.Status.PENDING,
+            case__in=cases_for_user(user).filter(lead_agency__in=agencies),
+        )
+        .exclude(created_by=user)
+        .select_related("case", "case__child", "created_by")
+        .order_by("created_at")
+    )
+
+
+def other_cases(user: Any, case: Case) -> list[tuple[Case, bool]]:
+    """The child's other cases, earlier and later (RR-6), with whether the user may open each:
+    those they may see are linked, the others are named by their agency alone, as the search
+    for a known child does (DP-1), so the worker knows whom to call."""
+    others = list(
+        Case.objects.filter(child_id=case.child_id)
+        .exclude(pk=case.pk)
+        .select_related("lead_agency")
+        .order_by("-opened_at")
+    )
+    if not others:
+        return []
+    visible = set(
+        cases_for_user(user).filter(pk__in=[c.pk for c in others]).values_list("pk", flat=True)
+    )
+    return [(c, c.pk in visible) for c in others]

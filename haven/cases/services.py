@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, jsonable, record_event, snapshot
-from haven.cases.access import agencies_where, forget_roles, require
+from haven.cases.access import agencies_where, can, cases_for_user, forget_roles, require
 from haven.cases.closing import check_may_close
 from haven.cases.interviews import check_interview
 from haven.cases.models import (
@@ -25,10 +25,11 @@ from haven.cases.models import (
     CaseAssignment,
     CaseNote,
     ClosingReason,
+    ClosureRequest,
     Interview,
     StageChange,
 )
-from haven.children.models import CHILD_MODELS
+from haven.children.models import CHILD_MODELS, Child
 from haven.children.services import child_create
 from haven.core.forms import validate_event_time
 from haven.safeguards.ending import ends_help
@@ -73,6 +74,60 @@ def create_and_record[M: Model](
     return row
 
 
+def _open_case(
+    *,
+    actor: Any,
+    agency: Agency,
+    child: Any,
+    summary: str,
+    registered: bool = False,
+    **changes: Any,
+) -> Case:
+    """Open a case for `child` in `agency`: the case row, its audit event, the person opening it
+    as case worker when their role allows it (CC-9), otherwise as the identifying officer (ID-4:
+    police and immigration identify, child protection takes the case), and the rules a new
+    case can breach."""
+    now = timezone.now()
+    case = Case.objects.create(
+        reference=_new_reference(),
+        child=child,
+        lead_agency=agency,
+        stage=Case.Stage.IDENTIFICATION,
+        stage_changed_at=now,
+        opened_at=now,
+        summary=summary,
+        created_by=actor,
+        updated_by=actor,
+    )
+    if registered:
+        record_event(actor=actor, action="child.register", obj=child, case=case)
+    record_event(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        case=case,
+        changes={
+            "stage": [None, case.stage],
+            "lead_agency": [None, str(agency.public_id)],
+            **changes,
+        },
+    )
+    role = next(m.role for m in actor.memberships.all() if m.agency_id == agency.pk and m.is_active)
+    assignment_role = (
+        AssignmentRole.CASE_WORKER
+        if role in CASE_WORKER_ROLES
+        else AssignmentRole.IDENTIFYING_OFFICER
+    )
+    _start_assignment(case=case, actor=actor, user=actor, role=assignment_role, at=now)
+    evaluate_opened(case, Case, StageChange, CaseAssignment, *CHILD_MODELS)
+    return case
+
+
+def _may_open_in(actor: Any, agency: Agency) -> None:
+    if agency not in agencies_where(actor, Capability.REGISTER_CHILD):
+        raise PermissionDenied(_("You cannot open cases for this agency."))
+
+
 @transaction.atomic
 def case_register(
     *,
@@ -84,43 +139,35 @@ def case_register(
     aliases: Iterable[str] = (),
     summary: str = "",
 ) -> Case:
-    """Register a child and open their case in `agency`. The person registering becomes the
-    case worker when their role allows it (CC-9), otherwise the identifying officer (ID-4:
-    police and immigration identify, child protection takes the case)."""
-    if agency not in agencies_where(actor, Capability.REGISTER_CHILD):
-        raise PermissionDenied(_("You cannot open cases for this agency."))
+    """Register a child and open their case in `agency`."""
+    _may_open_in(actor, agency)
     new_child = child_create(
         actor=actor, nationalities=nationalities, languages=languages, aliases=aliases, **child
     )
-    now = timezone.now()
-    case = Case.objects.create(
-        reference=_new_reference(),
-        child=new_child,
-        lead_agency=agency,
-        stage=Case.Stage.IDENTIFICATION,
-        stage_changed_at=now,
-        opened_at=now,
-        summary=summary,
-        created_by=actor,
-        updated_by=actor,
-    )
-    record_event(actor=actor, action="child.register", obj=new_child, case=case)
-    record_event(
+    return _open_case(actor=actor, agency=agency, child=new_child, summary=summary, registered=True)
+
+
+@transaction.atomic
+def case_open_for_child(*, actor: Any, agency: Agency, earlier: Case, summary: str = "") -> Case:
+    """Open a new case for a child Haven already knows, found through one of their earlier cases
+    the actor may see (RR-6: a child who comes back is not registered as a new child). The child's
+    record, names and languages are the same; the times they told their story count on; the new
+    case's first steps are asked again by its screening; those who may see an earlier case see
+    it from the new one. Refused while the child has a case still open: that case is reopened or
+    handed over, so the child keeps one case worker."""
+    _may_open_in(actor, agency)
+    if not cases_for_user(actor).filter(pk=earlier.pk).exists():
+        raise PermissionDenied(_("You are not allowed to do this."))
+    child = Child.objects.select_for_update().get(pk=earlier.child_id)
+    _refuse_second_open_case(child.pk)
+    earlier_count = Case.objects.filter(child=child).count()
+    return _open_case(
         actor=actor,
-        action="case.open",
-        obj=case,
-        case=case,
-        changes={"stage": [None, case.stage], "lead_agency": [None, str(agency.public_id)]},
+        agency=agency,
+        child=child,
+        summary=summary,
+        earlier_cases=[None, earlier_count],
     )
-    role = next(m.role for m in actor.memberships.all() if m.agency_id == agency.pk and m.is_active)
-    assignment_role = (
-        AssignmentRole.CASE_WORKER
-        if role in CASE_WORKER_ROLES
-        else AssignmentRole.IDENTIFYING_OFFICER
-    )
-    _start_assignment(case=case, actor=actor, user=actor, role=assignment_role, at=now)
-    evaluate_opened(case, Case, StageChange, CaseAssignment, *CHILD_MODELS)
-    return case
 
 
 def _assigned_through(*, case: Case, user: Any, role: str) -> int:
@@ -276,30 +323,10 @@ def assignment_end(*, assignment: CaseAssignment, actor: Any) -> None:
     reevaluate(assignment.case, CaseAssignment)
 
 
-@ends_help(
-    reasons=ClosingReason,
-    reason="closed_reason",
-    detail="reason",
-    when=lambda kwargs: kwargs.get("to_stage") == Case.Stage.CLOSED,
-)
-@transaction.atomic
-def case_change_stage(
-    *, case: Case, actor: Any, to_stage: str, reason: str = "", closed_reason: str = ""
-) -> Case:
-    """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason;
-    closing, a reason from the closed list, never the child's cooperation (CC-8). Leaving
-    identification ends the identifying officer's access."""
-    require(actor, Capability.CHANGE_STAGE, case)
-    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
-    if to_stage not in Case.Stage.values:
-        raise ValidationError({"to_stage": _("Choose a stage.")})
-    case.check_transition(to_stage)
-    if Case.Stage.CLOSED in (case.stage, to_stage) and not reason.strip():
-        raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
-    if to_stage == Case.Stage.CLOSED:
-        # Not while the child is held (ND-2), nor with a critical alert open (RR-6), nor "back
-        # with the family" before the return is followed up (RR-5)...
-        check_may_close(case, closed_reason)
+def _move_stage(*, case: Case, actor: Any, to_stage: str, reason: str, closed_reason: str) -> Case:
+    """Move a locked case to `to_stage`, checked by the caller: the stage change, its history
+    row and audit event, and the end of the identifying officer's access when the case leaves
+    identification."""
     now = timezone.now()
     before = snapshot(case, ["closed_at"])
     if case.stage == Case.Stage.IDENTIFICATION:
@@ -321,8 +348,178 @@ def case_change_stage(
         changes=diff(before, {"closed_at": jsonable(closed_at)}),
         reason=reason.strip(),
     )
+    return case
+
+
+def _check_closing(case: Case, *, reason: str, closed_reason: str) -> None:
+    """What every closing needs, asked or approved: a stage that may close, a reason from the
+    closed list with its detail, and the areas' checks (not while the child is held, ND-2, nor
+    with a critical alert open, RR-6, nor "back with the family" before the return is followed
+    up, RR-5...)."""
+    case.check_transition(Case.Stage.CLOSED)
+    if closed_reason not in ClosingReason.values:
+        raise ValidationError({"closed_reason": _("Choose why the case closes.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
+    check_may_close(case, closed_reason)
+
+
+def _pending_closure(case: Case) -> ClosureRequest | None:
+    return (
+        ClosureRequest.objects.select_for_update()
+        .filter(case=case, status=ClosureRequest.Status.PENDING)
+        .first()
+    )
+
+
+@ends_help(
+    reasons=ClosingReason,
+    reason="closed_reason",
+    detail="reason",
+    when=lambda kwargs: kwargs.get("to_stage") == Case.Stage.CLOSED,
+)
+@transaction.atomic
+def case_change_stage(
+    *, case: Case, actor: Any, to_stage: str, reason: str = "", closed_reason: str = ""
+) -> Case:
+    """Move a case along the stage map (Case.TRANSITIONS). Closing or reopening needs a reason;
+    closing, a reason from the closed list, never the child's cooperation (CC-8), and someone
+    who may approve closures (a supervisor): a case worker asks with `closure_request` (RR-6,
+    CC-1). Leaving identification ends the identifying officer's access."""
+    require(actor, Capability.CHANGE_STAGE, case)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    if to_stage not in Case.Stage.values:
+        raise ValidationError({"to_stage": _("Choose a stage.")})
+    case.check_transition(to_stage)
+    if to_stage == Case.Stage.CLOSED:
+        if not can(actor, Capability.APPROVE_CLOSURE, case):
+            raise PermissionDenied(
+                _("A supervisor approves the closing of a case: ask for their approval.")
+            )
+        if _pending_closure(case) is not None:
+            raise ValidationError(
+                {"to_stage": _("A request to close this case is waiting: approve or decline it.")}
+            )
+        _check_closing(case, reason=reason, closed_reason=closed_reason)
+    elif case.stage == Case.Stage.CLOSED:
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why the case is being closed or reopened.")})
+        _refuse_second_open_case(case.child_id, besides=case)
+    _move_stage(
+        case=case, actor=actor, to_stage=to_stage, reason=reason, closed_reason=closed_reason
+    )
     reevaluate(case, Case, StageChange)
     return case
+
+
+def _refuse_second_open_case(child_id: int, *, besides: Case | None = None) -> None:
+    """A child has one open case at a time (RR-6, RR-7): the one case worker, the one plan.
+    A closed case does not reopen (`besides`), nor a new one open, while another of the
+    child's cases is open."""
+    others = Case.objects.filter(child_id=child_id).exclude(stage=Case.Stage.CLOSED)
+    if besides is not None:
+        others = others.exclude(pk=besides.pk)
+    still_open = others.select_related("lead_agency").first()
+    if still_open is not None:
+        raise ValidationError(
+            _(
+                "This child's case %(ref)s is still open at %(agency)s: work on that case, or "
+                "ask that agency to hand it over, so the child keeps one case worker."
+            )
+            % {"ref": still_open.reference, "agency": still_open.lead_agency.name}
+        )
+
+
+@transaction.atomic
+def case_hand_over(*, earlier: Case, actor: Any, agency: Agency, reason: str) -> Case:
+    """The cases' half of a transfer of responsibility (RR-7), run by haven.directory's
+    `transfer_accept` once the receiving agency accepts: the earlier case closes as handed over
+    (its closing checks run, so no child held and no critical alert is left behind in a closed
+    case) and a case for the same child opens in `agency`, with `actor` as case worker. The
+    caller has checked who may act and the sharing basis."""
+    case = Case.objects.select_for_update(no_key=True).get(pk=earlier.pk)
+    _check_closing(case, reason=reason, closed_reason=ClosingReason.TRANSFERRED)
+    _move_stage(
+        case=case,
+        actor=actor,
+        to_stage=Case.Stage.CLOSED,
+        reason=reason,
+        closed_reason=ClosingReason.TRANSFERRED,
+    )
+    reevaluate(case, Case, StageChange)
+    return _open_case(
+        actor=actor,
+        agency=agency,
+        child=case.child,
+        summary="",
+        handed_over_from=[None, str(case.public_id)],
+    )
+
+
+@ends_help(reasons=ClosingReason, reason="closed_reason", detail="reason")
+@transaction.atomic
+def closure_request(*, case: Case, actor: Any, closed_reason: str, reason: str) -> ClosureRequest:
+    """Ask for a case to be closed (RR-6, CC-1). The closing checks run now, so the case worker
+    learns at once what still keeps the case open; a supervisor approves or declines."""
+    require(actor, Capability.CHANGE_STAGE, case)
+    case = Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+    _check_closing(case, reason=reason, closed_reason=closed_reason)
+    if _pending_closure(case) is not None:
+        raise ValidationError(
+            _("A request to close this case is already waiting for a supervisor's approval.")
+        )
+    return create_and_record(
+        ClosureRequest,
+        audited=case,
+        actor=actor,
+        action="case.closure_request",
+        changes={"closed_reason": [None, closed_reason]},
+        case=case,
+        closed_reason=closed_reason,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def closure_decide(
+    *, request: ClosureRequest, actor: Any, approve: bool, note: str = ""
+) -> ClosureRequest:
+    """Approve a request to close a case, which closes it after the closing checks run again
+    (the case may have changed since it was asked), or decline it with a note for the case
+    worker. The person who asked does not approve their own request."""
+    require(actor, Capability.APPROVE_CLOSURE, request.case)
+    case = Case.objects.select_for_update(no_key=True).get(pk=request.case_id)
+    request = ClosureRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != ClosureRequest.Status.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if request.created_by_id == actor.pk:
+        raise ValidationError(
+            _("Someone other than the person who asked approves or declines a closure.")
+        )
+    if approve:
+        _check_closing(case, reason=request.reason, closed_reason=request.closed_reason)
+        _move_stage(
+            case=case,
+            actor=actor,
+            to_stage=Case.Stage.CLOSED,
+            reason=request.reason,
+            closed_reason=request.closed_reason,
+        )
+    elif not note.strip():
+        raise ValidationError({"note": _("Say why the case stays open, for the case worker.")})
+    request.set_status(
+        ClosureRequest.Status.APPROVED if approve else ClosureRequest.Status.DECLINED,
+        actor=actor,
+        action="case.closure_decide",
+        case=case,
+        fields={
+            "decided_by": actor,
+            "decided_at": case.closed_at if approve else timezone.now(),
+            "decision_note": note.strip(),
+        },
+    )
+    reevaluate(case, Case, StageChange, ClosureRequest)
+    return request
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from haven.cases import child_views, emergency_views, views
+from haven.cases import child_views, emergency_views, merge_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -16,6 +16,23 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/", views.case_detail, name="detail"),
     path("<uuid:public_id>/stage/", views.case_stage, name="stage"),
+    path("<uuid:public_id>/new-case/", views.case_open_again, name="open_again"),
+    path("<uuid:public_id>/merges/", merge_views.merge_propose, name="merge_propose"),
+    path(
+        "<uuid:public_id>/merges/<uuid:merge_id>/decide/",
+        merge_views.merge_decide,
+        name="merge_decide",
+    ),
+    path(
+        "<uuid:public_id>/merges/<uuid:merge_id>/undo/",
+        merge_views.merge_undo,
+        name="merge_undo",
+    ),
+    path(
+        "<uuid:public_id>/closure/<uuid:request_id>/",
+        views.closure_decide,
+        name="closure_decide",
+    ),
     path("<uuid:public_id>/assign/", views.case_assign, name="assign"),
     path(
         "<uuid:public_id>/assignments/<uuid:assignment_id>/end/",

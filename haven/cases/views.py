@@ -1,5 +1,7 @@
 """Case pages. Cases are loaded only through haven.cases.access; every write calls a service."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases import selectors, services
+from haven.cases import merging, selectors, services
 from haven.cases.access import (
     access_case_by_id,
     access_case_for,
@@ -23,7 +25,12 @@ from haven.cases.forms import (
     AssignForm,
     CaseFilterForm,
     CaseRegisterForm,
+    ClosureDecisionForm,
     InterviewForm,
+    MergeDecideForm,
+    MergeProposeForm,
+    MergeUndoForm,
+    NewCaseForm,
     NoteForm,
     StageForm,
 )
@@ -56,6 +63,7 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     context = {"form": form, "cases": cases, "can_see_all": can_see_all}
     if request.htmx:
         return render(request, "cases/my_cases.html#results", context)
+    context["closures"] = selectors.closures_to_approve(request.user)[:50]
     return render(request, "cases/my_cases.html", context)
 
 
@@ -90,9 +98,16 @@ def case_register(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[str, object]:
+def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str, object]:
     user = request.user
+    merge_part = _merge_part(user, case, extra.pop("merge_failed", None))
     classes = readable(user, case)
+    closing = selectors.pending_closure(case)
+    other = selectors.other_cases(user, case)
+    may_change = can(user, Capability.CHANGE_STAGE, case)
+    approves = can(user, Capability.APPROVE_CLOSURE, case) and (
+        closing is None or closing.created_by_id != user.pk
+    )
     return {
         "case": case,
         "child": case.child,
@@ -106,7 +121,14 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
         "notes": case.notes.select_related("created_by")[:50],
         "timeline": selectors.timeline(case, classes),
         "erasures": case_erasures(case),
-        "stage_form": StageForm(case=case) if can(user, Capability.CHANGE_STAGE, case) else None,
+        "other_cases": other,
+        # RR-6: a child who comes back after their case closed gets a new case, not a new record.
+        "may_open_again": case.stage == Case.Stage.CLOSED
+        and bool(agencies_where(user, Capability.REGISTER_CHILD))
+        and all(c.stage == Case.Stage.CLOSED for c, _seen in other),
+        "stage_form": _stage_form(user, case, closing) if may_change else None,
+        "closing": closing,
+        "closure_form": ClosureDecisionForm() if approves and closing else None,
         "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
         "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
         "may": {
@@ -115,39 +137,126 @@ def _case_context(request: AuthedRequest, case: Case, **extra: object) -> dict[s
             "resolve": can(user, Capability.RESOLVE_ALERT, case),
             "screen": can(user, Capability.SCREEN, case),
             "refer": can(user, Capability.REFER, case),
+            "hand_over": can(user, Capability.APPROVE_CLOSURE, case),
         },
         **parts(request, case, classes),
+        **merge_part,
         **extra,
     }
+
+
+def _stage_form(user: Any, case: Case, closing: Any, data: Any = None) -> StageForm:
+    return StageForm(
+        data,
+        case=case,
+        approves=can(user, Capability.APPROVE_CLOSURE, case),
+        closing_asked=closing is not None,
+    )
+
+
+@login_required
+def case_open_again(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """A new case for a child Haven already knows, opened from one of their earlier cases
+    (RR-6): the child keeps their record and the count of times they told their story."""
+    earlier = access_case_by_id(request.user, public_id)
+    agencies = agencies_where(request.user, Capability.REGISTER_CHILD)
+    if not agencies:
+        raise PermissionDenied
+    form = NewCaseForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open_for_child(
+                actor=request.user, earlier=earlier, **form.cleaned_data
+            )
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "A new case %(ref)s is open for this child. Screen the child again: their "
+                    "first steps are asked anew."
+                )
+                % {"ref": case.reference},
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    log_read(user=request.user, what="case.open_again_form", case=earlier)
+    return render(
+        request,
+        "cases/open_again.html",
+        {"form": form, "earlier": earlier, "child": earlier.child},
+        status=400 if form.errors else 200,
+    )
+
+
+def _merge_part(user: Any, case: Case, failed: tuple[int, str, Any] | None) -> dict[str, Any]:
+    """The case page's part about another record of the same child (RR-6): the merges this case
+    took part in, each with the form its reader may use, and the form to propose one."""
+    if not can(user, Capability.EDIT_CASE, case):
+        return {"merges": [], "merge_form": None}
+    rows = []
+    for m in merging.merges_of(case):
+        row = {
+            "merge": m,
+            "other": m.merged_case if m.kept_case_id == case.pk else m.kept_case,
+            "decide_form": MergeDecideForm() if merging.may_decide(user, m) else None,
+            "undo_form": MergeUndoForm() if merging.may_undo(user, m) else None,
+        }
+        if failed is not None and failed[0] == m.pk:
+            row[failed[1]] = failed[2]
+        rows.append(row)
+    return {"merges": rows, "merge_form": MergeProposeForm()}
+
+
+def case_page(
+    request: AuthedRequest, case: Case, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    """The case page; a form that failed is given back with its errors (`extra`)."""
+    return render(
+        request, "cases/detail.html", _case_context(request, case, **extra), status=status
+    )
 
 
 @login_required
 def case_detail(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = access_case_by_id(request.user, public_id)
     log_read(user=request.user, what="case.view", case=case)
-    return render(request, "cases/detail.html", _case_context(request, case))
+    return case_page(request, case)
 
 
 @require_POST
 @login_required
 def case_stage(request: AuthedRequest, public_id: str) -> HttpResponse:
     case = access_case_for(request.user, public_id, Capability.CHANGE_STAGE)
-    form = StageForm(request.POST, case=case)
+    form = _stage_form(request.user, case, selectors.pending_closure(case), request.POST)
     if form.is_valid():
+        data = form.cleaned_data
+        # Who may not close a case asks a supervisor to (RR-6, CC-1).
+        asks = data["to_stage"] == Case.Stage.CLOSED and not can(
+            request.user, Capability.APPROVE_CLOSURE, case
+        )
         try:
-            services.case_change_stage(case=case, actor=request.user, **form.cleaned_data)
+            if asks:
+                services.closure_request(
+                    case=case,
+                    actor=request.user,
+                    closed_reason=data["closed_reason"],
+                    reason=data["reason"],
+                )
+            else:
+                services.case_change_stage(case=case, actor=request.user, **data)
         except (ValidationError, SafeguardViolation) as exc:
             apply_service_error(form, exc)
         else:
             messages.success(
                 request,
-                _("The case is now in “%(stage)s”.")
-                % {"stage": Case.Stage(form.cleaned_data["to_stage"]).label},
+                _("Closing is asked for: a supervisor will approve or decline it.")
+                if asks
+                else _("The case is now in “%(stage)s”.")
+                % {"stage": Case.Stage(data["to_stage"]).label},
             )
             return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request, "cases/detail.html", _case_context(request, case, stage_form=form), status=400
-    )
+    return case_page(request, case, status=400, stage_form=form)
 
 
 @require_POST
@@ -185,9 +294,7 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
                 request, _("%(name)s is assigned.") % {"name": form.cleaned_data["user"]}
             )
             return redirect("cases:detail", public_id=case.public_id)
-    return render(
-        request, "cases/detail.html", _case_context(request, case, assign_form=form), status=400
-    )
+    return case_page(request, case, status=400, assign_form=form)
 
 
 @require_POST
@@ -222,7 +329,7 @@ def note_add(request: AuthedRequest, public_id: str) -> HttpResponse:
         return render(request, "cases/detail.html#notes", context, status=status)
     if status == 200:
         return redirect("cases:detail", public_id=case.public_id)
-    return render(request, "cases/detail.html", context, status=status)
+    return case_page(request, case, status=status, note_form=form)
 
 
 @login_required
@@ -254,3 +361,29 @@ def interview_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@login_required
+def closure_decide(request: AuthedRequest, public_id: str, request_id: str) -> HttpResponse:
+    """A supervisor approves or declines a request to close the case (RR-6, CC-1)."""
+    case = access_case_for(request.user, public_id, Capability.APPROVE_CLOSURE)
+    closing = record_for(request.user, case, selectors.closure_requests(case), request_id)
+    form = ClosureDecisionForm(request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.closure_decide(
+                request=closing, actor=request.user, approve=approve, note=form.cleaned_data["note"]
+            )
+        except (ValidationError, SafeguardViolation) as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The case is closed.")
+                if approve
+                else _("The request is declined: the case stays open."),
+            )
+            return redirect("cases:detail", public_id=case.public_id)
+    return case_page(request, case, status=400, closure_form=form)

@@ -121,6 +121,17 @@ class Child(HavenModel):
     special_needs = EncryptedTextField(
         _("disability and special needs"), sensitivity=Sensitivity.HEALTH
     )
+    # Two records found to be one child (RR-6): this record's cases moved to the record it was
+    # merged into. It stays, unsearched, so the merge can be undone (haven.cases.merging).
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("child")

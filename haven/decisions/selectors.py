@@ -14,3 +14,8 @@ def decisions(case: Any) -> QuerySet[Decision]:
 
 def determinations(case: Any) -> QuerySet[Decision]:
     return decisions(case).filter(kind=Decision.Kind.BID)
+
+
+def return_determinations(case: Any) -> QuerySet[Decision]:
+    """The case's determinations about a return to the family or country (RR-7, CC-2)."""
+    return determinations(case).filter(subject=Decision.Subject.RETURN)

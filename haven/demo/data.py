@@ -364,6 +364,26 @@ EARLY_CLOSING_REASON = (
     "Screening showed the child was not trafficked; referred to the local social-welfare "
     "office for family support."
 )
+CAME_BACK = (
+    "Fictional: came back a year after her case closed, asking for help to leave a job at a "
+    "fish-processing plant where her wages are kept back."
+)
+REGISTERED_TWICE = "Fictional: brought in by the night outreach team."
+SAME = (
+    "Fictional: the same mother named in both records, the same village, and the boy says he "
+    "was here last year; the outreach team spelled his name differently."
+)
+
+
+def respelled(name: str) -> str:
+    """The same name as another team might write it in Latin letters."""
+    swaps = (("ee", "i"), ("ou", "u"), ("ai", "ay"), ("a", "ah"))
+    for old, new in swaps:
+        if old in name:
+            return name.replace(old, new, 1)
+    return name + "h"
+
+
 REOPENING_REASON = (
     "The child was contacted again by the same recruiter; reopened to put protection back in place."
 )

@@ -6,6 +6,7 @@ protection data, through the same services as the pages."""
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -14,6 +15,8 @@ from haven.accounts.services import staff_create
 from haven.cases.models import Case
 from haven.consent.models import CHECKLIST_KEYS, Purpose
 from haven.consent.services import consent_record
+from haven.core.errors import SafeguardViolation
+from haven.decisions.services import decision_record
 from haven.demo import data as demo
 from haven.directory.services import (
     offer_create,
@@ -21,6 +24,7 @@ from haven.directory.services import (
     referral_send,
     sharing_assessment_record,
 )
+from haven.directory.transfers import transfer_request
 
 # (agency key, type, name, min age, max age, genders, forms, languages, area, country, contact)
 OFFERS: tuple[tuple[Any, ...], ...] = (
@@ -149,3 +153,72 @@ def seed(seeder: Any) -> None:
         if n == 0:
             referral_accept(referral=referral, actor=users["psychologist"])
             dc.team.add("psychologist")
+
+
+def seed_transfer(seeder: Any) -> None:
+    """RR-7: the authority asks the Cambodian NGO to take over a Khmer-speaking child's case, a
+    return across the border decided by a determination with the child heard. It waits in the
+    NGO's inbox for its case worker to take over."""
+    users, agencies = seeder.users, seeder.agencies
+    supervisor, ngo = users["supervisor"], agencies[demo.KH_NGO]
+    for dc in seeder.cases:
+        if not (dc.is_open and dc.agency_key == demo.CPA and "km" in dc.languages):
+            continue
+        case = Case.objects.select_related("child", "lead_agency").get(pk=dc.case.pk)
+        consent = consent_record(
+            case=case,
+            actor=supervisor,
+            purpose=Purpose.INFORMATION_SHARING,
+            recipient_agencies=[ngo],
+            given_on=timezone.localdate(),
+            language="km",
+            formats=["verbal", "written"],
+            explained_by=supervisor.get_full_name(),
+            checklist=list(CHECKLIST_KEYS),
+            child_answer="agrees",
+            representative="guardian",
+            representative_name="Fictional guardian",
+            representative_answer="consents",
+        )
+        bid = decision_record(
+            case=case,
+            actor=supervisor,
+            kind="bid",
+            subject="return",
+            decided_on=timezone.localdate(),
+            question="Fictional: should the child return to her grandmother in Battambang?",
+            options="Fictional: return home with the NGO's follow-up; stay in the shelter.",
+            outcome="Fictional: return home, with the NGO as lead agency.",
+            justification="Fictional: the grandmother is safe and the recruiter is in prison.",
+            child_views="Fictional: I want to go home to my grandmother and my school.",
+            child_views_weight="Fictional: heard with an interpreter; weighed as she is 14.",
+            participants=[
+                {"name": "Fictional Chair", "role": "Panel"},
+                {"name": "Fictional NGO social worker", "role": "Panel"},
+            ],
+        )
+        try:
+            transfer_request(
+                case=case,
+                actor=supervisor,
+                to_agency=ngo,
+                kind="return",
+                reason=TRANSFER_REASON,
+                data_points=["health", "family"],
+                consent=consent,
+                destination_risks=(
+                    "Fictional: the recruiter's family lives in the next village; the NGO "
+                    "visits weekly and the school knows whom to call."
+                ),
+                child_views="Fictional: I want to go home, and to see the NGO worker at school.",
+                decision=bid,
+            )
+        except (ValidationError, SafeguardViolation):
+            continue
+        return
+
+
+TRANSFER_REASON = (
+    "Fictional: the child returns to her grandmother in Cambodia; the NGO's team there will "
+    "lead her case and follow her at home and at school."
+)

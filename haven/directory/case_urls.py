@@ -12,4 +12,10 @@ urlpatterns = [
         "<uuid:public_id>/referrals/<uuid:referral_id>/withdraw/", views.withdraw, name="withdraw"
     ),
     path("<uuid:public_id>/referrals/<uuid:referral_id>/close/", views.close, name="close"),
+    path("<uuid:public_id>/transfers/", views.case_transfers, name="transfers"),
+    path(
+        "<uuid:public_id>/transfers/<uuid:transfer_id>/withdraw/",
+        views.transfer_withdraw,
+        name="transfer_withdraw",
+    ),
 ]

@@ -9,7 +9,13 @@ from haven.children.models import Gender
 from haven.core.codes import countries, languages
 from haven.core.forms import TEXT_MAX_LENGTH, VersionedForm, at_most
 from haven.core.sensitivity import Sensitivity
-from haven.directory.models import OFFER_FIELDS, DeclineReason, LegalBasis, ReferralEndReason
+from haven.directory.models import (
+    OFFER_FIELDS,
+    DeclineReason,
+    LegalBasis,
+    ReferralEndReason,
+    TransferKind,
+)
 from haven.identification.codes import Exploitation
 from haven.protection.models import ServiceType
 
@@ -119,7 +125,46 @@ class AssessmentForm(forms.Form):
 SHAREABLE = [c for c in Sensitivity.choices if c[0] != Sensitivity.BASIC]
 
 
-class ReferralForm(forms.Form):
+class SharingBasisForm(forms.Form):
+    """The consent to share, or a legal basis with its reason (DP-5): a referral's and a
+    transfer's. `consents` are the case's consents to share information in force."""
+
+    consent = forms.ChoiceField(label=_("The child's consent to share information"), required=False)
+    legal_basis = forms.ChoiceField(
+        label=_("Or, without consent: legal basis"),
+        choices=[("", "—"), *LegalBasis.choices],
+        required=False,
+    )
+    legal_basis_justification = forms.CharField(
+        label=_("Why sharing cannot wait for consent"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, consents: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.consents = {str(c.public_id): c for c in consents}
+        self.fields["consent"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (
+                key,
+                _("Given on %(date)s, to: %(to)s")
+                % {"date": c.given_on.isoformat(), "to": c.recipients_label},
+            )
+            for key, c in self.consents.items()
+        ]
+
+    def basis_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "data_points": data["data_points"],
+            "consent": self.consents.get(data["consent"]),
+            "legal_basis": data["legal_basis"],
+            "legal_basis_justification": data["legal_basis_justification"],
+        }
+
+
+class ReferralForm(SharingBasisForm):
     offer = forms.ChoiceField(label=_("Service"), widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("What the child needs from this service"),
@@ -141,34 +186,14 @@ class ReferralForm(forms.Form):
             "Tick only what the service needs (DP-9)."
         ),
     )
-    consent = forms.ChoiceField(label=_("The child's consent to share information"), required=False)
-    legal_basis = forms.ChoiceField(
-        label=_("Or, without consent: legal basis"),
-        choices=[("", "—"), *LegalBasis.choices],
-        required=False,
-    )
-    legal_basis_justification = forms.CharField(
-        label=_("Why sharing cannot wait for consent"),
-        max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-    )
+    field_order = ["offer", "reason", "urgent", "data_points"]
 
     def __init__(self, *args: Any, offers: list[Any], consents: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, consents=consents, **kwargs)
         self.offers = {str(o.public_id): o for o in offers}
-        self.consents = {str(c.public_id): c for c in consents}
         self.fields["offer"].choices = [  # type: ignore[attr-defined]
             (key, f"{o.name} — {o.agency.name} ({o.get_service_type_display()})")
             for key, o in self.offers.items()
-        ]
-        self.fields["consent"].choices = [("", "—")] + [  # type: ignore[attr-defined]
-            (
-                key,
-                _("Given on %(date)s, to: %(to)s")
-                % {"date": c.given_on.isoformat(), "to": c.recipients_label},
-            )
-            for key, c in self.consents.items()
         ]
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -177,10 +202,7 @@ class ReferralForm(forms.Form):
             "offer": self.offers[data["offer"]],
             "reason": data["reason"],
             "urgent": data["urgent"],
-            "data_points": data["data_points"],
-            "consent": self.consents.get(data["consent"]),
-            "legal_basis": data["legal_basis"],
-            "legal_basis_justification": data["legal_basis_justification"],
+            **self.basis_kwargs(),
         }
 
 
@@ -196,3 +218,78 @@ class DeclineForm(forms.Form):
 class ReferralEndForm(forms.Form):
     reason_code = forms.ChoiceField(label=_("Why"), choices=ReferralEndReason.choices)
     reason = forms.CharField(label=_("Details"), required=False, max_length=500)
+
+
+class TransferForm(SharingBasisForm):
+    """Handing the case over to another agency (RR-7), or returning the child across a border."""
+
+    to_agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Receiving agency"), queryset=Agency.objects.none(), to_field_name="public_id"
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of transfer"), choices=TransferKind.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Why the case is handed over"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The receiving agency reads this before it accepts. Do not write the name."),
+    )
+    data_points = forms.MultipleChoiceField(
+        label=_("Information that goes along"),
+        choices=[c for c in SHAREABLE if c[0] != Sensitivity.IDENTITY],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        validators=at_most(),
+        help_text=_(
+            "The child's record (name, birth date, languages) always goes along. Tick only "
+            "what the receiving agency needs to take over (DP-9)."
+        ),
+    )
+    destination_risks = forms.CharField(
+        label=_("For a return: risks at the destination, and how they are met"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Family, traffickers, community, the services there."),
+    )
+    child_views = forms.CharField(
+        label=_("For a return: what the child says about going back"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    decision = forms.ChoiceField(
+        label=_("For a return: the best-interests determination about it"), required=False
+    )
+
+    def __init__(
+        self, *args: Any, agencies: Any, consents: list[Any], decisions: list[Any], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, consents=consents, **kwargs)
+        self.fields["to_agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.decisions = {str(d.public_id): d for d in decisions}
+        self.fields["decision"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (key, f"{d.get_subject_display()} · {d.decided_on.isoformat()}")
+            for key, d in self.decisions.items()
+        ]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "to_agency": data["to_agency"],
+            "kind": data["kind"],
+            "reason": data["reason"],
+            "destination_risks": data["destination_risks"],
+            "child_views": data["child_views"],
+            "decision": self.decisions.get(data["decision"]),
+            **self.basis_kwargs(),
+        }
+
+
+class TransferNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why, for the other agency"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -173,7 +173,47 @@ class ReferralEndReason(models.TextChoices):
     OTHER = "other", _("Other (describe)")
 
 
-class Referral(StatusMachine, HavenModel):
+class SharingBasis(models.Model):
+    """What another agency may read, and on what grounds (DP-5, DP-9): the sensitivity classes
+    agreed (case basics always) and a consent that names the agency or a justified legal basis.
+    A referral and a transfer of a case carry it alike."""
+
+    data_points = models.JSONField(_("information shared"), default=list)
+    consent = models.ForeignKey(
+        "consent.Consent",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=20, choices=LegalBasis.choices, blank=True
+    )
+    legal_basis_justification = EncryptedTextField(_("why sharing cannot wait for consent"))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def data_point_labels(self) -> list[str]:
+        labels = dict(Sensitivity.choices)
+        return [str(labels.get(p, p)) for p in self.data_points]
+
+    @property
+    def basis_label(self) -> str:
+        if self.legal_basis:
+            return str(self.get_legal_basis_display())  # type: ignore[attr-defined]
+        return str(_("Consent to share information"))
+
+    def sharing_in_force(self) -> bool:
+        """Whether the basis still holds: a legal basis, or the consent in force (DP-5)."""
+        if self.legal_basis:
+            return True
+        consent = self.consent
+        return consent is not None and consent.state in ("granted", "overridden")
+
+
+class Referral(StatusMachine, SharingBasis, HavenModel):
     """A child referred from the case's lead agency to another agency's service (CC-15)."""
 
     # Allowed status changes (STYLE: transitions as a map).
@@ -205,24 +245,10 @@ class Referral(StatusMachine, HavenModel):
     )
     reason = EncryptedTextField(_("reason and needs"))
     urgent = models.BooleanField(_("urgent"), default=False)
-    # The sensitivity classes the recipient may read once they accept (DP-9); BASIC always.
-    data_points = models.JSONField(_("information shared"), default=list)
     # What the receiving agency sees before it accepts: no name, no birth date (DP-9).
     age_band = models.CharField(_("age"), max_length=8, choices=AgeBand.choices)
     gender = models.CharField(_("gender"), max_length=30, blank=True)
     languages = models.JSONField(_("languages needed"), default=list, blank=True)
-    # The sharing basis (DP-5): a consent to share information, or a legal basis.
-    consent = models.ForeignKey(
-        "consent.Consent",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="referrals",
-    )
-    legal_basis = models.CharField(
-        _("legal basis"), max_length=20, choices=LegalBasis.choices, blank=True
-    )
-    legal_basis_justification = EncryptedTextField(_("why sharing cannot wait for consent"))
     status = models.CharField(
         _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -273,19 +299,14 @@ class Referral(StatusMachine, HavenModel):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_service_type_display()} → {self.to_agency}"
+
     def transition_refused(self, to: str) -> ValidationError:
         return ValidationError(
             gettext("This referral is %(status)s: it cannot be changed that way.")
             % {"status": self.get_status_display().lower()}
         )
-
-    def __str__(self) -> str:
-        return f"{self.get_service_type_display()} → {self.to_agency}"
-
-    @property
-    def data_point_labels(self) -> list[str]:
-        labels = dict(Sensitivity.choices)
-        return [str(labels.get(p, p)) for p in self.data_points]
 
     @property
     def language_labels(self) -> list[str]:
@@ -296,15 +317,101 @@ class Referral(StatusMachine, HavenModel):
     def gender_label(self) -> str:
         return str(dict(Gender.choices).get(self.gender, self.gender))
 
-    @property
-    def basis_label(self) -> str:
-        if self.legal_basis:
-            return str(self.get_legal_basis_display())
-        return str(_("Consent to share information"))
 
-    def sharing_in_force(self) -> bool:
-        """Whether the basis still holds: a legal basis, or the consent in force (DP-5)."""
-        if self.legal_basis:
-            return True
-        consent = self.consent
-        return consent is not None and consent.state in ("granted", "overridden")
+class TransferKind(models.TextChoices):
+    AGENCY = "agency", _("To another agency")
+    RETURN = "return", _("Return to the child's country of origin (cross-border)")
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested: waiting for the receiving agency")
+    ACCEPTED = "accepted", _("Accepted: the receiving agency leads the child's case")
+    DECLINED = "declined", _("Declined by the receiving agency")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Transfer(StatusMachine, SharingBasis, HavenModel):
+    """A child's case handed over to another agency (RR-7, DP-9): requested by the lead agency
+    with a sharing basis and the data points agreed, accepted by the receiving agency. On
+    acceptance the sending case closes as handed over and a case for the same child opens in the
+    receiving agency (haven.cases.services.case_hand_over); the receiving agency reads the
+    sending case through a referral of the agreed data points, for as long as the basis holds.
+    The sending agency keeps its closed case and this record of what it sent. A cross-border
+    return also needs a risk assessment of the destination, the child's views and a
+    best-interests determination about the return (RR-7, CC-2). The fields are what a package
+    between two Haven installations would carry; sending one is another transport."""
+
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        TransferStatus.REQUESTED: frozenset(
+            {TransferStatus.ACCEPTED, TransferStatus.DECLINED, TransferStatus.WITHDRAWN}
+        ),
+    }
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="transfers")
+    from_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("from")
+    )
+    to_agency = models.ForeignKey(
+        "accounts.Agency",
+        on_delete=models.PROTECT,
+        related_name="incoming_transfers",
+        verbose_name=_("to"),
+    )
+    kind = models.CharField(_("kind of transfer"), max_length=10, choices=TransferKind.choices)
+    reason = EncryptedTextField(_("why the case is handed over"))
+    age_band = models.CharField(_("age"), max_length=8, choices=AgeBand.choices)
+    # A return across a border (RR-7).
+    destination_risks = EncryptedTextField(
+        _("risks at the destination, and how they are met"), sensitivity=Sensitivity.FAMILY
+    )
+    child_views = EncryptedTextField(
+        _("what the child says about going back"), sensitivity=Sensitivity.NARRATIVE
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("best-interests determination about the return"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=TransferStatus.choices,
+        default=TransferStatus.REQUESTED,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decision_note = EncryptedTextField(_("why it was declined or withdrawn"))
+    new_case = models.OneToOneField(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transferred_from",
+    )
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.PROTECT, related_name="transfer"
+    )
+
+    class Meta:
+        verbose_name = _("transfer of a case to another agency")
+        verbose_name_plural = _("transfers of cases to other agencies")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="requested"),
+                name="one_requested_transfer_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_agency=models.F("to_agency")),
+                name="transfer_not_to_own_agency",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.to_agency_id} {self.status}"

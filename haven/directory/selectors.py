@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,14 @@ from haven.cases.access import agencies_where
 from haven.children.age import age_on
 from haven.children.models import Gender
 from haven.core.codes import languages as language_names
-from haven.directory.models import Referral, ReferralStatus, ServiceOffer, SharingAssessment
+from haven.directory.models import (
+    Referral,
+    ReferralStatus,
+    ServiceOffer,
+    SharingAssessment,
+    Transfer,
+    TransferStatus,
+)
 
 
 def _fits(values: list[str], wanted: str) -> bool:
@@ -216,3 +224,40 @@ def assessments(agency_ids: Iterable[int]) -> QuerySet[SharingAssessment]:
     return SharingAssessment.objects.filter(from_agency_id__in=list(agency_ids)).select_related(
         "from_agency", "to_agency", "decided_by"
     )
+
+
+# --- transfers of a case to another agency (RR-7) ----------------------------------------------
+
+
+def case_transfers(case: Any) -> QuerySet[Transfer]:
+    """A case's transfers, newest first: the sending agency's record of what it sent."""
+    return (
+        Transfer.objects.filter(case=case)
+        .select_related("to_agency", "from_agency", "created_by", "decided_by", "new_case")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def incoming_transfers(user: Any) -> QuerySet[Transfer]:
+    """Requests waiting for the user's agencies. As for a referral, before acceptance the
+    receiving agency reads only the transfer's own fields: no name, no case (DP-9)."""
+    return (
+        Transfer.objects.filter(
+            to_agency_id__in=_responding_agency_ids(user), status=TransferStatus.REQUESTED
+        )
+        .select_related("from_agency", "to_agency")
+        .order_by("created_at", "pk")
+    )
+
+
+def incoming_transfer(user: Any, public_id: Any) -> Transfer | None:
+    """One transfer to the user's agencies, or None (missing and forbidden look alike)."""
+    try:
+        return (
+            Transfer.objects.filter(to_agency_id__in=_responding_agency_ids(user))
+            .select_related("case", "to_agency", "from_agency", "consent")
+            .filter(public_id=public_id)
+            .first()
+        )
+    except (ValueError, TypeError, ValidationError):
+        return None

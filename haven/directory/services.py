@@ -259,7 +259,7 @@ def age_band(birth_date: date | None, today: date | None = None) -> str:
     return AgeBand.ADULT_AGE
 
 
-def _data_points(values: Iterable[str]) -> list[str]:
+def agreed_data_points(values: Iterable[str]) -> list[str]:
     given = set(values) | {Sensitivity.BASIC}
     if given - set(Sensitivity.values):
         raise ValidationError({"data_points": _("Choose from the list.")})
@@ -272,7 +272,7 @@ def _consent_names(consent: Consent, agency_id: int) -> bool:
     return consent.recipient_agencies.filter(pk=agency_id).exists()
 
 
-def _sharing_basis(
+def require_sharing_basis(
     case: Case, consent: Consent | None, legal_basis: str, justification: str, to_agency: Agency
 ) -> None:
     """DP-5: a consent to share information in force on this case that names the receiving
@@ -351,8 +351,8 @@ def referral_send(
         errors["reason"] = _("Say what the child needs from this service.")
     if errors:
         raise ValidationError(errors)
-    points = _data_points(data_points)
-    _sharing_basis(case, consent, legal_basis, legal_basis_justification, to_agency)
+    points = agreed_data_points(data_points)
+    require_sharing_basis(case, consent, legal_basis, legal_basis_justification, to_agency)
     rules.SHARING_NOT_ASSESSED.check(
         approved=sharing_approved(case.lead_agency_id, to_agency.pk),
         from_agency=case.lead_agency,

@@ -13,4 +13,6 @@ urlpatterns = [
     path("referrals/incoming/", views.incoming, name="incoming"),
     path("referrals/<uuid:referral_id>/accept/", views.accept, name="accept"),
     path("referrals/<uuid:referral_id>/decline/", views.decline, name="decline"),
+    path("transfers/<uuid:transfer_id>/accept/", views.transfer_accept, name="transfer_accept"),
+    path("transfers/<uuid:transfer_id>/decline/", views.transfer_decline, name="transfer_decline"),
 ]

@@ -21,7 +21,8 @@ from haven.consent.selectors import sharing_consents
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import form_status, run_service
 from haven.core.http import AuthedRequest
-from haven.directory import selectors, services
+from haven.decisions.selectors import return_determinations
+from haven.directory import selectors, services, transfers
 from haven.directory.forms import (
     AssessmentForm,
     DeclineForm,
@@ -30,6 +31,8 @@ from haven.directory.forms import (
     ReferralEndForm,
     ReferralForm,
     SearchForm,
+    TransferForm,
+    TransferNoteForm,
 )
 from haven.directory.models import OFFER_FIELDS, DeclineReason, ReferralEndReason, ServiceOffer
 
@@ -189,6 +192,8 @@ def incoming(request: AuthedRequest) -> HttpResponse:
         {
             "waiting": list(selectors.incoming(request.user)),
             "accepted": list(selectors.accepted_by(request.user)),
+            "transfers": list(selectors.incoming_transfers(request.user)),
+            "note_form": TransferNoteForm(),
             "decline_form": DeclineForm(),
             "decline_reasons": DeclineReason.choices,
         },
@@ -337,3 +342,106 @@ def close(request: AuthedRequest, public_id: str, referral_id: str) -> HttpRespo
     return _end(
         request, public_id, referral_id, services.referral_close, _("The referral is closed.")
     )
+
+
+# --- handing a case over to another agency (RR-7, DP-5, DP-9, DP-16) ----------------------------
+
+
+@login_required
+def case_transfers(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The case's transfers: the sending agency's record of what it sent, to whom, on what
+    basis, and the form to ask for one."""
+    case = access_case_for(request.user, public_id, Capability.APPROVE_CLOSURE)
+    form = TransferForm(
+        request.POST or None,
+        agencies=Agency.objects.exclude(pk=case.lead_agency_id).order_by("name"),
+        consents=_sharing_consents(case),
+        decisions=list(return_determinations(case)),
+    )
+    if request.method == "POST":
+        transfer = run_service(
+            form,
+            lambda: transfers.transfer_request(
+                case=case, actor=request.user, **form.service_kwargs()
+            ),
+        )
+        if transfer is not None:
+            messages.success(
+                request,
+                _("Handing over asked of %(agency)s: the case stays here until they accept.")
+                % {"agency": transfer.to_agency.name},
+            )
+            return redirect("referrals:transfers", public_id=case.public_id)
+    log_read(user=request.user, what="transfer.list", case=case)
+    return render(
+        request,
+        "directory/case_transfers.html",
+        {
+            "case": case,
+            "form": form,
+            "transfers": list(selectors.case_transfers(case)),
+            "note_form": TransferNoteForm(),
+        },
+        status=_status(form),
+    )
+
+
+@require_POST
+@login_required
+def transfer_withdraw(request: AuthedRequest, public_id: str, transfer_id: str) -> HttpResponse:
+    case = access_case_for(request.user, public_id, Capability.APPROVE_CLOSURE)
+    transfer = record_for(request.user, case, selectors.case_transfers(case), transfer_id)
+    form = TransferNoteForm(request.POST)
+    done = run_service(
+        form,
+        lambda: transfers.transfer_withdraw(
+            transfer=transfer, actor=request.user, note=form.cleaned_data["note"]
+        ),
+    )
+    if done is None:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        messages.success(request, _("The request to hand over the case is withdrawn."))
+    return redirect("referrals:transfers", public_id=case.public_id)
+
+
+def _incoming_transfer(request: AuthedRequest, transfer_id: str) -> Any:
+    transfer = selectors.incoming_transfer(request.user, transfer_id)
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+@require_POST
+@login_required
+def transfer_accept(request: AuthedRequest, transfer_id: str) -> HttpResponse:
+    transfer = _incoming_transfer(request, transfer_id)
+    try:
+        transfer = transfers.transfer_accept(transfer=transfer, actor=request.user)
+    except (SafeguardViolation, ValidationError) as exc:
+        messages.error(request, _message(exc))
+        return redirect("directory:incoming")
+    messages.success(
+        request,
+        _("The case is handed over to your agency: you are the child's case worker."),
+    )
+    assert transfer.new_case is not None  # accepted: the receiving agency's case
+    return redirect("cases:detail", public_id=transfer.new_case.public_id)
+
+
+@require_POST
+@login_required
+def transfer_decline(request: AuthedRequest, transfer_id: str) -> HttpResponse:
+    transfer = _incoming_transfer(request, transfer_id)
+    form = TransferNoteForm(request.POST)
+    done = run_service(
+        form,
+        lambda: transfers.transfer_decline(
+            transfer=transfer, actor=request.user, note=form.cleaned_data["note"]
+        ),
+    )
+    if done is None:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    else:
+        messages.success(request, _("Declined; the other agency sees your reason."))
+    return redirect("directory:incoming")

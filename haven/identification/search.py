@@ -71,8 +71,23 @@ def find_children(
     matches = match_candidates([name], ((c, _names(c)) for c in candidates))
     if not matches:
         return result
-    scores = {child.pk: score for child, score in matches}
-    children = {child.pk: child for child, _score in matches}
+    # A record merged into another (RR-6) has no case of its own: its names find the record
+    # it was merged into.
+    scores: dict[int, float] = {}
+    children: dict[int, Child] = {}
+    for child, score in matches:
+        key = child.merged_into_id or child.pk
+        scores[key] = max(score, scores.get(key, 0.0))
+        if child.merged_into_id is None:
+            children[key] = child
+    missing = [pk for pk in scores if pk not in children]
+    if missing:
+        children |= {
+            c.pk: c
+            for c in Child.objects.filter(pk__in=missing).prefetch_related(
+                "aliases", "nationalities"
+            )
+        }
     visible_cases = (
         cases_for_user(user)
         .filter(child_id__in=scores)

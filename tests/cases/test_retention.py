@@ -43,7 +43,7 @@ from haven.core.retention import problems
 from haven.core.sensitivity import Sensitivity as S
 from haven.reports.selectors import statistics
 from tests.conftest import signed_in
-from tests.factories import another_case_for, child_fields, interview
+from tests.factories import another_case_for, child_fields, close_case, interview
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +63,7 @@ def _years_on(years: int, days: int = 0) -> date:
 
 
 def _close(case: Case, actor: Any) -> Case:
-    return case_change_stage(
-        case=case,
-        actor=actor,
-        to_stage=Case.Stage.CLOSED,
-        reason="Fictional: the plan's goals are met.",
-        closed_reason="goals_met",
-    )
+    return close_case(case, actor)
 
 
 @pytest.fixture

@@ -53,8 +53,11 @@ def _put_in_stage(case: Case, stage: str) -> Case:
 
 
 @pytest.mark.parametrize(("from_stage", "to_stage"), list(product(STAGES, STAGES)))
-def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, to_stage):
-    # given a case in `from_stage`
+def test_stage_changes_follow_the_transition_map(
+    case, case_worker, supervisor, from_stage, to_stage
+):
+    # given a case in `from_stage`; a supervisor closes it (RR-6: a case worker asks)
+    mover = supervisor if to_stage == Case.Stage.CLOSED else case_worker
     _put_in_stage(case, from_stage)
     before = _state(case)
     closed_before = case.closed_at
@@ -64,7 +67,7 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
         changed = case_change_stage(
             closed_reason="goals_met",
             case=case,
-            actor=case_worker,
+            actor=mover,
             to_stage=to_stage,
             reason=REASON,
         )
@@ -76,7 +79,7 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
         assert (change.from_stage, change.to_stage, change.changed_by, change.reason) == (
             from_stage,
             to_stage,
-            case_worker,
+            mover,
             REASON,
         )
         event = AuditEvent.objects.get(action="case.stage")
@@ -86,7 +89,7 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
                 closed_before and closed_before.isoformat(),
                 changed.closed_at and changed.closed_at.isoformat(),
             ]
-        assert (event.case_id, event.actor, event.changes) == (case.pk, case_worker, expected)
+        assert (event.case_id, event.actor, event.changes) == (case.pk, mover, expected)
         assert REASON not in str(event.changes)
         assert verify_chain() == []
     else:
@@ -95,7 +98,7 @@ def test_stage_changes_follow_the_transition_map(case, case_worker, from_stage, 
             case_change_stage(
                 closed_reason="goals_met",
                 case=case,
-                actor=case_worker,
+                actor=mover,
                 to_stage=to_stage,
                 reason=REASON,
             )
@@ -125,7 +128,7 @@ def test_an_unknown_stage_is_refused(case, case_worker):
     [("protection", "closed"), ("identification", "closed"), ("closed", "protection")],
 )
 @pytest.mark.parametrize("reason", ["", "   "])
-def test_closing_or_reopening_needs_a_reason(case, case_worker, from_stage, to_stage, reason):
+def test_closing_or_reopening_needs_a_reason(case, supervisor, from_stage, to_stage, reason):
     _put_in_stage(case, from_stage)
     before = _state(case)
 
@@ -133,7 +136,7 @@ def test_closing_or_reopening_needs_a_reason(case, case_worker, from_stage, to_s
         case_change_stage(
             closed_reason="goals_met",
             case=case,
-            actor=case_worker,
+            actor=supervisor,
             to_stage=to_stage,
             reason=reason,
         )
@@ -395,7 +398,7 @@ def test_a_failing_interview_write_leaves_no_partial_rows(case, case_worker, mon
     assert verify_chain() == []
 
 
-def test_a_failing_stage_change_leaves_no_partial_rows(case, case_worker, monkeypatch):
+def test_a_failing_stage_change_leaves_no_partial_rows(case, supervisor, monkeypatch):
     before = _state(case)
     _fail_after_the_audit_row(monkeypatch)
 
@@ -403,7 +406,7 @@ def test_a_failing_stage_change_leaves_no_partial_rows(case, case_worker, monkey
         case_change_stage(
             closed_reason="goals_met",
             case=case,
-            actor=case_worker,
+            actor=supervisor,
             to_stage="closed",
             reason=REASON,
         )

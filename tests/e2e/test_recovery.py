@@ -2,7 +2,8 @@
 and the uncle who sold her is recorded as implicated; a return home is refused until the family
 is assessed and a determination deals with the uncle; the plan is agreed with a service for her
 mother; the first follow-up visit is recorded and the plan reads in a minute. The return is
-carried out and the case closes as back with the family; when she is found back in
+carried out, the case worker asks to close the case as back with the family and the supervisor
+approves; when she is found back in
 exploitation, it reopens with everything recorded before."""
 
 from datetime import timedelta
@@ -17,7 +18,7 @@ from tests.factories import determination
 
 
 def test_rr1_rr3_rr5_a_return_home_waits_for_the_assessment_and_the_uncle_then_is_followed_up(
-    journey, context, office, kanya
+    journey, context, office, kanya, orawan
 ):
     # Given a girl of the office, and a determination that she returns to her mother
     case = open_case(kanya, office, "ฝน", "ดีงาม", "Fon Deengam")
@@ -133,14 +134,30 @@ def test_rr1_rr3_rr5_a_return_home_waits_for_the_assessment_and_the_uncle_then_i
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_role("status").first).to_contain_text("carried out")
     page.get_by_role("link", name="Back to the case").click()
-    page.get_by_label("Move to").select_option(label="Closed")
+    page.get_by_label("Move to").select_option(label="Closed (a supervisor approves)")
     page.get_by_label("Why the case closes (when closing)").select_option(
         label="Back with the family, and followed up at home"
     )
     page.get_by_label("Reason").fill("Fictional: home for a month, at school, visits go well.")
     page.get_by_role("button", name="Change stage").click()
-    expect(page.get_by_role("status").first).to_contain_text("The case is now in “Closed”.")
+    expect(page.get_by_role("status").first).to_contain_text("Closing is asked for")
+    assert Case.objects.get(pk=case.pk).stage != "closed"
+
+    # And her supervisor approves the closing from her list (RR-6, CC-1)
+    context.clear_cookies()
+    sign_in_with_cookie(context, orawan, journey.base_url)
+    journey.goto("/cases/")
+    expect(page.get_by_role("heading", name="Closures waiting for your approval")).to_be_visible()
+    page.get_by_role("region", name="Closures waiting for your approval").get_by_role(
+        "link", name="ฝน ดีงาม"
+    ).click()
+    page.get_by_label("Approve: close the case").check()
+    journey.check("closure-approval", at=page.get_by_role("heading", name="Stage"))
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_role("status").first).to_contain_text("The case is closed.")
     assert Case.objects.get(pk=case.pk).stage == "closed"
+    context.clear_cookies()
+    sign_in_with_cookie(context, kanya, journey.base_url)
 
     # Then she is found back in exploitation: the case reopens with her family and plan (RR-6)
     journey.goto(f"/cases/{case.public_id}/recovery/")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from haven.accounts.roles import Role
 from haven.alerts.services import alert_resolve
 from haven.cases.models import Case, CaseAssignment, Interview
-from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
+from haven.cases.services import assignment_end, case_assign, case_register
 from haven.children.models import Child
 from haven.consent.models import InformationSession
 from haven.consent.services import information_session_record
@@ -42,7 +42,7 @@ from haven.justice.models import (
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from tests.factories import child_fields, determination, staff
+from tests.factories import child_fields, close_case, determination, staff
 
 VW3 = "vw3.no_support_person"
 VW5 = "vw5.too_many_statements"
@@ -178,13 +178,7 @@ def _close_proceeding(part: ChildInProceeding, actor: Any) -> None:
 
 
 def _close_case(case: Case, actor: Any) -> None:
-    case_change_stage(
-        case=case,
-        actor=actor,
-        to_stage="closed",
-        closed_reason="goals_met",
-        reason="Fictional: the child is settled at home and the goals are met.",
-    )
+    close_case(case, actor)
 
 
 def _justice_rules() -> list[Any]:

@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, StageChange
-from haven.cases.services import case_change_stage
+from haven.cases.services import case_change_stage, closure_request
 from haven.core.errors import SafeguardViolation
 from haven.placements.services import placement_end, placement_record
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
+from tests.factories import close_case
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +53,7 @@ def test_nd2_a_case_cannot_close_while_the_child_is_held_and_nothing_changes(
     before = _state(case)
 
     with pytest.raises(SafeguardViolation) as refused:
-        case_change_stage(
-            closed_reason="goals_met",
-            case=case,
-            actor=case_worker,
-            to_stage="closed",
-            reason=REASON,
-        )
+        closure_request(closed_reason="goals_met", case=case, actor=case_worker, reason=REASON)
 
     assert refused.value.measure_id == "ND-2"
     assert "cannot be closed while the child is held" in str(refused.value.message)
@@ -82,13 +77,7 @@ def test_nd5_a_case_cannot_close_while_the_child_is_in_any_place_they_cannot_lea
     before = _state(case)
 
     with pytest.raises(SafeguardViolation):
-        case_change_stage(
-            closed_reason="goals_met",
-            case=case,
-            actor=case_worker,
-            to_stage="closed",
-            reason=REASON,
-        )
+        closure_request(closed_reason="goals_met", case=case, actor=case_worker, reason=REASON)
 
     assert _state(case) == before
 
@@ -116,13 +105,41 @@ def test_nd2_closing_through_the_api_is_refused_with_422_and_changes_nothing(
     before = _state(case)
 
     response = signed_in(client, case_worker).post(
-        f"/api/v1/cases/{case.public_id}/stage/",
-        {"to_stage": "closed", "closed_reason": "no_needs", "reason": REASON},
+        f"/api/v1/cases/{case.public_id}/closures/",
+        {"closed_reason": "no_needs", "reason": REASON},
         content_type="application/json",
     )
 
     assert response.status_code == 422
     assert response.json()["error"]["measure_id"] == "ND-2"
+    assert _state(case) == before
+
+
+def test_nd2_a_supervisor_closing_directly_on_the_api_or_the_page_is_refused_alike(
+    client: Client, case, case_worker, supervisor
+):
+    _held(case, case_worker)
+    before = _state(case)
+    browser = signed_in(client, supervisor)
+
+    api = browser.post(
+        f"/api/v1/cases/{case.public_id}/stage/",
+        {"to_stage": "closed", "closed_reason": "no_needs", "reason": REASON},
+        content_type="application/json",
+    )
+    page = browser.post(
+        f"/cases/{case.public_id}/stage/",
+        {"to_stage": "closed", "closed_reason": "no_needs", "reason": REASON},
+    )
+    with pytest.raises(SafeguardViolation):
+        case_change_stage(
+            case=case, actor=supervisor, to_stage="closed", closed_reason="no_needs", reason=REASON
+        )
+
+    assert api.status_code == 422
+    assert api.json()["error"]["measure_id"] == "ND-2"
+    assert page.status_code == 400
+    assert "cannot be closed while the child is held" in page.content.decode()
     assert _state(case) == before
 
 
@@ -136,9 +153,7 @@ def test_nd2_once_the_child_is_moved_the_case_can_close(case, case_worker):
         reason=REASON,
     )
 
-    case_change_stage(
-        closed_reason="goals_met", case=case, actor=case_worker, to_stage="closed", reason=REASON
-    )
+    close_case(case, case_worker, reason=REASON)
 
     case.refresh_from_db()
     assert case.stage == Case.Stage.CLOSED

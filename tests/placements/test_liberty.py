@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
-from haven.cases.services import case_change_stage
+from haven.cases.services import closure_request
 from haven.core.errors import SafeguardViolation
 from haven.placements.models import Liberty, Placement, PlacementType, effective_liberty
 from haven.placements.services import liberty_challenge_record, placement_record
@@ -164,11 +164,10 @@ def test_nd5_a_hospital_the_child_cannot_leave_is_deprivation_of_liberty_on_ever
     )
     assert challenge.placement == ward
     with pytest.raises(SafeguardViolation) as refused:
-        case_change_stage(
+        closure_request(
             closed_reason="goals_met",
             case=case,
             actor=case_worker,
-            to_stage="closed",
             reason="Fictional: the family moved away and the child needs nothing more.",
         )
     assert refused.value.measure_id == "ND-2"

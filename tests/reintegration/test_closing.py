@@ -10,16 +10,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, StageChange
-from haven.cases.services import case_change_stage, case_register
+from haven.cases.services import case_change_stage, case_register, closure_request
 from haven.core.errors import SafeguardViolation
 from haven.placements.services import placement_record
 from haven.reintegration.models import FamilyMember
 from haven.reintegration.services import pathway_carried_out
 from haven.safeguards.models import Alert
 from tests.conftest import signed_in
-from tests.factories import child_fields, determination
+from tests.factories import child_fields, close_case, determination, staff
 from tests.reintegration.helpers import assessment, days, member, pathway, plan, today, visit
 
 pytestmark = pytest.mark.django_db
@@ -41,15 +42,26 @@ def _state(case: Case) -> tuple[Any, ...]:
 
 
 def _close(case: Case, actor: Any, closed_reason: str) -> Case:
-    return case_change_stage(
-        case=case, actor=actor, to_stage="closed", closed_reason=closed_reason, reason=REASON
-    )
+    """`actor` asks and a supervisor approves (RR-6, CC-1): the checks run at both steps."""
+    return close_case(case, actor, closed_reason, REASON)
 
 
 def _refused(case: Case, actor: Any, closed_reason: str) -> SafeguardViolation:
+    """Refused on every path to a closed case: the case worker's request, and a supervisor
+    closing directly; the same measure each time, and nothing changes."""
     before = _state(case)
     with pytest.raises(SafeguardViolation) as refused:
-        _close(case, actor, closed_reason)
+        closure_request(case=case, actor=actor, closed_reason=closed_reason, reason=REASON)
+    assert _state(case) == before
+    with pytest.raises(SafeguardViolation) as directly:
+        case_change_stage(
+            case=case,
+            actor=staff(case.lead_agency, Role.SUPERVISOR),
+            to_stage="closed",
+            closed_reason=closed_reason,
+            reason=REASON,
+        )
+    assert directly.value.measure_id == refused.value.measure_id
     assert _state(case) == before
     return refused.value
 
@@ -244,8 +256,8 @@ def test_rr5_rr6_rr8_closing_through_the_api_is_refused_with_422_and_changes_not
     before = _state(case)
 
     response = signed_in(client, case_worker).post(
-        f"/api/v1/cases/{case.public_id}/stage/",
-        {"to_stage": "closed", "closed_reason": closed_reason, "reason": REASON},
+        f"/api/v1/cases/{case.public_id}/closures/",
+        {"closed_reason": closed_reason, "reason": REASON},
         content_type="application/json",
     )
 

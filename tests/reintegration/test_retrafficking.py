@@ -15,11 +15,11 @@ from django.utils import timezone
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, StageChange
 from haven.cases.selectors import retelling_counts
-from haven.cases.services import case_assign, case_change_stage
+from haven.cases.services import case_assign
 from haven.reintegration.models import Retrafficking
 from haven.reintegration.services import retrafficking_record
 from tests.conftest import signed_in
-from tests.factories import interview, staff
+from tests.factories import close_case, interview, staff
 from tests.reintegration.helpers import days, member, plan, today
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +33,7 @@ def _record(case: Case, actor: Any, **overrides: Any) -> Retrafficking:
 
 
 def _close(case: Case, actor: Any) -> None:
-    case_change_stage(
-        case=case,
-        actor=actor,
-        to_stage="closed",
-        closed_reason="goals_met",
-        reason="Fictional: back at school, the family supported.",
-    )
+    close_case(case, actor, reason="Fictional: back at school, the family supported.")
 
 
 def _told(case: Case) -> int:

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.cases.models import Case, CaseAssignment
-from haven.cases.services import case_change_stage, case_register
+from haven.cases.services import case_register
 from haven.children.models import Child
 from haven.decisions.models import Decision
 from haven.placements.services import placement_record
@@ -31,7 +31,7 @@ from haven.reintegration.rules import eighteenth_birthday, turning_eighteen_on_o
 from haven.safeguards.engine import evaluate
 from haven.safeguards.models import Alert, Notification
 from haven.safeguards.registry import alert_rules
-from tests.factories import child_fields, determination
+from tests.factories import child_fields, close_case, determination
 from tests.reintegration.helpers import (
     alerts,
     assessment,
@@ -68,13 +68,7 @@ def _pid(row: Any) -> str:
 
 
 def _close(case: Case, actor: Any) -> None:
-    case_change_stage(
-        case=case,
-        actor=actor,
-        to_stage="closed",
-        closed_reason="goals_met",
-        reason="Fictional: the child is settled at home and the goals are met.",
-    )
+    close_case(case, actor)
 
 
 def _implicate(found: FamilyMember, actor: Any) -> FamilyMember:

@@ -16,11 +16,18 @@ from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.selectors import retelling_counts
-from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
+from haven.cases.services import assignment_end, case_assign, case_register
 from haven.safeguards.engine import evaluate, evaluate_opened
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import alert_rules
-from tests.factories import another_case_for, child_fields, interview, proceeding_statement, staff
+from tests.factories import (
+    another_case_for,
+    child_fields,
+    close_case,
+    interview,
+    proceeding_statement,
+    staff,
+)
 
 CC9 = "cc9.no_case_worker"
 CC6 = "cc6.too_many_retellings"
@@ -254,26 +261,14 @@ def test_cc6_closing_a_case_clears_its_alerts(case, case_worker, settings):
     assert _alerts(case, CC6) == [("1", "open")]
 
     # when the case is closed
-    case_change_stage(
-        closed_reason="goals_met",
-        case=case,
-        actor=case_worker,
-        to_stage="closed",
-        reason="Fictional closing reason.",
-    )
+    close_case(case, case_worker, reason="Fictional closing reason.")
 
     # then the alert is cleared
     assert _alerts(case, CC6) == [("1", "cleared")]
 
 
 def test_cc9_a_closed_case_without_a_case_worker_raises_nothing(case, case_worker, supervisor):
-    case_change_stage(
-        closed_reason="goals_met",
-        case=case,
-        actor=case_worker,
-        to_stage="closed",
-        reason="Fictional closing reason.",
-    )
+    close_case(case, case_worker, reason="Fictional closing reason.")
 
     _end_case_worker(case, supervisor)
 

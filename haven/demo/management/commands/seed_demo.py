@@ -15,27 +15,34 @@ from random import Random
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.models import Agency, Membership, User
-from haven.accounts.roles import CASE_WORKER_ROLES, Role
+from haven.accounts.roles import CASE_WORKER_ROLES, Capability, Role
 from haven.accounts.services import agency_create, staff_create
+from haven.cases.access import can
 from haven.cases.child_services import age_assessment_record, child_update
+from haven.cases.merging import merge_propose
 from haven.cases.models import AssignmentRole, Case, CaseAssignment, Interview
 from haven.cases.services import (
     assignment_end,
     case_assign,
     case_change_stage,
     case_note_add,
+    case_open_for_child,
     case_register,
+    closure_decide,
+    closure_request,
     interview_record,
 )
 from haven.children.age import years_before
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, Child, ParentalCare
 from haven.consent.services import consent_record, consent_withdraw, information_session_record
+from haven.core.errors import SafeguardViolation
 from haven.decisions.services import decision_record
 from haven.demo import data as demo
 from haven.demo import directory as directory_demo
@@ -214,6 +221,9 @@ class Seeder:
         emergency_demo.seed(self)
         justice_demo.seed(self)
         reintegration_demo.seed(self)
+        self.ask_to_close()
+        self.come_back_and_merge()
+        directory_demo.seed_transfer(self)
         reports_demo.seed_releases(self)
 
     # --- agencies and staff -----------------------------------------------------------------
@@ -442,6 +452,16 @@ class Seeder:
                 )
             elif case.stage == Stage.CLOSED:
                 reason = demo.REOPENING_REASON
+            if to_stage == Stage.CLOSED and not can(
+                dc.case_worker, Capability.APPROVE_CLOSURE, case
+            ):
+                # The case worker asks; the agency's supervisor approves (RR-6, CC-1).
+                asked = closure_request(
+                    case=case, actor=dc.case_worker, closed_reason="goals_met", reason=reason
+                )
+                closure_decide(request=asked, actor=self._approver(dc), approve=True)
+                dc.case = _fresh(case)
+                continue
             dc.case = case_change_stage(
                 closed_reason="goals_met",
                 case=case,
@@ -449,6 +469,67 @@ class Seeder:
                 to_stage=to_stage,
                 reason=reason,
             )
+
+    def ask_to_close(self) -> None:
+        """One case in follow-up whose case worker has asked to close it: it waits on the
+        supervisor's "My cases" page for approval (RR-6, CC-1). The first case the closing
+        checks let close is taken; one with an open critical alert or a child held is not."""
+        for dc in self.cases:
+            case = _fresh(dc.case)
+            worker = dc.case_worker
+            if case.stage != Stage.FOLLOW_UP or worker is None:
+                continue
+            if can(worker, Capability.APPROVE_CLOSURE, case):
+                continue
+            try:
+                closure_request(
+                    case=case,
+                    actor=worker,
+                    closed_reason="goals_met",
+                    reason=demo.CLOSING_REASONS[0],
+                )
+            except (ValidationError, SafeguardViolation):
+                continue
+            return
+
+    def come_back_and_merge(self) -> None:
+        """RR-6: a child whose case closed comes back for something new, and gets a new case
+        from the old one (her record and retelling count carry on); and a boy registered twice
+        at the authority under two spellings, whose merge waits for a second person."""
+        cpa = self.agencies[demo.CPA]
+        for dc in self.cases:
+            case = _fresh(dc.case)
+            if dc.agency_key == demo.CPA and case.stage == Stage.CLOSED and dc.case_worker:
+                case_open_for_child(
+                    actor=dc.case_worker, agency=cpa, earlier=case, summary=demo.CAME_BACK
+                )
+                break
+        worker = self.users["caseworker"]
+        for dc in self._cpa_open():
+            child = dc.case.child
+            if dc.case_worker != worker or child.sex != "male" or not child.name_romanised:
+                continue
+            duplicate = case_register(
+                actor=worker,
+                agency=cpa,
+                child={
+                    "given_name": child.given_name,
+                    "family_name": child.family_name,
+                    "family_name_first": child.family_name_first,
+                    "name_romanised": demo.respelled(child.name_romanised),
+                    "sex": child.sex,
+                    "age_status": "uncertain",
+                },
+                languages=dc.languages,
+                summary=demo.REGISTERED_TWICE,
+            )
+            merge_propose(
+                actor=worker, kept_case=_fresh(dc.case), merged_case=duplicate, reason=demo.SAME
+            )
+            return
+
+    def _approver(self, dc: DemoCase) -> User:
+        return self.users["supervisor_kh" if dc.agency_key == demo.KH_NGO else "supervisor"]
 
     # --- the child's record -----------------------------------------------------------------
 
