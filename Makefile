@@ -70,9 +70,11 @@ test:
 
 # Refresh the translation catalogues, then compile them (the .mo files are committed so that a
 # fresh machine needs no gettext tools).
+# Every catalogue of haven/locale: the languages of settings.LANGUAGES but English.
+LOCALES := $(notdir $(patsubst %/LC_MESSAGES,%,$(wildcard haven/locale/*/LC_MESSAGES)))
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l id --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules --settings=tests.settings
-	$(PY) manage.py compilemessages -l id --ignore=.venv --ignore=node_modules --settings=tests.settings
+	$(PY) manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --ignore=.venv --ignore=tests --ignore=bench --ignore=staticfiles --ignore=node_modules --settings=tests.settings
+	$(PY) manage.py compilemessages $(foreach l,$(LOCALES),-l $(l)) --ignore=.venv --ignore=node_modules --settings=tests.settings
 
 # The user guide's pictures: the browser journeys on a 360×640 screen, in docs/screenshots/.
 screenshots: $(STAMP) e2e-deps

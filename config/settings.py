@@ -240,7 +240,13 @@ SECURE_CSP = {
 # i18n. Django knows neither Filipino nor Lao; they are declared here so that translations can
 # be added without code changes.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia")]
+# The languages of the interface, the kiosk and the children's sheets (CC-11), in the order the
+# language lists show them; each one's review status is in haven/locale/reviews.json.
+LANGUAGES = [
+    ("en", "English"),
+    ("id", "Bahasa Indonesia"),
+    ("ms", "Bahasa Melayu"),
+]
 EXTRA_LANG_INFO = {
     "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
     "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"},

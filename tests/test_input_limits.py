@@ -74,6 +74,7 @@ _FORM_ARGUMENTS: dict[str, Any] = {
     "offers": lambda: [],
     "consents": lambda: [],
     "people": lambda: [],
+    "languages": lambda: [],
 }
 
 

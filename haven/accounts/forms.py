@@ -3,8 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from haven.accounts.models import Agency
 from haven.core.codes import languages
-from haven.core.forms import LANGUAGES_MAX_COUNT, at_most
+from haven.core.forms import LANGUAGES_MAX_COUNT, at_most, date_input
 
 
 class StaffForm(forms.Form):
@@ -54,3 +55,25 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class LanguageReviewForm(forms.Form):
+    """A native-speaking practitioner's review of one of Haven's languages (CC-11)."""
+
+    language = forms.ChoiceField(label=_("Language"))
+    agency: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Agency.objects.none(), empty_label=None
+    )
+    reviewer = forms.CharField(label=_("Reviewed by (name and role)"), max_length=200)
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=date_input())
+    notes = forms.CharField(
+        label=_("What was reviewed, and what was changed"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the kiosk and every sheet for the three age bands."),
+    )
+
+    def __init__(self, *args: Any, agencies: Any, languages: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["language"].choices = languages  # type: ignore[attr-defined]

@@ -115,3 +115,25 @@ class Membership(HavenModel):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.agency} ({self.get_role_display()})"
+
+
+class LanguageReview(HavenModel):
+    """A native-speaking practitioner's review of one of Haven's languages (CC-11), recorded by
+    an agency. Until a language has one, its texts are marked as awaiting review wherever a
+    child reads them (haven.accounts.languages)."""
+
+    language = models.CharField(_("language"), max_length=8)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    reviewer = models.CharField(_("reviewed by (name and role)"), max_length=200)
+    reviewed_on = models.DateField(_("reviewed on"))
+    notes = models.TextField(_("what was reviewed, and what was changed"), max_length=2000)
+
+    class Meta:
+        verbose_name = _("review of a language")
+        verbose_name_plural = _("reviews of languages")
+        ordering = ["-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.reviewed_on}"

@@ -5,13 +5,15 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts.access import agencies_where
-from haven.accounts.models import Agency, Membership, User
+from haven.accounts.models import Agency, LanguageReview, Membership, User
 from haven.accounts.roles import Capability, Role
 from haven.audit.services import record_event
 from haven.core.codes import validate_country, validate_language
@@ -233,3 +235,47 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     device.save(update_fields=["confirmed"])
     record_event(actor=user, action="user.second_factor_enrol", obj=user)
     return True
+
+
+@transaction.atomic
+def language_review_record(
+    *,
+    actor: Any,
+    agency: Agency,
+    language: str,
+    reviewer: str,
+    reviewed_on: Any,
+    notes: str,
+) -> LanguageReview:
+    """Record that a native-speaking practitioner reviewed one of Haven's languages (CC-11),
+    for the agency they reviewed it with. From then on the children's sheets in it no longer
+    say that the text awaits review."""
+    if agency.pk not in _admin_agencies(actor):
+        raise PermissionDenied(_("You cannot record a review for this agency."))
+    if language not in dict(settings.LANGUAGES) or language == settings.LANGUAGE_CODE:
+        raise ValidationError({"language": _("Choose one of Haven's translations.")})
+    errors = {}
+    if not reviewer.strip():
+        errors["reviewer"] = _("Name the person who reviewed it, and their role.")
+    if not notes.strip():
+        errors["notes"] = _("Say what was reviewed (interface, kiosk, sheets) and what changed.")
+    if reviewed_on is None or reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = _("Give the day of the review; it cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    review = LanguageReview.objects.create(
+        language=language,
+        agency=agency,
+        reviewer=reviewer.strip(),
+        reviewed_on=reviewed_on,
+        notes=notes.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    record_event(
+        actor=actor,
+        action="language.review",
+        obj=review,
+        changes={"language": [None, language], "agency": [None, str(agency.public_id)]},
+    )
+    return review

@@ -12,6 +12,7 @@ urlpatterns = [
     path("password/", views.password_change, name="password_change"),
     path("me/", views.account, name="account"),
     path("members/", views.members, name="members"),
+    path("languages/", views.languages, name="languages"),
     path("members/new/", views.member_new, name="member_new"),
     path("members/<uuid:public_id>/reset/", views.member_reset, name="member_reset"),
     path(

@@ -19,7 +19,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services
 from haven.accounts.access import agencies_where
-from haven.accounts.forms import StaffForm, TokenForm
+from haven.accounts.forms import LanguageReviewForm, StaffForm, TokenForm
+from haven.accounts.languages import statuses as language_statuses
 from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import Capability, Role, roles_with
 from haven.core.forms import apply_service_error
@@ -272,3 +273,32 @@ def member_reset_second_factor(request: AuthedRequest, public_id: str) -> HttpRe
         % {"name": user.get_full_name() or user.username},
     )
     return redirect("accounts:members")
+
+
+@login_required
+def languages(request: AuthedRequest) -> HttpResponse:
+    """Each of Haven's languages, who wrote it and whether a native-speaking practitioner has
+    reviewed it (CC-11); an agency's administrator records a review here."""
+    agencies = agencies_where(request.user, Capability.MANAGE_MEMBERS)
+    if not agencies:
+        raise PermissionDenied
+    rows = language_statuses()
+    form = LanguageReviewForm(
+        request.POST or None,
+        agencies=Agency.objects.filter(pk__in=[a.pk for a in agencies]),
+        languages=[(r.code, f"{r.name_local} ({r.name})") for r in rows if r.status != "source"],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.language_review_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, _("The review is recorded."))
+            return redirect("accounts:languages")
+    return render(
+        request,
+        "accounts/languages.html",
+        {"rows": rows, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -29,6 +29,7 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
+from haven.consent.sheets import Band
 from haven.core.forms import (
     CHOICES_MAX_COUNT,
     CODE_MAX_LENGTH,
@@ -293,11 +294,16 @@ class InformationSessionInputSerializer(serializers.Serializer):
 
 class InformationSheetInputSerializer(serializers.Serializer):
     language = serializers.CharField(
-        max_length=3, help_text="A language Haven is translated into (en, id)."
+        max_length=3, help_text="A language Haven is translated into (the LANGUAGES setting)."
     )
     include_contacts = serializers.BooleanField(
         default=True,
         help_text="Put the case worker's first name and the agency on the sheet.",
+    )
+    band = serializers.ChoiceField(
+        choices=Band.choices,
+        required=False,
+        help_text="Who the sheet is written for (CC-11); by default the band of the child's age.",
     )
 
 

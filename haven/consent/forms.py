@@ -15,7 +15,7 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
-from haven.consent.sheets import sheet_languages
+from haven.consent.sheets import Band, sheet_languages
 from haven.core.forms import (
     TEXT_MAX_LENGTH,
     EventDateTimeField,
@@ -181,6 +181,13 @@ class SheetForm(forms.Form):
     """Which language to print the child's written sheet in, and whether names may be on it."""
 
     language = forms.ChoiceField(label=_("Language of the sheet"), choices=sheet_languages)
+    band = forms.ChoiceField(
+        label=_("Written for"),
+        choices=Band.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Chosen from the child's age. Choose another to suit the child's maturity."),
+    )
     include_contacts = forms.BooleanField(
         label=_("Put the case worker's first name and the agency on the sheet"),
         required=False,

@@ -29,7 +29,13 @@ from haven.consent.models import (
     RepresentativeAnswer,
     Topic,
 )
-from haven.consent.sheets import render_pdf, render_sheet_html, sheet_language_for
+from haven.consent.sheets import (
+    Band,
+    band_for,
+    render_pdf,
+    render_sheet_html,
+    sheet_language_for,
+)
 from haven.core.codes import validate_language
 from haven.core.forms import validate_event_date, validate_event_time
 from haven.decisions.models import Decision
@@ -372,7 +378,12 @@ def information_session_record(
 
 
 def information_sheet(
-    *, session: InformationSession, actor: Any, language: str, include_contacts: bool
+    *,
+    session: InformationSession,
+    actor: Any,
+    language: str,
+    include_contacts: bool,
+    band: str = "",
 ) -> bytes:
     """The written copy of a session for the child to keep (PS-5: "verbally and in writing, so
     they can refer back"), as a PDF in `language`. Printing it is audited: a document about the
@@ -384,6 +395,12 @@ def information_sheet(
         raise ValidationError(
             {"language": _("Haven has no sheet in this language: choose one from the list.")}
         )
+    if not band:
+        # Written for the child's (presumed) age unless the worker chose for their maturity.
+        birth_date = case.child.birth_date
+        band = band_for(age_on(birth_date, timezone.localdate()) if birth_date else None)
+    if band not in Band.values:
+        raise ValidationError({"band": _("Choose the age the sheet is written for.")})
     case_worker = (
         CaseAssignment.objects.current()
         .filter(case=case, role="case_worker")
@@ -396,6 +413,7 @@ def information_sheet(
         include_contacts=include_contacts,
         case_worker=case_worker.user if case_worker else None,
         printed_on=timezone.localdate(),
+        band=band,
     )
     pdf = render_pdf(html)
     with transaction.atomic():
@@ -404,6 +422,10 @@ def information_sheet(
             action="information.sheet",
             obj=session,
             case=case,
-            changes={"language": [None, language], "include_contacts": [None, include_contacts]},
+            changes={
+                "language": [None, language],
+                "band": [None, band],
+                "include_contacts": [None, include_contacts],
+            },
         )
     return pdf

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases.access import access_case_for, record_for
+from haven.children.age import age_on
 from haven.children.forms import preferred_language
 from haven.consent import selectors, services
 from haven.consent.forms import (
@@ -22,7 +23,7 @@ from haven.consent.forms import (
     SheetForm,
     WithdrawForm,
 )
-from haven.consent.sheets import sheet_language_for
+from haven.consent.sheets import band_for, closest_sheet_language, sheet_language_for
 from haven.core.codes import languages
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
@@ -163,7 +164,10 @@ def information_sheet(request: AuthedRequest, public_id: str, session_id: str) -
     session = record_for(request.user, case, selectors.information_sessions(case), session_id)
     session.case = case
     language = sheet_language_for(session.language)
-    form = SheetForm(request.POST or None, initial={"language": language or "en"})
+    birth_date = case.child.birth_date
+    band = band_for(age_on(birth_date, timezone.localdate()) if birth_date else None)
+    closest = language or closest_sheet_language(session.language)
+    form = SheetForm(request.POST or None, initial={"language": closest, "band": band})
     if request.method == "POST":
         pdf = run_service(
             form,
@@ -185,6 +189,7 @@ def information_sheet(request: AuthedRequest, public_id: str, session_id: str) -
             "session": session,
             "form": form,
             "language_missing": language is None,
+            "closest": translation.get_language_info(closest)["name_local"],
             "session_language": dict(languages()).get(session.language, session.language),
         },
         status=400 if form.errors else 200,

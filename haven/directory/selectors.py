@@ -212,12 +212,18 @@ def incoming_referral(user: Any, public_id: Any) -> Referral | None:
 
 
 def waiting_count(user: Any) -> int:
-    """How many referrals wait for an answer from the user's agencies: one query, none at all
-    for people who cannot answer referrals."""
+    """How many referrals and requests to take over a case (RR-7) wait for an answer from the
+    user's agencies: one query, none at all for people who cannot answer referrals."""
     agency_ids = _responding_agency_ids(user)
     if not agency_ids:
         return 0
-    return Referral.objects.filter(to_agency_id__in=agency_ids, status=ReferralStatus.SENT).count()
+    referrals = Referral.objects.filter(
+        to_agency_id__in=agency_ids, status=ReferralStatus.SENT
+    ).values("public_id")
+    transfers = Transfer.objects.filter(
+        to_agency_id__in=agency_ids, status=TransferStatus.REQUESTED
+    ).values("public_id")
+    return referrals.union(transfers, all=True).count()
 
 
 def assessments(agency_ids: Iterable[int]) -> QuerySet[SharingAssessment]:

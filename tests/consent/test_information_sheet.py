@@ -13,7 +13,7 @@ from haven.audit.models import AccessLog, AuditEvent
 from haven.consent.checks import pdf_libraries
 from haven.consent.models import InformationSession
 from haven.consent.services import information_session_record, information_sheet
-from haven.consent.sheets import SECTIONS, render_sheet_html, sheet_language_for
+from haven.consent.sheets import SECTIONS, Band, render_sheet_html, sheet_language_for
 from tests.conftest import signed_in
 
 
@@ -63,7 +63,7 @@ def test_ps5_sheet_shows_only_the_topics_explained_in_the_session(case, case_wor
 
     assert "Your rights" in html
     assert "If you are unhappy" in html
-    for section in SECTIONS:
+    for section in SECTIONS[Band.FROM_10]:
         if section.topic not in ("rights", "complaints"):
             assert str(section.heading) not in html
     assert "Children are never locked up in a police cell" in html  # ND-2, said to the child
@@ -71,7 +71,7 @@ def test_ps5_sheet_shows_only_the_topics_explained_in_the_session(case, case_wor
 
 @pytest.mark.django_db
 def test_dp13_sheet_never_names_the_child_or_the_case(case, case_worker):
-    session = _session(case, case_worker, topics=[s.topic for s in SECTIONS])
+    session = _session(case, case_worker, topics=[s.topic for s in SECTIONS[Band.FROM_10]])
 
     html = _html(session, case_worker=case_worker)
 
@@ -99,7 +99,7 @@ def test_ps5_sheet_is_written_in_the_chosen_language(case, case_worker):
     html = _html(session, language="id")
 
     with translation.override("id"):
-        heading = str(SECTIONS[1].heading)
+        heading = str(SECTIONS[Band.FROM_10][1].heading)
     assert heading != "Your rights"  # the catalogue translates it
     assert heading in html
     assert '<html lang="id" dir="ltr">' in html
@@ -108,7 +108,7 @@ def test_ps5_sheet_is_written_in_the_chosen_language(case, case_worker):
 def test_ps5_sheet_languages_are_those_haven_is_translated_into():
     assert sheet_language_for("id") == "id"
     assert sheet_language_for("en") == "en"
-    assert sheet_language_for("my") is None  # Burmese: no catalogue yet; the interpreter reads
+    assert sheet_language_for("shn") is None  # Shan: no catalogue; the interpreter reads
 
 
 # --- the service -----------------------------------------------------------------------------
@@ -123,7 +123,9 @@ def test_ps5_printing_a_sheet_makes_a_pdf_and_audits_the_language(case, case_wor
     )
 
     assert pdf.startswith(b"%PDF-")
-    assert _sheet_events(case) == [{"language": [None, "id"], "include_contacts": [None, False]}]
+    assert _sheet_events(case) == [
+        {"language": [None, "id"], "band": [None, "10_14"], "include_contacts": [None, False]}
+    ]
 
 
 @pytest.mark.django_db
@@ -131,7 +133,7 @@ def test_ps5_sheet_in_a_language_haven_lacks_is_refused_and_not_audited(case, ca
     session = _session(case, case_worker)
 
     with pytest.raises(ValidationError) as refused:
-        information_sheet(session=session, actor=case_worker, language="my", include_contacts=True)
+        information_sheet(session=session, actor=case_worker, language="shn", include_contacts=True)
 
     assert "language" in refused.value.message_dict
     assert _sheet_events(case) == []
@@ -192,18 +194,20 @@ def test_ps5_sheet_page_offers_the_sessions_language_and_downloads_a_pdf(client,
     assert download["Content-Disposition"] == 'attachment; filename="information-sheet.pdf"'
     assert download.content.startswith(b"%PDF-")
     assert "no-store" in download["Cache-Control"]
-    assert _sheet_events(case) == [{"language": [None, "id"], "include_contacts": [None, False]}]
+    assert _sheet_events(case) == [
+        {"language": [None, "id"], "band": [None, "10_14"], "include_contacts": [None, False]}
+    ]
 
 
 @pytest.mark.django_db
 def test_ps5_sheet_page_says_when_haven_lacks_the_childs_language(client, case, case_worker):
-    session = _session(case, case_worker, language="my")
+    session = _session(case, case_worker, language="hmn")
     signed_in(client, case_worker)
 
     page = client.get(_sheet_url(case, session))
 
     assert page.context["language_missing"]
-    assert page.context["form"].initial["language"] == "en"
+    assert page.context["form"].initial["language"] == "en"  # nothing nearer in Haven yet
     assert "have the interpreter read it aloud" in page.content.decode()
 
 
@@ -274,7 +278,9 @@ def test_ps5_api_prints_the_sheet_as_a_pdf(client, case, case_worker):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    assert _sheet_events(case) == [{"language": [None, "en"], "include_contacts": [None, True]}]
+    assert _sheet_events(case) == [
+        {"language": [None, "en"], "band": [None, "10_14"], "include_contacts": [None, True]}
+    ]
 
 
 @pytest.mark.django_db

@@ -307,6 +307,8 @@ def test_rr7_the_pages_ask_show_the_request_without_a_name_and_take_over(
     transfer = Transfer.objects.get()
 
     other = signed_in(Client(), receiver)
+    # The menu's count of what waits for the agency includes the request (CC-15).
+    assert "1 referral waiting" in other.get("/directory/").content.decode()
     inbox = other.get("/directory/referrals/incoming/").content.decode()
     assert "Cases other agencies ask you to take over" in inbox
     assert WHY.replace("'", "&#x27;") in inbox
