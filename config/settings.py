@@ -245,7 +245,13 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", "English"),
     ("id", "Bahasa Indonesia"),
+    ("th", "ภาษาไทย"),
+    ("vi", "Tiếng Việt"),
+    ("km", "ភាសាខ្មែរ"),
+    ("lo", "ພາສາລາວ"),
+    ("my", "မြန်မာဘာသာ"),
     ("ms", "Bahasa Melayu"),
+    ("fil", "Filipino"),
 ]
 EXTRA_LANG_INFO = {
     "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},

@@ -104,6 +104,7 @@ class ReintegrationViewSet(viewsets.ViewSet):
             "plans": selectors.plans(case),
             "timeline": selectors.timeline(case, pathways[0] if pathways else None),
             "retrafficking": selectors.retrafficking(case),
+            "contact_attempts": selectors.contact_attempts(case),
         }
         return Response(s.RecoverySerializer(document, context=_context(request, case)).data)
 
@@ -282,6 +283,23 @@ class ReintegrationViewSet(viewsets.ViewSet):
             case=case, actor=request.user, plan=plan, **data
         )
         return _created(s.FollowUpVisitSerializer, visit, request, case)
+
+    # --- when the child cannot be reached (RR-6) ---
+
+    @extend_schema(
+        request=s.ContactAttemptInputSerializer, responses={201: s.ContactAttemptSerializer}
+    )
+    @action(detail=True, methods=["post"], url_path="recovery/contact-attempts")
+    def recovery_contact_attempts(self, request: Request, public_id: str) -> Response:
+        """An attempt to reach a child the case has lost touch with. Closing as "contact lost"
+        is refused (422, RR-6) until three are recorded on different days, in two ways."""
+        case = _writer(request, public_id)
+        payload = s.ContactAttemptInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        attempt = reintegration_services.contact_attempt_record(
+            case=case, actor=request.user, **payload.validated_data
+        )
+        return _created(s.ContactAttemptSerializer, attempt, request, case)
 
     # --- back in exploitation (RR-6) ---
 

@@ -25,6 +25,7 @@ from haven.identification.codes import Exploitation
 from haven.reintegration import selectors
 from haven.reintegration.models import (
     Capacity,
+    ContactMethod,
     Finding,
     Level,
     PathwayKind,
@@ -399,6 +400,20 @@ class RetraffickingSerializer(RowClassMixin, serializers.Serializer):
         list_serializer_class = ReadableRowsListSerializer
 
 
+class ContactAttemptSerializer(RowClassMixin, serializers.Serializer):
+    """An attempt to reach a child the case lost touch with (RR-6)."""
+
+    id = serializers.UUIDField(source="public_id")
+    attempted_on = serializers.DateField()
+    method = serializers.CharField()
+    notes = serializers.CharField(help_text="What was done, and what was learnt.")
+
+    SENSITIVITY = {**basic("id"), **_family("attempted_on", "method"), **_narrative("notes")}
+
+    class Meta:
+        list_serializer_class = ReadableRowsListSerializer
+
+
 class RecoverySerializer(SensitiveFieldsMixin, serializers.Serializer):
     """Everything of recovery and reintegration on the case, in one document."""
 
@@ -413,6 +428,9 @@ class RecoverySerializer(SensitiveFieldsMixin, serializers.Serializer):
     retrafficking = RetraffickingSerializer(
         many=True, help_text="Each time the child was found back in exploitation; latest first."
     )
+    contact_attempts = ContactAttemptSerializer(
+        many=True, help_text="Attempts to reach the child when contact was lost; latest first."
+    )
 
     SENSITIVITY = _family(
         "family_members",
@@ -422,6 +440,7 @@ class RecoverySerializer(SensitiveFieldsMixin, serializers.Serializer):
         "plans",
         "timeline",
         "retrafficking",
+        "contact_attempts",
     )
 
 
@@ -556,3 +575,11 @@ class RetraffickingInputSerializer(serializers.Serializer):
         help_text="The forms of exploitation: at least one ('Other' when not known yet).",
     )
     notes = _text("What is known: where, by whom, in what situation. Needed.")
+
+
+class ContactAttemptInputSerializer(serializers.Serializer):
+    """An attempt to reach a child the case lost touch with (RR-6)."""
+
+    attempted_on = serializers.DateField(help_text="Not before the case was opened.")
+    method = serializers.ChoiceField(choices=ContactMethod.choices)
+    notes = _text("What was done, and what was learnt. Needed.")

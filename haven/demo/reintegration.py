@@ -322,3 +322,20 @@ def seed(seeder: Any) -> None:
             notes="Fictional: found by the labour inspectorate on the same fishing boat; the "
             "recruiter told the family the 'debt' was sold on.",
         )
+
+    # RR-6: a family moved without a word; the case worker's first attempts to reach the child
+    # are recorded. The case cannot close as "contact lost" until there are three, on
+    # different days, in more than one way.
+    lost = pick(lambda dc: -(dc.spec.age or 0))
+    if lost is not None:
+        for method, notes in (
+            ("visit", "Fictional: the room is let to someone else; neighbours say they left."),
+            ("phone", "Fictional: the mother's number is out of service."),
+        ):
+            _write(
+                services.contact_attempt_record,
+                lost,
+                attempted_on=_on(0),
+                method=method,
+                notes=notes,
+            )

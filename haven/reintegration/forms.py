@@ -17,6 +17,7 @@ from haven.justice.forms import RecordChoiceField, _checkboxes, _DecisionField, 
 from haven.protection.forms import _text
 from haven.reintegration.models import (
     Capacity,
+    ContactMethod,
     Finding,
     Level,
     PathwayKind,
@@ -207,6 +208,18 @@ class RetraffickingForm(_Today, forms.Form):
     occurred_on = _date(_("Found back in exploitation on"))
     forms = _checkboxes(_("Forms of exploitation"), Exploitation.choices)
     notes = _text(_("What is known: where, by whom, in what situation"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_today()
+
+
+class ContactAttemptForm(_Today, forms.Form):
+    TODAY = ("attempted_on",)
+
+    attempted_on = _date(_("Tried on"))
+    method = _radios(_("How"), ContactMethod.choices)
+    notes = _text(_("What was done, and what was learnt"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

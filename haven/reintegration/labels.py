@@ -19,6 +19,7 @@ LABELS = {
     "reintegration.plan_review_record": _("Plan reviewed"),
     "reintegration.visit_record": _("Follow-up visit recorded"),
     "reintegration.retrafficking_record": _("Found back in exploitation"),
+    "reintegration.contact_attempt": _("Attempt to reach the child recorded"),
 }
 
 register(

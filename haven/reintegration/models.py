@@ -280,3 +280,30 @@ class Retrafficking(HavenModel):
     @property
     def form_labels(self) -> list[str]:
         return [str(Exploitation(code).label) for code in self.forms]
+
+
+class ContactMethod(models.TextChoices):
+    VISIT = "visit", _("A visit where the child was living")
+    PHONE = "phone", _("A phone call or message to the child")
+    FAMILY = "family", _("Through the family")
+    SCHOOL = "school", _("Through the school, work or community")
+    AGENCY = "agency", _("Through another agency")
+    OTHER = "other", _("Another way")
+
+
+class ContactAttempt(HavenModel):
+    """An attempt to reach a child the case has lost touch with (RR-5, RR-6). A case closes as
+    "contact lost" only after the attempts the closing check asks for are recorded."""
+
+    ROW_SENSITIVITY: ClassVar[Sensitivity] = S.FAMILY
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="contact_attempts"
+    )
+    attempted_on = models.DateField(_("tried on"))
+    method = models.CharField(_("how"), max_length=10, choices=ContactMethod.choices)
+    notes = EncryptedTextField(_("what was done, and what was learnt"))
+
+    class Meta:
+        ordering = ["-attempted_on", "-created_at"]
+        verbose_name = _("attempt to reach the child")

@@ -28,6 +28,7 @@ from haven.core.sensitivity import Sensitivity as S
 from haven.placements.models import Placement, PlacementType
 from haven.reintegration.models import (
     WITH_FAMILY,
+    ContactAttempt,
     FamilyMember,
     FollowUpVisit,
     Pathway,
@@ -414,6 +415,20 @@ def check_turned_18_with_plan(*, is_child: bool, transition_plan: bool) -> None:
         )
 
 
+# "Contact lost after the recorded attempts" (RR-6): this many attempts, on as many different
+# days, in more than one way, before a case may close for it.
+LOST_CONTACT_ATTEMPTS = 3
+
+
+def check_attempts_recorded(*, attempts: int, days: int, ways: int) -> None:
+    """RR-6: a case closes as "contact lost" only after the attempts to reach the child are
+    recorded: LOST_CONTACT_ATTEMPTS of them on different days, in more than one way."""
+    if attempts < LOST_CONTACT_ATTEMPTS or days < LOST_CONTACT_ATTEMPTS or ways < 2:
+        raise SafeguardViolation(
+            CLOSED_LOST_CONTACT_UNTRIED.measure_id, CLOSED_LOST_CONTACT_UNTRIED.message
+        )
+
+
 def _closing_reason_holds(case: Any, closed_reason: str) -> None:
     if closed_reason == ClosingReason.REUNIFIED:
         pathway = Pathway.objects.filter(case=case).order_by("-decided_on", "-created_at").first()
@@ -424,6 +439,15 @@ def _closing_reason_holds(case: Any, closed_reason: str) -> None:
             FollowUpVisit.objects.filter(plan__case=case, visited_on__gte=carried_out_on).exists()
         )
         check_reunified_followed_up(carried_out_on=carried_out_on, visited=visited)
+    elif closed_reason == ClosingReason.LOST_CONTACT:
+        attempts = list(
+            ContactAttempt.objects.filter(case=case).values_list("attempted_on", "method")
+        )
+        check_attempts_recorded(
+            attempts=len(attempts),
+            days=len({day for day, _way in attempts}),
+            ways=len({way for _day, way in attempts}),
+        )
     elif closed_reason == ClosingReason.ADULT_SERVICES:
         check_turned_18_with_plan(
             is_child=case.child.presumption.is_child,
@@ -463,5 +487,21 @@ CLOSED_AT_18_WITHOUT_TRANSITION = register(
             "applies."
         ),
         check=check_turned_18_with_plan,
+    )
+)
+
+CLOSED_LOST_CONTACT_UNTRIED = register(
+    BlockRule(
+        code="rr6.closed_lost_contact_untried",
+        measure_id="RR-6",
+        severity=Severity.BLOCK,
+        title=_("Contact lost, but the attempts are not recorded"),
+        message=_(
+            "A case closes as contact lost only after at least three recorded attempts to reach "
+            "the child, on different days and in more than one way (a visit, a call, through "
+            "the family, the school or another agency). Record them on the Recovery page; then "
+            "close."
+        ),
+        check=check_attempts_recorded,
     )
 )

@@ -18,6 +18,7 @@ from haven.decisions.models import Decision
 from haven.identification.codes import Outcome
 from haven.identification.models import Screening
 from haven.reintegration.models import (
+    ContactAttempt,
     FamilyAssessment,
     FamilyMember,
     FollowUpVisit,
@@ -77,6 +78,11 @@ def plans(case: Case) -> QuerySet[ReintegrationPlan]:
 def retrafficking(case: Case) -> QuerySet[Retrafficking]:
     """The times the child was found back in exploitation (RR-6), latest first."""
     return Retrafficking.objects.filter(case=case).order_by("-occurred_on", "-created_at")
+
+
+def contact_attempts(case: Case) -> QuerySet[ContactAttempt]:
+    """The attempts to reach a child the case lost touch with, latest first (RR-6)."""
+    return ContactAttempt.objects.filter(case=case).order_by("-attempted_on", "-created_at")
 
 
 def pathway_determinations(case: Case) -> QuerySet[Decision]:

@@ -33,6 +33,8 @@ from haven.identification.codes import Exploitation
 from haven.reintegration.models import (
     WITH_FAMILY,
     Capacity,
+    ContactAttempt,
+    ContactMethod,
     FamilyAssessment,
     FamilyMember,
     Finding,
@@ -685,5 +687,47 @@ def retrafficking_record(
         case=case,
         occurred_on=occurred_on,
         forms=codes,
+        notes=notes.strip(),
+    )
+
+
+# --- losing touch with the child (RR-5, RR-6) ----------------------------------------------------
+
+
+@transaction.atomic
+def contact_attempt_record(
+    *, case: Case, actor: Any, attempted_on: date | None, method: str, notes: str
+) -> ContactAttempt:
+    """An attempt to reach a child the case has lost touch with: when, how, what was learnt.
+    The case closes as "contact lost" only after enough of them (the closing check in
+    haven.reintegration.rules)."""
+    _start(actor, case)
+    case.refresh_from_db(fields=["opened_at"])
+    errors: dict[str, Any] = missing_texts(
+        {"notes": notes}, {"notes": _("Say what was done, and what was learnt.")}
+    )
+    _required_date(attempted_on, "attempted_on", errors)
+    if method not in ContactMethod.values:
+        errors["method"] = _("Choose how you tried to reach the child.")
+    if errors:
+        raise ValidationError(errors)
+    validate_event_date(attempted_on, "attempted_on")
+    opened_on = timezone.localdate(case.opened_at)
+    _after(
+        attempted_on,
+        opened_on,
+        "attempted_on",
+        _("An attempt comes after the case was opened (%(date)s).")
+        % {"date": opened_on.isoformat()},
+    )
+    return create_and_record(
+        ContactAttempt,
+        audited=case,
+        actor=actor,
+        action="reintegration.contact_attempt",
+        changes={"attempted_on": [None, attempted_on], "method": [None, method]},
+        case=case,
+        attempted_on=attempted_on,
+        method=method,
         notes=notes.strip(),
     )

@@ -24,4 +24,5 @@ urlpatterns = [
     path(f"{_PLAN}/reviews/new/", rv.plan_review_new, name="plan_review_new"),
     path(f"{_PLAN}/visits/new/", rv.visit_new, name="visit_new"),
     path(f"{_CASE}/retrafficking/new/", rv.retrafficking_new, name="retrafficking_new"),
+    path(f"{_CASE}/contact-attempts/new/", rv.attempt_new, name="attempt_new"),
 ]

@@ -28,6 +28,7 @@ from haven.reintegration import selectors, services
 from haven.reintegration.forms import (
     AssessmentForm,
     CarriedOutForm,
+    ContactAttemptForm,
     FamilyMemberForm,
     PathwayForm,
     PlanForm,
@@ -88,6 +89,7 @@ def recovery(request: AuthedRequest, public_id: str) -> HttpResponse:
             "earlier_plans": [p for p in plans if p not in current_plans.values()],
             "timeline": selectors.timeline(case, pathways[0] if pathways else None),
             "retrafficking": list(selectors.retrafficking(case)),
+            "attempts": list(selectors.contact_attempts(case)),
             "carried_out_form": CarriedOutForm(auto_id="co-%s"),
             "today": timezone.localdate(),
         },
@@ -367,5 +369,28 @@ def retrafficking_new(request: AuthedRequest, public_id: str) -> HttpResponse:
         else _(
             "The child comes back to this case, with everything known before: do not register "
             "them again."
+        ),
+    )
+
+
+# --- losing touch with the child (RR-6) -----------------------------------------------------------
+
+
+@login_required
+def attempt_new(request: AuthedRequest, public_id: str) -> HttpResponse:
+    case = _writer(request, public_id)
+    form = ContactAttemptForm(request.POST or None)
+    return _form_page(
+        request,
+        case,
+        form,
+        lambda: services.contact_attempt_record(case=case, actor=request.user, **form.cleaned_data),
+        title=_("Record an attempt to reach the child"),
+        done=_("The attempt is recorded."),
+        anchor="contact",
+        intro=_(
+            "Each visit, call or question to the family, school or another agency when you "
+            "cannot reach the child. A case closes as contact lost only after three attempts "
+            "on different days, in more than one way."
         ),
     )

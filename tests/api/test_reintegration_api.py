@@ -883,6 +883,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "post reviews":         (OK,  OK,  403,  404,   404,   404,  404, 403),
     "post visits":          (OK,  OK,  403,  404,   404,   404,  404, 403),
     "post retrafficking":   (OK,  OK,  403,  404,   404,   404,  404, 403),
+    "post contact-attempts": (OK, OK,  403,  404,   404,   404,  404, 403),
 }
 # fmt: on
 
@@ -966,6 +967,12 @@ ENDPOINTS: dict[str, tuple[str, str, Setup, Callable[[dict[str, str]], Any]]] = 
         "retrafficking/",
         _nothing,
         lambda ids: {"occurred_on": _iso(), "forms": ["ForcedLabour"], "notes": "Fictional."},
+    ),
+    "post contact-attempts": (
+        "post",
+        "contact-attempts/",
+        _nothing,
+        lambda ids: {"attempted_on": _iso(), "method": "phone", "notes": "Fictional."},
     ),
 }
 

@@ -201,7 +201,7 @@ def test_ps5_sheet_page_offers_the_sessions_language_and_downloads_a_pdf(client,
 
 @pytest.mark.django_db
 def test_ps5_sheet_page_says_when_haven_lacks_the_childs_language(client, case, case_worker):
-    session = _session(case, case_worker, language="hmn")
+    session = _session(case, case_worker, language="zh")
     signed_in(client, case_worker)
 
     page = client.get(_sheet_url(case, session))
@@ -289,7 +289,7 @@ def test_ps5_api_refuses_a_language_haven_lacks_with_the_field_named(client, cas
     signed_in(client, case_worker)
     url = f"/api/v1/cases/{case.public_id}/information-sessions/{session.public_id}/sheet/"
 
-    response = client.post(url, {"language": "my"}, content_type="application/json")
+    response = client.post(url, {"language": "zh"}, content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {

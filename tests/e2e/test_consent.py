@@ -42,10 +42,9 @@ def test_assent_and_guardian_consent_then_withdrawal_stops_the_examination(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The information session is recorded.")).to_be_visible()
 
-    # Then the written sheet is next (PS-5); Haven has no Thai sheet yet, and says so
+    # Then the written sheet is next (PS-5), in the session's language, Thai
     expect(page.get_by_role("heading", name="Written information sheet")).to_be_visible()
-    expect(page.get_by_role("note")).to_contain_text("Haven has no sheet in Thai yet")
-    page.get_by_label("Language of the sheet").select_option("en")
+    expect(page.get_by_label("Language of the sheet")).to_have_value("th")
     journey.check("information-sheet")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the sheet (PDF)").click()
