@@ -119,6 +119,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "haven" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # Overrides Django's `date` filter: Thai dates in the Buddhist Era (haven.core.dates).
+            "builtins": ["haven.core.templatetags.locale_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -253,11 +255,16 @@ LANGUAGES = [
     ("ms", "Bahasa Melayu"),
     ("fil", "Filipino"),
 ]
+# Django lacks Filipino and Lao, and names Khmer in English ("Khmer"): a child looking for
+# their language on the kiosk must find it in their own script.
 EXTRA_LANG_INFO = {
+    "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ភាសាខ្មែរ"},
     "fil": {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"},
     "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ພາສາລາວ"},
 }
 USE_I18N = True
+# English, Lao, Burmese and Filipino dates as the region writes them (haven/core/formats).
+FORMAT_MODULE_PATH = ["haven.core.formats"]
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]

@@ -54,11 +54,17 @@ NEAREST: dict[str, tuple[str, ...]] = {
 }
 
 
+def nearest_sheet_language(language: str) -> str | None:
+    """The nearest other language Haven has a sheet in for a child who speaks `language`, or
+    None when none is near."""
+    available = dict(sheet_languages())
+    return next((c for c in NEAREST.get(language, ()) if c in available), None)
+
+
 def closest_sheet_language(language: str) -> str:
     """The nearest language Haven has a sheet in for a child who speaks `language`, English
     when none is near."""
-    available = dict(sheet_languages())
-    return next((c for c in NEAREST.get(language, ()) if c in available), "en")
+    return nearest_sheet_language(language) or "en"
 
 
 def sheet_language_for(language: str) -> str | None:

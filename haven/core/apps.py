@@ -12,6 +12,5 @@ class CoreConfig(AppConfig):
 
         from haven.core import checks  # noqa: F401  (registers the system checks)
 
-        # Django lacks Filipino and Lao; declare them so their catalogues can be added.
-        for code, info in settings.EXTRA_LANG_INFO.items():
-            LANG_INFO.setdefault(code, info)
+        # Django lacks Filipino and Lao and names Khmer in English (settings.EXTRA_LANG_INFO).
+        LANG_INFO.update(settings.EXTRA_LANG_INFO)

@@ -8,6 +8,8 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from haven.core.dates import format_date
+
 
 class SafeguardViolation(Exception):
     """A blocking safeguard rule refused an action. The message tells the practitioner what to
@@ -36,7 +38,7 @@ class EditConflict(Exception):
         time = formats.time_format(local, "TIME_FORMAT")
         if local.date() == timezone.localdate():
             return _("at %(time)s") % {"time": time}
-        date = formats.date_format(local, "SHORT_DATE_FORMAT")
+        date = format_date(local, "SHORT_DATE_FORMAT")
         return _("on %(date)s at %(time)s") % {"date": date, "time": time}
 
     @property

@@ -6,8 +6,10 @@ the safeguarding lead's inbox. Every place and word here is invented."""
 from datetime import timedelta
 from typing import Any
 
+from haven.accounts.roles import Capability
+from haven.cases.access import agencies_where
 from haven.cases.models import Case
-from haven.voice import services
+from haven.voice import selectors, services
 from haven.voice.models import Channel, Kind, Mood
 
 KIOSK_PLACE = "Children's corner, Lotus Path district office"
@@ -16,7 +18,13 @@ KIOSK_PLACE = "Children's corner, Lotus Path district office"
 def add_feedback(seeder: Any) -> None:
     """Called once by seed_demo's Seeder.run, after the case notes."""
     users = seeder.users
-    kiosk, _token = services.kiosk_open(actor=users["caseworker"], place=KIOSK_PLACE)
+    opener = users["caseworker"]
+    # Opened as the page offers it: the languages of the children in care first (CC-10).
+    kiosk, _token = services.kiosk_open(
+        actor=opener,
+        place=KIOSK_PLACE,
+        languages=selectors.languages_in_care(agencies_where(opener, Capability.OPEN_KIOSK)),
+    )
     services.feedback_submit_from_kiosk(
         kiosk=kiosk,
         language="th",

@@ -1,10 +1,12 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from haven.children.forms import language_field
-from haven.core.forms import EventDateTimeField, datetime_input
+from haven.core.forms import EventDateTimeField, at_most, datetime_input
 from haven.voice.models import Channel, Kind, Mood
 
 
@@ -15,12 +17,31 @@ class KioskOpenForm(forms.Form):
         help_text=_("Children and staff see this name, e.g. “Shelter common room”."),
     )
     agency = forms.ChoiceField(label=_("Agency"), required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages to show first"),
+        help_text=_(
+            "Ticked for you: the languages of the children in your agency's care. Children can "
+            "still choose any other."
+        ),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        validators=at_most(),
+    )
     confirm = forms.BooleanField(
         label=_("I understand that I will be signed out on this device."),
     )
 
-    def __init__(self, *args: Any, agencies: list[Any], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: list[Any], languages: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        field = self.fields["languages"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        # Each name in its own script, as the kiosk shows it to the child.
+        field.choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+        field.initial = languages
         self.agencies = {str(a.public_id): a for a in agencies}
         if len(agencies) > 1:
             field = self.fields["agency"]
@@ -35,6 +56,7 @@ class KioskOpenForm(forms.Form):
         return {
             "place": self.cleaned_data["place"],
             "agency": self.agencies.get(chosen) if chosen else None,
+            "languages": self.cleaned_data["languages"],
         }
 
 

@@ -59,12 +59,26 @@ def current_kiosk(request: HttpRequest) -> KioskSession | None:
     return services.kiosk_for_token(_token(request))
 
 
-def _languages() -> list[dict[str, Any]]:
-    """Haven's interface languages, each named in its own script."""
+def _languages(first: list[str]) -> list[dict[str, Any]]:
+    """Haven's interface languages, each named in its own script: those the kiosk was opened
+    to offer first (the children's in care, CC-10), then the others in settings order."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    ordered = [c for c in first if c in codes] + [c for c in codes if c not in first]
     return [
-        {"code": code, "name": get_language_info(code)["name_local"]}
-        for code, _name in settings.LANGUAGES
+        {
+            "code": code,
+            "name": get_language_info(code)["name_local"],
+            # The page's heading in the language offered first, so a child who reads no
+            # English knows what the row asks.
+            "prompt": _in(code, "Choose your language") if code in first else "",
+        }
+        for code in ordered
     ]
+
+
+def _in(language: str, message: str) -> str:
+    with translation.override(language):
+        return _(message)
 
 
 def _closed(request: HttpRequest) -> HttpResponse:
@@ -82,7 +96,9 @@ def kiosk_start(request: AuthedRequest) -> HttpResponse:
     if not can(user, Capability.OPEN_KIOSK):
         raise PermissionDenied
     agencies = agencies_where(user, Capability.OPEN_KIOSK)
-    form = KioskOpenForm(request.POST or None, agencies=agencies)
+    form = KioskOpenForm(
+        request.POST or None, agencies=agencies, languages=selectors.languages_in_care(agencies)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _kiosk, token = services.kiosk_open(actor=user, **form.service_kwargs())
@@ -149,7 +165,9 @@ def kiosk_home(request: HttpRequest) -> HttpResponse:
     if kiosk is None:
         return _closed(request)
     return render(
-        request, "voice/kiosk_languages.html", {"kiosk": kiosk, "languages": _languages()}
+        request,
+        "voice/kiosk_languages.html",
+        {"kiosk": kiosk, "kiosk_languages": _languages(kiosk.languages)},
     )
 
 

@@ -70,6 +70,9 @@ class KioskSession(HavenModel):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The interface languages the start page offers first (CC-10): chosen when it is opened,
+    # ticked by default for the languages of the children in the agency's care.
+    languages = models.JSONField(_("languages offered first"), default=list, blank=True)
     # SHA-256 of the token the kiosk browser holds; the token itself is never stored.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
 

@@ -20,6 +20,9 @@ from django.utils import timezone
 from haven.accounts.models import Membership
 from haven.accounts.roles import Capability, roles_with
 from haven.cases.access import agencies_where
+from haven.cases.models import Case as ChildCase
+from haven.children.models import ChildLanguage
+from haven.consent.sheets import nearest_sheet_language, sheet_language_for
 from haven.voice.models import NEEDS_ACKNOWLEDGEMENT, ConcernNotice, Feedback, Kind, Status
 
 
@@ -48,6 +51,27 @@ def access_feedback_by_id(user: Any, public_id: UUID | str) -> Feedback:
         )
     except (Feedback.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def languages_in_care(agencies: list[Any]) -> list[str]:
+    """The interface languages the children of the agencies' open cases speak, most children
+    first (CC-10): the kiosk offers them first. A language Haven is not written in counts for
+    the nearest one it is (Shan for Burmese); one with none near is left out, not made English.
+    One query; only counts leave it, never a child."""
+    rows = (
+        ChildLanguage.objects.filter(
+            child__cases__lead_agency__in=agencies,
+            child__cases__stage__in=[s for s in ChildCase.Stage if s != ChildCase.Stage.CLOSED],
+        )
+        .values("language")
+        .annotate(children=Count("child", distinct=True))
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        code = sheet_language_for(row["language"]) or nearest_sheet_language(row["language"])
+        if code:
+            counts[code] = counts.get(code, 0) + row["children"]
+    return sorted(counts, key=lambda c: (-counts[c], c))
 
 
 def ack_deadline() -> Any:

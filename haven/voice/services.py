@@ -62,7 +62,9 @@ def token_hash(token: str) -> str:
 
 
 @transaction.atomic
-def kiosk_open(*, actor: Any, place: str, agency: Agency | None = None) -> tuple[KioskSession, str]:
+def kiosk_open(
+    *, actor: Any, place: str, agency: Agency | None = None, languages: list[str] | None = None
+) -> tuple[KioskSession, str]:
     """Open a kiosk on the device the actor is using (CC-12). Returns the session and the token
     to hand to that browser; only its hash is kept. The caller signs the actor out there."""
     require(actor, Capability.OPEN_KIOSK)
@@ -78,6 +80,9 @@ def kiosk_open(*, actor: Any, place: str, agency: Agency | None = None) -> tuple
         raise ValidationError({"place": _("Say where the kiosk stands, e.g. “Common room”.")})
     if len(place) > PLACE_MAX:
         raise ValidationError({"place": _("Keep it under %(n)d characters.") % {"n": PLACE_MAX}})
+    languages = list(dict.fromkeys(languages or []))
+    if any(code not in dict(settings.LANGUAGES) for code in languages):
+        raise ValidationError({"languages": _("Choose languages from the list.")})
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     kiosk = KioskSession.objects.create(
@@ -87,6 +92,7 @@ def kiosk_open(*, actor: Any, place: str, agency: Agency | None = None) -> tuple
         opened_at=now,
         expires_at=now + timedelta(hours=settings.HAVEN_KIOSK_HOURS),
         token_hash=token_hash(token),
+        languages=languages,
         created_by=actor,
         updated_by=actor,
     )
@@ -94,7 +100,11 @@ def kiosk_open(*, actor: Any, place: str, agency: Agency | None = None) -> tuple
         actor=actor,
         action="kiosk.open",
         obj=kiosk,
-        changes={"place": [None, place], "expires_at": [None, kiosk.expires_at]},
+        changes={
+            "place": [None, place],
+            "expires_at": [None, kiosk.expires_at],
+            "languages": [None, languages],
+        },
     )
     return kiosk, token
 

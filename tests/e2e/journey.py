@@ -166,7 +166,9 @@ def sign_in_with_cookie(context: Any, user: Any, base_url: str) -> None:
     )
 
 
-def open_case(actor, agency, given, family, romanised, *, age=13, **extra):  # type: ignore[no-untyped-def]
+def open_case(  # type: ignore[no-untyped-def]
+    actor, agency, given, family, romanised, *, age=13, languages=("th",), nationality="TH", **extra
+):
     """A child registered through the service, as the registration page does."""
     fields = child_fields(
         given_name=given,
@@ -179,7 +181,7 @@ def open_case(actor, agency, given, family, romanised, *, age=13, **extra):  # t
         actor=actor,
         agency=agency,
         child=fields,
-        nationalities=["TH"],
-        languages=["th"],
+        nationalities=[nationality],
+        languages=list(languages),
         summary="Fictional: referred by a teacher after she stopped coming to school.",
     )
