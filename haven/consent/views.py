@@ -1,6 +1,8 @@
 """Consent and information pages. Cases are loaded only through haven.cases.access; every
 write calls a service."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases.access import access_case_for, record_for
+from haven.cases.access import access_case_for, can, readable, record_for
+from haven.cases.models import Case
 from haven.children.age import age_on
 from haven.children.forms import preferred_language
 from haven.consent import selectors, services
@@ -23,10 +26,12 @@ from haven.consent.forms import (
     SheetForm,
     WithdrawForm,
 )
+from haven.consent.models import ChildAnswer, Consent, RepresentativeAnswer
 from haven.consent.sheets import band_for, closest_sheet_language, sheet_language_for
 from haven.core.codes import languages
 from haven.core.forms import run_service
 from haven.core.http import AuthedRequest
+from haven.core.sensitivity import Sensitivity
 from haven.decisions.selectors import determinations
 
 
@@ -34,6 +39,66 @@ def _back(case_id: object, anchor: str) -> HttpResponse:
     from django.urls import reverse
 
     return redirect(reverse("protection:overview", args=[case_id]) + f"#{anchor}")
+
+
+def _consent_age_note(user: Any, case: Case) -> dict[str, Any] | None:
+    """What the consent form says before saving about a child under the consent age, or whose
+    age is not known (CC-3, DP-5): the child gives assent and a parent's or guardian's consent
+    is also needed. The child's guardian is named, or a link offered to appoint one, only to
+    someone who may read family matters on the case (DP-1), the link only to someone who may
+    appoint (PS-1). None for a child of the consent age or older."""
+    consent_age = settings.HAVEN_CHILD_CONSENT_AGE
+    birth_date = case.child.birth_date
+    child_age = age_on(birth_date, timezone.localdate()) if birth_date else None
+    if child_age is not None and child_age >= consent_age:
+        return None
+    note: dict[str, Any] = {
+        "consent_age": consent_age,
+        "age_known": child_age is not None,
+        "guardian": None,
+        "appoint": False,
+    }
+    if Sensitivity.FAMILY in readable(user, case):
+        # Protection stands above consent in the layers: its appointments are read through the
+        # case's reverse relation, never by importing haven.protection.
+        current = (
+            case.guardian_appointments.filter(ended_on__isnull=True)
+            .select_related("guardian")
+            .first()
+        )
+        if current is not None:
+            note["guardian"] = str(current.guardian)
+        else:
+            note["appoint"] = can(user, Capability.APPOINT_GUARDIAN, case)
+    return note
+
+
+def _not_in_force_message(consent: Consent) -> str:
+    """Why a recorded answer gives no consent, in plain words (CC-3, DP-5). Only a refusal by
+    the child or the representative is "respected"; an assent, or a child who could not be
+    asked, without a parent's or guardian's consent is not consent yet."""
+    respected = _("Recorded. This does not give consent: the answer is respected (CC-3).")
+    if (
+        consent.child_answer == ChildAnswer.REFUSES
+        or consent.representative_answer == RepresentativeAnswer.REFUSES
+    ):
+        return respected
+    if consent.child_answer == ChildAnswer.NOT_ASKED:
+        return _(
+            "Recorded. Consent is not in force yet: the child could not be asked, so a "
+            "parent's or guardian's consent is needed."
+        )
+    if consent.child_age is None:
+        return _(
+            "Recorded: the child's assent. Consent is not in force yet: the child's age is not "
+            "known, so a parent's or guardian's consent is also needed."
+        )
+    if consent.child_age < settings.HAVEN_CHILD_CONSENT_AGE:
+        return _(
+            "Recorded: the child's assent. Consent is not in force yet: under %(age)s a "
+            "parent's or guardian's consent is also needed."
+        ) % {"age": settings.HAVEN_CHILD_CONSENT_AGE}
+    return respected
 
 
 @login_required
@@ -56,16 +121,13 @@ def consent_new(request: AuthedRequest, public_id: str) -> HttpResponse:
             if consent.grants:
                 messages.success(request, _("Consent recorded: it is in force."))
             else:
-                messages.warning(
-                    request,
-                    _("Recorded. This does not give consent: the answer is respected (CC-3)."),
-                )
+                messages.warning(request, _not_in_force_message(consent))
             return _back(case.public_id, "consent")
     log_read(user=request.user, what="consent.form", case=case)
     return render(
         request,
         "consent/consent_new.html",
-        {"case": case, "form": form},
+        {"case": case, "form": form, "age_note": _consent_age_note(request.user, case)},
         status=400 if form.errors else 200,
     )
 

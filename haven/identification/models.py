@@ -22,7 +22,9 @@ from haven.identification.codes import (
     Means,
     MethodOfControl,
     Movement,
+    OtherExploitationType,
     Outcome,
+    SexualExploitationType,
 )
 
 
@@ -126,6 +128,11 @@ class ScreeningExploitation(models.Model):
 
     def __str__(self) -> str:
         return self.form
+
+    def get_sub_type_display(self) -> str:
+        """The kind's label: its code list depends on the form (HTCDS), so the field has none."""
+        kinds = dict(SexualExploitationType.choices) | dict(OtherExploitationType.choices)
+        return str(kinds.get(self.sub_type, self.sub_type))
 
 
 class NotNeededReason(models.TextChoices):

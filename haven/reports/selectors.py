@@ -344,6 +344,15 @@ def row_labels(table: str) -> dict[str, Any]:
     raise ValueError(table)
 
 
+def column_headings(table: str) -> tuple[str, str]:
+    """The headings of a table's two columns, on the page and in files: what each row is, and
+    what its figure counts. The placements table mixes counts of children and stays with
+    medians in days, so its figures are not headed "Children"."""
+    if table == Table.PLACEMENTS:
+        return str(_("Figure")), str(_("Value"))
+    return str(_("Group")), str(_("Children"))
+
+
 def statistics_agencies(user: Any) -> list[Any]:
     return agencies_where(user, Capability.VIEW_STATISTICS)
 

@@ -17,12 +17,20 @@ shown). The rules, applied in this order:
    possible values (two hidden 1s, or two hidden 10s, can be told from the total). When no cell
    is left to hide, the total is hidden instead.
 
-Every hidden cell is shown with the same mark, so a reader cannot tell a small count from one
-hidden to protect it. Cross-table inference (the same children in several tables) is out of
-scope: each table's total is the same number of children, and each table is protected alone.
+Every hidden cell, whether small itself or hidden to protect a small one, is shown with the
+same mark, the word "hidden" (`shown`), explained by one legend (`legend`) beside each table
+and in each file. The mark claims no value: "<11" on a cell hidden to protect another would be
+false (it may hold 25), and a second mark for such cells would tell readers which hidden cell
+is at least k, narrowing the small one down. Statistics offices use one mark for every
+confidential cell for this reason.
+
+Cross-table inference (the same children in several tables) is out of scope: each table's
+total is the same number of children, and each table is protected alone.
 """
 
 from collections.abc import Sequence
+
+from django.utils.translation import gettext as _
 
 # A hidden count. Callers render it with `shown()`.
 HIDDEN = None
@@ -75,11 +83,26 @@ def suppress_one(count: int, *, k: int) -> Count:
     return HIDDEN if 0 < count < k else count
 
 
-def shown(value: Count | float | str, *, k: int) -> str:
-    """How a released figure reads: the number, or "<k" for a hidden one ("" when there is
-    no figure at all, such as the median of no stays)."""
+def hidden_mark() -> str:
+    """The one mark of every hidden figure, in the active language. It claims no value."""
+    # Translators: shown in a table of statistics instead of a figure that is not released
+    # (too small, or hidden so that a small one cannot be worked out from the total).
+    return _("hidden")
+
+
+def legend(k: int) -> str:
+    """What the mark means, beside each table and in each file, in the active language."""
+    return _(
+        "hidden: fewer than %(k)d children, or hidden so that such a small number cannot be "
+        "worked out from the total"
+    ) % {"k": k}
+
+
+def shown(value: Count | float | str) -> str:
+    """How a released figure reads: the number, or the mark for a hidden one, whatever it
+    hides ("" when there is no figure at all, such as the median of no stays)."""
     if value is None:
-        return f"<{k}"
+        return hidden_mark()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

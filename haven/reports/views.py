@@ -4,6 +4,7 @@ statistics are shown only after small-cell suppression; every write calls a serv
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,7 @@ from haven.justice.models import Measure
 from haven.reports import selectors, services
 from haven.reports.forms import AuthoriseForm, PeriodForm, ReleaseRequestForm, period_year
 from haven.reports.models import Release, Table
-from haven.reports.suppression import shown
+from haven.reports.suppression import legend, shown
 
 
 def _require_any(user: Any, *capabilities: str) -> None:
@@ -69,10 +70,15 @@ _TABLE_NOTES = {
 }
 
 
+def _value(value: Any) -> dict[str, Any]:
+    """One released figure as the page shows it: its text, and whether it is the hidden mark
+    (set apart from numbers, the same for every hidden figure: DP-10)."""
+    return {"text": shown(value) if value != "" else "–", "hidden": value is None}
+
+
 def presented(figures: dict[str, Any], only: list[str] | None = None) -> list[dict[str, Any]]:
     """Suppressed figures (selectors.released) as the page shows them, overlooked groups
     marked (CC-16)."""
-    k = figures["k"]
     titles = dict(Table.choices)
     out = []
     for code, table in figures["tables"].items():
@@ -85,15 +91,16 @@ def presented(figures: dict[str, Any], only: list[str] | None = None) -> list[di
                 "code": code,
                 "title": titles.get(code, code),
                 "note": _TABLE_NOTES.get(Table(code), ""),
+                "headings": selectors.column_headings(code),
                 "rows": [
                     {
                         "label": labels.get(row, row),
-                        "text": shown(value, k=k) if value != "" else "–",
+                        "value": _value(value),
                         "overlooked": row in overlooked,
                     }
                     for row, value in table["rows"]
                 ],
-                "total": None if code == Table.PLACEMENTS else shown(table["total"], k=k),
+                "total": None if code == Table.PLACEMENTS else _value(table["total"]),
             }
         )
     return out
@@ -102,7 +109,6 @@ def presented(figures: dict[str, Any], only: list[str] | None = None) -> list[di
 def presented_measures(figures: dict[str, Any]) -> list[dict[str, Any]]:
     """The child-friendly measures table (selectors.released_measures) as the page shows it:
     per authority, each measure's label with its suppressed counts (VW-4, DP-10)."""
-    k = figures["k"]
     labels = dict(Measure.choices)
     return [
         {
@@ -111,9 +117,7 @@ def presented_measures(figures: dict[str, Any]) -> list[dict[str, Any]]:
             "rows": [
                 {
                     "label": labels.get(measure, measure),
-                    "requested": shown(requested, k=k),
-                    "granted": shown(granted, k=k),
-                    "applied": shown(applied, k=k),
+                    "values": [_value(requested), _value(granted), _value(applied)],
                 }
                 for measure, requested, granted, applied in group["rows"]
             ],
@@ -143,6 +147,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "year": year,
             "k": figures["k"],
+            "legend": legend(figures["k"]),
             "tables": presented(figures),
             "measures": presented_measures(measures),
             "awaiting": selectors.awaiting(request.user).count()
@@ -206,11 +211,13 @@ def release_new(request: AuthedRequest) -> HttpResponse:
 
 def _detail_context(request: AuthedRequest, release: Release, **extra: Any) -> dict[str, Any]:
     user = request.user
+    k = release.figures.get("k", settings.HAVEN_STATISTICS_MIN_CELL)
     pending = services.pending_agencies(release, user) if release.requested_by_id != user.pk else []
     return {
         "release": release,
         "tables": presented(release.figures, release.tables),
-        "k": release.figures.get("k"),
+        "k": k,
+        "legend": legend(k),
         "authorisations": list(release.authorisations.select_related("authorised_by")),
         # Annotated by selectors.releases_for_user.
         "authorised": getattr(release, "authorised_count", 0)

@@ -1,6 +1,6 @@
 """The supervisor sees her office's dashboard (CC-9, CC-14, ID-4, PS-2); the statistician asks
 for a release of the statistics (CC-16, DP-10); the supervisor authorises it (DP-12); only then
-the statistician downloads the CSV, which carries small counts as "<11" and no agency name."""
+the statistician downloads the CSV, which carries hidden counts as "hidden" and no agency name."""
 
 import re
 from pathlib import Path
@@ -41,7 +41,9 @@ def test_statistician_releases_statistics_after_the_supervisor_authorises(
     stat.goto("/")
     open_menu(stat.page, "Statistics")
     expect(stat.page.get_by_role("heading", name="Statistics", level=1)).to_be_visible()
-    expect(stat.page.locator("#t-gender").locator("xpath=..")).to_contain_text("<11")
+    gender = stat.page.locator("#t-gender").locator("xpath=..")
+    expect(gender.locator("td .muted").first).to_have_text("hidden")
+    expect(gender).not_to_contain_text("<11")
     stat.check("reports-statistics")
     stat.page.get_by_role("link", name="Ask for a release").click()
     stat.page.get_by_label("Purpose").fill("Fictional: figures for the provincial working group.")
@@ -70,7 +72,8 @@ def test_statistician_releases_statistics_after_the_supervisor_authorises(
     assert download.suggested_filename == f"haven-statistics-{release_id}.csv"
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert content.splitlines()[0] == f"Haven statistics release,{release_id}"
-    assert "Masculine,<11" in content
-    assert "Children (total),<11" in content
+    assert "Masculine,hidden" in content
+    assert "Children (total),hidden" in content
+    assert "<11" not in content
     assert office.name not in content and "Mali" not in content
     theirs.close()

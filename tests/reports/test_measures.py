@@ -13,6 +13,7 @@ from haven.cases.models import Case
 from haven.justice import services as justice
 from haven.justice.models import ChildInProceeding, Hearing, Measure
 from haven.reports import selectors
+from haven.reports.suppression import legend
 from tests.conftest import signed_in
 from tests.reports.conftest import open_case
 
@@ -223,8 +224,11 @@ def test_dp10_vw4_the_statistics_page_shows_the_measures_only_suppressed(
     for secret in (COURT, LABOUR, "Fictmeasure", "Fictother", agency.name):
         assert secret not in body
     # Two children at the courts, fewer than k: every figure of theirs is hidden.
-    hidden = "<td>&lt;11</td><td>&lt;11</td><td>&lt;11</td>"
+    hidden = '<td><span class="muted">hidden</span></td>' * 3
     assert f'<th scope="row">{Measure.SCREEN.label}</th>{hidden}' in body
+    # The legend of the hidden mark beside the table, which it describes.
+    assert '<table aria-describedby="t-measures-1-legend">' in body
+    assert f'<p class="small muted" id="t-measures-1-legend">{legend(11)}</p>' in body
 
 
 def test_vw4_with_k_one_the_page_names_each_court_and_its_counts(

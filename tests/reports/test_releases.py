@@ -115,8 +115,8 @@ def test_dp10_the_file_carries_the_release_id_and_no_agency_or_child(
     text = content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Haven statistics release", str(release.public_id)]
-    assert ["Masculine", "<11"] in rows
-    assert ["Children (total)", "<11"] in rows
+    assert ["Masculine", "hidden"] in rows
+    assert ["Children (total)", "hidden"] in rows
     for secret in (agency.name, case.reference, case.child.given_name, "Fictional report."):
         assert secret not in text
 
@@ -129,7 +129,13 @@ def test_dp10_export_neutralises_formulas_in_csv_and_xlsx(release, monkeypatch):
 
     csv_text = exports.as_csv(release).decode("utf-8-sig")
     book = load_workbook(io.BytesIO(exports.as_xlsx(release)))
-    cells = [c.value for row in book.active.iter_rows() for c in row if c.value is not None]
+    cells = [
+        c.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
 
     assert "'=HYPERLINK" in csv_text and "'+1" in csv_text and "'@SUM(1)" in csv_text
     assert '\'=HYPERLINK("http://x")' in cells
@@ -145,7 +151,7 @@ def test_dp10_export_neutralises_formulas_in_csv_and_xlsx(release, monkeypatch):
         ("@A1", "'@A1"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),
-        ("<11", "<11"),
+        ("hidden", "hidden"),
         ("Boys", "Boys"),
         (12, 12),
         (None, ""),

@@ -6,7 +6,7 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from haven.reports.suppression import shown, suppress, suppress_one
+from haven.reports.suppression import legend, shown, suppress, suppress_one
 
 K = 11
 tables = st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=5)
@@ -76,16 +76,22 @@ def test_dp10_true_zeros_are_shown_and_a_lone_small_cell_takes_the_next_smallest
 
 
 def test_dp10_two_hidden_ones_or_two_hidden_tens_are_protected_by_a_third_cell():
-    # 1 + 1 = 2 would give both away; so would 10 + 10 = 20 to a reader who assumes "<11".
+    # 1 + 1 = 2 would give both away; so would 10 + 10 = 20 to a reader who assumes each
+    # hidden cell is below 11.
     assert suppress([1, 1, 30, 40], 72, k=K) == ([None, None, None, 40], 72)
     assert suppress([10, 10, 30, 40], 90, k=K) == ([None, None, None, 40], 90)
     # Nothing left to hide: the total goes.
     assert suppress([10, 10], 20, k=K) == ([None, None], None)
 
 
-def test_dp10_k_is_configurable_and_the_mark_follows_it():
+def test_dp10_k_is_configurable_and_the_legend_follows_it():
     assert suppress([3, 4, 20], 27, k=5) == ([None, None, 20], 27)
-    assert shown(None, k=11) == "<11"
-    assert shown(0, k=11) == "0"
+    assert shown(None) == "hidden"
+    assert shown(0) == "0"
+    assert shown(12.0) == "12"
+    assert legend(5) == (
+        "hidden: fewer than 5 children, or hidden so that such a small number cannot be "
+        "worked out from the total"
+    )
     assert suppress_one(7, k=11) is None and suppress_one(0, k=11) == 0
     assert suppress_one(11, k=11) == 11
