@@ -17,12 +17,18 @@ $(STAMP): requirements.lock
 venv: $(STAMP)
 
 # The local demo: SQLite, fictional data, second-factor codes shown on screen (labelled).
+# `make run PORT=8010` for another port. DEBUG stays off so that a wrong address shows Haven's
+# own "not found" page, as users will see it (runserver --insecure then serves the static files).
+PORT ?= 8000
 run: export HAVEN_DEV := 1
 run: export HAVEN_DEMO_MODE := 1
+run: export DEBUG := 0
+run: export HAVEN_DEMO_PORT := $(PORT)
 run: $(STAMP)
+	@echo "Preparing the database (SQLite, db.sqlite3)..."
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
 
 # ruff, and the layers of haven/ (import-linter contracts in pyproject.toml; docs/architecture.md).
 lint: $(STAMP)

@@ -180,7 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:my_cases"
+# "/" sends each person to their role's page (haven.web.views.home).
+LOGIN_REDIRECT_URL = "home"
 
 # Lockout (django-axes): five failures for one username from one address lock it for 30 minutes.
 AXES_FAILURE_LIMIT = envint("HAVEN_LOCKOUT_FAILURES", 5)

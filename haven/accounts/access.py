@@ -5,7 +5,7 @@ offers them again; the accounts pages, which sit below cases, use them from here
 from typing import Any
 
 from haven.accounts.models import Membership
-from haven.accounts.roles import roles_with
+from haven.accounts.roles import Capability, roles_with
 
 
 def memberships(user: Any) -> list[Membership]:
@@ -27,3 +27,24 @@ def agencies_where(user: Any, capability: str) -> list[Any]:
     """Agencies in which the user's role grants `capability`."""
     allowed = roles_with(capability)
     return [m.agency for m in memberships(user) if m.role in allowed]
+
+
+# Where each person starts: their cases, or for those who hold no case, the page their work is
+# on (the safeguarding lead's complaints, the statistician's figures, the system administrator's
+# agencies, the agency administrator's staff).
+_LANDING = (
+    (Capability.REGISTER_CHILD, "cases:my_cases"),
+    (Capability.SEE_AGENCY_CASES, "cases:my_cases"),
+    (Capability.HANDLE_FEEDBACK, "voice:list"),
+    (Capability.VIEW_STATISTICS, "reports:statistics"),
+    (Capability.MANAGE_AGENCIES, "accounts:agencies"),
+    (Capability.MANAGE_MEMBERS, "accounts:members"),
+)
+
+
+def landing_page(user: Any) -> str:
+    """The URL name of the page the user starts on after signing in."""
+    return next(
+        (page for capability, page in _LANDING if agencies_where(user, capability)),
+        "cases:my_cases",
+    )

@@ -3,9 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from haven.accounts.models import Agency
-from haven.core.codes import languages
-from haven.core.forms import LANGUAGES_MAX_COUNT, at_most, date_input
+from haven.accounts.models import Agency, OrganisationType
+from haven.core.codes import countries, languages
+from haven.core.forms import LANGUAGES_MAX_COUNT, VersionedForm, at_most, date_input
 
 
 class StaffForm(forms.Form):
@@ -77,3 +77,55 @@ class LanguageReviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["language"].choices = languages  # type: ignore[attr-defined]
+
+
+class AgencyContactsForm(VersionedForm):
+    """How other agencies reach this one."""
+
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    hotline = forms.CharField(
+        label=_("Emergency line"),
+        max_length=40,
+        required=False,
+        help_text=_("A number answered day and night, for a child in danger."),
+    )
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *countries()]
+
+
+class AgencyForm(AgencyContactsForm):
+    """A new agency, as a system administrator adds it."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    organisation_type = forms.ChoiceField(
+        label=_("Organisation type"), choices=OrganisationType.choices
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=_country_choices)
+    time_zone = forms.CharField(
+        label=_("Time zone"),
+        max_length=64,
+        initial="Asia/Bangkok",
+        help_text=_("Dates and times are shown and entered in this zone, e.g. Asia/Jakarta."),
+    )
+    is_child_protection_authority = forms.BooleanField(
+        label=_("This agency is the child-protection authority"), required=False
+    )
+
+    field_order = [
+        "name",
+        "organisation_type",
+        "country",
+        "is_child_protection_authority",
+        "time_zone",
+        "phone",
+        "hotline",
+        "email",
+        "address",
+    ]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

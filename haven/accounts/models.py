@@ -83,6 +83,17 @@ class Agency(HavenModel):
     is_child_protection_authority = models.BooleanField(
         _("child-protection authority"), default=False
     )
+    # How another agency reaches this one: shown wherever Haven names the agency to someone
+    # outside it (a possible match held there, a referral, a case handed over). Not child data.
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    hotline = models.CharField(
+        _("emergency line"),
+        max_length=40,
+        blank=True,
+        help_text=_("A number answered day and night, for a child in danger."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("agency")
@@ -91,6 +102,11 @@ class Agency(HavenModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def contact_line(self) -> str:
+        """The phone numbers in one line: "phone · emergency line", whichever are known."""
+        return " · ".join(n for n in (self.phone, self.hotline) if n)
 
 
 class Membership(HavenModel):

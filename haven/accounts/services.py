@@ -1,6 +1,7 @@
 """Account writes: staff accounts, memberships, second factors and sessions. Each is one
 transaction and writes an audit event; passwords and keys never appear in it."""
 
+import re
 import secrets
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +18,7 @@ from haven.accounts.models import Agency, LanguageReview, Membership, User
 from haven.accounts.roles import Capability, Role
 from haven.audit.services import record_event
 from haven.core.codes import validate_country, validate_language
+from haven.core.versions import check_version
 
 
 def _admin_agencies(actor: Any, capability: str = Capability.MANAGE_MEMBERS) -> set[int]:
@@ -36,6 +38,10 @@ def agency_create(
     country: str,
     is_child_protection_authority: bool = False,
     time_zone: str = "Asia/Bangkok",
+    phone: str = "",
+    hotline: str = "",
+    email: str = "",
+    address: str = "",
 ) -> Agency:
     """Add an agency. `actor=None` is the bootstrap path (the first agency, the demo data),
     open only to code run on the server, never to a request."""
@@ -50,6 +56,7 @@ def agency_create(
         created_by=actor,
         updated_by=actor,
     )
+    _set_contacts(agency, phone=phone, hotline=hotline, email=email, address=address)
 
     agency.full_clean()
     try:
@@ -60,6 +67,54 @@ def agency_create(
     record_event(
         actor=actor, action="agency.create", obj=agency, changes={"country": [None, country]}
     )
+    return agency
+
+
+CONTACT_FIELDS = ("phone", "hotline", "email", "address")
+# Digits, spaces, "+", "-", "(", ")", "/" and "ext.": how phone numbers are written.
+_PHONE = re.compile(r"^\+?[0-9 ()/.\-]*(?:ext\.? ?[0-9]+)?$")
+
+
+def _set_contacts(agency: Agency, **contacts: str) -> dict[str, list[str]]:
+    """Set the agency's contact details, checked; returns what changed (before, after)."""
+    errors: dict[str, str] = {}
+    changes: dict[str, list[str]] = {}
+    for field in CONTACT_FIELDS:
+        value = " ".join((contacts.get(field) or "").split())
+        if field in ("phone", "hotline") and value and not _PHONE.match(value):
+            errors[field] = _("Write a phone number in figures, e.g. +66 2 123 4567.")
+        if value != getattr(agency, field):
+            changes[field] = [getattr(agency, field), value]
+        setattr(agency, field, value)
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+def may_edit_agency(actor: Any, agency: Agency) -> bool:
+    """A system administrator edits any agency's details; an agency administrator their own."""
+    return bool(_admin_agencies(actor, Capability.MANAGE_AGENCIES)) or agency.pk in (
+        _admin_agencies(actor)
+    )
+
+
+@transaction.atomic
+def agency_contacts_update(
+    *, actor: Any, agency: Agency, expected_version: str | None = None, **contacts: str
+) -> Agency:
+    """Change how other agencies reach this one (phone, emergency line, e-mail, address)."""
+    if not may_edit_agency(actor, agency):
+        raise PermissionDenied(_("You cannot change this agency's details."))
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    check_version(agency, expected_version)
+    changes = _set_contacts(
+        agency, **{f: contacts.get(f, getattr(agency, f)) for f in CONTACT_FIELDS}
+    )
+    if changes:
+        agency.updated_by = actor
+        agency.full_clean()
+        agency.save()
+        record_event(actor=actor, action="agency.contacts", obj=agency, changes=changes)
     return agency
 
 

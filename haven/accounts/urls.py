@@ -13,6 +13,9 @@ urlpatterns = [
     path("me/", views.account, name="account"),
     path("members/", views.members, name="members"),
     path("languages/", views.languages, name="languages"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("agencies/new/", views.agency_new, name="agency_new"),
+    path("agencies/<uuid:public_id>/", views.agency_edit, name="agency_edit"),
     path("members/new/", views.member_new, name="member_new"),
     path("members/<uuid:public_id>/reset/", views.member_reset, name="member_reset"),
     path(

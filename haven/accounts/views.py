@@ -1,4 +1,5 @@
 import base64
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -9,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,12 +20,19 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from haven.accounts import services
-from haven.accounts.access import agencies_where
-from haven.accounts.forms import LanguageReviewForm, StaffForm, TokenForm
+from haven.accounts.access import agencies_where, landing_page
+from haven.accounts.forms import (
+    AgencyContactsForm,
+    AgencyForm,
+    LanguageReviewForm,
+    StaffForm,
+    TokenForm,
+)
 from haven.accounts.languages import statuses as language_statuses
 from haven.accounts.models import Agency, Membership, User
 from haven.accounts.roles import Capability, Role, roles_with
-from haven.core.forms import apply_service_error
+from haven.accounts.services import CONTACT_FIELDS
+from haven.core.forms import apply_service_error, run_service
 from haven.core.http import AuthedRequest
 
 
@@ -43,7 +52,7 @@ def _next_url(request: AuthedRequest) -> str:
         nxt, {request.get_host()}, require_https=request.is_secure()
     ):
         return nxt
-    return settings.LOGIN_REDIRECT_URL
+    return reverse(landing_page(request.user))
 
 
 def _demo_code(device: TOTPDevice) -> str | None:
@@ -151,7 +160,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         request.user.refresh_from_db()
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password is changed."))
-        return redirect(settings.LOGIN_REDIRECT_URL)
+        return redirect(landing_page(request.user))
     return render(request, "accounts/password_change.html", {"form": form})
 
 
@@ -301,4 +310,71 @@ def languages(request: AuthedRequest) -> HttpResponse:
         "accounts/languages.html",
         {"rows": rows, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+def _editable_agencies(user: Any) -> Any:
+    """Every agency for a system administrator; their own for an agency administrator."""
+    if agencies_where(user, Capability.MANAGE_AGENCIES):
+        return Agency.objects.all()
+    own = agencies_where(user, Capability.MANAGE_MEMBERS)
+    if not own:
+        raise PermissionDenied
+    return Agency.objects.filter(pk__in=[a.pk for a in own])
+
+
+@login_required
+def agencies(request: AuthedRequest) -> HttpResponse:
+    """The agencies and how to reach them; a system administrator adds one here."""
+    rows = _editable_agencies(request.user).order_by("country", "name")
+    return render(
+        request,
+        "accounts/agencies.html",
+        {
+            "rows": rows,
+            "may_add": bool(agencies_where(request.user, Capability.MANAGE_AGENCIES)),
+        },
+    )
+
+
+@login_required
+def agency_new(request: AuthedRequest) -> HttpResponse:
+    if not agencies_where(request.user, Capability.MANAGE_AGENCIES):
+        raise PermissionDenied
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST":
+        agency = run_service(
+            form, lambda: services.agency_create(actor=request.user, **form.service_kwargs())
+        )
+        if agency is not None:
+            messages.success(request, _("The agency %(name)s is added.") % {"name": agency.name})
+            return redirect("accounts:agencies")
+    return render(
+        request, "accounts/agency_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def agency_edit(request: AuthedRequest, public_id: str) -> HttpResponse:
+    agency = get_object_or_404(_editable_agencies(request.user), public_id=public_id)
+    form = AgencyContactsForm(
+        request.POST or None,
+        initial={"version": agency.version, **{f: getattr(agency, f) for f in CONTACT_FIELDS}},
+    )
+    if request.method == "POST":
+        saved = run_service(
+            form,
+            lambda: services.agency_contacts_update(
+                actor=request.user, agency=agency, **form.edit_kwargs()
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The agency's details are saved."))
+            return redirect("accounts:agencies")
+    status = 409 if form.conflict else 400 if form.errors else 200
+    return render(
+        request, "accounts/agency_form.html", {"form": form, "agency": agency}, status=status
     )

@@ -649,6 +649,10 @@ class ChildSearchSerializer(serializers.Serializer):
 class ChildSearchResultSerializer(serializers.Serializer):
     cases = serializers.ListField(child=serializers.DictField())
     elsewhere = serializers.ListField(child=serializers.DictField())
+    in_own_agency = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The user's own agencies holding a match in a case they may not open.",
+    )
     partial = serializers.BooleanField(  # type: ignore[assignment]  # the response key
         help_text="True when not every child could be compared."
     )

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from haven.api import agencies as views_agencies
 from haven.api import directory as views_directory
 from haven.api import emergency as views_emergency
 from haven.api import justice as views_justice
@@ -37,6 +38,8 @@ router.register(
 router.register("feedback", views_voice.FeedbackViewSet, basename="feedback")  # CC-12, CC-13
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("reports", views_reports.ReportsViewSet, basename="reports")  # CC-16, DP-12
+router.register("agencies", views_agencies.AgencyViewSet, basename="agency")
+router.register("due", views.DueViewSet, basename="due")  # CC-9: what is due
 
 app_name = "api"
 urlpatterns = [

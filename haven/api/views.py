@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from haven.cases.access import (
     access_case_for,
     access_child_by_id,
     agencies_where,
+    can,
     cases_for_user,
     readable,
     readable_by_case,
@@ -32,6 +33,7 @@ from haven.cases.access import (
     shown_alerts,
 )
 from haven.cases.child_services import age_assessment_record, child_update
+from haven.cases.due import due_items, scoped_cases
 from haven.cases.models import Case
 from haven.identification import selectors as id_selectors
 from haven.identification import services as id_services
@@ -464,8 +466,10 @@ class ChildViewSet(viewsets.ViewSet):
                     for case, score in result.visible
                 ],
                 "elsewhere": [
-                    {"agency": name, "country": country} for name, country in result.elsewhere
+                    {"agency": name, "country": country, "phone": phone}
+                    for name, country, phone in result.elsewhere
                 ],
+                "in_own_agency": result.in_own_agency,
                 "partial": result.partial,
             }
         )
@@ -510,3 +514,33 @@ class AlertViewSet(viewsets.ViewSet):
             alert=alert, actor=request.user, reason=payload.validated_data["reason"]
         )
         return Response(s.AlertSerializer(alert).data)
+
+
+class DueItemSerializer(serializers.Serializer):
+    case = serializers.UUIDField(source="case.public_id")
+    reference = serializers.CharField(source="case.reference")
+    on = serializers.DateField(help_text="The day it falls due; before today when overdue.")
+    what = serializers.CharField()
+    page = serializers.CharField(source="url", help_text="The page where it is done.")
+
+
+class DueViewSet(viewsets.ViewSet):
+    @extend_schema(
+        responses=DueItemSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "scope",
+                str,
+                enum=["mine", "team"],
+                description="team: every open case the caller may see (supervisors).",
+            )
+        ],
+    )
+    def list(self, request: Request) -> Response:
+        """What falls due on the caller's cases, overdue first, up to a week ahead (CC-9)."""
+        team = request.query_params.get("scope") == "team" and can(
+            request.user, Capability.SEE_AGENCY_CASES
+        )
+        items = due_items(request.user, scoped_cases(request.user, "team" if team else "mine"))
+        log_read(user=request.user, what="due.list")
+        return Response(DueItemSerializer(items, many=True).data)

@@ -20,6 +20,21 @@ from haven.cases.models import (
 from haven.core.sensitivity import Sensitivity
 
 
+def _role_and_name(role: Any, name: Any) -> str:
+    """ "Case worker: Kanya Srisuk"; the role alone on events recorded before names were."""
+    label = str(dict(AssignmentRole.choices).get(role, role)) if role else ""
+    return f"{label}: {name}" if label and name else label or (name or "")
+
+
+def _assigned(changes: Mapping[str, Any]) -> str:
+    return _role_and_name(after(changes, "role"), after(changes, "name"))
+
+
+def _assignment_ended(changes: Mapping[str, Any]) -> str:
+    before = {field: (changes.get(field) or [None])[0] for field in ("role", "name")}
+    return _role_and_name(before["role"], before["name"])
+
+
 def _stage_change(changes: Mapping[str, Any]) -> str:
     if "stage" not in changes:
         return ""
@@ -58,7 +73,8 @@ register(
         "case.closure_request": coded("closed_reason", ClosingReason.choices),
         "case.closure_decide": coded("status", ClosureRequest.Status.choices),
         "child.merge_decide": coded("status", ChildMerge.Status.choices),
-        "assignment.start": coded("role", AssignmentRole.choices),
+        "assignment.start": _assigned,
+        "assignment.end": _assignment_ended,
         "interview.record": coded("kind", Interview.Kind.choices),
         "interview.proceedings": coded("kind", Interview.Kind.choices),
         "case.erase": _erased,

@@ -36,14 +36,7 @@ def case_list(
         # (RR-6), not registered again.
         cases = cases.exclude(stage=Case.Stage.CLOSED)
     if query:
-        query = query.strip()
-        cases = cases.filter(
-            Q(reference__iexact=query)
-            | Q(child__given_name__icontains=query)
-            | Q(child__family_name__icontains=query)
-            | Q(child__name_romanised__icontains=query)
-            | Q(child__aliases__name__icontains=query)
-        ).distinct()
+        cases = cases.filter(_matches(query)).distinct()
     current_worker = CaseAssignment.objects.current().filter(
         case=OuterRef("pk"), role="case_worker"
     )
@@ -64,6 +57,24 @@ def case_list(
         .select_related("child", "lead_agency")
         .order_by("-open_alerts", "-stage_changed_at")
     )
+
+
+def _matches(query: str) -> Q:
+    """A case whose reference is the query, with or without its "HV-", or whose child has every
+    word of the query in one of their names, in any order: "Kyaw Aung" and "aung kyaw" both
+    find Aung Kyaw Min, in Latin letters or in the child's own script."""
+    query = " ".join(query.split())
+    reference = query.upper()
+    by_reference = Q(reference__iexact=reference) | Q(reference__iexact=f"HV-{reference}")
+    by_name = Q()
+    for word in query.split(" "):
+        by_name &= (
+            Q(child__given_name__icontains=word)
+            | Q(child__family_name__icontains=word)
+            | Q(child__name_romanised__icontains=word)
+            | Q(child__aliases__name__icontains=word)
+        )
+    return by_reference | by_name
 
 
 def current_assignments(case: Case) -> QuerySet[CaseAssignment]:

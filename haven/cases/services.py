@@ -202,7 +202,12 @@ def _start_assignment(
         action="assignment.start",
         obj=assignment,
         case=case,
-        changes={"user": [None, str(user.public_id)], "role": [None, role]},
+        # The person's name too, so the timeline says who was assigned, not only who assigned.
+        changes={
+            "user": [None, str(user.public_id)],
+            "name": [None, user.get_full_name()],
+            "role": [None, role],
+        },
     )
     return assignment
 
@@ -217,7 +222,11 @@ def end_assignment(*, assignment: CaseAssignment, actor: Any, at: datetime) -> N
         action="assignment.end",
         obj=assignment,
         case=assignment.case,
-        changes={"ended_at": [None, at]},
+        changes={
+            "ended_at": [None, at],
+            "name": [assignment.user.get_full_name(), None],
+            "role": [assignment.role, None],
+        },
     )
 
 

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
     path("new/", views.case_register, name="register"),
+    path("due/", views.due_list, name="due"),
     path("emergency/", emergency_views.emergency_open, name="emergency"),
     path("emergency/<uuid:access_id>/end/", emergency_views.emergency_end, name="emergency_end"),
     path("emergency/reviews/", emergency_views.emergency_reviews, name="emergency_reviews"),

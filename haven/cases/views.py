@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases import merging, selectors, services
+from haven.cases import due, merging, selectors, services
 from haven.cases.access import (
     access_case_by_id,
     access_case_for,
@@ -387,3 +388,25 @@ def closure_decide(request: AuthedRequest, public_id: str, request_id: str) -> H
             )
             return redirect("cases:detail", public_id=case.public_id)
     return case_page(request, case, status=400, closure_form=form)
+
+
+@login_required
+def due_list(request: AuthedRequest) -> HttpResponse:
+    """What is due on the person's cases, or for a supervisor their team's (CC-9): overdue
+    first, then today, then the week ahead; each line links to where it is done."""
+    user = request.user
+    may_see_team = can(user, Capability.SEE_AGENCY_CASES)
+    scope = "team" if request.GET.get("scope") == "team" and may_see_team else "mine"
+    items = due.due_items(user, due.scoped_cases(user, scope))
+    today = timezone.localdate()
+    groups = [
+        ("overdue", _("Overdue"), [i for i in items if i.on < today]),
+        ("today", _("Today"), [i for i in items if i.on == today]),
+        ("week", _("In the next 7 days"), [i for i in items if i.on > today]),
+    ]
+    log_read(user=user, what="due.list")
+    return render(
+        request,
+        "cases/due.html",
+        {"groups": groups, "scope": scope, "may_see_team": may_see_team, "count": len(items)},
+    )

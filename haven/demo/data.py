@@ -7,6 +7,7 @@ with a romanisation next to them, because finding a child across agencies by nam
 form) is one of the things the demo has to show. Summaries mention no real place.
 """
 
+import os
 from dataclasses import dataclass, replace
 from random import Random
 
@@ -15,7 +16,8 @@ from haven.accounts.roles import Role
 from haven.children.models import AgeStatus, ParentalCare, Sex
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105  (published on purpose: fictional demo only)
-DEMO_URL = "http://127.0.0.1:8000"
+# `make run PORT=...` passes the port on.
+DEMO_URL = f"http://127.0.0.1:{os.environ.get('HAVEN_DEMO_PORT', '8000')}"
 
 # Agency keys used below.
 CPA = "cpa"  # the Thai government child-protection authority: it leads most cases
@@ -30,12 +32,38 @@ class AgencySpec:
     organisation_type: str
     country: str
     is_child_protection_authority: bool = False
+    # Fictional numbers and addresses (the 000 exchange is not in use).
+    phone: str = ""
+    hotline: str = ""
+    address: str = ""
 
 
 AGENCIES: tuple[AgencySpec, ...] = (
-    AgencySpec(CPA, "Lotus Path Child Protection Office", OrganisationType.GOVERNMENT, "TH", True),
-    AgencySpec(SHELTER, "Banyan Courtyard Children's Shelter", OrganisationType.NGO, "TH"),
-    AgencySpec(KH_NGO, "Silver Lantern Children's Association", OrganisationType.NGO, "KH"),
+    AgencySpec(
+        CPA,
+        "Lotus Path Child Protection Office",
+        OrganisationType.GOVERNMENT,
+        "TH",
+        True,
+        phone="+66 2 000 0101",
+        hotline="+66 2 000 0199",
+        address="12 Fictional Lotus Road, Lotus Path District",
+    ),
+    AgencySpec(
+        SHELTER,
+        "Banyan Courtyard Children's Shelter",
+        OrganisationType.NGO,
+        "TH",
+        phone="+66 2 000 0202",
+    ),
+    AgencySpec(
+        KH_NGO,
+        "Silver Lantern Children's Association",
+        OrganisationType.NGO,
+        "KH",
+        phone="+855 23 000 303",
+        hotline="+855 23 000 399",
+    ),
 )
 
 

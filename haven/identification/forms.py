@@ -92,8 +92,14 @@ class ScreeningForm(forms.Form):
         required=False,
         help_text=_("Whatever the outcome, such a child is referred to child protection."),
     )
+    # Not ticked by default: a screening from records alone must not count as the child
+    # telling their story again (PS-2's retelling count).
     child_interviewed = forms.BooleanField(
-        label=_("The child was interviewed for this screening"), required=False, initial=True
+        label=_("The child was interviewed for this screening"),
+        required=False,
+        help_text=_(
+            "Tick only if you talked with the child: each interview counts as a retelling."
+        ),
     )
     duration_minutes = forms.IntegerField(
         label=_("Interview length (minutes)"), min_value=1, max_value=600, required=False

@@ -27,6 +27,11 @@ from haven.identification.services import OWNED_BY_MEASURE, interpreter_reason_k
 from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 
+def _step_label(kind: str) -> Any:
+    """The overdue step's name, for the alert's line."""
+    return dict(FirstStep.Kind.choices).get(kind, "")
+
+
 def _overdue_steps(measure_id: str) -> Any:
     def breaches(cases: Any) -> Any:
         rows = (
@@ -59,6 +64,7 @@ FIRST_STEP_OVERDUE = register(
             "it does not apply. The checklist is on the case page."
         ),
         breaches=_overdue_steps("ID-4"),
+        subject_label=_step_label,
         found_in="identification.FirstStep",
         reads=(
             "accounts.Membership",
@@ -67,6 +73,7 @@ FIRST_STEP_OVERDUE = register(
             "cases.CaseAssignment",
             "consent.InformationSession",
             "identification.FirstStep",
+            "placements.Placement",
             "protection.GuardianAppointment",
         ),
     )
@@ -85,6 +92,7 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
             "and record it in the checklist on the case page."
         ),
         breaches=_overdue_steps("ID-5"),
+        subject_label=_step_label,
         found_in="identification.FirstStep",
         reads=(
             "accounts.Membership",
@@ -93,6 +101,7 @@ PRECARIOUS_REFERRAL_OVERDUE = register(
             "cases.CaseAssignment",
             "consent.InformationSession",
             "identification.FirstStep",
+            "placements.Placement",
             "protection.GuardianAppointment",
         ),
     )

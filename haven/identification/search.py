@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from haven.accounts.access import memberships
+from haven.accounts.models import Agency
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
 from haven.children.models import Child
@@ -25,7 +27,11 @@ MAX_CANDIDATES = 20000
 @dataclass
 class SearchResult:
     visible: list[tuple[Case, float]] = field(default_factory=list)
-    elsewhere: list[tuple[str, str]] = field(default_factory=list)  # (agency name, country)
+    # (agency name, country, its phone numbers): whom to call to ask whether it is the child.
+    elsewhere: list[tuple[str, str, str]] = field(default_factory=list)
+    # A match in a case of the user's own agency that they may not open: their supervisor can
+    # say whether it is the same child. Never listed as "another agency".
+    in_own_agency: list[str] = field(default_factory=list)  # agency names
     partial: bool = False  # more children than MAX_CANDIDATES: the oldest were not compared
 
 
@@ -101,11 +107,15 @@ def find_children(
             result.visible.append((case, scores[case.child_id]))
     result.visible.sort(key=lambda row: -row[1])
     hidden = [pk for pk in scores if pk not in seen]
+    own = {m.agency_id for m in memberships(user)}
     agencies = (
-        Case.objects.filter(child_id__in=hidden)
-        .values_list("lead_agency__name", "lead_agency__country")
-        .distinct()
-        .order_by("lead_agency__name")
+        Agency.objects.filter(pk__in=Case.objects.filter(child_id__in=hidden).values("lead_agency"))
+        .only("pk", "name", "country", "phone", "hotline")
+        .order_by("name")
     )
-    result.elsewhere = list(agencies)
+    for agency in agencies:
+        if agency.pk in own:
+            result.in_own_agency.append(agency.name)
+        else:
+            result.elsewhere.append((agency.name, agency.country, agency.contact_line))
     return result

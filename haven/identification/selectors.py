@@ -37,7 +37,8 @@ from haven.identification.services import MET_BY_ASSIGNMENT
 
 # First steps that a record of another area meets (ID-4): the guardian step by a guardian's
 # appointment (protection), the rights step by an information session about the child's rights
-# (consent). Those areas lie above identification, so each registers its record here at start-up
+# (consent), safe accommodation by a current placement the child is free to leave (placements).
+# Those areas lie above identification, so each registers its record here at start-up
 # (`met_by`), and the checklist, the ID-4/ID-5 alerts and the reports ask `met_q` and `_met_by`.
 @dataclass(frozen=True)
 class MetBy:

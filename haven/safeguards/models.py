@@ -58,6 +58,13 @@ class Alert(HavenModel):
     def title(self):  # type: ignore[no-untyped-def]
         return self.rule.title
 
+    @property
+    def subject_label(self) -> str:
+        """What the alert is about, in words, where its rule names its subjects: "Arrange safe
+        accommodation" for an overdue first step. Empty otherwise."""
+        label = getattr(self.rule, "subject_label", None)
+        return str(label(self.subject)) if label and self.subject else ""
+
 
 class Notification(models.Model):
     """A critical alert escalated to a person's inbox (ND-2): the case worker's supervisor and

@@ -70,6 +70,9 @@ class AlertRule(Rule):
     # it, so opening one need not run the rule. Empty for a rule about the case itself, or about
     # something missing (no case worker, no transition plan), which a new case can breach.
     found_in: str = ""
+    # The words for an alert's subject where it is a code (which first step is overdue), so a
+    # line names what to do; None where the subject is a record's id.
+    subject_label: Callable[[str], Any] | None = None
 
     def __post_init__(self) -> None:
         if not self.reads:

@@ -195,6 +195,6 @@ def feedback_record(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "voice/record.html",
-        {"form": form, "case": case},
+        {"form": form, "case": case, "may_open_kiosk": can(user, Capability.OPEN_KIOSK)},
         status=400 if form.errors else 200,
     )

@@ -5,7 +5,9 @@ from django.http import HttpRequest
 
 from haven.accounts.roles import Capability
 from haven.cases.access import can
+from haven.cases.due import due_now_count
 from haven.cases.emergency_views import banner
+from haven.cases.models import CaseAssignment
 from haven.directory.selectors import waiting_count
 from haven.safeguards.models import Notification
 
@@ -30,7 +32,18 @@ def haven(request: HttpRequest) -> dict[str, Any]:
             "emergency_reviews": signed_in and can(user, Capability.ASSIGN),
             "referrals_waiting": _referrals_waiting(user) if signed_in else 0,
             "unread": _unread(user) if signed_in else 0,
+            **(_due(user) if signed_in else {"due": False, "due_now": 0}),
         },
+    }
+
+
+def _due(user: Any) -> dict[str, Any]:
+    """Whether the person holds cases (the "What is due" link), and how many of their own items
+    are overdue or due today (CC-9): nothing to count without a case of their own."""
+    assigned = CaseAssignment.objects.current().filter(user=user).exists()
+    return {
+        "due": assigned or can(user, Capability.SEE_AGENCY_CASES),
+        "due_now": due_now_count(user) if assigned else 0,
     }
 
 

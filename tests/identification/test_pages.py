@@ -357,7 +357,7 @@ def test_id4_case_page_shows_the_first_steps_with_due_times_and_done_and_not_nee
     signed_in(client, case_worker)
     main = _main(client.get(f"/cases/{case.public_id}/"))
 
-    assert "<h3>First steps</h3>" in main
+    assert '<h3 id="first-steps">First steps</h3>' in main
     steps = {step.kind: step for step in FirstStep.objects.filter(case=case)}
     assert set(steps) == {
         "cp_referral",

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import formats
 from django.utils.html import escape
 
+from haven.accounts.models import Agency
 from haven.audit.models import AccessLog
 from haven.cases.models import Case
 from haven.cases.services import case_register
@@ -84,7 +85,14 @@ def test_id7_dp2_find_children_turns_a_match_in_another_agency_into_an_agency_hi
 ) -> None:
     result = find_children(case_worker, name=QUERY)
     assert result.visible == []
-    assert result.elsewhere == [("Fictional Shelter Network", "KH")]
+    assert result.elsewhere == [("Fictional Shelter Network", "KH", "")]
+    # With its numbers recorded, the hint says whom to call.
+    Agency.objects.filter(name="Fictional Shelter Network").update(
+        phone="+855 23 000 111", hotline="1280"
+    )
+    assert find_children(case_worker, name=QUERY).elsewhere == [
+        ("Fictional Shelter Network", "KH", "+855 23 000 111 · 1280")
+    ]
 
 
 def test_id7_dp2_the_page_shows_a_child_known_elsewhere_only_as_the_agency_and_country(
@@ -115,7 +123,8 @@ def test_id7_dp2_the_api_shows_a_child_known_elsewhere_only_as_the_agency_and_co
     assert response.status_code == 200
     assert response.json() == {
         "cases": [],
-        "elsewhere": [{"agency": "Fictional Shelter Network", "country": "KH"}],
+        "elsewhere": [{"agency": "Fictional Shelter Network", "country": "KH", "phone": ""}],
+        "in_own_agency": [],
         "partial": False,
     }
     content = response.content.decode()
@@ -129,7 +138,7 @@ def test_id7_a_romanised_name_finds_the_child_in_thai_script_in_either_order(
     signed_in(client, case_worker)
     for name in ("Saengthong Siriporn", "SIRIPHON SANGTONG", "ศิริพร แสงทอง"):
         assert _api(client, name=name).json()["elsewhere"] == [
-            {"agency": "Fictional Shelter Network", "country": "KH"}
+            {"agency": "Fictional Shelter Network", "country": "KH", "phone": ""}
         ], name
 
 
@@ -138,6 +147,7 @@ def test_id7_a_different_name_finds_nothing(client: Client, case_worker, known_e
     assert _api(client, name="Kyaw Zin Htet").json() == {
         "cases": [],
         "elsewhere": [],
+        "in_own_agency": [],
         "partial": False,
     }
     main = _main(client.post("/cases/find/", {"name": "Kyaw Zin Htet"}))
@@ -159,6 +169,7 @@ def test_id7_a_child_the_user_can_see_is_listed_with_a_link_to_the_case(
     assert body == {
         "cases": [{"id": str(case.public_id), "reference": case.reference, "score": 1.0}],
         "elsewhere": [],
+        "in_own_agency": [],
         "partial": False,
     }
 
@@ -177,7 +188,9 @@ def test_id7_dp2_own_match_is_listed_and_the_other_agencys_is_only_hinted(
     main = _main(client.post("/cases/find/", {"name": QUERY}))
 
     assert [row["id"] for row in body["cases"]] == [str(mine.public_id)]
-    assert body["elsewhere"] == [{"agency": "Fictional Shelter Network", "country": "KH"}]
+    assert body["elsewhere"] == [
+        {"agency": "Fictional Shelter Network", "country": "KH", "phone": ""}
+    ]
     assert f'href="/cases/{mine.public_id}/"' in main
     assert "<li>Fictional Shelter Network (KH)</li>" in main
     for secret in _secrets(known_elsewhere):
@@ -188,16 +201,20 @@ def test_dp1_a_case_of_ones_own_agency_one_is_not_on_is_only_hinted(
     client: Client, case, unassigned_case_worker
 ) -> None:
     # Need to know holds inside an agency too: the unassigned case worker learns only that
-    # their own agency knows a child by that name.
+    # their own agency knows a child by that name, and it is never called "another agency".
     signed_in(client, unassigned_case_worker)
     body = _api(client, name="Mali Testchild").json()
     assert body == {
         "cases": [],
-        "elsewhere": [{"agency": "Fictional Child Protection Office", "country": "TH"}],
+        "elsewhere": [],
+        "in_own_agency": ["Fictional Child Protection Office"],
         "partial": False,
     }
     main = _main(client.post("/cases/find/", {"name": "Mali Testchild"}))
     assert case.reference not in main and str(case.public_id) not in main
+    assert "Possible matches in your agency" in main
+    assert "Possible matches in other agencies" not in main
+    assert "Ask your supervisor whether it is the same child" in main
 
 
 def test_id7_a_supervisor_sees_every_match_of_their_agency(
@@ -282,7 +299,7 @@ def test_dp1_hints_from_other_agencies_do_not_depend_on_the_filters(
     # Narrowing hidden children by birth year, sex or nationality would let repeated searches
     # reveal those facts about a child the user may not see: the hint rests on the name alone.
     signed_in(client, case_worker)
-    expected = [{"agency": "Fictional Shelter Network", "country": "KH"}]
+    expected = [{"agency": "Fictional Shelter Network", "country": "KH", "phone": ""}]
     assert _api(client, name=QUERY, **filters).json()["elsewhere"] == expected
 
 

@@ -17,12 +17,13 @@ from tests.voice.conftest import complaint, concern
 pytestmark = pytest.mark.django_db
 
 # Session, user, second-factor device, memberships, the rows, the menu's counts (urgent
-# alerts; referrals to answer, for a supervisor) and the concerns routed to the reader (one
+# alerts; referrals to answer, for a supervisor; whether the reader holds a case, for what is
+# due) and the concerns routed to the reader (one
 # count, for every handler: a supervisor is routed concerns when the agency has no safeguarding
 # lead, CC-13). The session is not saved: it was renewed less than a minute ago, at sign-in
 # (haven.core.sessions).
-LIST_QUERIES = 7
-SUPERVISOR_LIST_QUERIES = 8
+LIST_QUERIES = 8
+SUPERVISOR_LIST_QUERIES = 9
 
 
 def queries(client: Client, path: str) -> int:

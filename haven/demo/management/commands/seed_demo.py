@@ -238,6 +238,9 @@ class Seeder:
                 country=spec.country,
                 is_child_protection_authority=spec.is_child_protection_authority,
                 time_zone={"KH": "Asia/Phnom_Penh"}.get(spec.country, "Asia/Bangkok"),
+                phone=spec.phone,
+                hotline=spec.hotline,
+                address=spec.address,
             )
 
     def create_staff(self) -> None:
@@ -969,17 +972,32 @@ class Command(BaseCommand):
             )
         # Reproducible demo data, not security: a seeded generator is what is wanted here.
         seeder = Seeder(Random(options["seed"]), options["children"])  # noqa: S311
+        self.stdout.write(
+            f"Adding the fictional demo: agencies, staff and {options['children']} children with "
+            "their cases (about 15 seconds)..."
+        )
         with transaction.atomic():
             seeder.run()
         self.report()
 
     def report(self) -> None:
-        """Describe what is in the database, so the summary shows what really committed."""
+        """Describe what is in the database, so the summary shows what really committed; the
+        logins come last, where the person who ran `make run` looks for them."""
         out = self.stdout.write
+        open_alerts = Counter(
+            Alert.objects.filter(status=Alert.Status.OPEN).values_list("rule_code", flat=True)
+        )
+        stages = Counter(Case.objects.values_list("stage", flat=True))
         out("")
-        out(f"Haven demo ready (fictional data): {demo.DEMO_URL}")
-        out(f"Every demo user's password: {demo.DEMO_PASSWORD}")
-        out("With HAVEN_DEMO_MODE=1 the second-factor page shows the current code.")
+        out(
+            f"Agencies: {Agency.objects.count()}  Users: {User.objects.count()}  "
+            f"Children: {Child.objects.count()}  Cases: {Case.objects.count()}  "
+            f"Open alerts: {sum(open_alerts.values())}"
+        )
+        out("Cases by stage: " + ", ".join(f"{s}: {stages[s]}" for s in Stage.values if stages[s]))
+        out(
+            "Open alerts by rule: " + ", ".join(f"{k}: {v}" for k, v in sorted(open_alerts.items()))
+        )
         out("")
         rows = [
             (m.user.username, str(Role(m.role).label), m.agency.name)
@@ -991,16 +1009,6 @@ class Command(BaseCommand):
         for row in [("User name", "Role", "Agency"), tuple("-" * w for w in widths), *rows]:
             out("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         out("")
-        open_alerts = Counter(
-            Alert.objects.filter(status=Alert.Status.OPEN).values_list("rule_code", flat=True)
-        )
-        stages = Counter(Case.objects.values_list("stage", flat=True))
-        out(
-            f"Agencies: {Agency.objects.count()}  Users: {User.objects.count()}  "
-            f"Children: {Child.objects.count()}  Cases: {Case.objects.count()}  "
-            f"Open alerts: {sum(open_alerts.values())}"
-        )
-        out("Cases by stage: " + ", ".join(f"{s}: {stages[s]}" for s in Stage.values if stages[s]))
-        out(
-            "Open alerts by rule: " + ", ".join(f"{k}: {v}" for k, v in sorted(open_alerts.items()))
-        )
+        out(f"Haven demo ready (fictional data): {demo.DEMO_URL}")
+        out(f"Sign in with a user name above. Every demo user's password: {demo.DEMO_PASSWORD}")
+        out("With HAVEN_DEMO_MODE=1 the second-factor page shows the current code.")

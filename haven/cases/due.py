@@ -1,0 +1,70 @@
+"""What is due: every dated obligation across a person's cases, on one list (CC-9).
+
+Each area that keeps dated obligations registers a source at start-up (`due_source`): the
+first steps (identification), shelter and restriction reviews (placements), hearings
+(justice), safety-plan and plan reviews and the first follow-up visit (reintegration). Those
+areas lie above cases, so cases holds the registry and the page, as it does for the case
+page's parts. A source answers, for a queryset of open cases, what falls due up to a day (the
+overdue included), one query each. Each item names the class a reader must be able to read on
+the case to see it (DP-1, DP-9): an interpreter sees a first step, not a hearing."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from haven.cases.access import cases_for_user, readable_by_case
+from haven.cases.models import Case, CaseAssignment
+from haven.core.sensitivity import Sensitivity
+
+
+@dataclass(frozen=True)
+class Due:
+    case: Case
+    on: date  # the day it falls due, in the agency's time zone
+    what: Any  # what to do, in words (a translated string)
+    url: str  # the page where it is done
+    shows: Sensitivity  # what a reader must read on the case to see this line
+
+
+Source = Callable[[QuerySet[Case], date], Iterable[Due]]
+_SOURCES: list[Source] = []
+
+# How far ahead the list looks: overdue, today, and the days to come.
+WEEK = 7
+
+
+def due_source(source: Source) -> Source:
+    """Register a source of dated obligations (called at an area's ready())."""
+    _SOURCES.append(source)
+    return source
+
+
+def scoped_cases(user: Any, scope: str = "mine") -> QuerySet[Case]:
+    """Open cases the user is assigned to, or for "team" every open case they may see (a
+    supervisor's agency)."""
+    cases = cases_for_user(user).exclude(stage=Case.Stage.CLOSED)
+    if scope != "team":
+        assigned = CaseAssignment.objects.current().filter(user=user).values("case_id")
+        cases = cases.filter(pk__in=assigned)
+    return cases
+
+
+def due_items(user: Any, cases: QuerySet[Case], until: date | None = None) -> list[Due]:
+    """What falls due on these cases up to `until` (a week from today by default), overdue
+    first, each line only where the user may read what it tells."""
+    until = until or timezone.localdate() + timedelta(days=WEEK)
+    items = [item for source in _SOURCES for item in source(cases, until)]
+    readable = readable_by_case(user, list({item.case.pk: item.case for item in items}.values()))
+    return sorted(
+        (item for item in items if item.shows in readable.get(item.case.pk, frozenset())),
+        key=lambda item: (item.on, item.case.reference, str(item.what)),
+    )
+
+
+def due_now_count(user: Any) -> int:
+    """How many of the user's own items are overdue or due today: the menu's count."""
+    return len(due_items(user, scoped_cases(user), until=timezone.localdate()))

@@ -1,0 +1,33 @@
+"""The first steps on the list of what is due (ID-4, ID-5): each open step that no other record
+meets yet, on the day it falls due (registered at ready())."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from haven.cases.due import Due, due_source
+from haven.core.sensitivity import Sensitivity
+from haven.identification.models import FirstStep
+from haven.identification.selectors import met_q
+
+
+@due_source
+def first_steps(cases: Any, until: date) -> Iterable[Due]:
+    steps = (
+        FirstStep.objects.filter(case__in=cases, status=FirstStep.Status.OPEN)
+        .exclude(met_q())
+        .select_related("case", "case__child")
+    )
+    for step in steps:
+        on = timezone.localdate(step.due_at)
+        if on <= until:
+            yield Due(
+                case=step.case,
+                on=on,
+                what=step.get_kind_display(),
+                url=reverse("cases:detail", args=[step.case.public_id]) + "#first-steps",
+                shows=Sensitivity.BASIC,
+            )

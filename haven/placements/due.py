@@ -1,0 +1,44 @@
+"""Reviews on the list of what is due (ND-3, ND-4, ND-5): a current placement's review date
+and a restriction's (registered at ready())."""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.cases.due import Due, due_source
+from haven.placements.models import Placement, Restriction
+
+
+@due_source
+def reviews(cases: Any, until: date) -> Iterable[Due]:
+    today = timezone.localdate()
+    placements = (
+        Placement.objects.filter(case__in=cases, review_on__lte=until, start_on__lte=today)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
+        .select_related("case", "case__child")
+    )
+    for p in placements:
+        assert p.review_on is not None  # filtered on it
+        yield Due(
+            case=p.case,
+            on=p.review_on,
+            what=_("Review the placement: %(place)s") % {"place": p.get_type_display()},
+            url=reverse("placements:placements", args=[p.case.public_id]),
+            shows=Placement.ROW_SENSITIVITY,
+        )
+    restrictions = Restriction.objects.filter(
+        case__in=cases, review_on__lte=until, ended_on__isnull=True
+    ).select_related("case", "case__child")
+    for r in restrictions:
+        yield Due(
+            case=r.case,
+            on=r.review_on,
+            what=_("Review the restriction: %(kind)s") % {"kind": r.get_kind_display()},
+            url=reverse("placements:placements", args=[r.case.public_id]),
+            shows=Restriction.ROW_SENSITIVITY,
+        )
