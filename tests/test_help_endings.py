@@ -81,6 +81,8 @@ NOT_HELP = {
     "haven.placements.services.charge_update": "a charge against the child, not help",
     "haven.voice.services.kiosk_close": "a shared device's session, not a child's help",
     "haven.reintegration.services.plan_service_add": "adds a service to the plan; none ends",
+    "haven.accounts.services.end_sessions": "a staff member's sessions, not a child's help",
+    "haven.cases.staff.membership_end": "a staff member leaves: CC-9 alerts on their cases",
 }
 
 # How people write that a child "did not cooperate", in the languages Haven is used in.
@@ -103,7 +105,12 @@ REAL_DETAIL = "Fictional: the family moved to another province and she goes to s
 
 
 # Modules of writes named for what they do rather than `services.py`.
-WRITE_MODULES = ("cases/merging.py", "directory/transfers.py", "cases/emergency.py")
+WRITE_MODULES = (
+    "cases/merging.py",
+    "directory/transfers.py",
+    "cases/emergency.py",
+    "cases/staff.py",
+)
 
 
 def _services_modules() -> list[types.ModuleType]:

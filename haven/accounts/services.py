@@ -195,6 +195,12 @@ def _end_sessions(user: User) -> None:
     user.session_salt = secrets.token_hex(16)
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user at once (their session hash no longer matches); the
+    caller saves the user and writes the audit event."""
+    _end_sessions(user)
+
+
 @transaction.atomic
 def password_reset_by_admin(*, actor: Any, user: User) -> str:
     """Reset a colleague's password. Returns a temporary password to hand over in person; it

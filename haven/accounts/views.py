@@ -190,8 +190,18 @@ def members(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/members.html",
-        {"rows": rows, "without_safeguarding_lead": _without_safeguarding_lead(agencies)},
+        {
+            "rows": rows,
+            "without_safeguarding_lead": _without_safeguarding_lead(agencies),
+            "roles": _roles_to_give(request.user),
+        },
     )
+
+
+def _roles_to_give(user: Any) -> list[tuple[str, str]]:
+    """The roles an administrator may give: a system administrator's only by another."""
+    may_add_sysadmin = bool(agencies_where(user, Capability.MANAGE_AGENCIES))
+    return [(r.value, str(r.label)) for r in Role if r != Role.SYSTEM_ADMIN or may_add_sysadmin]
 
 
 def _without_safeguarding_lead(agencies: list[Agency]) -> list[Agency]:
@@ -214,8 +224,7 @@ def member_new(request: AuthedRequest) -> HttpResponse:
     agencies = agencies_where(request.user, Capability.MANAGE_MEMBERS)
     if not agencies:
         raise PermissionDenied
-    may_add_sysadmin = bool(agencies_where(request.user, Capability.MANAGE_AGENCIES))
-    roles = [(r.value, r.label) for r in Role if r != Role.SYSTEM_ADMIN or may_add_sysadmin]
+    roles = _roles_to_give(request.user)
     form = StaffForm(
         request.POST or None,
         agencies=Agency.objects.filter(pk__in=[a.pk for a in agencies]),

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from haven.cases import child_views, emergency_views, merge_views, views
+from haven.cases import child_views, emergency_views, merge_views, staff_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.my_cases, name="my_cases"),
     path("new/", views.case_register, name="register"),
     path("due/", views.due_list, name="due"),
+    path("hand-over/", staff_views.hand_over, name="hand_over"),
+    path("staff/<uuid:membership_id>/leave/", staff_views.member_leave, name="member_leave"),
+    path("staff/<uuid:membership_id>/role/", staff_views.member_role, name="member_role"),
     path("emergency/", emergency_views.emergency_open, name="emergency"),
     path("emergency/<uuid:access_id>/end/", emergency_views.emergency_end, name="emergency_end"),
     path("emergency/reviews/", emergency_views.emergency_reviews, name="emergency_reviews"),

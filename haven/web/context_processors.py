@@ -30,6 +30,7 @@ def haven(request: HttpRequest) -> dict[str, Any]:
             "statistics": signed_in and can(user, Capability.VIEW_STATISTICS),
             "break_glass": signed_in and can(user, Capability.BREAK_GLASS),
             "emergency_reviews": signed_in and can(user, Capability.ASSIGN),
+            "hand_over": signed_in and can(user, Capability.ASSIGN),
             "referrals_waiting": _referrals_waiting(user) if signed_in else 0,
             "unread": _unread(user) if signed_in else 0,
             **(_due(user) if signed_in else {"due": False, "due_now": 0}),

@@ -1,0 +1,127 @@
+"""Staff coming and going (CC-9, DP-2): an agency administrator ends a person's membership of
+the agency or changes their role. Both take effect at once: access is read from memberships on
+every request, an account left without any agency is deactivated and its sessions end, and the
+person's assignments through that agency stop counting (`CaseAssignment.objects.current()`).
+The cases they held are re-evaluated in the same write, so a child left without a case worker
+raises CC-9's alert, and the supervisor hands each case over from "Cases to hand over".
+
+These writes sit in cases, not accounts, because their consequence is on cases: the safeguard
+engine lies above accounts."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from haven.accounts.models import Membership
+from haven.accounts.roles import Capability, Role
+from haven.accounts.services import end_sessions
+from haven.audit.services import record_event
+from haven.cases.access import agencies_where, cases_for_user
+from haven.cases.models import Case, CaseAssignment
+from haven.safeguards.engine import reevaluate
+
+
+def _check_may_manage(actor: Any, membership: Membership) -> None:
+    managed = {a.pk for a in agencies_where(actor, Capability.MANAGE_MEMBERS)}
+    if membership.agency_id not in managed or membership.user_id == actor.pk:
+        raise PermissionDenied(_("You cannot change this person's account."))
+
+
+def _held_cases(membership: Membership) -> list[int]:
+    """Open cases the person holds an assignment on through this agency."""
+    return list(
+        CaseAssignment.objects.filter(
+            user_id=membership.user_id, agency_id=membership.agency_id, ended_at__isnull=True
+        )
+        .exclude(case__stage=Case.Stage.CLOSED)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+def held_count(membership: Membership) -> int:
+    """How many open cases the person holds through this agency: what their leaving hands over."""
+    return len(_held_cases(membership))
+
+
+def _reevaluate(case_ids: list[int]) -> None:
+    if case_ids:
+        reevaluate(Case.objects.filter(pk__in=case_ids), Membership, CaseAssignment)
+
+
+@transaction.atomic
+def membership_end(*, actor: Any, membership: Membership) -> Membership:
+    """A person leaves the agency: their membership ends; with no other agency, their account
+    is deactivated and every session of it ends now."""
+    _check_may_manage(actor, membership)
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(_("This person has already left the agency."))
+    membership.is_active = False
+    membership.updated_by = actor
+    membership.save(update_fields=["is_active", "updated_by", "updated_at"])
+    user = membership.user
+    deactivated = not user.memberships.filter(is_active=True).exists()
+    if deactivated:
+        user.is_active = False
+        end_sessions(user)
+        user.save(update_fields=["is_active", "session_salt"])
+    held = _held_cases(membership)
+    record_event(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        changes={"is_active": [True, False], "account_deactivated": [False, deactivated]},
+    )
+    _reevaluate(held)
+    return membership
+
+
+@transaction.atomic
+def membership_role_change(*, actor: Any, membership: Membership, role: str) -> Membership:
+    """A person takes another role in the agency. Their assignments through the agency end:
+    what they held in their old role is handed over by a supervisor ("Cases to hand over")."""
+    _check_may_manage(actor, membership)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    if role == Role.SYSTEM_ADMIN and not agencies_where(actor, Capability.MANAGE_AGENCIES):
+        raise PermissionDenied(_("Only a system administrator can create this role."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        raise ValidationError(_("This person has left the agency."))
+    if membership.role == role:
+        raise ValidationError({"role": _("This person already has this role.")})
+    held = _held_cases(membership)
+    before = membership.role
+    membership.role = role
+    membership.updated_by = actor
+    membership.save(update_fields=["role", "updated_by", "updated_at"])
+    CaseAssignment.objects.filter(
+        user_id=membership.user_id, agency_id=membership.agency_id, ended_at__isnull=True
+    ).update(ended_at=timezone.now(), updated_by=actor)
+    record_event(
+        actor=actor,
+        action="membership.role",
+        obj=membership,
+        changes={"role": [before, role], "assignments_ended": [None, len(held)]},
+    )
+    _reevaluate(held)
+    return membership
+
+
+def cases_to_hand_over(user: Any) -> Any:
+    """Open cases of the agencies where the user assigns people that have no case worker now:
+    most often because theirs left or changed role. Newest first."""
+    agencies = agencies_where(user, Capability.ASSIGN)
+    current_worker = CaseAssignment.objects.current().filter(role="case_worker")
+    return (
+        cases_for_user(user)
+        .filter(lead_agency__in=agencies)
+        .exclude(stage=Case.Stage.CLOSED)
+        .exclude(pk__in=current_worker.values("case_id"))
+        .select_related("child", "lead_agency")
+        .order_by("-opened_at")
+    )
