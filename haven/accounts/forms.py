@@ -79,8 +79,8 @@ class LanguageReviewForm(forms.Form):
         self.fields["language"].choices = languages  # type: ignore[attr-defined]
 
 
-class AgencyContactsForm(VersionedForm):
-    """How other agencies reach this one."""
+class ContactFields(forms.Form):
+    """How other agencies reach an agency."""
 
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     hotline = forms.CharField(
@@ -93,11 +93,15 @@ class AgencyContactsForm(VersionedForm):
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
 
+class AgencyContactsForm(VersionedForm, ContactFields):
+    """An agency's contact details, edited: carries the version opened (lost updates)."""
+
+
 def _country_choices() -> list[tuple[str, str]]:
     return [("", "—"), *countries()]
 
 
-class AgencyForm(AgencyContactsForm):
+class AgencyForm(ContactFields):
     """A new agency, as a system administrator adds it."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -128,4 +132,4 @@ class AgencyForm(AgencyContactsForm):
     ]
 
     def service_kwargs(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return dict(self.cleaned_data)

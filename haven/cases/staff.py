@@ -1,7 +1,7 @@
 """Staff coming and going (CC-9, DP-2): an agency administrator ends a person's membership of
 the agency or changes their role. Both take effect at once: access is read from memberships on
 every request, an account left without any agency is deactivated and its sessions end, and the
-person's assignments through that agency stop counting (`CaseAssignment.objects.current()`).
+person's assignments through that agency end, each on its case's timeline as a handover's does.
 The cases they held are re-evaluated in the same write, so a child left without a case worker
 raises CC-9's alert, and the supervisor hands each case over from "Cases to hand over".
 
@@ -21,6 +21,7 @@ from haven.accounts.services import end_sessions
 from haven.audit.services import record_event
 from haven.cases.access import agencies_where, cases_for_user
 from haven.cases.models import Case, CaseAssignment
+from haven.cases.services import end_assignment, lock_case
 from haven.safeguards.engine import reevaluate
 
 
@@ -47,6 +48,19 @@ def held_count(membership: Membership) -> int:
     return len(_held_cases(membership))
 
 
+def _end_assignments(membership: Membership, actor: Any) -> list[int]:
+    """End the person's assignments through this agency, each the way a handover ends one
+    (audited, on the case's timeline); returns the open cases they leave without them."""
+    held = _held_cases(membership)
+    now = timezone.now()
+    for assignment in CaseAssignment.objects.filter(
+        user_id=membership.user_id, agency_id=membership.agency_id, ended_at__isnull=True
+    ).select_related("case", "user"):
+        lock_case(assignment.case)
+        end_assignment(assignment=assignment, actor=actor, at=now)
+    return held
+
+
 def _reevaluate(case_ids: list[int]) -> None:
     if case_ids:
         reevaluate(Case.objects.filter(pk__in=case_ids), Membership, CaseAssignment)
@@ -69,7 +83,7 @@ def membership_end(*, actor: Any, membership: Membership) -> Membership:
         user.is_active = False
         end_sessions(user)
         user.save(update_fields=["is_active", "session_salt"])
-    held = _held_cases(membership)
+    held = _end_assignments(membership, actor)
     record_event(
         actor=actor,
         action="membership.end",
@@ -94,14 +108,11 @@ def membership_role_change(*, actor: Any, membership: Membership, role: str) -> 
         raise ValidationError(_("This person has left the agency."))
     if membership.role == role:
         raise ValidationError({"role": _("This person already has this role.")})
-    held = _held_cases(membership)
     before = membership.role
     membership.role = role
     membership.updated_by = actor
     membership.save(update_fields=["role", "updated_by", "updated_at"])
-    CaseAssignment.objects.filter(
-        user_id=membership.user_id, agency_id=membership.agency_id, ended_at__isnull=True
-    ).update(ended_at=timezone.now(), updated_by=actor)
+    held = _end_assignments(membership, actor)
     record_event(
         actor=actor,
         action="membership.role",

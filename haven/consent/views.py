@@ -61,11 +61,7 @@ def _consent_age_note(user: Any, case: Case) -> dict[str, Any] | None:
     if Sensitivity.FAMILY in readable(user, case):
         # Protection stands above consent in the layers: its appointments are read through the
         # case's reverse relation, never by importing haven.protection.
-        current = (
-            case.guardian_appointments.filter(ended_on__isnull=True)
-            .select_related("guardian")
-            .first()
-        )
+        current = case.guardian_appointments.current().select_related("guardian").first()
         if current is not None:
             note["guardian"] = str(current.guardian)
         else:

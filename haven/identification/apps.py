@@ -7,4 +7,4 @@ class IdentificationConfig(AppConfig):
     verbose_name = _("Identification")
 
     def ready(self) -> None:
-        from haven.identification import due, labels, page, rules  # noqa: F401  (registers the rules, labels and its part of the case page)
+        from haven.identification import due, labels, page, rules  # noqa: F401  (registers the rules, labels, what is due and its part of the case page)

@@ -2,7 +2,7 @@
 meets yet, on the day it falls due (registered at ready())."""
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.urls import reverse
@@ -16,18 +16,18 @@ from haven.identification.selectors import met_q
 
 @due_source
 def first_steps(cases: Any, until: date) -> Iterable[Due]:
+    # Due before the day after `until` begins, in the local time zone.
+    after = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
     steps = (
-        FirstStep.objects.filter(case__in=cases, status=FirstStep.Status.OPEN)
+        FirstStep.objects.filter(case__in=cases, status=FirstStep.Status.OPEN, due_at__lt=after)
         .exclude(met_q())
         .select_related("case", "case__child")
     )
     for step in steps:
-        on = timezone.localdate(step.due_at)
-        if on <= until:
-            yield Due(
-                case=step.case,
-                on=on,
-                what=step.get_kind_display(),
-                url=reverse("cases:detail", args=[step.case.public_id]) + "#first-steps",
-                shows=Sensitivity.BASIC,
-            )
+        yield Due(
+            case=step.case,
+            on=timezone.localdate(step.due_at),
+            what=step.get_kind_display(),
+            url=reverse("cases:detail", args=[step.case.public_id]) + "#first-steps",
+            shows=Sensitivity.BASIC,
+        )

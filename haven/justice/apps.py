@@ -11,4 +11,4 @@ class JusticeConfig(AppConfig):
     verbose_name = _("Justice")
 
     def ready(self) -> None:
-        from haven.justice import due, labels, rules  # noqa: F401  (registers the rules and labels)
+        from haven.justice import due, labels, rules  # noqa: F401  (registers the rules, labels and what is due)

@@ -11,4 +11,4 @@ class PlacementsConfig(AppConfig):
     verbose_name = _("Where the child lives")
 
     def ready(self) -> None:
-        from haven.placements import due, labels, page, rules, steps  # noqa: F401  (registers the rules, labels, its part of the case page and the first step it meets)
+        from haven.placements import due, labels, page, rules, steps  # noqa: F401  (registers the rules, labels, what is due, its part of the case page and the first step it meets)

@@ -11,4 +11,4 @@ class ReintegrationConfig(AppConfig):
     verbose_name = _("Recovery and reintegration")
 
     def ready(self) -> None:
-        from haven.reintegration import due, labels, rules  # noqa: F401  (registers the rules and labels)
+        from haven.reintegration import due, labels, rules  # noqa: F401  (registers the rules, labels and what is due)

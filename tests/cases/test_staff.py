@@ -57,6 +57,11 @@ def test_cc9_a_case_worker_who_leaves_loses_access_at_once_and_the_child_alerts(
     assert list(cases_to_hand_over(supervisor)) == [case]
     event = AuditEvent.objects.get(action="membership.end")
     assert event.changes == {"is_active": [True, False], "account_deactivated": [False, True]}
+    # The assignment ended as a handover's does: audited, and on the child's timeline.
+    ended = AuditEvent.objects.get(action="assignment.end", case_id=case.pk)
+    assert ended.changes["name"] == [case_worker.get_full_name(), None]
+    timeline = signed_in(Client(), supervisor).get(f"/cases/{case.public_id}/").content.decode()
+    assert f"Assignment ended: Case worker: {case_worker.get_full_name()}" in timeline
 
 
 def test_cc9_a_role_change_ends_the_assignments_and_the_case_waits_for_a_handover(
