@@ -147,6 +147,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     from haven.audit.models import AuditChainHead
     from haven.cases.models import Case, CaseAssignment, Interview
     from haven.children.models import AgeStatus, Child, ParentalCare, Sex
+    from haven.core.names import search_key
 
     if n_cases < 10:
         raise ValueError("generate at least 10 cases")
@@ -235,10 +236,12 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
             if age_status != AgeStatus.UNCERTAIN:
                 birth_date = today - timedelta(days=rng.randint(6 * 365, 17 * 365 + 300))
                 birth_date = min(birth_date, today)
+            given_name, family_name = f"Bench Child {i + 1}", f"Benchfamily {i % 997}"
             children.append(
                 Child(
-                    given_name=f"Bench Child {i + 1}",
-                    family_name=f"Benchfamily {i % 997}",
+                    given_name=given_name,
+                    family_name=family_name,
+                    name_key=search_key(given_name, family_name),  # as child_create keeps it
                     sex=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.FEMALE, Sex.UNKNOWN]),
                     birth_date=birth_date,
                     age_status=age_status,

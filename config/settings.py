@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "haven.cases",
     "haven.safeguards",
     "haven.decisions",
+    "haven.documents",
     "haven.identification",
     "haven.consent",
     "haven.protection",
@@ -273,8 +274,21 @@ LOCALE_PATHS = [BASE_DIR / "haven" / "locale"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "haven" / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Documents and photos (DP-13): encrypted before they reach this storage, kept in a private
+# directory that no URL serves (docs/deployment.md), files readable by Haven's user alone.
+HAVEN_DOCUMENTS_ROOT = Path(os.environ.get("HAVEN_DOCUMENTS_ROOT", BASE_DIR / "documents"))
+HAVEN_DOCUMENT_MAX_BYTES = envint("HAVEN_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": HAVEN_DOCUMENTS_ROOT,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -373,6 +387,15 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "haven@localhost")
+# Where people reach Haven, for links in e-mails ("https://haven.example.org"); without it an
+# e-mail says to sign in and names the page instead.
+HAVEN_BASE_URL = os.environ.get("HAVEN_BASE_URL", "http://localhost:8000" if DEV else "").rstrip(
+    "/"
+)
+# `manage.py send_due_digest` (run it daily) e-mails each person with something overdue or due
+# today on their cases how many things are due, and the link to What is due: counts only, never
+# a child's name, reference or place (CC-9, DP-13). Off unless set.
+HAVEN_DUE_DIGEST = envbool("HAVEN_DUE_DIGEST")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

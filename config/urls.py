@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from haven.web import summary as web_summary
 from haven.web import views as web_views
 
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("cases/", include("haven.justice.urls")),
     path("cases/", include("haven.reintegration.urls")),
     path("cases/", include("haven.directory.case_urls")),
+    path("cases/", include("haven.documents.urls")),
+    path("cases/<uuid:public_id>/summary.pdf", web_summary.case_summary, name="case_summary"),
     path("directory/", include("haven.directory.urls")),
     path("alerts/", include("haven.alerts.urls")),
     path("voice/", include("haven.voice.urls")),

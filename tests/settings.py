@@ -13,6 +13,7 @@ DEMO_MODE = False
 AXES_FAILURE_LIMIT = 3
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "documents": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # The agencies in the tests keep the default time zone (Asia/Bangkok): "today" outside a request

@@ -12,6 +12,7 @@ and the answer must be exactly the one in EXPECTED below. The rules it encodes:
 - a refused write changes nothing in the database, and an allowed one makes its change.
 """
 
+import io
 import re
 import uuid
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from PIL import Image
 
 from haven.accounts.models import User
 from haven.accounts.roles import Role
@@ -29,6 +31,7 @@ from haven.cases.models import Case, CaseAssignment, CaseNote, Interview
 from haven.children.forms import ChildForm
 from haven.children.models import AgeAssessment, Child
 from haven.consent.models import CHECKLIST_KEYS, Consent
+from haven.documents.models import Document
 from haven.placements.models import Placement
 from haven.protection.models import Service
 from haven.safeguards.models import Alert
@@ -64,6 +67,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "html.alerts":           (IN,    IN,    IN,    OUT,   OUT,   OUT,   OUT,   OUT,   LOGIN),
     "html.protection_page":  (200,   200,   200,   404,   404,   404,   404,   404,   LOGIN),
     "html.placements_page":  (200,   200,   200,   404,   404,   404,   404,   404,   LOGIN),
+    "html.documents_page":   (200,   200,   200,   404,   404,   404,   404,   404,   LOGIN),
     # HTML pages: writes (302 = done, back to the case page)
     "html.stage":            (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.assign":           (403,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
@@ -75,12 +79,14 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "html.consent":          (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.service":          (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     "html.placement":        (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
+    "html.document":         (302,   302,   403,   404,   404,   404,   404,   404,   LOGIN),
     # API: reads
     "api.case_list":         (IN,    IN,    IN,    OUT,   OUT,   OUT,   OUT,   OUT,   403),
     "api.case_retrieve":     (200,   200,   200,   404,   404,   404,   404,   404,   403),
     "api.interviews_list":   (200,   200,   200,   404,   404,   404,   404,   404,   403),
     "api.child_retrieve":    (200,   200,   200,   404,   404,   404,   404,   404,   403),
     "api.alerts":            (IN,    IN,    IN,    OUT,   OUT,   OUT,   OUT,   OUT,   403),
+    "api.documents_list":    (200,   200,   200,   404,   404,   404,   404,   404,   403),
     # API: writes
     "api.stage":             (200,   200,   403,   404,   404,   404,   404,   404,   403),
     "api.assign":            (403,   201,   403,   404,   404,   404,   404,   404,   403),
@@ -88,6 +94,7 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
     "api.note_create":       (201,   201,   403,   404,   404,   404,   404,   404,   403),
     "api.child_update":      (200,   200,   403,   404,   404,   404,   404,   404,   403),
     "api.alert_resolve":     (200,   200,   403,   404,   404,   404,   404,   404,   403),
+    "api.document_attach":   (201,   201,   403,   404,   404,   404,   404,   404,   403),
 }
 # fmt: on
 
@@ -103,12 +110,14 @@ WRITES = {
     "html.consent": "consents",
     "html.service": "services",
     "html.placement": "placements",
+    "html.document": "documents",
     "api.stage": "stage",
     "api.assign": "assignments",
     "api.interview_create": "interviews",
     "api.note_create": "notes",
     "api.child_update": "child",
     "api.alert_resolve": "open_alerts",
+    "api.document_attach": "documents",
 }
 
 
@@ -117,6 +126,7 @@ DONE_AT = {
     "html.consent": "/cases/{case}/protection/#consent",
     "html.service": "/cases/{case}/protection/#services",
     "html.placement": "/cases/{case}/placement/#current",
+    "html.document": "/cases/{case}/documents/",
 }
 
 
@@ -197,6 +207,7 @@ def db_state(world: World) -> dict[str, Any]:
         "consents": Consent.objects.count(),
         "services": Service.objects.count(),
         "placements": Placement.objects.count(),
+        "documents": Document.objects.count(),
         "open_alerts": list(
             Alert.objects.filter(status=Alert.Status.OPEN)
             .order_by("pk")
@@ -230,6 +241,18 @@ def _an_hour_ago() -> str:
 
 
 REASON = "Agreed with the supervisor that no further interview is needed."
+
+
+def _photo() -> io.BytesIO:
+    """A fresh fictional photo for each upload (a file is read once)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 120, 60)).save(out, "PNG")
+    out.seek(0)
+    out.name = "fictional.png"
+    return out
+
+
+DOCUMENT = {"kind": "photo", "sensitivity": "identity", "title": "Fictional photo"}
 
 
 def _json(client: Client, method: str, url: str, data: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -299,6 +322,14 @@ ENDPOINTS = {
             "facility": "Fictional hospital",
             "start_on": timezone.localdate().isoformat(),
         },
+    ),
+    "html.documents_page": lambda c, w, i: c.get(f"/cases/{i.case}/documents/"),
+    "html.document": lambda c, w, i: c.post(
+        f"/cases/{i.case}/documents/", {**DOCUMENT, "content": _photo()}
+    ),
+    "api.documents_list": lambda c, w, i: c.get(f"/api/v1/cases/{i.case}/documents/"),
+    "api.document_attach": lambda c, w, i: c.post(
+        f"/api/v1/cases/{i.case}/documents/", {**DOCUMENT, "content": _photo()}
     ),
     "api.case_list": lambda c, w, i: c.get("/api/v1/cases/", {"scope": "all"}),
     "api.case_retrieve": lambda c, w, i: c.get(f"/api/v1/cases/{i.case}/"),

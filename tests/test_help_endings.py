@@ -83,6 +83,8 @@ NOT_HELP = {
     "haven.reintegration.services.plan_service_add": "adds a service to the plan; none ends",
     "haven.accounts.services.end_sessions": "a staff member's sessions, not a child's help",
     "haven.cases.staff.membership_end": "a staff member leaves: CC-9 alerts on their cases",
+    "haven.cases.staff.handover_request_withdraw": "the case worker keeps the case; no help ends",
+    "haven.documents.services.document_remove": "a file attached by mistake, not a child's help",
 }
 
 # How people write that a child "did not cooperate", in the languages Haven is used in.

@@ -82,6 +82,10 @@ class Capability(models.TextChoices):
     )
     REFER = "refer", _("Refer the child to another agency's service")
     RESPOND_REFERRAL = "respond_referral", _("Accept or decline referrals to the agency")
+    ATTACH_DOCUMENT = (
+        "attach_document",
+        _("Attach documents and photos to a case, and remove one attached by mistake"),
+    )
     BREAK_GLASS = (
         "break_glass",
         _("Open one of the agency's cases in an emergency, for a limited time, with a reason"),
@@ -96,6 +100,7 @@ _FRONT_LINE = frozenset(
         Capability.CHANGE_STAGE,
         Capability.RECORD_INTERVIEW,
         Capability.WRITE_NOTE,
+        Capability.ATTACH_DOCUMENT,
         Capability.RESOLVE_ALERT,
         Capability.RECORD_CONSENT,
         Capability.INFORM_CHILD,
@@ -118,6 +123,7 @@ _CARE = frozenset(
     {
         Capability.RECORD_INTERVIEW,
         Capability.WRITE_NOTE,
+        Capability.ATTACH_DOCUMENT,
         Capability.RECORD_CONSENT,
         Capability.INFORM_CHILD,
         Capability.RECORD_SERVICE,
@@ -176,7 +182,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         Capability.MANAGE_DIRECTORY,
     },
     Role.GUARDIAN: frozenset(
-        {Capability.WRITE_NOTE, Capability.INFORM_CHILD, Capability.RECORD_FEEDBACK}
+        {
+            Capability.WRITE_NOTE,
+            Capability.ATTACH_DOCUMENT,
+            Capability.INFORM_CHILD,
+            Capability.RECORD_FEEDBACK,
+        }
     ),
     # A medical emergency, a child held without a lawyer: the agency's own health workers and
     # lawyers may open its cases in an emergency too (DP-4), reading what their role reads.
@@ -189,6 +200,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REGISTER_CHILD,
             Capability.RECORD_INTERVIEW,
             Capability.SCREEN,
+            # The papers the child carried, photographed where the child was found (ID-1).
+            Capability.ATTACH_DOCUMENT,
             Capability.DECIDE_STATUS,
             # A child held by the police is recorded at once, and raises ND-2's critical alert.
             Capability.RECORD_PLACEMENT,
@@ -199,6 +212,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.REGISTER_CHILD,
             Capability.RECORD_INTERVIEW,
             Capability.SCREEN,
+            # The papers the child carried, photographed where the child was found (ID-1).
+            Capability.ATTACH_DOCUMENT,
             Capability.RECORD_PLACEMENT,
         }
     ),
@@ -206,6 +221,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SHELTER_STAFF: frozenset(
         {
             Capability.WRITE_NOTE,
+            Capability.ATTACH_DOCUMENT,
             Capability.INFORM_CHILD,
             Capability.RECORD_SERVICE,
             Capability.RECORD_FEEDBACK,

@@ -15,6 +15,8 @@ from haven.cases.models import (
     ChildMerge,
     ClosingReason,
     ClosureRequest,
+    HandoverReason,
+    HandoverRequest,
     Interview,
 )
 from haven.children.models import AGE_STATUS_INPUT_CHOICES, Child, Gender, ParentalCare, Sex
@@ -401,6 +403,51 @@ class AssignSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ASSIGNED_BY_HAND)
     handover_note = serializers.CharField(
         required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH
+    )
+
+
+class HandoverRequestSerializer(SensitiveFieldsMixin, serializers.ModelSerializer):
+    """A case worker's request to hand their case over (CC-9)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    asked_by = serializers.UUIDField(source="created_by.public_id", read_only=True)
+    asked_by_name = serializers.CharField(source="created_by.get_full_name", read_only=True)
+    asked_at = serializers.DateTimeField(source="created_at", read_only=True)
+    SENSITIVITY = {
+        **basic("id", "case", "reason", "asked_by", "asked_by_name", "asked_at"),
+        **basic("resolved_at", "outcome"),
+        # The sentence may mention the child (an encrypted field).
+        "note": S.NARRATIVE,
+    }
+
+    class Meta:
+        model = HandoverRequest
+        fields = [
+            "id",
+            "case",
+            "reason",
+            "note",
+            "asked_by",
+            "asked_by_name",
+            "asked_at",
+            "resolved_at",
+            "outcome",
+        ]
+
+
+class HandoverAskSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=HandoverReason.choices,
+        help_text="Why the case should go to someone else: leaving the agency, too many cases, "
+        "a conflict of interest (or the child asked), or other.",
+    )
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=HandoverRequest.NOTE_MAX_LENGTH,
+        help_text="A sentence; needed for `other`.",
     )
 
 

@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from haven.api import agencies as views_agencies
 from haven.api import directory as views_directory
+from haven.api import documents as views_documents
 from haven.api import emergency as views_emergency
 from haven.api import justice as views_justice
 from haven.api import placements as views_placements
@@ -25,6 +26,8 @@ router.register("cases", views_placements.PlacementViewSet, basename="case-place
 router.register("cases", views_justice.JusticeViewSet, basename="case-justice")
 router.register("cases", views_reintegration.ReintegrationViewSet, basename="case-reintegration")
 router.register("cases", views_directory.CaseReferralViewSet, basename="case-referral")
+# Documents and photos, stored encrypted, each download logged (DP-13).
+router.register("cases", views_documents.DocumentViewSet, basename="case-document")
 router.register("directory", views_directory.DirectoryViewSet, basename="directory")
 # Handing a case over to another agency (RR-7): the sender's routes and the receiver's inbox.
 router.register("cases", views_transfers.CaseTransferViewSet, basename="case-transfer")

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,8 +19,9 @@ from haven.api import serializers as s
 from haven.api.pagination import Pagination
 from haven.api.versions import ETAG, VERSIONED, expected_version, with_version
 from haven.audit.services import log_read
-from haven.cases import merging, selectors, services
+from haven.cases import merging, selectors, services, staff
 from haven.cases.access import (
+    access_case_as_case_worker,
     access_case_by_id,
     access_case_for,
     access_child_by_id,
@@ -264,6 +266,35 @@ class CaseViewSet(viewsets.ViewSet):
             raise ValidationError({"user": "No active account has this ID."}) from None
         assignment = services.case_assign(case=case, actor=request.user, user=user, **data)
         return Response(s.AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.HandoverAskSerializer, responses={201: s.HandoverRequestSerializer})
+    @action(detail=True, methods=["post"], url_path="handover-request")
+    def handover_request(self, request: Request, public_id: str) -> Response:
+        """The case worker asks for their case to be handed over (CC-9): leaving the agency,
+        too many cases, a conflict of interest or the child asked. Only the case's case worker
+        (others 403, or 404 when they cannot see the case); one open request per case, met when
+        a supervisor assigns a new case worker."""
+        case = access_case_as_case_worker(request.user, public_id)
+        payload = s.HandoverAskSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        asked = staff.handover_request(case=case, actor=request.user, **payload.validated_data)
+        context = {"readable": readable(request.user, case)}
+        return Response(
+            s.HandoverRequestSerializer(asked, context=context).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses=s.HandoverRequestSerializer)
+    @action(detail=True, methods=["post"], url_path="handover-request/withdraw")
+    def handover_request_withdraw(self, request: Request, public_id: str) -> Response:
+        """The case worker withdraws their open request: they keep the case."""
+        case = access_case_as_case_worker(request.user, public_id)
+        asked = staff.open_handover_request(case)
+        if asked is None:
+            raise ValidationError(_("There is no open request to withdraw."))
+        withdrawn = staff.handover_request_withdraw(request=asked, actor=request.user)
+        context = {"readable": readable(request.user, case)}
+        return Response(s.HandoverRequestSerializer(withdrawn, context=context).data)
 
     @extend_schema(methods=["get"], responses=s.InterviewSerializer(many=True))
     @extend_schema(

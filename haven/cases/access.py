@@ -34,13 +34,15 @@ from uuid import UUID
 
 import rules
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.accounts.access import agencies_where, memberships
+from haven.accounts.models import Membership, User
 from haven.accounts.roles import (
+    ASSIGNABLE,
     ASSIGNMENT_ACTS_AS,
     CAPABILITIES,
     EMERGENCY,
@@ -51,7 +53,7 @@ from haven.accounts.roles import (
     Capability,
     roles_with,
 )
-from haven.cases.models import Case, CaseAssignment
+from haven.cases.models import ASSIGNED_BY_HAND, AssignmentRole, Case, CaseAssignment
 from haven.children.models import Child
 from haven.core.sensitivity import Sensitivity
 from haven.safeguards.registry import rules_shown
@@ -300,6 +302,75 @@ def require(user: Any, capability: str, case: Case | None = None) -> None:
     """Raise PermissionDenied unless the user may take the action. Services call this first."""
     if not can(user, capability, case):
         raise PermissionDenied(_("You are not allowed to do this."))
+
+
+# Who may take a part on a case ------------------------------------------------------------------
+
+# At most this many words of a name are searched: a name, not a paragraph.
+NAME_WORDS_MAX = 5
+
+
+def assignable_people(case: Case, role: str | None = None, name: str = "") -> QuerySet[User]:
+    """The people who may be given `role` on the case (CC-9, DP-1, DP-2): the one answer that
+    the person picker lists, the assignment form validates against and `case_assign` checks,
+    so the page never offers someone the service would refuse.
+
+    An active account with an active membership whose staff role may take the part
+    (roles.ASSIGNABLE: an interpreter is assigned as an interpreter, never as a lawyer); a case
+    worker only from the case's lead agency; and not someone who already holds the part on the
+    case. Without a role: anyone who may take at least one of the parts given by hand. `name`
+    narrows it to people whose first name, last name or username holds every word typed, in
+    any order and any letter case ("kyaw aung" finds Aung Kyaw). Unordered."""
+    parts = [value for value, _label in ASSIGNED_BY_HAND]
+    if role is not None and role not in parts:
+        return User.objects.none()
+    fitting = Membership.objects.filter(user_id=OuterRef("pk"), is_active=True)
+    if role is None:
+        fitting = fitting.filter(role__in=set().union(*(ASSIGNABLE[part] for part in parts)))
+    elif role == AssignmentRole.CASE_WORKER:
+        fitting = fitting.filter(agency_id=case.lead_agency_id, role__in=ASSIGNABLE[role])
+    else:
+        fitting = fitting.filter(role__in=ASSIGNABLE[role])
+    people = User.objects.filter(Exists(fitting), is_active=True)
+    if role is not None:
+        holding = CaseAssignment.objects.filter(
+            case_id=case.pk, user_id=OuterRef("pk"), role=role, ended_at__isnull=True
+        )
+        people = people.exclude(Exists(holding))
+    for word in name.split()[:NAME_WORDS_MAX]:
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+    return people
+
+
+def is_case_worker(user: Any, case: Case) -> bool:
+    """Whether the user is the case's case worker now (CC-9): a current assignment as case
+    worker, held while they are active in the agency it was made through."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        granting_assignments()
+        .filter(case=case, user=user, role=AssignmentRole.CASE_WORKER)
+        .exists()
+    )
+
+
+def require_case_worker(user: Any, case: Case) -> None:
+    """Raise PermissionDenied unless the user is the case's case worker now: what only they
+    may do, such as asking for their case to be handed over (CC-9)."""
+    if not is_case_worker(user, case):
+        raise PermissionDenied(_("Only the case worker of this case can do this."))
+
+
+def access_case_as_case_worker(user: Any, public_id: UUID | str) -> Case:
+    """The case, for its case worker: 404 when the user cannot see it, PermissionDenied when
+    they can but are not its case worker (a supervisor, an interpreter)."""
+    case = access_case_by_id(user, public_id)
+    require_case_worker(user, case)
+    return case
 
 
 def _capability_predicate(capability: str) -> rules.Predicate:

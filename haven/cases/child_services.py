@@ -27,6 +27,8 @@ from haven.children.rules import check_presumption_not_ended
 from haven.children.services import (
     CHILD_FIELDS,
     CONTENT_FIELDS,
+    NAME_FIELDS,
+    keep_name_key,
     set_identity_lists,
 )
 from haven.core.versions import check_version
@@ -67,6 +69,8 @@ def child_update(
     changes |= set_identity_lists(
         child, nationalities=nationalities, languages=languages, aliases=aliases
     )
+    if aliases is not None or NAME_FIELDS & set(fields):
+        keep_name_key(child)
     if changes:
         record_event(actor=actor, action="child.update", obj=child, case=case, changes=changes)
     reevaluate(child.cases.all(), *CHILD_MODELS)

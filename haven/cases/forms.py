@@ -1,10 +1,15 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from haven.accounts.models import Agency, Membership, User
+from haven.cases.access import assignable_people
 from haven.cases.emergency import DEFAULT_MINUTES, MINUTES_CHOICES
 from haven.cases.languages import language_names
 from haven.cases.models import (
@@ -13,6 +18,8 @@ from haven.cases.models import (
     ClosingReason,
     EmergencyAccess,
     EmergencyReason,
+    HandoverReason,
+    HandoverRequest,
     Interview,
 )
 from haven.children.forms import ChildForm
@@ -126,13 +133,53 @@ class StaffChoiceField(forms.ModelChoiceField):
         return name
 
 
+# How many people the person picker shows at once; the others are found by typing their name.
+PICKER_SIZE = 20
+
+_BY_HAND = dict(ASSIGNED_BY_HAND)
+
+
+def people_to_offer(case: Case, people: QuerySet[User]) -> QuerySet[User]:
+    """`people` in the order the picker lists them: the case's lead agency first, then by name;
+    each with their active memberships (agency and role) read in the same queries."""
+    in_lead = Membership.objects.filter(
+        user_id=OuterRef("pk"), agency_id=case.lead_agency_id, is_active=True
+    )
+    return (
+        people.annotate(in_lead=Exists(in_lead))
+        .order_by("-in_lead", "first_name", "last_name", "username", "pk")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(is_active=True)
+                .select_related("agency")
+                .order_by("agency__name"),
+            )
+        )
+    )
+
+
 class AssignForm(forms.Form):
-    user: forms.ModelChoiceField = StaffChoiceField(label=_("Person"), queryset=User.objects.none())
+    """Who takes which part on the case. The person must be one of `access.assignable_people`
+    for the role chosen, the same rule `case_assign` applies: the form never loads every staff
+    member, and never accepts someone the service would refuse (DP-1, DP-2)."""
+
+    user: forms.ModelChoiceField = StaffChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Choose the person to assign."),
+            "invalid_choice": _(
+                "This person cannot take this role on this case: choose someone from the list."
+            ),
+        },
+    )
     role = forms.ChoiceField(
         label=_("Role on the case"),
         # A referral recipient is assigned only by accepting a referral (haven.directory),
         # emergency access only by taking it (haven.cases.emergency).
         choices=ASSIGNED_BY_HAND,
+        error_messages={"required": _("Choose the role on the case.")},
     )
     handover_note = forms.CharField(
         label=_("Handover note"),
@@ -156,16 +203,84 @@ class AssignForm(forms.Form):
             field.widget = forms.HiddenInput()
         return form
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    @classmethod
+    def for_case_page(cls, case: Case) -> "AssignForm":
+        """The form of the case page's "Assign someone" block: the first PICKER_SIZE people who
+        may take a part on the case, the lead agency's first, and a link to the assignment page
+        to find the others by name."""
+        form = cls(case=case)
+        field = form.fields["user"]
+        assert isinstance(field, StaffChoiceField) and field.queryset is not None
+        people = people_to_offer(case, field.queryset)
+        shown = list(people[:PICKER_SIZE])
+        field.widget.choices = [  # type: ignore[attr-defined]
+            ("", field.empty_label),
+            *((person.pk, field.label_from_instance(person)) for person in shown),
+        ]
+        # Counted every time, so the case page reads as many queries for 3 staff as for 3,000.
+        more = people.count() - len(shown)
+        if more:
+            field.help_text = format_html(
+                '{} <a href="{}">{}</a>',
+                ngettext(
+                    "%(n)s more person can be assigned.",
+                    "%(n)s more people can be assigned.",
+                    more,
+                )
+                % {"n": more},
+                reverse("cases:assign", args=[case.public_id]),
+                _("Find them by name"),
+            )
+        return form
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        active = Membership.objects.filter(is_active=True).values("user_id")
+        if case is None:
+            # No one is offered without a case: the confirmation step carries its choice in
+            # hidden fields, and the case's form checks it when it comes back.
+            return
+        role = self.data.get("role") if self.is_bound else self.initial.get("role")
         field = self.fields["user"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = (
-            User.objects.filter(pk__in=active, is_active=True)
-            .prefetch_related("memberships__agency")
-            .order_by("first_name", "last_name")
-        )
+        field.queryset = assignable_people(case, role if role in _BY_HAND else None)
+
+
+class PersonSearchForm(forms.Form):
+    """The person picker's search, sent by GET: the part on the case and words of a name.
+    Staff names are not a child's data, so they may sit in an address."""
+
+    role = forms.ChoiceField(
+        label=_("Role on the case"),
+        choices=[("", _("Choose the role first")), *ASSIGNED_BY_HAND],
+        required=False,
+    )
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        help_text=_("First name, last name or part of one, in any order."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class HandoverRequestForm(forms.Form):
+    """A case worker asks for their case to be handed over (CC-9)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why should the case go to someone else?"),
+        choices=HandoverReason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("In a sentence"),
+        required=False,
+        max_length=HandoverRequest.NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed for “Other”, optional otherwise. Your supervisor reads it: leave the "
+            "child's story out of it."
+        ),
+    )
 
 
 class InterviewForm(forms.Form):

@@ -15,6 +15,7 @@ from haven.cases.models import (
     ClosureRequest,
     EmergencyAccess,
     EmergencyReason,
+    HandoverReason,
     Interview,
 )
 from haven.core.sensitivity import Sensitivity
@@ -67,6 +68,9 @@ register(
         "emergency.open": _("Emergency access opened"),
         "emergency.end": _("Emergency access ended early"),
         "emergency.review": _("Emergency access reviewed"),
+        "handover.request": _("Handover requested"),
+        "handover.withdraw": _("Handover request withdrawn"),
+        "handover.complete": _("Handover request met: a new case worker is assigned"),
     },
     {
         "case.stage": _stage_change,
@@ -80,6 +84,7 @@ register(
         "case.erase": _erased,
         "emergency.open": coded("reason", EmergencyReason.choices),
         "emergency.review": coded("outcome", EmergencyAccess.Outcome.choices),
+        "handover.request": coded("reason", HandoverReason.choices),
     },
     classes={
         "interview.proceedings": Sensitivity.LEGAL,

@@ -24,6 +24,7 @@ from haven.cases.access import can, cases_for_user, require
 from haven.cases.models import Case, ChildMerge, Interview
 from haven.cases.services import lock_case
 from haven.children.models import CHILD_MODELS, Child
+from haven.children.services import keep_name_key
 from haven.safeguards.engine import reevaluate
 
 
@@ -126,6 +127,7 @@ def merge_decide(*, merge: ChildMerge, actor: Any, confirm: bool, note: str = ""
         merged_child.merged_into_id = merge.kept_child_id
         merged_child.updated_by = actor
         merged_child.save(update_fields=["merged_into", "updated_by", "updated_at"])
+        keep_name_key(Child.objects.get(pk=merge.kept_child_id))  # its names find the kept record
         fields["moved_cases"] = moved
     elif not note.strip():
         raise ValidationError({"note": _("Say why these are two different children.")})
@@ -171,6 +173,7 @@ def merge_undo(*, merge: ChildMerge, actor: Any, reason: str) -> ChildMerge:
     Child.objects.filter(pk=merge.merged_child_id).update(
         merged_into=None, updated_by=actor, updated_at=now
     )
+    keep_name_key(Child.objects.get(pk=merge.kept_child_id))
     merge.set_status(
         ChildMerge.Status.UNDONE,
         actor=actor,

@@ -417,6 +417,67 @@ class ChildMerge(StatusMachine, HavenModel):
         return self.decided_at + timedelta(days=self.UNDO_DAYS)
 
 
+class HandoverReason(models.TextChoices):
+    """Why a case worker asks to give up a case (CC-9): a short list, so that supervisors and
+    the counts of handovers say why they happen; a sentence may say the rest."""
+
+    LEAVING = "leaving", _("Leaving the agency")
+    TOO_MANY_CASES = "too_many_cases", _("Too many cases")
+    CONFLICT = "conflict", _("A conflict of interest, or the child asked for someone else")
+    OTHER = "other", _("Other")
+
+
+class HandoverRequest(HavenModel):
+    """A case worker's request to hand their case over to someone else (CC-9): they are
+    leaving, have too many cases, or have a conflict of interest (or the child asked). The
+    supervisors of the lead agency see open requests first under "Cases to hand over". One
+    open request per case; it is resolved when a new case worker is assigned (handed over) or
+    when the case worker withdraws it. Until then the case worker keeps the case: a request
+    never leaves a child without one."""
+
+    class Outcome(models.TextChoices):
+        HANDED_OVER = "handed_over", _("Handed over")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    # The reason is case basics; the sentence may mention the child, so it is encrypted.
+    ROW_SENSITIVITY = Sensitivity.BASIC
+    NOTE_MAX_LENGTH = 500
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="handover_requests")
+    reason = models.CharField(_("why"), max_length=20, choices=HandoverReason.choices)
+    note = EncryptedTextField(_("in a sentence"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("handover request")
+        verbose_name_plural = _("handover requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="one_open_handover_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(resolved_at__isnull=True, outcome="")
+                | models.Q(resolved_at__isnull=False, outcome__in=["handed_over", "withdrawn"]),
+                name="handover_request_outcome_when_resolved",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.reason} {self.outcome or 'open'}"
+
+
 class Erasure(models.Model):
     """What the retention job erased (DP-8): one row per case and class of data, never the
     content. `counted_from` is the closing of the child's last case the schedule ran from, so

@@ -22,7 +22,7 @@ classes, never content) and re-runs the alert rules reading what it changed.
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, reduce
@@ -55,6 +55,7 @@ PLAIN_FIELDS: dict[str, S] = {
     "children.Child.given_name": S.IDENTITY,
     "children.Child.family_name": S.IDENTITY,
     "children.Child.name_romanised": S.IDENTITY,
+    "children.Child.name_key": S.IDENTITY,  # the names' search key, erased with them (ID-7)
     "children.Child.gender_self_described": S.IDENTITY,
     "children.ChildAlias.name": S.IDENTITY,
     "children.AgeAssessment.method": S.IDENTITY,
@@ -365,6 +366,28 @@ def apply_retention(
     return report
 
 
+@dataclass(frozen=True)
+class FileEraser:
+    """Stored files of a class (documents and photos) that the job erases with its fields. An
+    area above cases registers one at ready() (haven.documents.retention): this module reads
+    fields from the app registry, but a file's class is chosen per row and its content lives
+    outside the database."""
+
+    label: str
+    model: type[models.Model]
+    count: Callable[[S, list[int]], int]  # (class, case ids) -> files still held
+    erase: Callable[[S, list[int], datetime], int]  # -> files erased (deleted after commit)
+
+
+_FILE_ERASERS: list[FileEraser] = []
+
+
+def file_eraser(eraser: FileEraser) -> FileEraser:
+    if eraser not in _FILE_ERASERS:
+        _FILE_ERASERS.append(eraser)
+    return eraser
+
+
 def _by_class(batch: Mapping[int, Due], cases: Iterable[Case]) -> dict[S, tuple[list, list]]:
     """For each class due in the batch: (child ids, cases)."""
     cases_of: dict[int, list[Case]] = defaultdict(list)
@@ -400,6 +423,10 @@ def _count_batch(batch: Mapping[int, Due], report: RetentionReport) -> None:
             for f in fields:
                 if counts[f.name]:
                     out.values[label_of(target.model, f)] += counts[f.name]
+        for eraser in _FILE_ERASERS:
+            held = eraser.count(cls, case_ids)
+            if held:
+                out.values[eraser.label] += held
 
 
 @transaction.atomic
@@ -442,6 +469,11 @@ def _erase_batch(batch: Mapping[int, Due], report: RetentionReport) -> None:
             if rows:
                 out.rows[target.label] += rows
                 written.add(target.model)
+        for eraser in _FILE_ERASERS:
+            files = eraser.erase(cls, case_ids, now)
+            if files:
+                out.rows[eraser.label] += files
+                written.add(eraser.model)
     by_pk = {c.pk: c for c in cases}
     Erasure.objects.bulk_create(
         [

@@ -1,10 +1,12 @@
 """Reads for cases. Every function starts from cases_for_user, so nothing here can widen access."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from haven.accounts.access import agencies_where
 from haven.accounts.roles import Capability
@@ -12,6 +14,7 @@ from haven.audit.labels import hidden_actions
 from haven.audit.models import AuditEvent
 from haven.cases.access import cases_for_user, shown_alerts
 from haven.cases.models import Case, CaseAssignment, ClosureRequest, Interview
+from haven.core.names import word_keys
 
 
 def case_list(
@@ -62,7 +65,9 @@ def case_list(
 def _matches(query: str) -> Q:
     """A case whose reference is the query, with or without its "HV-", or whose child has every
     word of the query in one of their names, in any order: "Kyaw Aung" and "aung kyaw" both
-    find Aung Kyaw Min, in Latin letters or in the child's own script."""
+    find Aung Kyaw Min, in Latin letters or in the child's own script. A word also finds the
+    name written in another script or spelt another way, as the search for a known child does
+    (ID-7): "Aung Kyaw" finds အောင်ကျော်, "Somchai" finds สมชาย, and the other way round."""
     query = " ".join(query.split())
     reference = query.upper()
     by_reference = Q(reference__iexact=reference) | Q(reference__iexact=f"HV-{reference}")
@@ -73,8 +78,21 @@ def _matches(query: str) -> Q:
             | Q(child__family_name__icontains=word)
             | Q(child__name_romanised__icontains=word)
             | Q(child__aliases__name__icontains=word)
+            | _by_name_key(word)
         )
     return by_reference | by_name
+
+
+def _by_name_key(word: str) -> Q:
+    """The word's romanised, phonetic key in the child's stored key (Child.name_key): each of
+    its readings, every word of the reading (Burmese writes a whole name as one word)."""
+    found = Q(pk__in=[])
+    for reading in word_keys(word):
+        every = Q()
+        for key in reading:
+            every &= Q(child__name_key__icontains=key)
+        found |= every
+    return found
 
 
 def current_assignments(case: Case) -> QuerySet[CaseAssignment]:
@@ -114,6 +132,15 @@ def timeline(case: Case, classes: Collection[str], limit: int = 100) -> QuerySet
         .select_related("actor")
         .order_by("-seq")[:limit]
     )
+
+
+def by_day(events: Iterable[AuditEvent]) -> list[tuple[date, list[AuditEvent]]]:
+    """The timeline's events by the day they happened in the active time zone (the agency's),
+    the latest day first, each day's events in the order given."""
+    days: dict[date, list[AuditEvent]] = {}
+    for event in events:
+        days.setdefault(timezone.localdate(event.occurred_at), []).append(event)
+    return sorted(days.items(), key=lambda day: day[0], reverse=True)
 
 
 def retelling_counts(cases: Any) -> Any:

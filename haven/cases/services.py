@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import ASSIGNABLE, CASE_WORKER_ROLES, Capability
 from haven.audit.services import diff, jsonable, record_event, snapshot
-from haven.cases.access import agencies_where, can, cases_for_user, forget_roles, require
+from haven.cases.access import (
+    agencies_where,
+    assignable_people,
+    can,
+    cases_for_user,
+    forget_roles,
+    require,
+)
 from haven.cases.closing import check_may_close
 from haven.cases.interviews import check_interview
 from haven.cases.models import (
@@ -26,6 +33,7 @@ from haven.cases.models import (
     CaseNote,
     ClosingReason,
     ClosureRequest,
+    HandoverRequest,
     Interview,
     StageChange,
 )
@@ -253,7 +261,9 @@ def case_assign(
     *, case: Case, actor: Any, user: Any, role: str, handover_note: str = ""
 ) -> CaseAssignment:
     """Assign a person to a case. A new case worker replaces the current one: that is a
-    handover (CC-9), and it needs a handover note so the child does not have to retell."""
+    handover (CC-9), and it needs a handover note so the child does not have to retell; the
+    case worker's open request to hand the case over, if any, is met by it. Who may take which
+    part is `access.assignable_people`, the list the person picker offers (DP-1, DP-2)."""
     require(actor, Capability.ASSIGN, case)
     # Lock the case first (before the audit chain, like every service) so that two handovers
     # of one case run one after the other. NO KEY: the lock must not block inserting rows that
@@ -273,32 +283,34 @@ def case_assign(
                 )
             }
         )
-    membership_roles = set(
-        Membership.objects.filter(user=user, is_active=True, user__is_active=True).values_list(
-            "role", flat=True
-        )
-    )
-    if not membership_roles:
-        raise ValidationError({"user": _("This person has no active account.")})
-    if not membership_roles & ASSIGNABLE[role]:
-        raise ValidationError(
-            {
-                "role": _("%(name)s cannot be assigned as %(part)s: their role does not allow it.")
-                % {"name": user, "part": AssignmentRole(role).label.lower()}
-            }
-        )
-    if role == AssignmentRole.CASE_WORKER:
-        in_lead_agency = Membership.objects.filter(
-            user=user, agency=case.lead_agency, is_active=True, role__in=CASE_WORKER_ROLES
-        ).exists()
-        if not in_lead_agency:
-            raise ValidationError(
-                {"user": _("The case worker must be a case worker of the lead agency.")}
+    if not assignable_people(case, role).filter(pk=user.pk).exists():
+        # Refused by the one rule; the message says which part of it the person fails.
+        membership_roles = set(
+            Membership.objects.filter(user=user, is_active=True, user__is_active=True).values_list(
+                "role", flat=True
             )
+        )
+        if not membership_roles:
+            raise ValidationError({"user": _("This person has no active account.")})
+        if not membership_roles & ASSIGNABLE[role]:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "%(name)s cannot be assigned as %(part)s: their role does not allow it."
+                    )
+                    % {"name": user, "part": AssignmentRole(role).label.lower()}
+                }
+            )
+        if CaseAssignment.objects.filter(
+            case=case, user=user, role=role, ended_at__isnull=True
+        ).exists():
+            raise ValidationError({"user": _("This person already has this role on the case.")})
+        raise ValidationError(
+            {"user": _("The case worker must be a case worker of the lead agency.")}
+        )
     now = timezone.now()
     current = CaseAssignment.objects.select_for_update().filter(case=case, ended_at__isnull=True)
-    if current.filter(user=user, role=role).exists():
-        raise ValidationError({"user": _("This person already has this role on the case.")})
+    asked = None
     if role == AssignmentRole.CASE_WORKER:
         previous = current.filter(role=AssignmentRole.CASE_WORKER).first()
         if previous is not None:
@@ -312,10 +324,31 @@ def case_assign(
                     }
                 )
             end_assignment(assignment=previous, actor=actor, at=now)
+        asked = (
+            HandoverRequest.objects.select_for_update()
+            .filter(case=case, resolved_at__isnull=True)
+            .first()
+        )
     assignment = _start_assignment(
         case=case, actor=actor, user=user, role=role, at=now, handover_note=handover_note.strip()
     )
-    reevaluate(case, CaseAssignment)
+    if asked is not None:
+        # The case worker's request to hand the case over is met in the same write (CC-9).
+        asked.resolved_at = now
+        asked.resolved_by = actor
+        asked.outcome = HandoverRequest.Outcome.HANDED_OVER
+        asked.updated_by = actor
+        asked.save(
+            update_fields=["resolved_at", "resolved_by", "outcome", "updated_by", "updated_at"]
+        )
+        record_event(
+            actor=actor,
+            action="handover.complete",
+            obj=asked,
+            case=case,
+            changes={"outcome": [None, asked.outcome], "resolved_at": [None, now]},
+        )
+    reevaluate(case, CaseAssignment, *([HandoverRequest] if asked is not None else []))
     return assignment
 
 

@@ -1,4 +1,7 @@
-"""Pages for staff leaving or changing role, and the cases to hand over (haven.cases.staff)."""
+"""Pages for staff leaving or changing role, the cases to hand over, and a case worker's request
+to hand their case over (haven.cases.staff)."""
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +13,11 @@ from django.views.decorators.http import require_POST
 
 from haven.accounts.models import Membership
 from haven.accounts.roles import Capability
+from haven.audit.services import log_read
 from haven.cases import staff
-from haven.cases.access import agencies_where, can
+from haven.cases.access import access_case_as_case_worker, agencies_where, can, readable
+from haven.cases.forms import HandoverRequestForm
+from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 
 
@@ -73,8 +79,77 @@ def member_role(request: AuthedRequest, membership_id: str) -> HttpResponse:
 
 @login_required
 def hand_over(request: AuthedRequest) -> HttpResponse:
-    """Open cases of the supervisor's agencies that have no case worker now (CC-9)."""
+    """What a supervisor hands over (CC-9): first the case workers' open requests to hand a
+    case over, the longest waiting first; then the open cases of their agencies that have no
+    case worker now."""
     if not can(request.user, Capability.ASSIGN):
         raise PermissionDenied
+    asked = list(staff.handover_requests_to_answer(request.user)[:200])
     cases = list(staff.cases_to_hand_over(request.user)[:200])
-    return render(request, "cases/hand_over.html", {"cases": cases})
+    return render(request, "cases/hand_over.html", {"asked": asked, "cases": cases})
+
+
+def _handover_page(
+    request: AuthedRequest,
+    case: Any,
+    form: HandoverRequestForm,
+    *,
+    status: int = 200,
+    refused: list[str] | None = None,
+) -> HttpResponse:
+    log_read(user=request.user, what="case.handover_request", case=case)
+    return render(
+        request,
+        "cases/handover_request.html",
+        {
+            "case": case,
+            "child": case.child,
+            "can_read": {str(s) for s in readable(request.user, case)},
+            "asked": staff.open_handover_request(case),
+            "form": form,
+            "refused": refused or [],
+        },
+        status=status,
+    )
+
+
+@login_required
+def handover_request(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The case worker asks for their case to be handed over (CC-9), or sees the request they
+    made and may withdraw it. Only the case's case worker: others get 403 or, when they cannot
+    see the case, 404."""
+    case = access_case_as_case_worker(request.user, public_id)
+    form = HandoverRequestForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            staff.handover_request(case=case, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your request is sent to the supervisors. You keep the case until they "
+                    "assign someone else."
+                ),
+            )
+            return redirect("cases:handover_request", public_id=case.public_id)
+    return _handover_page(request, case, form, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def handover_request_withdraw(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """The case worker takes back their open request: they keep the case (CC-9)."""
+    case = access_case_as_case_worker(request.user, public_id)
+    asked = staff.open_handover_request(case)
+    try:
+        if asked is None:
+            raise ValidationError(_("There is no open request to withdraw."))
+        staff.handover_request_withdraw(request=asked, actor=request.user)
+    except ValidationError as exc:
+        return _handover_page(
+            request, case, HandoverRequestForm(), status=400, refused=exc.messages
+        )
+    messages.success(request, _("Your request is withdrawn: the case stays with you."))
+    return redirect("cases:handover_request", public_id=case.public_id)

@@ -39,6 +39,16 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/assign/", views.case_assign, name="assign"),
     path(
+        "<uuid:public_id>/handover-request/",
+        staff_views.handover_request,
+        name="handover_request",
+    ),
+    path(
+        "<uuid:public_id>/handover-request/withdraw/",
+        staff_views.handover_request_withdraw,
+        name="handover_request_withdraw",
+    ),
+    path(
         "<uuid:public_id>/assignments/<uuid:assignment_id>/end/",
         views.assignment_end,
         name="assignment_end",

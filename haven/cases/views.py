@@ -9,11 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.roles import Capability
 from haven.audit.services import log_read
-from haven.cases import due, merging, selectors, services
+from haven.cases import assign_views, due, merging, selectors, services
 from haven.cases.access import (
     access_case_by_id,
     access_case_for,
@@ -109,6 +109,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
     approves = can(user, Capability.APPROVE_CLOSURE, case) and (
         closing is None or closing.created_by_id != user.pk
     )
+    events = list(selectors.timeline(case, classes))
     return {
         "case": case,
         "child": case.child,
@@ -120,7 +121,10 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
         "case_workers": selectors.case_worker_history(case),
         "interviews": [i for i in case.interviews.all()[:50] if i.readable_with(classes)],
         "notes": case.notes.select_related("created_by")[:50],
-        "timeline": selectors.timeline(case, classes),
+        "timeline": events,
+        # CC-9: one part of the page per day, the latest day open.
+        "timeline_days": selectors.by_day(events),
+        "due_groups": _due_groups(due.due_for_case(user, case)),
         "erasures": case_erasures(case),
         "other_cases": other,
         # RR-6: a child who comes back after their case closed gets a new case, not a new record.
@@ -144,6 +148,19 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
         **merge_part,
         **extra,
     }
+
+
+def _due_groups(items: list[due.Due]) -> list[tuple[str, str, list[due.Due]]]:
+    """What is due on the case (CC-9) in the "What is due" page's groups: overdue, today and
+    the days to come; empty when nothing is due this week."""
+    if not items:
+        return []
+    today = timezone.localdate()
+    return [
+        ("overdue", _("Overdue"), [i for i in items if i.on < today]),
+        ("today", _("Today"), [i for i in items if i.on == today]),
+        ("week", _("In the next 7 days"), [i for i in items if i.on > today]),
+    ]
 
 
 def _stage_form(user: Any, case: Case, closing: Any, data: Any = None) -> StageForm:
@@ -260,11 +277,15 @@ def case_stage(request: AuthedRequest, public_id: str) -> HttpResponse:
     return case_page(request, case, status=400, stage_form=form)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
+    """GET: the page to choose who takes which part on the case, searchable by name (CC-9).
+    POST: assign them; a refused choice comes back on that page with what was wrong (400)."""
     case = access_case_for(request.user, public_id, Capability.ASSIGN)
-    form = AssignForm(request.POST)
+    if request.method == "GET":
+        return assign_views.assign_page(request, case)
+    form = AssignForm(request.POST, case=case)
     if form.is_valid():
         data = dict(form.cleaned_data)
         confirmed = data.pop("language_confirmed")
@@ -295,7 +316,7 @@ def case_assign(request: AuthedRequest, public_id: str) -> HttpResponse:
                 request, _("%(name)s is assigned.") % {"name": form.cleaned_data["user"]}
             )
             return redirect("cases:detail", public_id=case.public_id)
-    return case_page(request, case, status=400, assign_form=form)
+    return assign_views.assign_page(request, case, form, status=400)
 
 
 @require_POST

@@ -121,6 +121,12 @@ class Child(HavenModel):
     special_needs = EncryptedTextField(
         _("disability and special needs"), sensitivity=Sensitivity.HEALTH
     )
+    # The words of the romanised, phonetic keys of every name the child is known by (the names,
+    # the other names, the names of records merged into this one; haven.core.names.search_key),
+    # so that My cases finds "Aung Kyaw" written အောင်ကျော် (ID-7). Kept by every write of a name
+    # (haven.children.services.keep_name_key); it tells no more than the names, which are plain
+    # columns too, and is erased with them (DP-8).
+    name_key = models.CharField(max_length=1000, blank=True, db_index=True, editable=False)
     # Two records found to be one child (RR-6): this record's cases moved to the record it was
     # merged into. It stays, unsearched, so the merge can be undone (haven.cases.merging).
     merged_into = models.ForeignKey(

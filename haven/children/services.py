@@ -16,6 +16,7 @@ from haven.children.models import (
     ChildNationality,
 )
 from haven.core.codes import validate_country, validate_language
+from haven.core.names import search_key
 
 # Fields a practitioner edits on the child's record. Names and special needs are case content:
 # the audit trail records that they changed, never their values.
@@ -36,6 +37,8 @@ CHILD_FIELDS = (
     "has_disability",
     "special_needs",
 )
+# The fields whose words Child.name_key holds, with the other names (ID-7).
+NAME_FIELDS = frozenset({"given_name", "family_name", "name_romanised"})
 # Everything about the child is case content, recorded in the audit trail as changed without
 # its values (DP-3; the trail is append-only and could never be erased under DP-8). Only the
 # fields that explain the presumption of minority keep their values.
@@ -59,6 +62,34 @@ def _clean_codes(values: Iterable[str], validator: Any, field: str) -> list[str]
         if code not in codes:
             codes.append(code)
     return codes
+
+
+def _clean_aliases(aliases: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(a.strip()[:250] for a in aliases if a.strip()))
+
+
+def name_key_of(child: Child, aliases: Iterable[str], merged: Iterable[Child] = ()) -> str:
+    """The search key of every name the child is known by (Child.name_key, ID-7): the given and
+    family names, the name in Latin letters, the other names, and the names of the records
+    merged into this one (RR-6), each with its own other names (`merged` with `aliases`
+    prefetched)."""
+    names = [child.given_name, child.family_name, child.name_romanised, *aliases]
+    for other in merged:
+        names += [f"{other.given_name} {other.family_name}", other.name_romanised]
+        names += [a.name for a in other.aliases.all()]
+    return search_key(*names)
+
+
+def keep_name_key(child: Child) -> None:
+    """Make the stored search key true again after a write of the child's names or other names,
+    or a merge with another record, in the caller's transaction: two queries, three with a merged
+    record, and the update only when the key changed."""
+    aliases = list(child.aliases.values_list("name", flat=True))
+    merged = Child.objects.filter(merged_into=child).prefetch_related("aliases")
+    key = name_key_of(child, aliases, merged)
+    if key != child.name_key:
+        Child.objects.filter(pk=child.pk).update(name_key=key)
+        child.name_key = key
 
 
 def set_identity_lists(
@@ -94,8 +125,7 @@ def set_identity_lists(
         if sorted(before) != sorted(codes) or before[:1] != codes[:1]:
             changes["languages"] = [REDACTED, REDACTED]
     if aliases is not None:
-        names = [a.strip()[:250] for a in aliases if a.strip()]
-        names = list(dict.fromkeys(names))
+        names = _clean_aliases(aliases)
         before = sorted(child.aliases.values_list("name", flat=True))
         child.aliases.exclude(name__in=names).delete()
         ChildAlias.objects.bulk_create(
@@ -122,6 +152,8 @@ def child_create(
     child = Child(created_by=actor, updated_by=actor, **fields)
     child.full_clean()
     child.presumed_minor = presumption_of_minority(child, None, standing=False).is_presumed
+    aliases = _clean_aliases(aliases)
+    child.name_key = name_key_of(child, aliases)
     child.save()
     set_identity_lists(child, nationalities=nationalities, languages=languages, aliases=aliases)
     return child

@@ -2,7 +2,7 @@
 
 from django.core.checks import Warning, register
 
-from haven.consent.sheets import pdf_unavailable
+from haven.core.pdf import pdf_unavailable
 
 
 @register()

@@ -32,12 +32,12 @@ from haven.consent.models import (
 from haven.consent.sheets import (
     Band,
     band_for,
-    render_pdf,
     render_sheet_html,
     sheet_language_for,
 )
 from haven.core.codes import validate_language
 from haven.core.forms import validate_event_date, validate_event_time
+from haven.core.pdf import render_pdf
 from haven.decisions.models import Decision
 from haven.decisions.services import check_determination
 from haven.safeguards.engine import reevaluate

@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -483,27 +482,3 @@ def render_sheet_html(
         context["bidi"] = translation.get_language_bidi()
         context["printed_on"] = printed_on
         return render_to_string("consent/sheet.html", context)
-
-
-def pdf_unavailable() -> str:
-    """Why this server cannot print PDFs ("" when it can): WeasyPrint needs the system's Pango
-    library, which pip does not install (docs/deployment.md)."""
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as exc:
-        return str(exc)
-    return ""
-
-
-def render_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, which only this path needs.
-    if pdf_unavailable():
-        raise ValidationError(
-            _(
-                "This server cannot print sheets yet: ask the system administrator to install "
-                "the PDF libraries (see the deployment guide)."
-            )
-        )
-    from weasyprint import HTML
-
-    return bytes(HTML(string=html).write_pdf())

@@ -62,3 +62,9 @@ class EncryptedTextField(models.TextField):
 
     def to_python(self, value):  # type: ignore[no-untyped-def]
         return value
+
+
+class EncryptedFileField(models.FileField):
+    """A file whose stored content is a Fernet token of the field keys (DP-7, DP-13). Whoever
+    saves it encrypts (`fernet().encrypt`) and whoever reads it decrypts; `manage.py
+    rotate_field_keys` re-encrypts every such file with the first key, as it does the fields."""

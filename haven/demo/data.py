@@ -10,9 +10,12 @@ form) is one of the things the demo has to show. Summaries mention no real place
 import os
 from dataclasses import dataclass, replace
 from random import Random
+from typing import Any
 
 from haven.accounts.models import OrganisationType
 from haven.accounts.roles import Role
+from haven.cases.access import is_case_worker
+from haven.cases.staff import handover_request
 from haven.children.models import AgeStatus, ParentalCare, Sex
 
 DEMO_PASSWORD = "haven-demo-2026"  # noqa: S105  (published on purpose: fictional demo only)
@@ -370,6 +373,26 @@ HANDOVER_NOTES: tuple[str, ...] = (
     "Handing over for continuity: the new worker already knows the family from a previous case. "
     "Read the best-interests notes before the first meeting.",
 )
+
+# A case worker's request to hand one of their cases over (CC-9), left open for the supervisor
+# to answer from "Cases to hand over".
+HANDOVER_REQUEST = {
+    "reason": "too_many_cases",
+    "note": "Fictional: six new cases came to me this month; she needs someone who can visit "
+    "every week.",
+}
+
+
+def ask_for_handover(seeder: Any) -> None:
+    """Called once by seed_demo's Seeder.run, after the assignments are settled: the case worker
+    of the first open case that still has one asks, through the service, for it to be handed
+    over (CC-9)."""
+    for dc in seeder.cases:
+        worker = dc.case_worker
+        if dc.is_open and worker is not None and is_case_worker(worker, dc.case):
+            handover_request(case=dc.case, actor=worker, **HANDOVER_REQUEST)
+            return
+
 
 CASE_NOTES: tuple[str, ...] = (
     "Visited the child at the shelter. Sleeping better; asked about going back to school.",

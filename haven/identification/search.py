@@ -1,6 +1,6 @@
 """Is this child already known? (ID-7, CC-15)
 
-Searches children by name across scripts and spellings (haven.identification.names), narrowed
+Searches children by name across scripts and spellings (haven.core.names), narrowed
 by birth year, sex and nationality. A user sees the matching children they may see; for
 matches held by agencies they cannot see, only the agency's name and country, so that they can
 call that agency — never the child's details (DP-1, DP-2).
@@ -19,7 +19,7 @@ from haven.accounts.models import Agency
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
 from haven.children.models import Child
-from haven.identification.names import match_candidates
+from haven.core.names import match_candidates
 
 MAX_CANDIDATES = 20000
 

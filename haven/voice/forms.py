@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -68,12 +69,29 @@ KIOSK_KINDS = [
 ]
 
 
+# What the kiosk says when something is missing or wrong: short and kind, for a child of 8
+# (CC-12, CC-14), never Django's "This field is required." A message no field explains.
+KIOSK_CHOOSE_ONE = _("Please choose one.")
+KIOSK_CHOOSE_FACE = _("Please choose one of the faces.")
+KIOSK_TOO_LONG = _("That is a lot of words! Please make it shorter.")
+KIOSK_SAY_MORE = _("Please tell us a little more. Choose a face or write something.")
+KIOSK_TRY_AGAIN = _(
+    "Something did not work. Please try again, or ask the adult who gave you the tablet."
+)
+_CHOICE = {"required": KIOSK_CHOOSE_ONE, "invalid_choice": KIOSK_CHOOSE_ONE}
+_TEXT = {"max_length": KIOSK_TOO_LONG}
+
+
 class KioskForm(forms.Form):
+    """What a child leaves at the kiosk. Every error it can show is one of the messages above,
+    also those the service raises (`add_service_error`)."""
+
     mood = forms.ChoiceField(
         label=_("How do you feel?"),
         choices=Mood.choices,
         required=False,
         widget=forms.RadioSelect,
+        error_messages={"invalid_choice": KIOSK_CHOOSE_FACE},
     )
     message = forms.CharField(
         label=_("What do you want to tell us?"),
@@ -81,12 +99,14 @@ class KioskForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "off"}),
         help_text=_("You do not have to write your name."),
+        error_messages=_TEXT,
     )
     kind = forms.ChoiceField(
         label=_("Is it about…"),
         choices=KIOSK_KINDS,
         initial=Kind.FEEDBACK,
         widget=forms.RadioSelect,
+        error_messages=_CHOICE,
     )
     wants_contact = forms.BooleanField(label=_("Yes, I want someone to talk to me"), required=False)
     contact_hint = forms.CharField(
@@ -95,7 +115,37 @@ class KioskForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("For example: “ask for me at the shelter”."),
+        error_messages=_TEXT,
     )
+
+    # The service's checks, each with the child's words (haven.voice.services._clean_entry).
+    _SERVICE_MESSAGES = {"kind": KIOSK_CHOOSE_ONE, "mood": KIOSK_CHOOSE_FACE}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # As the service refuses it, before it does: a face, words, or another kind of message.
+        if (
+            not self.errors
+            and not data.get("message", "").strip()
+            and not data.get("mood")
+            and data.get("kind") == Kind.FEEDBACK
+        ):
+            self.add_error("message", KIOSK_SAY_MORE)
+        return data
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """A refusal by the service, in the child's words: too long for a text, "choose one"
+        for a choice, and for anything else "try again, or ask the adult"."""
+        fields = getattr(exc, "error_dict", {}) or {None: exc.error_list}
+        for field in fields:
+            if field == "message" and not self.cleaned_data.get("message", "").strip():
+                self.add_error(field, KIOSK_SAY_MORE)
+            elif field in ("message", "contact_hint"):
+                self.add_error(field, KIOSK_TOO_LONG)
+            elif field in self._SERVICE_MESSAGES:
+                self.add_error(field, self._SERVICE_MESSAGES[field])
+            else:
+                self.add_error(None, KIOSK_TRY_AGAIN)
 
 
 class FeedbackRecordForm(forms.Form):

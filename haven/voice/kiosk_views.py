@@ -195,7 +195,7 @@ def kiosk_form(request: HttpRequest, lang: str) -> HttpResponse:
                     {"kiosk": kiosk, "lang": lang, "message": exc.messages[0]},
                     status=429,
                 )
-            apply_service_error(form, exc)
+            form.add_service_error(exc)
         else:
             response = redirect("kiosk:thanks")
             _set_cookie(response, DONE_COOKIE, f"{feedback.reference}:{feedback.kind}:{lang}", 600)

@@ -35,9 +35,9 @@ from haven.consent.sheets import (
     Band,
     band_for,
     closest_sheet_language,
-    render_pdf,
     render_sheet_html,
 )
+from haven.core.pdf import render_pdf
 from tests.conftest import signed_in
 
 pytestmark = pytest.mark.django_db

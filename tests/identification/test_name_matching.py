@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from haven.identification.names import (
+from haven.core.names import (
     MATCH_THRESHOLD,
     match_candidates,
     name_keys,
@@ -180,7 +180,7 @@ def test_name_matching_candidates_ranked_best_first():
 def test_name_matching_caps_every_key_at_max_words():
     # Word alignment is factorial in the number of words: a 20-word name (or alias) must not
     # reach it whole, or one search ties up a worker for minutes.
-    from haven.identification.names import MAX_WORDS, name_keys
+    from haven.core.names import MAX_WORDS, name_keys
 
     long_name = " ".join(["Siriporn", "Saengthong"] * 10)
     keys = name_keys(long_name, "", long_name)

@@ -46,6 +46,7 @@ from haven.core.errors import SafeguardViolation
 from haven.decisions.services import decision_record
 from haven.demo import data as demo
 from haven.demo import directory as directory_demo
+from haven.demo import documents as documents_demo
 from haven.demo import emergency as emergency_demo
 from haven.demo import justice as justice_demo
 from haven.demo import reintegration as reintegration_demo
@@ -216,6 +217,7 @@ class Seeder:
         self.protect()
         directory_demo.seed(self)
         self.add_notes()
+        documents_demo.seed(self)
         voice_demo.add_feedback(self)
         self.leave_without_case_worker()
         emergency_demo.seed(self)
@@ -225,6 +227,7 @@ class Seeder:
         self.come_back_and_merge()
         directory_demo.seed_transfer(self)
         reports_demo.seed_releases(self)
+        demo.ask_for_handover(self)
 
     # --- agencies and staff -----------------------------------------------------------------
 

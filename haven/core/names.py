@@ -60,7 +60,15 @@ from typing import Any
 from anyascii import anyascii
 from rapidfuzz.distance import Indel, JaroWinkler
 
-__all__ = ["MATCH_THRESHOLD", "match_candidates", "name_keys", "similarity"]
+__all__ = [
+    "MATCH_THRESHOLD",
+    "SEARCH_KEY_MAX",
+    "match_candidates",
+    "name_keys",
+    "search_key",
+    "similarity",
+    "word_keys",
+]
 
 #: Two people whose best key pair scores at least this are shown as possibly the same child.
 MATCH_THRESHOLD = 0.89
@@ -666,3 +674,31 @@ def match_candidates(
 @lru_cache(maxsize=8192)
 def _cached_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name_keys(*names))
+
+
+# --- stored search keys -------------------------------------------------------------------
+
+#: The longest stored search key (Child.name_key); whole words beyond it are left out.
+SEARCH_KEY_MAX = 1000
+
+
+def search_key(*names: str, max_length: int = SEARCH_KEY_MAX) -> str:
+    """The words of every key of one person's names, once each, separated by single spaces:
+    what a list stores to find a name written in any script with a plain substring filter
+    ("Aung Kyaw" and "အောင်ကျော်" both give "aung kyao aungkyao"). Names are passed as to
+    ``name_keys``."""
+    words: dict[str, None] = {}
+    length = -1
+    for key in name_keys(*names):
+        for word in key.split():
+            if word not in words and length + 1 + len(word) <= max_length:
+                words[word] = None
+                length += 1 + len(word)
+    return " ".join(words)
+
+
+def word_keys(word: str) -> list[list[str]]:
+    """The ways one word of a search appears in a stored ``search_key``: one list of words per
+    reading. A word may read as several (Burmese writes "အောင်ကျော်", "aung kyao", without a
+    space), and Khmer has two readings; a word of punctuation alone has none."""
+    return [key.split() for key in _spaced(name_keys(word))]
