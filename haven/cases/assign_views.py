@@ -16,13 +16,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from haven.accounts.models import User
-from haven.accounts.roles import Capability
 from haven.audit.services import log_read
 from haven.cases import selectors
-from haven.cases.access import assignable_people, can, readable
+from haven.cases.access import assignable_people, readable
 from haven.cases.forms import PICKER_SIZE, AssignForm, PersonSearchForm, people_to_offer
 from haven.cases.models import AssignmentRole, Case
-from haven.cases.page import case_page_part
 from haven.cases.staff import open_handover_request
 from haven.core.http import AuthedRequest
 
@@ -89,12 +87,3 @@ def _needed_role(case: Case) -> str:
     if not has_worker or open_handover_request(case) is not None:
         return AssignmentRole.CASE_WORKER
     return ""
-
-
-@case_page_part
-def assign_part(request: Any, case: Case, classes: frozenset[Any]) -> dict[str, Any]:
-    """The case page's "Assign someone" form, offering the first people who may take a part
-    on the case rather than every staff member of every agency."""
-    if not can(request.user, Capability.ASSIGN, case):
-        return {}
-    return {"assign_form": AssignForm.for_case_page(case)}

@@ -134,7 +134,10 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
         "stage_form": _stage_form(user, case, closing) if may_change else None,
         "closing": closing,
         "closure_form": ClosureDecisionForm() if approves and closing else None,
-        "assign_form": AssignForm() if can(user, Capability.ASSIGN, case) else None,
+        # The first people who may take a part, not every staff member of every agency (CC-9).
+        "assign_form": AssignForm.for_case_page(case)
+        if can(user, Capability.ASSIGN, case)
+        else None,
         "note_form": NoteForm() if can(user, Capability.WRITE_NOTE, case) else None,
         "may": {
             "edit": can(user, Capability.EDIT_CASE, case),
