@@ -4,12 +4,13 @@ This is benchmark data, not demo data. It writes with `bulk_create` straight int
 so bypasses the services on purpose: no audit events, no access checks, no safeguard evaluation
 (the benchmark measures that evaluation). It is still valid per the models' constraints (one
 current case worker per case, no duplicate current assignment, interview durations above zero,
-unique references, a documented birth date for every "known" age), and every name is fictional
-("Bench Child 123"). Encrypted fields stay empty, except the three that alert rules test for
-emptiness (a restriction's justification, a service's urgent reason, how a pathway addresses a
-family member implicated in the trafficking) and family members' fictional names ("Bench Family
-Member 12"), which the field encrypts as usual. The AuditChainHead row that migrations create is
-checked, not replaced.
+unique references, a documented birth date for every "known" age), and every name is fictional:
+children's names are made-up combinations of syllables common in the region (bench/names.py),
+staff and agencies are "Bench ...". Encrypted fields stay empty, except the three that alert
+rules test for emptiness (a restriction's justification, a service's urgent reason, how a
+pathway addresses a family member implicated in the trafficking) and family members' fictional
+names ("Bench Family Member 12"), which the field encrypts as usual. The AuditChainHead row that
+migrations create is checked, not replaced.
 
 Shape of the data (per 100 cases, roughly):
 - a few lead agencies of unequal size (40 %, 30 %, 20 %, 10 % of the cases);
@@ -57,6 +58,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import names as bench_names  # bench/names.py, next to this script
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,7 +149,8 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     from haven.accounts.roles import Role
     from haven.audit.models import AuditChainHead
     from haven.cases.models import Case, CaseAssignment, Interview
-    from haven.children.models import AgeStatus, Child, ParentalCare, Sex
+    from haven.children.models import AgeStatus, Child, ChildNameKey, ParentalCare, Sex
+    from haven.children.services import comparison_keys_of
     from haven.core.names import search_key
 
     if n_cases < 10:
@@ -226,8 +230,11 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
 
         # Children: most have one case; about 4 % have an earlier, closed case too.
         n_children = max(1, math.ceil(n_cases / (1 + RETRAFFICKED)))
+        # Names from their own stream, so that every other record stays as the seed drew it.
+        names_rng = random.Random(seed + 1)
+        keys_of: dict[tuple[str, str, bool], tuple[str, list[str]]] = {}
         children = []
-        for i in range(n_children):
+        for _ in range(n_children):
             age_status = rng.choices(
                 [AgeStatus.KNOWN, AgeStatus.ESTIMATED, AgeStatus.UNCERTAIN, AgeStatus.DISPUTED],
                 weights=[40, 30, 20, 10],
@@ -236,12 +243,24 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
             if age_status != AgeStatus.UNCERTAIN:
                 birth_date = today - timedelta(days=rng.randint(6 * 365, 17 * 365 + 300))
                 birth_date = min(birth_date, today)
-            given_name, family_name = f"Bench Child {i + 1}", f"Benchfamily {i % 997}"
+            given_name, family_name, family_first = bench_names.draw(names_rng)
+            child = Child(
+                given_name=given_name,
+                family_name=family_name,
+                family_name_first=family_first,
+            )
+            named = (given_name, family_name, family_first)
+            if named not in keys_of:  # as child_create keeps them
+                keys_of[named] = (
+                    search_key(given_name, family_name),
+                    comparison_keys_of(child, []),
+                )
             children.append(
                 Child(
                     given_name=given_name,
                     family_name=family_name,
-                    name_key=search_key(given_name, family_name),  # as child_create keeps it
+                    family_name_first=family_first,
+                    name_key=keys_of[named][0],
                     sex=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.FEMALE, Sex.UNKNOWN]),
                     birth_date=birth_date,
                     age_status=age_status,
@@ -251,6 +270,16 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                 )
             )
         children = Child.objects.bulk_create(children, batch_size=BATCH)
+        ChildNameKey.objects.bulk_create(
+            (
+                ChildNameKey(child_id=child.pk, key=key)
+                for child in children
+                for key in keys_of[(child.given_name, child.family_name, child.family_name_first)][
+                    1
+                ]
+            ),
+            batch_size=BATCH,
+        )
         summary.children = len(children)
         log(f"  children {len(children)}")
 

@@ -701,5 +701,8 @@ class ChildSearchResultSerializer(serializers.Serializer):
         help_text="The user's own agencies holding a match in a case they may not open.",
     )
     partial = serializers.BooleanField(  # type: ignore[assignment]  # the response key
-        help_text="True when not every child could be compared."
+        help_text=(
+            "True when more children than one search compares have names this close: the least"
+            " alike were left out. Write the name more fully."
+        )
     )

@@ -58,6 +58,7 @@ PLAIN_FIELDS: dict[str, S] = {
     "children.Child.name_key": S.IDENTITY,  # the names' search key, erased with them (ID-7)
     "children.Child.gender_self_described": S.IDENTITY,
     "children.ChildAlias.name": S.IDENTITY,
+    "children.ChildNameKey.key": S.IDENTITY,  # the names' comparison keys (ID-7)
     "children.AgeAssessment.method": S.IDENTITY,
     "children.AgeAssessment.decided_by": S.IDENTITY,
     "children.AgeAssessment.assessed_birth_date": S.IDENTITY,

@@ -229,6 +229,20 @@ class ChildAlias(models.Model):
         return self.name
 
 
+class ChildNameKey(models.Model):
+    """One comparison key of the names a child is known by (haven.core.names.comparison_keys):
+    a name romanised and folded phonetically, "siripon sanktong" for ศิริพร แสงทอง. Kept with every
+    write of a name (haven.children.services.keep_name_key). The search for a known child finds
+    the closest keys in the whole register with a trigram index on PostgreSQL (migration 0008),
+    then scores these keys as they are, without reading or romanising the names again (ID-7)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="comparison_keys")
+    key = models.TextField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
 # The records that make up a child's identity, written together by the child services.
 CHILD_MODELS = (Child, ChildNationality, ChildLanguage, ChildAlias)
 

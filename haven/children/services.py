@@ -13,10 +13,11 @@ from haven.children.models import (
     Child,
     ChildAlias,
     ChildLanguage,
+    ChildNameKey,
     ChildNationality,
 )
 from haven.core.codes import validate_country, validate_language
-from haven.core.names import search_key
+from haven.core.names import comparison_keys, search_key
 
 # Fields a practitioner edits on the child's record. Names and special needs are case content:
 # the audit trail records that they changed, never their values.
@@ -80,16 +81,33 @@ def name_key_of(child: Child, aliases: Iterable[str], merged: Iterable[Child] = 
     return search_key(*names)
 
 
+def comparison_keys_of(child: Child, aliases: Iterable[str]) -> list[str]:
+    """The keys the search for a known child compares (ChildNameKey, ID-7): the given and family
+    names in their places, then the name in Latin letters, the name as shown and the other
+    names. A record merged into another keeps its own keys; the search finds the record it was
+    merged into through them."""
+    others = [child.name_romanised, child.display_name, *aliases]
+    return comparison_keys(child.given_name, child.family_name, *(n for n in others if n))
+
+
 def keep_name_key(child: Child) -> None:
-    """Make the stored search key true again after a write of the child's names or other names,
-    or a merge with another record, in the caller's transaction: two queries, three with a merged
-    record, and the update only when the key changed."""
+    """Make the stored search keys true again after a write of the child's names or other names,
+    or a merge with another record, in the caller's transaction: three queries, four with a
+    merged record, and the writes only when a key changed."""
     aliases = list(child.aliases.values_list("name", flat=True))
     merged = Child.objects.filter(merged_into=child).prefetch_related("aliases")
     key = name_key_of(child, aliases, merged)
     if key != child.name_key:
         Child.objects.filter(pk=child.pk).update(name_key=key)
         child.name_key = key
+    keys = comparison_keys_of(child, aliases)
+    if sorted(child.comparison_keys.values_list("key", flat=True)) != sorted(keys):
+        child.comparison_keys.all().delete()
+        _add_comparison_keys(child, keys)
+
+
+def _add_comparison_keys(child: Child, keys: Iterable[str]) -> None:
+    ChildNameKey.objects.bulk_create([ChildNameKey(child=child, key=k) for k in keys])
 
 
 def set_identity_lists(
@@ -156,4 +174,5 @@ def child_create(
     child.name_key = name_key_of(child, aliases)
     child.save()
     set_identity_lists(child, nationalities=nationalities, languages=languages, aliases=aliases)
+    _add_comparison_keys(child, comparison_keys_of(child, aliases))
     return child

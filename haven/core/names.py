@@ -63,6 +63,7 @@ from rapidfuzz.distance import Indel, JaroWinkler
 __all__ = [
     "MATCH_THRESHOLD",
     "SEARCH_KEY_MAX",
+    "comparison_keys",
     "match_candidates",
     "name_keys",
     "search_key",
@@ -647,6 +648,13 @@ def similarity(a_keys: Sequence[str], b_keys: Sequence[str]) -> float:
     """How alike two people's names are, from 0 to 1: the best over pairs of their keys."""
     a_spaced, b_spaced = _spaced(a_keys), _spaced(b_keys)
     return max((_key_similarity(a, b) for a in a_spaced for b in b_spaced), default=0.0)
+
+
+def comparison_keys(*names: str) -> list[str]:
+    """The keys of one person's names that ``similarity`` compares, to be stored: ``name_keys``
+    without the space-less variants that scoring leaves out anyway, so that a person's stored
+    keys score exactly as their names would. Names are passed as to ``name_keys``."""
+    return _spaced(name_keys(*names))
 
 
 def match_candidates(

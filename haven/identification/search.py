@@ -5,23 +5,42 @@ by birth year, sex and nationality. A user sees the matching children they may s
 matches held by agencies they cannot see, only the agency's name and country, so that they can
 call that agency — never the child's details (DP-1, DP-2).
 
-Names are scored in Python over the MAX_CANDIDATES most recently registered children, and the
-page says so when there are more; at national scale the next step is a trigram index (pg_trgm)
-on stored romanised keys, to narrow by name in SQL.
+Every child on record is searched, however long ago they were registered. Each child's names are
+stored as comparison keys (ChildNameKey). On PostgreSQL a trigram index on those keys (pg_trgm)
+finds the CANDIDATES children whose keys are closest to the name searched for, among all of them;
+those children's keys are then scored in Python exactly as haven.core.names scores two names.
+The trigram step only narrows: at TRIGRAM_THRESHOLD it kept every pair of the labelled name set
+that the scoring matches (tests/identification/test_search_scale.py). Only when more than
+CANDIDATES children have names that close (a very common name) are the least alike left out, and
+the page says so. SQLite has no trigram index: there every child's keys are scored, which is
+correct and slower (a SQLite installation holds one office's children).
 """
 
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
+from django.db.models import Max, Q
+from django.db.models.functions import Greatest
 
 from haven.accounts.access import memberships
 from haven.accounts.models import Agency
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
-from haven.children.models import Child
-from haven.core.names import match_candidates
+from haven.children.models import Child, ChildNameKey
+from haven.core.names import MATCH_THRESHOLD, comparison_keys, similarity
 
-MAX_CANDIDATES = 20000
+# The most children whose keys are scored in Python for one search: the closest by trigram.
+CANDIDATES = 1000
+# pg_trgm similarity (shared trigrams over all trigrams of two keys) a child's closest key must
+# reach to be scored. The lowest among the labelled name set's matched pairs is 0.40
+# ("Thida Oo" written in Burmese against its romanisation); 0.3, pg_trgm's own default, keeps a
+# margin below it.
+TRIGRAM_THRESHOLD = 0.3
 
 
 @dataclass
@@ -32,14 +51,8 @@ class SearchResult:
     # A match in a case of the user's own agency that they may not open: their supervisor can
     # say whether it is the same child. Never listed as "another agency".
     in_own_agency: list[str] = field(default_factory=list)  # agency names
-    partial: bool = False  # more children than MAX_CANDIDATES: the oldest were not compared
-
-
-def _names(child: Child) -> list[str]:
-    """Given name and family name in their places (names.name_keys reads them by position,
-    "" when missing), then the other forms."""
-    others = [child.name_romanised, child.display_name, *(a.name for a in child.aliases.all())]
-    return [child.given_name, child.family_name, *(n for n in others if n)]
+    # More than CANDIDATES children have names this close: the least alike were not compared.
+    partial: bool = False
 
 
 def _fits(
@@ -52,6 +65,55 @@ def _fits(
     if sex and child.sex not in (sex, "unknown"):
         return False
     return not nationality or nationality in {n.country for n in child.nationalities.all()}
+
+
+def _closest(query_keys: Sequence[str]) -> tuple[list[int], bool]:
+    """The children whose stored keys are closest to the query's by trigram, most alike first,
+    and whether more than CANDIDATES were that close (PostgreSQL)."""
+    near = Q()
+    for key in query_keys:
+        near |= Q(key__trigram_similar=key)
+    alike = [TrigramSimilarity("key", key) for key in query_keys]
+    best = Greatest(*alike) if len(alike) > 1 else alike[0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # For this transaction only: the `%` operator (trigram_similar) reads the threshold.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)]
+        )
+        ids = list(
+            ChildNameKey.objects.filter(near)
+            .values("child_id")
+            .annotate(best=Max(best))
+            .order_by("-best", "child_id")
+            .values_list("child_id", flat=True)[: CANDIDATES + 1]
+        )
+    return ids[:CANDIDATES], len(ids) > CANDIDATES
+
+
+def _scored(query_keys: Sequence[str], rows: Iterable[tuple[int, str]]) -> dict[int, float]:
+    """Each child whose stored keys match the query's, with the score."""
+    keys: dict[int, list[str]] = defaultdict(list)
+    for child_id, key in rows:
+        keys[child_id].append(key)
+    scores = {}
+    for child_id, theirs in keys.items():
+        score = similarity(query_keys, theirs)
+        if score >= MATCH_THRESHOLD:
+            scores[child_id] = score
+    return scores
+
+
+def _matching_children(name: str) -> tuple[dict[int, float], bool]:
+    """Every child (merged records included) whose names match `name`, with the score, and
+    whether the search was partial."""
+    query_keys = comparison_keys(name)
+    if not query_keys:
+        return {}, False
+    pairs = ChildNameKey.objects.values_list("child_id", "key")
+    if connection.vendor == "postgresql":
+        ids, partial = _closest(query_keys)
+        return _scored(query_keys, pairs.filter(child_id__in=ids)), partial
+    return _scored(query_keys, pairs.iterator(chunk_size=5000)), False
 
 
 def find_children(
@@ -67,43 +129,27 @@ def find_children(
     children the user may see. For the others only the agency is named, and it is named on the
     name alone: narrowing them too would let repeated searches reveal a hidden child's birth
     year, sex or nationality one question at a time (DP-1)."""
-    candidates = list(
-        Child.objects.prefetch_related("aliases", "nationalities").order_by("-created_at")[
-            : MAX_CANDIDATES + 1
-        ]
-    )
-    result = SearchResult(partial=len(candidates) > MAX_CANDIDATES)
-    candidates = candidates[:MAX_CANDIDATES]
-    matches = match_candidates([name], ((c, _names(c)) for c in candidates))
+    matches, partial = _matching_children(name)
+    result = SearchResult(partial=partial)
     if not matches:
         return result
     # A record merged into another (RR-6) has no case of its own: its names find the record
     # it was merged into.
     scores: dict[int, float] = {}
-    children: dict[int, Child] = {}
-    for child, score in matches:
-        key = child.merged_into_id or child.pk
-        scores[key] = max(score, scores.get(key, 0.0))
-        if child.merged_into_id is None:
-            children[key] = child
-    missing = [pk for pk in scores if pk not in children]
-    if missing:
-        children |= {
-            c.pk: c
-            for c in Child.objects.filter(pk__in=missing).prefetch_related(
-                "aliases", "nationalities"
-            )
-        }
+    for pk, merged_into in Child.objects.filter(pk__in=matches).values_list("pk", "merged_into"):
+        key = merged_into or pk
+        scores[key] = max(matches[pk], scores.get(key, 0.0))
     visible_cases = (
         cases_for_user(user)
         .filter(child_id__in=scores)
         .select_related("child", "lead_agency")
+        .prefetch_related("child__nationalities")
         .order_by("-opened_at")
     )
     seen: set[int] = set()
     for case in visible_cases:
         seen.add(case.child_id)
-        if _fits(children[case.child_id], born_from, born_to, sex, nationality):
+        if _fits(case.child, born_from, born_to, sex, nationality):
             result.visible.append((case, scores[case.child_id]))
     result.visible.sort(key=lambda row: -row[1])
     hidden = [pk for pk in scores if pk not in seen]
