@@ -20,14 +20,23 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    RowNumber,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,7 +47,7 @@ from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.models import Case as CaseModel
 from haven.children.models import Child, ChildNationality, Gender, Sex
 from haven.identification.codes import Exploitation, OtherExploitationType
-from haven.identification.models import FirstStep, Screening, ScreeningExploitation
+from haven.identification.models import FirstStep, ScreeningExploitation
 from haven.identification.selectors import met_q
 from haven.justice.models import HearingAttendance, Measure
 from haven.placements.models import Liberty, Placement
@@ -365,18 +374,61 @@ def statistics_cases(agency_ids: list[int], year: int | None) -> QuerySet[Case]:
     return cases
 
 
-def _identified_at(cases: QuerySet[Case]) -> tuple[Subquery, Subquery]:
-    """When the child (annotated on Child) was first identified in these cases: their first
-    screening, or the first case's opening when not yet screened."""
-    first_screening = Subquery(
-        Screening.objects.filter(case__in=cases, case__child_id=OuterRef("pk"))
-        .order_by("screened_at")
-        .values("screened_at")[:1]
+def _age_bands(cases: QuerySet[Case]) -> dict[str, int]:
+    """Children by age when first identified in these cases: their first screening, or the
+    first case's opening when not yet screened. One row per child, grouped by child in the
+    database and counted there again by band: one query, whatever the number of children.
+    The age is worked out in SQL from the dates' parts (portable across databases): years
+    between, less one when the birthday had not come yet."""
+    per_child = (
+        cases.order_by()
+        .values("child_id")
+        .annotate(
+            ident=Coalesce(Min("screenings__screened_at"), Min("opened_at")),
+            birth=Max("child__birth_date"),
+        )
+        .annotate(
+            iy=ExtractYear("ident"),
+            im=ExtractMonth("ident"),
+            idd=ExtractDay("ident"),
+            by=ExtractYear("birth"),
+            bm=ExtractMonth("birth"),
+            bd=ExtractDay("birth"),
+        )
     )
-    first_opened = Subquery(
-        cases.filter(child_id=OuterRef("pk")).order_by("opened_at").values("opened_at")[:1]
+    per_child = per_child.annotate(
+        age=F("iy")
+        - F("by")
+        - When_(
+            When(Q(im__lt=F("bm")) | Q(im=F("bm"), idd__lt=F("bd")), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).annotate(
+        band=When_(
+            When(birth__isnull=True, then=Value("unknown")),
+            When(age__lt=6, then=Value("0-5")),
+            When(age__lt=12, then=Value("6-11")),
+            When(age__lt=15, then=Value("12-14")),
+            When(age__lt=18, then=Value("15-17")),
+            default=Value("18+"),
+            output_field=CharField(),
+        )
     )
-    return first_screening, first_opened
+    # Django counts over the grouped rows in a subquery (an aggregate over aggregates).
+    return per_child.aggregate(
+        **{code: Count("child_id", filter=Q(band=code)) for code in row_labels(Table.AGE_BAND)}
+    )
+
+
+def _latest_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Each child's latest case among these: one row per child, chosen by a window over the
+    cases rather than by a subquery per child."""
+    newest_first = [F("opened_at").desc(), F("pk").desc()]
+    ranked = cases.annotate(
+        latest=Window(RowNumber(), partition_by=[F("child_id")], order_by=newest_first)
+    )
+    return Case.objects.filter(pk__in=ranked.filter(latest=1).values("pk"))
 
 
 def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, Any]]:
@@ -391,39 +443,6 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
 
     def filled(table: str, counts: dict[str, int]) -> dict[str, int]:
         return {code: counts.get(code, 0) for code in row_labels(table)}
-
-    # Age at identification, worked out in SQL from the dates' parts (portable across
-    # databases): years between, less one when the birthday had not come yet.
-    first_screening, first_opened = _identified_at(cases)
-    aged = children.annotate(
-        ident=Coalesce(first_screening, first_opened),
-    ).annotate(
-        iy=ExtractYear("ident"),
-        im=ExtractMonth("ident"),
-        idd=ExtractDay("ident"),
-        by=ExtractYear("birth_date"),
-        bm=ExtractMonth("birth_date"),
-        bd=ExtractDay("birth_date"),
-    )
-    aged = aged.annotate(
-        age=F("iy")
-        - F("by")
-        - When_(
-            When(Q(im__lt=F("bm")) | Q(im=F("bm"), idd__lt=F("bd")), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    ).annotate(
-        band=When_(
-            When(birth_date__isnull=True, then=Value("unknown")),
-            When(age__lt=6, then=Value("0-5")),
-            When(age__lt=12, then=Value("6-11")),
-            When(age__lt=15, then=Value("12-14")),
-            When(age__lt=18, then=Value("15-17")),
-            default=Value("18+"),
-            output_field=CharField(),
-        )
-    )
 
     forms = ScreeningExploitation.objects.filter(screening__case__in=cases).annotate(
         code=When_(
@@ -446,30 +465,24 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
 
     # Nationals trafficked within their own country: the child holds the nationality of the
     # country of the agency leading their latest case counted here.
-    country = Subquery(
-        cases.filter(child_id=OuterRef("pk"))
-        .order_by("-opened_at", "-pk")
-        .values("lead_agency__country")[:1]
-    )
+    latest = _latest_cases(cases)
     national = Exists(
-        ChildNationality.objects.filter(child_id=OuterRef("pk"), country=OuterRef("country"))
+        ChildNationality.objects.filter(
+            child_id=OuterRef("child_id"), country=OuterRef("lead_agency__country")
+        )
     )
-    known = Exists(ChildNationality.objects.filter(child_id=OuterRef("pk")))
-    by_nationality: dict[str, int] = {}
-    for is_national, is_known, n in (
-        children.annotate(country=country)
-        .annotate(national=national, known=known)
-        .order_by()
-        .values_list("national", "known")
-        .annotate(n=Count("pk"))
-    ):
-        key = "unknown" if not is_known else "national" if is_national else "foreign"
-        by_nationality[key] = by_nationality.get(key, 0) + n
-
-    status = Subquery(
-        cases.filter(child_id=OuterRef("pk"))
-        .order_by("-opened_at", "-pk")
-        .values("trafficking_status")[:1]
+    known = Exists(ChildNationality.objects.filter(child_id=OuterRef("child_id")))
+    nationality = latest.annotate(is_national=national, is_known=known).aggregate(
+        national=Count("pk", filter=Q(is_national=True, is_known=True)),
+        foreign=Count("pk", filter=Q(is_national=False, is_known=True)),
+        unknown=Count("pk", filter=Q(is_known=False)),
+    )
+    by_nationality = {code: n for code, n in nationality.items() if n}
+    by_status = latest.aggregate(
+        **{
+            code: Count("pk", filter=Q(trafficking_status=code))
+            for code in row_labels(Table.STATUS)
+        }
     )
 
     # Children found back in exploitation (RR-6), by the forms they were found in: a child is
@@ -494,7 +507,7 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
     return {
         Table.SEX: {"rows": filled(Table.SEX, grouped(children, "sex")), "total": total},
         Table.GENDER: {"rows": filled(Table.GENDER, grouped(children, "gender")), "total": total},
-        Table.AGE_BAND: {"rows": filled(Table.AGE_BAND, grouped(aged, "band")), "total": total},
+        Table.AGE_BAND: {"rows": filled(Table.AGE_BAND, _age_bands(cases)), "total": total},
         Table.EXPLOITATION: {"rows": filled(Table.EXPLOITATION, by_form), "total": total},
         Table.NATIONALITY: {"rows": filled(Table.NATIONALITY, by_nationality), "total": total},
         Table.DISABILITY: {
@@ -508,7 +521,7 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
             "total": total,
         },
         Table.STATUS: {
-            "rows": filled(Table.STATUS, grouped(children.annotate(status=status), "status")),
+            "rows": filled(Table.STATUS, by_status),
             "total": total,
         },
         Table.PLACEMENTS: {

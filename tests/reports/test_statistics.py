@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from haven.cases.models import Case
+from haven.cases.services import case_open_for_child
 from haven.identification.services import screening_record
 from haven.reintegration.services import retrafficking_record
 from haven.reports import selectors
@@ -165,3 +167,35 @@ def test_cc16_an_unknown_period_is_refused_with_a_message(client, statistician):
 
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_cc16_a_child_with_two_cases_counts_once_by_first_identification_and_latest_case(
+    agency, case_worker
+):
+    """Age is the age when the child was first identified (the earliest screening over the
+    cases counted); status and nationality come from the latest case. One grouped query each,
+    not a subquery per child."""
+    first = open_case(case_worker, agency, age=16, given_name="Fictreturn", nationalities=["TH"])
+    child = first.child
+    _screen(first, case_worker, [{"form": "ForcedBegging"}])
+    two_years_ago = timezone.now() - timedelta(days=2 * 365 + 60)
+    first.screenings.update(screened_at=two_years_ago)  # when the child was 14
+    Case.objects.filter(pk=first.pk).update(
+        opened_at=two_years_ago,
+        stage="closed",
+        trafficking_status=Case.TraffickingStatus.ACTUAL,
+    )
+    first.refresh_from_db()
+    again = case_open_for_child(
+        actor=case_worker, agency=agency, earlier=first, summary="Fictional: back again."
+    )
+
+    raw = selectors.statistics([agency.pk], None)
+
+    assert raw["sex"]["total"] == 1
+    assert {k: v for k, v in raw["age_band"]["rows"].items() if v} == {"12-14": 1}
+    assert {k: v for k, v in raw["status"]["rows"].items() if v} == {
+        "PossibleVictimOfTrafficking": 1  # the latest case, not the earlier determination
+    }
+    assert {k: v for k, v in raw["nationality"]["rows"].items() if v} == {"national": 1}
+    assert again.child_id == child.pk
