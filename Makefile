@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test venv lint typecheck migrations-check pytest clean messages e2e-deps screenshots audit-deps
+.PHONY: run serve serve-admin test venv lint typecheck migrations-check pytest clean messages e2e-deps screenshots audit-deps
 
 $(STAMP): requirements.lock
 	@python=$$(scripts/find-python) || exit 1; \
@@ -29,6 +29,78 @@ run: $(STAMP)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver --insecure 127.0.0.1:$(PORT)
+
+# A local trial of Haven as production runs it (docs/deployment.md): gunicorn with
+# config/gunicorn.py, PostgreSQL, DEBUG off and HAVEN_DEV unset, so every check of
+# config/safety.py applies. Its keys are throwaway ones, made once into .serve.env (git-ignored,
+# kept so that what was encrypted stays readable): fictional data only. `make serve PORT=8010
+# WORKERS=3 DATABASE_URL=postgres://...` for others; `make serve-admin` adds a first account.
+SERVE_ENV := .serve.env
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+serve serve-admin: DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/haven_serve
+# Plain HTTP on 127.0.0.1, so no redirect to HTTPS (HAVEN_SSL_REDIRECT=0, the documented switch;
+# in production the TLS proxy does HTTPS). Cookies stay Secure: Chromium keeps and sends them on
+# http://127.0.0.1 and http://localhost, which it treats as secure origins.
+SERVE_SH = unset HAVEN_DEV HAVEN_DEMO_MODE; set -a; . ./$(SERVE_ENV); set +a; \
+  export DEBUG=0 HAVEN_SSL_REDIRECT=0 ALLOWED_HOSTS=127.0.0.1,localhost \
+  HAVEN_BASE_URL=http://127.0.0.1:$(PORT) DATABASE_URL='$(DATABASE_URL)';
+
+define SERVE_KEYS
+from secrets import token_urlsafe
+from cryptography.fernet import Fernet
+print("# Throwaway keys of `make serve`'s local trial: fictional data only, never production.")
+print(f"SECRET_KEY={token_urlsafe(50)}")
+print(f"HAVEN_FIELD_KEYS={Fernet.generate_key().decode()}")
+print(f"HAVEN_AUDIT_KEY={token_urlsafe(50)}")
+endef
+export SERVE_KEYS
+
+# Creates the database of DATABASE_URL on its PostgreSQL server when it does not exist.
+define SERVE_DATABASE
+import os
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+url = os.environ["DATABASE_URL"]
+if url.startswith(("postgres://", "postgresql://")):
+    params = conninfo_to_dict(url)
+    name = params.pop("dbname", None) or "postgres"
+    where = f"{params.get('host', 'localhost')}:{params.get('port', 5432)}"
+    with psycopg.connect(**params, dbname="postgres", autocommit=True, connect_timeout=5) as db:
+        if db.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            print(f"Database {name} on {where}: there.")
+        else:
+            db.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Database {name} on {where}: created.")
+else:
+    print("DATABASE_URL is not PostgreSQL: production runs on PostgreSQL (docs/deployment.md).")
+endef
+export SERVE_DATABASE
+
+$(SERVE_ENV): | $(STAMP)
+	@echo "Making throwaway keys for the local trial in $(SERVE_ENV) (git-ignored)..."
+	@umask 077 && $(PY) -c "$$SERVE_KEYS" > $@.tmp && mv $@.tmp $@
+
+serve: $(STAMP) $(SERVE_ENV)
+	@echo "Haven as production runs it, for a local trial: DEBUG off, HAVEN_DEV unset, the keys of $(SERVE_ENV)."
+	@echo "Plain HTTP on 127.0.0.1: HAVEN_SSL_REDIRECT=0 (a TLS proxy does HTTPS in production); cookies stay Secure."
+	@$(SERVE_SH) $(PY) -c "$$SERVE_DATABASE"
+	@echo "Collecting static files into staticfiles/ (served by WhiteNoise)..."
+	@$(SERVE_SH) $(PY) manage.py collectstatic --no-input -v 0
+	@echo "Migrating the database..."
+	@$(SERVE_SH) $(PY) manage.py migrate --no-input -v 0
+	@$(SERVE_SH) $(PY) manage.py shell -v 0 -c "from haven.accounts.models import User; \
+	  User.objects.exists() or print('No account yet: make serve-admin creates the first (in another terminal).')"
+	@echo "Serving http://127.0.0.1:$(PORT)/ with gunicorn, $(WORKERS) workers (config/gunicorn.py). Ctrl-C stops it."
+	@$(SERVE_SH) exec $(BIN)/gunicorn config.wsgi --config config/gunicorn.py \
+	  --bind 127.0.0.1:$(PORT) --workers $(WORKERS)
+
+# The first account of the trial: a fictional agency and its system administrator, with a
+# temporary password to sign in with (the second step is set up at first sign-in).
+serve-admin: $(STAMP) $(SERVE_ENV)
+	@$(SERVE_SH) $(PY) manage.py bootstrap_agency --name "Trial Agency (fictional)" \
+	  --type NonPoliceGovernmentalOrganization --country TH --time-zone Asia/Bangkok \
+	  --child-protection-authority --admin-username trial.admin --system-admin
 
 # ruff, and the layers of haven/ (import-linter contracts in pyproject.toml; docs/architecture.md).
 lint: $(STAMP)

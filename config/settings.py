@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from dj_database_url import DBConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -161,6 +162,36 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # statistics and supervisor queries at 100,000 cases and saved nothing. Off for every
     # connection Haven opens, whatever the server's configuration says.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+
+
+def replica_database(primary: DBConfig, url: str) -> DBConfig:
+    """The "replica" database of DATABASE_REPLICA_URL: a PostgreSQL streaming replica of the
+    primary, opened as the primary's connections are (jit off). Only PostgreSQL: a second
+    SQLite file would never receive the primary's writes."""
+    replica = dj_database_url.parse(
+        url, conn_max_age=primary.get("CONN_MAX_AGE", 0), conn_health_checks=True
+    )
+    postgresql = "django.db.backends.postgresql"
+    if primary.get("ENGINE") != postgresql or replica.get("ENGINE") != postgresql:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL names a PostgreSQL streaming replica of a PostgreSQL "
+            "DATABASE_URL: both must be postgres:// addresses (docs/deployment.md)."
+        )
+    # Its own address's options (sslmode…), and the server options of every Haven connection.
+    replica.setdefault("OPTIONS", {})["options"] = primary.get("OPTIONS", {})["options"]
+    # A test run never creates or empties a database on the replica: it reads the primary's.
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+# With a replica, the statistics and the dashboard read from it and nothing else does
+# (haven.core.routers; docs/deployment.md, "Scaling out").
+DATABASE_ROUTERS: list[str] = []
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = replica_database(
+        DATABASES["default"], os.environ["DATABASE_REPLICA_URL"]
+    )
+    DATABASE_ROUTERS = ["haven.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

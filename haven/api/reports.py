@@ -19,6 +19,7 @@ from haven.accounts.roles import Capability
 from haven.api.schema import error_response
 from haven.cases.access import agencies_where
 from haven.core.forms import CHOICES_MAX_COUNT
+from haven.core.routers import replica_reads
 from haven.reports import selectors, services
 from haven.reports.forms import ALL_TIME, period_year
 from haven.reports.models import Release, ReleaseFormat, Table
@@ -126,8 +127,10 @@ class ReportsViewSet(viewsets.ViewSet):
             raise PermissionDenied
         year = _year(request)
         ids = [a.pk for a in agencies]
-        figures = selectors.released(selectors.statistics(ids, year))
-        measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
+        # As on the statistics page: the counts may come from a replica (haven.core.routers).
+        with replica_reads():
+            figures = selectors.released(selectors.statistics(ids, year))
+            measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
         return Response(
             {
                 "k": figures["k"],

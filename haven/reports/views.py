@@ -19,6 +19,7 @@ from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where
 from haven.core.forms import apply_service_error, run_service
 from haven.core.http import AuthedRequest
+from haven.core.routers import replica_reads
 from haven.justice.models import Measure
 from haven.reports import selectors, services
 from haven.reports.forms import AuthoriseForm, PeriodForm, ReleaseRequestForm, period_year
@@ -36,7 +37,11 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     """Caseloads against the ceiling (CC-14), handovers (CC-9), open alerts, overdue first
     steps (ID-4) and guardians' caseloads (PS-2) over the agencies' cases. No child's name."""
     _require_any(request.user, Capability.VIEW_DASHBOARD)
-    return render(request, "reports/dashboard.html", selectors.dashboard(request.user))
+    # The aggregates may come from a replica (haven.core.routers); who may see them was decided
+    # above, on the primary, and the page around them (menus, counts of one's own) reads it too.
+    with replica_reads():
+        figures = selectors.dashboard(request.user)
+    return render(request, "reports/dashboard.html", figures)
 
 
 _TABLE_NOTES = {
@@ -138,8 +143,11 @@ def statistics(request: AuthedRequest) -> HttpResponse:
     if request.GET and form.is_valid():
         year = period_year(form.cleaned_data["period"])
     ids = [a.pk for a in agencies]
-    figures = selectors.released(selectors.statistics(ids, year))
-    measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
+    # The counts may come from a replica (haven.core.routers); the agencies were read above, on
+    # the primary, and so are the releases awaiting this person.
+    with replica_reads():
+        figures = selectors.released(selectors.statistics(ids, year))
+        measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
     return render(
         request,
         "reports/statistics.html",
