@@ -94,7 +94,7 @@ class CaseViewSet(viewsets.ViewSet):
             with_alerts=request.query_params.get("alerts") in ("1", "true"),
         ).prefetch_related(*_CHILD_PREFETCH)
         paginator = self.paginator
-        page = paginator.paginate_queryset(cases, request, view=self)
+        page = selectors.with_list_details(paginator.paginate_queryset(cases, request, view=self))
         log_read(user=request.user, what="case.list")
         context = {"readable": readable_by_case(request.user, page)}
         return paginator.get_paginated_response(

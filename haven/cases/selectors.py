@@ -15,6 +15,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.access import cases_for_user, shown_alerts
 from haven.cases.models import Case, CaseAssignment, ClosureRequest, Interview
 from haven.core.names import word_keys
+from haven.safeguards.models import Alert
 
 
 def case_list(
@@ -29,9 +30,11 @@ def case_list(
     `scope="all"` is every case they may see (a supervisor's whole agency)."""
     cases = cases_for_user(user)
     if scope == "mine":
-        cases = cases.filter(
-            pk__in=CaseAssignment.objects.filter(user=user, ended_at__isnull=True).values("case_id")
-        )
+        # The person's cases read first, as a list: as a subquery, PostgreSQL joined every open
+        # case with its child and alerts before keeping the person's few (100 ms at 100,000
+        # cases, against 1 ms for the same rows by their ids).
+        mine = CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
+        cases = cases.filter(pk__in=list(mine.values_list("case_id", flat=True)))
     if stage in Case.Stage.values:
         cases = cases.filter(stage=stage)
     elif not query:
@@ -40,26 +43,63 @@ def case_list(
         cases = cases.exclude(stage=Case.Stage.CLOSED)
     if query:
         cases = cases.filter(_matches(query)).distinct()
-    current_worker = CaseAssignment.objects.current().filter(
-        case=OuterRef("pk"), role="case_worker"
+    # Only the alerts the user may read count (DP-9): a number can tell too. A count per case
+    # (an indexed lookup each), not a join grouped by every column of the case, its child and
+    # its agency: sorting a supervisor's whole agency that way spilled to disk (229 ms for the
+    # first 200 of 32,618 open cases at 100,000 cases).
+    alerts = (
+        Alert.objects.filter(shown_alerts(user), case=OuterRef("pk"), status="open")
+        .order_by()
+        .values("case")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    cases = cases.annotate(
-        # Only the alerts the user may read count (DP-9): a number can tell too.
-        open_alerts=Count(
-            "alerts",
-            filter=Q(alerts__status="open") & shown_alerts(user, prefix="alerts__"),
-            distinct=True,
-        ),
-        worker_first=Subquery(current_worker.values("user__first_name")[:1]),
-        worker_last=Subquery(current_worker.values("user__last_name")[:1]),
-    )
+    cases = cases.annotate(open_alerts=Coalesce(Subquery(alerts, output_field=IntegerField()), 0))
     if with_alerts:
         cases = cases.filter(open_alerts__gt=0)
-    return (
-        retelling_counts(cases)
-        .select_related("child", "lead_agency")
-        .order_by("-open_alerts", "-stage_changed_at")
+    return cases.select_related("child", "lead_agency").order_by(
+        "-open_alerts", "-stage_changed_at"
     )
+
+
+def first_of(cases: QuerySet[Case], limit: int) -> list[Case]:
+    """The first `limit` cases of `case_list`, read in two steps: their ids in the list's order
+    without the child and the agency joined, then those rows. In one query PostgreSQL joined
+    every case the list sorts with its child before cutting (80 of 229 ms for a supervisor's
+    first 200 of 32,618 open cases at 100,000 cases)."""
+    ids = list(cases.select_related(None).values_list("pk", flat=True)[:limit])
+    rows = {case.pk: case for case in cases.order_by().filter(pk__in=ids)}
+    return [rows[pk] for pk in ids]
+
+
+def with_list_details(cases: Iterable[Case]) -> list[Case]:
+    """A page of `case_list` with what each line shows besides the case: the current case
+    worker's name (`worker_first`, `worker_last`) and how many times the child has told their
+    story (`retellings`, CC-6). Two queries for the page, after it is cut: as annotations they
+    were computed for every case the list sorts (34,821 retelling counts for a supervisor's
+    200 lines at 100,000 cases)."""
+    page = list(cases)
+    workers: dict[int, tuple[str, str]] = {}
+    for case_id, first, last in (
+        CaseAssignment.objects.current()
+        .filter(case__in=page, role="case_worker")
+        .order_by("case_id", "started_at")
+        .values_list("case_id", "user__first_name", "user__last_name")
+    ):
+        workers.setdefault(case_id, (first, last))
+    told = dict(
+        Interview.objects.filter(
+            case__child_id__in={c.child_id for c in page}, child_told_story=True
+        )
+        .order_by()
+        .values("case__child_id")
+        .annotate(n=Count("pk"))
+        .values_list("case__child_id", "n")
+    )
+    for case in page:
+        case.worker_first, case.worker_last = workers.get(case.pk, ("", ""))  # type: ignore[attr-defined]
+        case.retellings = told.get(case.child_id, 0)  # type: ignore[attr-defined]
+    return page
 
 
 def _matches(query: str) -> Q:
@@ -141,19 +181,6 @@ def by_day(events: Iterable[AuditEvent]) -> list[tuple[date, list[AuditEvent]]]:
     for event in events:
         days.setdefault(timezone.localdate(event.occurred_at), []).append(event)
     return sorted(days.items(), key=lambda day: day[0], reverse=True)
-
-
-def retelling_counts(cases: Any) -> Any:
-    """Annotate each case with the number of times its child has told their story, counted
-    across every case of the child and every agency."""
-    per_child = (
-        Interview.objects.filter(case__child_id=OuterRef("child_id"), child_told_story=True)
-        .order_by()
-        .values("case__child_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return cases.annotate(retellings=Coalesce(Subquery(per_child, output_field=IntegerField()), 0))
 
 
 def closure_requests(case: Case) -> QuerySet[ClosureRequest]:

@@ -53,13 +53,14 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     default_scope = "all" if can_see_all else "mine"
     form = CaseFilterForm(request.POST or None, initial={"scope": default_scope})
     filters = form.cleaned_data if form.is_valid() else {}
-    cases = selectors.case_list(
+    listed = selectors.case_list(
         request.user,
         scope=filters.get("scope") or default_scope,
         stage=filters.get("stage") or "",
         query=filters.get("q") or "",
         with_alerts=bool(filters.get("alerts")),
-    )[:200]
+    )
+    cases = selectors.with_list_details(selectors.first_of(listed, 200))
     log_read(user=request.user, what="case.list")
     context = {"form": form, "cases": cases, "can_see_all": can_see_all}
     if request.htmx:

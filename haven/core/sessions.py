@@ -40,8 +40,13 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 RENEW_AFTER_SECONDS = 60
+# The menu's count of what is due now, kept in the session for a minute (haven.web's context
+# processor). Every request that may write (any method but GET, HEAD and OPTIONS) drops it, so
+# that the person's own changes show at once; other people's show within the minute.
+MENU_COUNT_KEY = "haven_menu_due"
+MENU_COUNT_SECONDS = 60
 # What a request may change in the session and still lose, if saving it fails, without harm.
-DISPOSABLE_KEYS = frozenset({SessionStorage.session_key})
+DISPOSABLE_KEYS = frozenset({SessionStorage.session_key, MENU_COUNT_KEY})
 
 # The session as the request found it: its key and a copy of its data.
 _AT_START = "_haven_session_at_start"
@@ -91,6 +96,8 @@ class SessionMiddleware(DjangoSessionMiddleware):
         # none without a session cookie). Marked as not accessed again, so that only a request
         # that reads the session varies on the cookie, as with Django's middleware.
         data = copy.deepcopy(dict(session.items()))
+        if request.method not in ("GET", "HEAD", "OPTIONS") and MENU_COUNT_KEY in data:
+            del session[MENU_COUNT_KEY]
         session.accessed = False
         setattr(request, _AT_START, (session.session_key, data))
 

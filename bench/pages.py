@@ -1,0 +1,204 @@
+"""Pages of Haven timed whole, on a database that bench/run.py filled and kept (--keep).
+
+Each page is requested through Django's test client in this one process: the middleware, the
+view, its queries, the template and the access log, as a warm app process serves it, without the
+network. A case worker who holds open cases and a supervisor of the largest agency are signed in
+with both factors, as the tests sign people in. Each page is requested N times after one untimed
+request; the median, the 95th percentile and the number of queries are printed, next to a plain
+SQL query for the same rows where there is one, and written to results/pages-<db>-<cases>.json.
+
+    HAVEN_DEV=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/haven_bench \\
+        .venv/bin/python bench/pages.py --reps 41
+
+Recording an interview writes to the kept database (fictional text, on the case worker's own
+case): the benchmark data then hold those interviews too.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from generate import ROOT, setup_django
+
+
+def timed(fn: Callable[[], Any], reps: int) -> dict[str, float]:
+    fn()  # warm-up, not timed
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    ranked = sorted(times)
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": ranked[min(len(ranked) - 1, math.ceil(0.95 * len(ranked)) - 1)],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=21)
+    args = parser.parse_args()
+    os.environ.setdefault("HAVEN_DEV", "1")
+    os.environ.setdefault("DEBUG", "0")
+    setup_django()
+
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from haven.accounts.models import Membership
+    from haven.accounts.roles import Role
+    from haven.cases.models import Case, CaseAssignment
+    from haven.children.models import Child
+
+    def signed_in(user: Any) -> Client:
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    # The case worker of the largest agency with the most open cases, and a supervisor there.
+    largest = Case.objects.values("lead_agency").annotate(n=Count("pk")).order_by("-n")[0]
+    busiest = (
+        CaseAssignment.objects.filter(
+            role="case_worker",
+            ended_at__isnull=True,
+            case__stage__in=["protection", "recovery"],
+            case__lead_agency_id=largest["lead_agency"],
+        )
+        .values("user")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    assert busiest is not None, "no case worker holds an open case: fill the database first"
+    worker_cases = Case.objects.filter(
+        assignments__user_id=busiest["user"], assignments__ended_at__isnull=True
+    ).exclude(stage="closed")
+    worker = CaseAssignment.objects.filter(user_id=busiest["user"]).first().user  # type: ignore[union-attr]
+    supervisor = (
+        Membership.objects.filter(agency_id=largest["lead_agency"], role=Role.SUPERVISOR)
+        .select_related("user")
+        .first()
+        .user  # type: ignore[union-attr]
+    )
+    # The case worker's busiest case: the most interviews.
+    busy = worker_cases.annotate(n=Count("interviews")).order_by("-n").first()
+    assert busy is not None
+    as_worker, as_supervisor = signed_in(worker), signed_in(supervisor)
+    names = list(Child.objects.order_by("?").values_list("given_name", "family_name")[:5])
+    searched = iter([f"{g} {f}" for g, f in names] * 1000)
+
+    def get(client: Client, url: str) -> Callable[[], Any]:
+        def run() -> Any:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        return run
+
+    def find() -> Any:
+        response = as_worker.post("/cases/find/", {"name": next(searched)})
+        assert response.status_code == 200, response.status_code
+        return response
+
+    def interview() -> Any:
+        conducted = timezone.localtime() - timedelta(hours=1)
+        response = as_worker.post(
+            f"/cases/{busy.public_id}/interviews/new/",
+            {
+                "kind": "assessment",
+                "conducted_at": conducted.strftime("%Y-%m-%dT%H:%M"),
+                "interviewer": "Bench Psychologist",
+                "duration_minutes": "30",
+            },
+        )
+        assert response.status_code == 302, response.status_code
+        return response
+
+    def raw(sql: str, params: list[Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return run
+
+    case_t, assignment_t, child_t = (
+        Case._meta.db_table,
+        CaseAssignment._meta.db_table,
+        Child._meta.db_table,
+    )
+    mine_sql = (
+        f"SELECT c.*, ch.* FROM {case_t} c JOIN {child_t} ch ON ch.id = c.child_id "  # noqa: S608
+        f"WHERE c.stage <> 'closed' AND c.id IN (SELECT case_id FROM {assignment_t} "
+        "WHERE user_id = %s AND ended_at IS NULL) ORDER BY c.stage_changed_at DESC LIMIT 50"
+    )
+    agency_sql = (
+        f"SELECT c.*, ch.* FROM {case_t} c JOIN {child_t} ch ON ch.id = c.child_id "  # noqa: S608
+        "WHERE c.stage <> 'closed' AND c.lead_agency_id = %s "
+        "ORDER BY c.stage_changed_at DESC LIMIT 50"
+    )
+    pages: list[tuple[str, Callable[[], Any], Callable[[], Any] | None]] = [
+        ("My cases, case worker", get(as_worker, "/cases/"), raw(mine_sql, [worker.pk])),
+        (
+            "My cases, supervisor (all)",
+            get(as_supervisor, "/cases/?scope=all"),
+            raw(agency_sql, [largest["lead_agency"]]),
+        ),
+        ("case page, busy case", get(as_worker, f"/cases/{busy.public_id}/"), None),
+        ("case page, supervisor", get(as_supervisor, f"/cases/{busy.public_id}/"), None),
+        ("alerts, case worker", get(as_worker, "/alerts/"), None),
+        ("what is due, case worker", get(as_worker, "/cases/due/"), None),
+        ("referral inbox", get(as_worker, "/directory/referrals/incoming/"), None),
+        ("dashboard, supervisor", get(as_supervisor, "/reports/dashboard/"), None),
+        ("is this child already known?", find, None),
+        ("recording an interview", interview, None),
+    ]
+    rows = []
+    print(f"{'page':<32} {'median':>9} {'p95':>9} {'queries':>8} {'SQL':>8} {'ratio':>7}")
+    for name, fn, baseline in pages:
+        row: dict[str, Any] = {"page": name} | timed(fn, args.reps)
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        row["queries"] = len(
+            [
+                q
+                for q in queries.captured_queries
+                if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+            ]
+        )
+        if baseline is not None:
+            row["sql_ms"] = timed(baseline, args.reps)["median_ms"]
+            row["ratio"] = row["median_ms"] / row["sql_ms"]
+        rows.append(row)
+        sql = f"{row['sql_ms']:8.2f} {row['ratio']:6.1f}x" if "sql_ms" in row else ""
+        print(
+            f"{name:<32} {row['median_ms']:8.1f}ms {row['p95_ms']:8.1f}ms {row['queries']:8d} {sql}"
+        )
+    cases = Case.objects.count()
+    out = ROOT / "bench" / "results" / f"pages-{connection.vendor}-{cases}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"cases": cases, "reps": args.reps, "pages": rows}, indent=2))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

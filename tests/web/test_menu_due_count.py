@@ -1,0 +1,101 @@
+"""The menu's count of what is due now (CC-9) is kept in the session for a minute, so that a
+page does not go over every source of dated obligations each time: the person's own writes show
+at once, other people's within the minute, and a new day is counted afresh."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from haven.cases.due import due_now_count
+from haven.core.sessions import MENU_COUNT_KEY
+from haven.identification.codes import Act, Exploitation
+from haven.identification.models import FirstStep
+from haven.identification.services import first_step_done, screening_record
+from haven.web import context_processors
+from tests.conftest import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue(case: Any, case_worker: Any) -> Any:
+    """Screened two days ago: the first steps are overdue."""
+    screening_record(
+        case=case,
+        actor=case_worker,
+        screened_at=timezone.now() - timedelta(hours=48),
+        acts=[Act.HARBOURING],
+        forms=[{"form": Exploitation.FORCED_BEGGING}],
+    )
+    return case
+
+
+def _menu(client: Client) -> str:
+    page = client.get("/cases/").content.decode()
+    start = page.index('href="/cases/due/"')
+    return page[start : page.index("</a>", start)]
+
+
+def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    now = context_processors.time.time()
+    monkeypatch.setattr(context_processors.time, "time", lambda: now + seconds)
+
+
+def test_cc9_the_count_is_kept_for_a_minute_then_counted_again(
+    overdue: Any, case_worker: Any, supervisor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = signed_in(Client(), case_worker)
+    before = due_now_count(case_worker)
+    assert f"{before} due now" in _menu(client)
+
+    # Someone else marks a first step done: one item fewer is due now.
+    step = FirstStep.objects.filter(
+        case=overdue, status=FirstStep.Status.OPEN, kind="urgent_medical"
+    ).first()
+    assert step is not None
+    first_step_done(step=step, actor=supervisor, note="Fictional: placed at the shelter.")
+    assert due_now_count(case_worker) == before - 1
+    with CaptureQueriesContext(connection) as kept:
+        assert f"{before} due now" in _menu(client)  # within the minute: as counted
+
+    _later(monkeypatch, 61)
+    with CaptureQueriesContext(connection) as counted:
+        assert f"{before - 1} due now" in _menu(client)
+    assert len(counted.captured_queries) > len(kept.captured_queries)
+
+
+def test_cc9_ones_own_write_shows_in_the_count_at_once(overdue: Any, case_worker: Any) -> None:
+    client = signed_in(Client(), case_worker)
+    before = due_now_count(case_worker)
+    assert f"{before} due now" in _menu(client)
+    step = FirstStep.objects.filter(
+        case=overdue, status=FirstStep.Status.OPEN, kind="urgent_medical"
+    ).first()
+    assert step is not None
+
+    response = client.post(
+        f"/cases/{overdue.public_id}/first-steps/{step.public_id}/done/",
+        {"note": "Fictional: placed at the shelter."},
+    )
+
+    assert response.status_code == 302
+    assert MENU_COUNT_KEY not in client.session
+    assert f"{before - 1} due now" in _menu(client)
+
+
+def test_cc9_a_new_day_is_counted_afresh(overdue: Any, case_worker: Any) -> None:
+    client = signed_in(Client(), case_worker)
+    _menu(client)
+    session = client.session
+    kept = session[MENU_COUNT_KEY]
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    session[MENU_COUNT_KEY] = kept | {"n": 99, "day": yesterday}
+    session.save()
+
+    assert f"{due_now_count(case_worker)} due now" in _menu(client)
+    assert "99 due now" not in _menu(client)
