@@ -16,30 +16,20 @@ case): the benchmark data then hold those interviews too.
 
 import argparse
 import json
-import math
 import os
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from generate import ROOT, setup_django
+from run import median_ms
 
 
 def timed(fn: Callable[[], Any], reps: int) -> dict[str, float]:
-    fn()  # warm-up, not timed
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    ranked = sorted(times)
-    return {
-        "median_ms": statistics.median(times),
-        "p95_ms": ranked[min(len(ranked) - 1, math.ceil(0.95 * len(ranked)) - 1)],
-    }
+    """Median and 95th percentile of `reps` calls after one untimed warm-up (run.median_ms)."""
+    fn()
+    return median_ms(fn, reps)
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, StageChange
-from haven.cases.selectors import retelling_counts
+from haven.cases.selectors import with_list_details
 from haven.cases.services import case_assign
 from haven.reintegration.models import Retrafficking
 from haven.reintegration.services import retrafficking_record
@@ -37,7 +37,8 @@ def _close(case: Case, actor: Any) -> None:
 
 
 def _told(case: Case) -> int:
-    return int(retelling_counts(Case.objects.filter(pk=case.pk)).get().retellings)
+    (listed,) = with_list_details(Case.objects.filter(pk=case.pk))
+    return int(listed.retellings)
 
 
 def _state(case: Case) -> tuple[Any, ...]:

@@ -15,7 +15,7 @@ from haven.accounts.roles import Role
 from haven.alerts.services import alert_resolve
 from haven.audit.models import AuditEvent
 from haven.cases.models import Case, CaseAssignment
-from haven.cases.selectors import retelling_counts
+from haven.cases.selectors import with_list_details
 from haven.cases.services import assignment_end, case_assign, case_register
 from haven.safeguards.engine import evaluate, evaluate_opened
 from haven.safeguards.models import Alert
@@ -117,7 +117,7 @@ def test_cc6_retellings_are_counted_across_every_case_of_the_same_child(
 
     # then the second case, evaluated after its write, has the alert for three retellings
     assert _alerts(second, CC6) == [("3", "open")]
-    counts = dict(retelling_counts(Case.objects.all()).values_list("pk", "retellings"))
+    counts = {c.pk: c.retellings for c in with_list_details(Case.objects.all())}
     assert counts == {case.pk: 3, second.pk: 3, unrelated.pk: 0}
 
     # and a sweep raises it on the first case too, and on no other
@@ -135,9 +135,7 @@ def test_cc6_interviews_in_which_the_child_did_not_tell_their_story_do_not_count
     for _ in range(3):
         interview(case, case_worker, kind="medical_history", child_told_story=False)
 
-    assert dict(retelling_counts(Case.objects.all()).values_list("pk", "retellings")) == {
-        case.pk: 1
-    }
+    assert {c.pk: c.retellings for c in with_list_details(Case.objects.all())} == {case.pk: 1}
     assert _alerts(case, CC6) == []
 
 
