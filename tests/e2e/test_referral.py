@@ -6,6 +6,7 @@ opens the case reading only what was agreed."""
 
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from haven.accounts.roles import Role
@@ -55,7 +56,7 @@ def test_a_case_worker_refers_to_counselling_and_the_psychologist_sees_only_the_
         actor=kanya,
         purpose="information_sharing",
         recipient_agencies=[shelter],
-        given_on=case.opened_at.date(),
+        given_on=timezone.localdate(case.opened_at),
         language="th",
         formats=["verbal", "written"],
         explained_by="Kanya Saengdao",

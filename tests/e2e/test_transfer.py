@@ -82,4 +82,4 @@ def test_rr7_a_return_home_is_asked_for_taken_over_and_the_child_keeps_her_recor
             "link", name=case.reference
         )
     ).to_be_visible()
-    assert new.opened_at.date() == timezone.localdate()
+    assert timezone.localdate(new.opened_at) == timezone.localdate()
