@@ -55,6 +55,10 @@ def statements(alias: str) -> Iterator[list[str]]:
 
 @contextmanager
 def both() -> Iterator[tuple[list[str], list[str]]]:
+    # Opened first: on PostgreSQL a connection's first opening looks up types for
+    # django.contrib.postgres (pg_type), which are not the page's reads.
+    for alias in ("default", "replica"):
+        connections[alias].ensure_connection()
     with statements("default") as primary, statements("replica") as replica:
         yield primary, replica
 
