@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -192,18 +192,23 @@ def last_interview_without_interpreter(cases: QuerySet[Case]) -> list[tuple[int,
     """Open cases whose latest interview had no interpreter and no reason for it, recorded by
     someone recorded as speaking none of the child's languages, with no interpreter arranged
     now. A reason given at the interview answers it; so does a later interview."""
-    latest = (
-        Interview.objects.filter(case_id=OuterRef("case_id"))
-        .order_by("-conducted_at", "-pk")
-        .values("pk")[:1]
+    # The latest interview is the one no later interview of its case follows (conducted later,
+    # or at the same moment and recorded after it). An anti-join, not `pk = (the latest by a
+    # sorted subquery)`: PostgreSQL cannot estimate how many rows that equality keeps, guessed
+    # 186 of 57,000 at 100,000 cases and joined each with every staff member (21 s, against
+    # 0.6 s for this form).
+    later = Interview.objects.filter(case_id=OuterRef("case_id")).filter(
+        Q(conducted_at__gt=OuterRef("conducted_at"))
+        | Q(conducted_at=OuterRef("conducted_at"), pk__gt=OuterRef("pk"))
     )
     reason = InterpreterReason.objects.filter(
         interview_id=OuterRef("pk"), kind=InterpreterReason.Kind.NO_INTERPRETER
     )
     rows = (
         Interview.objects.filter(case__in=_without_interpreter(cases), interpreter="")
-        .filter(pk=Subquery(latest))
+        .exclude(Exists(later))
         .exclude(Exists(reason))
+        .order_by()
         .values_list(
             "case_id", "public_id", "created_by__languages", "case__child__languages__language"
         )

@@ -497,6 +497,30 @@ def test_cc10_the_last_interview_without_interpreter_is_recalled_when_the_langua
     assert _alerts(case, WORKER) == [(str(thai_worker.public_id), "cleared")]
 
 
+def test_cc10_of_two_interviews_at_the_same_moment_the_one_recorded_last_is_the_last(
+    agency: Any, thai_worker: User
+) -> None:
+    # Given two interviews of a Thai-speaking child at the same moment, without an interpreter
+    # and then with one (recorded in that order)
+    case = case_register(actor=thai_worker, agency=agency, child=child_fields(), languages=["th"])
+    moment = timezone.now() - timedelta(hours=2)
+    interview(case, thai_worker, conducted_at=moment)
+    interview(case, thai_worker, conducted_at=moment, interpreter="Nilar Thein")
+
+    # When the child's language is corrected to Burmese
+    child_update(case=case, actor=thai_worker, languages=["my"])
+
+    # Then the last interview had an interpreter: nothing is recalled
+    assert _alerts(case, LAST_INTERVIEW) == []
+
+    # And a third at that moment without one is the last now, and is recalled
+    third = interview(case, thai_worker, conducted_at=moment, interpreter_reason=REASON)
+    # As a record kept from before the reason was asked for would be: without one.
+    InterpreterReason.objects.filter(interview=third).delete()
+    evaluate(Case.objects.filter(pk=case.pk))
+    assert _alerts(case, LAST_INTERVIEW) == [(str(third.public_id), "open")]
+
+
 # --- the doors: page and API ------------------------------------------------------------------
 
 
