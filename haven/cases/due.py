@@ -22,6 +22,7 @@ from haven.cases.access import (
     _grant,
     cases_for_user,
     granting_assignments,
+    readable,
     readable_by_case,
 )
 from haven.cases.models import Case, CaseAssignment
@@ -37,7 +38,9 @@ class Due:
     shows: Sensitivity  # what a reader must read on the case to see this line
 
 
-Source = Callable[[QuerySet[Case], date], Iterable[Due]]
+# The cases: a queryset, or their keys (`case__in` takes either; keys are quicker to build).
+Cases = QuerySet[Case] | list[int]
+Source = Callable[[Cases, date], Iterable[Due]]
 _SOURCES: list[Source] = []
 
 # How far ahead the list looks: overdue, today, and the days to come.
@@ -60,24 +63,38 @@ def scoped_cases(user: Any, scope: str = "mine") -> QuerySet[Case]:
     return cases
 
 
+def _collect(cases: Cases, until: date | None) -> list[Due]:
+    until = until or timezone.localdate() + timedelta(days=WEEK)
+    return [item for source in _SOURCES for item in source(cases, until)]
+
+
+def _ordered(items: Iterable[Due]) -> list[Due]:
+    return sorted(items, key=lambda item: (item.on, item.case.reference, str(item.what)))
+
+
 def due_items(user: Any, cases: QuerySet[Case], until: date | None = None) -> list[Due]:
     """What falls due on these cases up to `until` (a week from today by default), overdue
     first, each line only where the user may read what it tells."""
-    until = until or timezone.localdate() + timedelta(days=WEEK)
-    items = [item for source in _SOURCES for item in source(cases, until)]
+    items = _collect(cases, until)
     readable = readable_by_case(user, list({item.case.pk: item.case for item in items}.values()))
-    return sorted(
-        (item for item in items if item.shows in readable.get(item.case.pk, frozenset())),
-        key=lambda item: (item.on, item.case.reference, str(item.what)),
-    )
+    return _ordered(item for item in items if item.shows in readable.get(item.case.pk, frozenset()))
 
 
-def due_for_case(user: Any, case: Case) -> list[Due]:
+def due_for_case(user: Any, case: Case, classes: frozenset[Sensitivity] | None = None) -> list[Due]:
     """What falls due on one case this week, overdue first, for its case page (CC-9): the same
     lines as the "What is due" list, with the same filtering by what the user may read there. A
-    closed case has nothing due."""
-    cases = cases_for_user(user).filter(pk=case.pk).exclude(stage=Case.Stage.CLOSED)
-    return due_items(user, cases)
+    closed case has nothing due. `classes` is `readable(user, case)` when the page has it
+    already; a person who may read nothing on the case (who cannot see it) is told nothing.
+
+    The sources read the one case by its key, not through cases_for_user: whether the person
+    may see it is `classes`, decided by haven.cases.access, and the access filter repeated in
+    each source's subquery cost more to build than the sources cost to run (at 100,000 cases,
+    about 40 ms of the case page's 116 ms)."""
+    classes = readable(user, case) if classes is None else classes
+    if not classes or case.stage == Case.Stage.CLOSED:
+        return []
+    items = _collect([case.pk], None)
+    return _ordered(item for item in items if item.shows in classes)
 
 
 def due_now_count(user: Any) -> int:
@@ -106,9 +123,8 @@ def due_by_user(users: Iterable[Any], until: date) -> dict[int, list[Due]]:
     if not everyone:
         return {pk: [] for pk in mine}
     by_case: dict[int, list[Due]] = {}
-    for source in _SOURCES:
-        for item in source(Case.objects.filter(pk__in=everyone), until):
-            by_case.setdefault(item.case.pk, []).append(item)
+    for item in _collect(Case.objects.filter(pk__in=everyone), until):
+        by_case.setdefault(item.case.pk, []).append(item)
     held: dict[tuple[int, int], list[Any]] = {}
     granting = granting_assignments().filter(user_id__in=list(mine), case_id__in=list(by_case))
     for user_id, case_id, role, through, data_points in granting.values_list(
@@ -128,7 +144,5 @@ def due_by_user(users: Iterable[Any], until: date) -> dict[int, list[Due]]:
                     held.get((user.pk, case_id), []),
                 )
                 lines += [item for item in items if item.shows in grant.readable]
-        found[user.pk] = sorted(
-            lines, key=lambda item: (item.on, item.case.reference, str(item.what))
-        )
+        found[user.pk] = _ordered(lines)
     return found

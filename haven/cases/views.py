@@ -125,7 +125,7 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
         "timeline": events,
         # CC-9: one part of the page per day, the latest day open.
         "timeline_days": selectors.by_day(events),
-        "due_groups": _due_groups(due.due_for_case(user, case)),
+        "due_groups": _due_groups(due.due_for_case(user, case, classes)),
         "erasures": case_erasures(case),
         "other_cases": other,
         # RR-6: a child who comes back after their case closed gets a new case, not a new record.

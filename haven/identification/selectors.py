@@ -107,9 +107,12 @@ def first_steps(case: Any, classes: Collection[str]) -> list[dict[str, Any]]:
     """The checklist with each step's state: done, closed with a reason, met by another record,
     overdue, or to do by its due time. `classes`: what the reader may read on the case."""
     now = timezone.now()
-    met = _met_by(case, classes)
+    steps = list(FirstStep.objects.filter(case=case).select_related("closed_by"))
+    # Only an open step can be met by another record: a case whose steps are all done or
+    # closed (most, after the first days) does not read what would meet them.
+    met = _met_by(case, classes) if any(s.status == FirstStep.Status.OPEN for s in steps) else {}
     rows = []
-    for step in FirstStep.objects.filter(case=case).select_related("closed_by"):
+    for step in steps:
         met_by = met.get(step.kind)
         if step.status == FirstStep.Status.OPEN and met_by is not None:
             state = "met"
