@@ -5,6 +5,7 @@ from haven.reports import views
 app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:who>/", views.caseloads, name="caseloads"),
     path("statistics/", views.statistics, name="statistics"),
     path("releases/", views.releases, name="releases"),
     path("releases/new/", views.release_new, name="release_new"),

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +43,38 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     with replica_reads():
         figures = selectors.dashboard(request.user)
     return render(request, "reports/dashboard.html", figures)
+
+
+_PEOPLE_TITLES = {
+    "case-workers": gettext_lazy("Case workers' caseloads"),
+    "interpreters": gettext_lazy("Interpreters' load"),
+    "guardians": gettext_lazy("Guardians' caseloads"),
+}
+# People per page of a whole caseload list.
+PEOPLE_PER_PAGE = 100
+
+
+@login_required
+def caseloads(request: AuthedRequest, who: str) -> HttpResponse:
+    """One of the dashboard's lists of people whole, heaviest first, a page at a time (CC-14,
+    PS-2): the dashboard shows the heaviest, this page everyone, so that a supervisor also
+    finds who has room for a new case."""
+    _require_any(request.user, Capability.VIEW_DASHBOARD)
+    if who not in selectors.PEOPLE:
+        raise Http404
+    with replica_reads():
+        rows = selectors.people_loads(request.user, who)
+    page = Paginator(rows, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/caseloads.html",
+        {
+            "who": who,
+            "title": _PEOPLE_TITLES[who],
+            "page": page,
+            "ceiling": settings.HAVEN_CASELOAD_CEILING,
+        },
+    )
 
 
 _TABLE_NOTES = {

@@ -50,6 +50,8 @@ def _state():  # type: ignore[no-untyped-def]
 #                      anon  cw   sup  cp   stat out  osup admin
 PAGES = {
     "dashboard/": (302, 403, 200, 200, 403, 403, 200, 403),
+    "dashboard/case-workers/": (302, 403, 200, 200, 403, 403, 200, 403),
+    "dashboard/guardians/": (302, 403, 200, 200, 403, 403, 200, 403),
     "statistics/": (302, 403, 200, 403, 200, 403, 200, 403),
     "releases/": (302, 403, 200, 403, 200, 403, 200, 403),
     "releases/new/": (302, 403, 200, 403, 200, 403, 200, 403),

@@ -135,6 +135,7 @@ def test_ps2_guardians_against_their_ceiling(office_cases, supervisor, agency):
 
 def _page_queries(client, supervisor) -> int:  # type: ignore[no-untyped-def]
     client = signed_in(client, supervisor)
+    client.get("/reports/dashboard/")  # the menu's counts, kept in the session for a minute
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/reports/dashboard/")
     assert response.status_code == 200
@@ -163,3 +164,93 @@ def test_cc14_the_dashboard_names_no_child(client, office_cases, supervisor):
     assert "Testchild" not in body and "Mali" not in body
     assert office_cases[0].reference in body  # handed over twice: linked by public ID
     assert f"/cases/{office_cases[0].public_id}/" in body
+
+
+# --- the heaviest on the dashboard, everyone on a page of its own -------------------------------
+
+
+def _rows(html: str, section: str) -> list[str]:
+    """The names in the rows of one of the dashboard's tables, in order."""
+    part = html[html.index(f'id="{section}"') :]
+    part = part[: part.index("</table>")]
+    return [cell.split("</td>")[0] for cell in part.split("<tr><td>")[1:]]
+
+
+def test_cc14_the_dashboard_lists_the_heaviest_and_links_to_everyone(
+    client, office_cases, supervisor, case_worker, settings, monkeypatch
+):
+    settings.HAVEN_CASELOAD_CEILING = 3
+    monkeypatch.setattr(selectors, "SHOWN", 1)
+
+    html = signed_in(client, supervisor).get("/reports/dashboard/").content.decode()
+
+    assert _rows(html, "d-load") == [f"{case_worker.first_name} {case_worker.last_name}"]
+    assert "The 1 heaviest of 3." in html
+    assert 'href="/reports/dashboard/case-workers/"' in html
+    # Nobody interprets and one guardian at most: nothing more to link to.
+    assert 'href="/reports/dashboard/interpreters/"' not in html
+
+
+def test_cc14_everyone_at_or_over_the_ceiling_is_listed_up_to_the_limit(
+    client, office_cases, supervisor, settings, monkeypatch
+):
+    settings.HAVEN_CASELOAD_CEILING = 0  # everyone is at it or over it
+    monkeypatch.setattr(selectors, "SHOWN", 1)
+    monkeypatch.setattr(selectors, "LISTED", 2)
+
+    figures = selectors.dashboard(supervisor)["caseloads"]
+
+    assert [(p["load"], p["loaded"]) for p in figures["rows"]] == [(3, True), (0, True)]
+    assert (figures["total"], figures["burdened"]) == (3, 3)
+
+
+def test_cc14_the_caseloads_page_lists_everyone_a_page_at_a_time(
+    client, office_cases, supervisor, case_worker, monkeypatch
+):
+    from haven.reports import views
+
+    monkeypatch.setattr(views, "PEOPLE_PER_PAGE", 2)
+    signed_in(client, supervisor)
+    url = "/reports/dashboard/case-workers/"
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+
+    everyone = [
+        p["name"] for p in selectors.caseloads(supervisor, selectors.dashboard_cases(supervisor))
+    ]
+    assert _rows(first, "main") + _rows(second, "main") == everyone
+    assert _rows(first, "main")[0] == f"{case_worker.first_name} {case_worker.last_name}"
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    # A page that is not a number, or past the end, is the first or the last, not an error.
+    assert _rows(client.get(url + "?page=abc").content.decode(), "main") == _rows(first, "main")
+    assert _rows(client.get(url + "?page=99").content.decode(), "main") == _rows(second, "main")
+
+
+def test_cc14_ps2_each_list_of_people_has_its_page_and_nothing_else_does(
+    client, office_cases, supervisor
+):
+    signed_in(client, supervisor)
+
+    assert [
+        client.get(f"/reports/dashboard/{who}/").status_code
+        for who in ("case-workers", "interpreters", "guardians", "children")
+    ] == [200, 200, 200, 404]
+
+
+def test_cc14_the_caseloads_page_reads_the_same_queries_for_more_people(
+    client, office_cases, supervisor, agency
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/dashboard/case-workers/").status_code == 200
+        return len(ctx.captured_queries)
+
+    signed_in(client, supervisor)
+    client.get("/reports/dashboard/case-workers/")  # the menu's counts, kept for a minute
+    few = queries()
+    for n in range(5):
+        worker = staff(agency, Role.CASE_WORKER, username=f"more{n}")
+        open_case(worker, agency)
+
+    assert queries() == few
