@@ -43,27 +43,26 @@ def haven(request: HttpRequest) -> dict[str, Any]:
 
 def _due(request: HttpRequest) -> dict[str, Any]:
     """Whether the person holds cases (the "What is due" link), and how many of their own items
-    are overdue or due today (CC-9): nothing to count without a case of their own. Both are
-    kept in the session for a minute (core.sessions.MENU_COUNT_KEY) and dropped by any write
-    of the person's own: counting went over every source of dated obligations on every page,
-    a quarter of a case worker's requests' time. The "What is due" list itself is always
-    counted afresh."""
+    are overdue or due today (CC-9): nothing to count without a case of their own. The count
+    is kept in the session for a minute (core.sessions.MENU_COUNT_KEY): counting went over every
+    source of dated obligations on every page, a quarter of a case worker's requests' time;
+    the "What is due" list itself is always counted afresh."""
     user: Any = request.user
+    assigned = CaseAssignment.objects.current().filter(user=user).exists()
+    return {
+        "due": assigned or can(user, Capability.SEE_AGENCY_CASES),
+        "due_now": _due_now(request) if assigned else 0,
+    }
+
+
+def _due_now(request: HttpRequest) -> int:
     today, now = timezone.localdate().isoformat(), time.time()
     kept = request.session.get(MENU_COUNT_KEY)
-    if not (kept and kept["day"] == today and now < kept["until"] and "assigned" in kept):
-        assigned = CaseAssignment.objects.current().filter(user=user).exists()
-        kept = {
-            "assigned": assigned,
-            "n": due_now_count(user) if assigned else 0,
-            "day": today,
-            "until": now + MENU_COUNT_SECONDS,
-        }
-        request.session[MENU_COUNT_KEY] = kept
-    return {
-        "due": kept["assigned"] or can(user, Capability.SEE_AGENCY_CASES),
-        "due_now": int(kept["n"]),
-    }
+    if kept and kept["day"] == today and now < kept["until"]:
+        return int(kept["n"])
+    n = due_now_count(request.user)
+    request.session[MENU_COUNT_KEY] = {"n": n, "day": today, "until": now + MENU_COUNT_SECONDS}
+    return n
 
 
 def _unread(user: Any) -> int:
