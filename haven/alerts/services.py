@@ -11,6 +11,7 @@ from haven.accounts.roles import Capability
 from haven.audit.services import record_event
 from haven.cases.access import require
 from haven.safeguards.models import Alert, Notification
+from haven.safeguards.tally import recount
 
 
 @transaction.atomic
@@ -48,6 +49,7 @@ def alert_resolve(*, alert: Alert, actor: Any, reason: str) -> Alert:
             "updated_at",
         ]
     )
+    recount([alert.case_id])
     record_event(
         actor=actor,
         action="alert.resolve",

@@ -56,7 +56,7 @@ from haven.accounts.roles import (
 from haven.cases.models import ASSIGNED_BY_HAND, AssignmentRole, Case, CaseAssignment
 from haven.children.models import Child
 from haven.core.sensitivity import Sensitivity
-from haven.safeguards.registry import rules_shown
+from haven.safeguards.registry import alert_rules, rules_shown
 
 
 def granting_assignments() -> QuerySet[CaseAssignment]:
@@ -275,6 +275,23 @@ def shown_alerts(user: Any, prefix: str = "") -> Q:
             **{f"{prefix}case_id__in": case_ids, f"{prefix}rule_code__in": rules_shown(classes)}
         )
     return shown
+
+
+def agencies_seeing_every_alert(user: Any) -> list[int]:
+    """The agencies on whose cases the user sees every alert (DP-9): where their role sees
+    all the agency's cases and may read every class an alert rule tells of. A count of all a
+    case's open alerts tells them nothing more there (haven.safeguards.tally)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    every = {rule.code for rule in alert_rules()}
+    see_all = roles_with(Capability.SEE_AGENCY_CASES)
+    return sorted(
+        {
+            m.agency_id
+            for m in memberships(user)
+            if m.role in see_all and set(rules_shown(READABLE[m.role])) >= every
+        }
+    )
 
 
 def record_for[M: Model](user: Any, case: Case, rows: QuerySet[M], public_id: UUID | str) -> M:

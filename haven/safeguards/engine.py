@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import AlertRule, Severity, alert_rules, rules_reading
+from haven.safeguards.tally import recount
 
 _CHUNK = 900  # below SQLite's bound-parameter limit
 
@@ -54,6 +55,7 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
         return result
     now = timezone.now()
     case_ids = cases.values("pk")
+    touched: set[int] = set()
     with transaction.atomic():
         # Every rule's standing alerts on these cases in one query, not one per rule.
         standing: dict[str, tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]] = {
@@ -112,6 +114,10 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
             result.raised += len(new)
             result.cleared += len(gone)
             result.per_rule[rule.code] = len(breaches)
+            touched.update(case_id for case_id, _subject in new)
+            touched.update(key[0] for key in open_keys if key not in breaches)
+        # The count of open alerts that orders My cases, in the same transaction.
+        recount(touched)
     return result
 
 

@@ -2,7 +2,9 @@
 would (DESIGN idea 2: an alert never lags its cause).
 
 Within `every_write_checked()`, each `engine.reevaluate` after a write is followed by:
-- a full evaluation of the same cases with every rule, which must raise and clear nothing;
+- a full evaluation of the same cases with every rule, which must raise and clear nothing,
+  and after which each case's kept count of open alerts (haven.safeguards.tally) must be the
+  count of its open alerts;
 - a look at the tables the write inserted into, updated or deleted from since the previous
   evaluation: every rule that reads one of them must have been among the rules run (opening a
   case, `engine.evaluate_opened`, may leave out a rule found in rows of a model it did not
@@ -20,14 +22,17 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Count
 
 from haven.safeguards import engine
+from haven.safeguards.models import Alert, OpenAlertCount
 from haven.safeguards.registry import alert_rules
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
 # The engine's and the audit trail's own rows are not facts any rule reads.
 _NOT_FACTS = {
     "safeguards_alert",
+    "safeguards_openalertcount",
     "safeguards_notification",
     "audit_auditevent",
     "audit_auditchainhead",
@@ -52,6 +57,22 @@ def _writer() -> str:
     while frame is not None and frame.f_code.co_filename.endswith("engine.py"):
         frame = frame.f_back  # type: ignore[assignment]
     return frame.f_code.co_name if frame is not None else "?"
+
+
+def open_counts() -> dict[int, int]:
+    """Each case's open alerts, counted from the alerts."""
+    return dict(
+        Alert.objects.filter(status=Alert.Status.OPEN)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+
+
+def kept_counts() -> dict[int, int]:
+    """Each case's open alerts as haven.safeguards.tally keeps them (no row: none)."""
+    return dict(OpenAlertCount.objects.values_list("case_id", "n"))
 
 
 @contextmanager
@@ -90,6 +111,7 @@ def every_write_checked() -> Iterator[Checked]:
         assert (full.raised, full.cleared) == (0, 0), (
             f"after {writer}, a full evaluation raised {full.raised} and cleared {full.cleared}"
         )
+        assert kept_counts() == open_counts(), f"after {writer}, the open alerts' counts lag"
         written.clear()
         return result
 

@@ -1,0 +1,56 @@
+"""The count of open alerts per case (OpenAlertCount), kept true by whatever opens or closes an
+alert: the engine for the alerts it raises and clears, haven.alerts for one resolved with a
+reason, and the sweep, which counts every case again (a count two writes raced over is set
+right there). Counted afresh from the alerts each time, never incremented, so that it cannot
+drift from them."""
+
+from collections.abc import Iterable
+
+from django.db.models import Count
+
+from haven.safeguards.models import Alert, OpenAlertCount
+
+# Cases per statement: under SQLite's limit on a statement's parameters.
+_CHUNK = 900
+
+
+def recount(case_ids: Iterable[int]) -> None:
+    """Count the open alerts of these cases again (in the caller's transaction)."""
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        counts = dict(
+            Alert.objects.filter(case_id__in=chunk, status=Alert.Status.OPEN)
+            .order_by()
+            .values("case_id")
+            .annotate(n=Count("pk"))
+            .values_list("case_id", "n")
+        )
+        OpenAlertCount.objects.filter(case_id__in=chunk).exclude(case_id__in=list(counts)).delete()
+        OpenAlertCount.objects.bulk_create(
+            [OpenAlertCount(case_id=case_id, n=n) for case_id, n in counts.items()],
+            update_conflicts=True,
+            unique_fields=["case"],
+            update_fields=["n"],
+        )
+
+
+def recount_all() -> None:
+    """Count every case's open alerts again: the sweep's, so that a count two concurrent writes
+    raced over is right again at the next sweep. Reads every count and every kept count (two
+    queries), then writes only where they differ."""
+    counts = dict(
+        Alert.objects.filter(status=Alert.Status.OPEN)
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values_list("case_id", "n")
+    )
+    kept = dict(OpenAlertCount.objects.values_list("case_id", "n"))
+    differ = {
+        case_id
+        for case_id in counts.keys() | kept.keys()
+        if counts.get(case_id) != kept.get(case_id)
+    }
+    if differ:
+        recount(differ)
