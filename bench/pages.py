@@ -35,12 +35,19 @@ def timed(fn: Callable[[], Any], reps: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=21)
+    parser.add_argument(
+        "--sweep-reps",
+        type=int,
+        default=0,
+        help="also time the steady sweep over every open case this many times (after one "
+        "untimed sweep that raises and clears what the data call for); 0: not at all",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HAVEN_DEV", "1")
     os.environ.setdefault("DEBUG", "0")
     setup_django()
 
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -52,6 +59,7 @@ def main() -> None:
     from haven.accounts.roles import Role
     from haven.cases.models import Case, CaseAssignment
     from haven.children.models import Child
+    from haven.core.names import comparison_keys
 
     def signed_in(user: Any) -> Client:
         client = Client(HTTP_HOST="127.0.0.1")
@@ -104,6 +112,22 @@ def main() -> None:
 
         return run
 
+    def closest() -> Any:
+        """The search's trigram step in plain SQL: the 1,001 children whose keys are closest to
+        the name's (identification.search._closest), as PostgreSQL alone can do it."""
+        name = next(searched)
+        keys = list(comparison_keys(name))
+        near = " OR ".join(["key %% %s"] * len(keys))
+        best = ", ".join(["similarity(key, %s)"] * len(keys))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', '0.3', true)")
+            cursor.execute(
+                f"SELECT child_id FROM children_childnamekey WHERE {near} "  # noqa: S608
+                f"GROUP BY child_id ORDER BY max(greatest({best}, 0)) DESC, child_id LIMIT 1001",
+                keys + keys,
+            )
+            return cursor.fetchall()
+
     def find() -> Any:
         response = as_worker.post("/cases/find/", {"name": next(searched)})
         assert response.status_code == 200, response.status_code
@@ -146,6 +170,50 @@ def main() -> None:
         "WHERE c.stage <> 'closed' AND c.lead_agency_id = %s "
         "ORDER BY c.stage_changed_at DESC LIMIT 50"
     )
+
+    def raw_many(*statements: tuple[str, list[Any]]) -> Callable[[], Any]:
+        def run() -> Any:
+            with connection.cursor() as cursor:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+
+        return run
+
+    # The same rows as each page in plain SQL: the case page's case and child, its latest
+    # interviews, notes, events and open alerts; a case worker's open alerts; the dashboard's
+    # largest aggregate (caseloads of the agency); the search's closest children by trigram.
+    alert_t, interview_t, note_t, event_t = (
+        "safeguards_alert",
+        "cases_interview",
+        "cases_casenote",
+        "audit_auditevent",
+    )
+    case_rows = raw_many(
+        (
+            f"SELECT c.*, ch.* FROM {case_t} c JOIN {child_t} ch ON ch.id = c.child_id "  # noqa: S608
+            "WHERE c.public_id = %s",
+            [busy.public_id],
+        ),
+        (
+            f"SELECT * FROM {interview_t} WHERE case_id = %s "  # noqa: S608
+            "ORDER BY conducted_at DESC LIMIT 50",
+            [busy.pk],
+        ),
+        (f"SELECT * FROM {note_t} WHERE case_id = %s ORDER BY created_at DESC LIMIT 50", [busy.pk]),  # noqa: S608
+        (f"SELECT * FROM {event_t} WHERE case_id = %s ORDER BY seq DESC LIMIT 100", [busy.pk]),  # noqa: S608
+        (f"SELECT * FROM {alert_t} WHERE case_id = %s AND status = 'open'", [busy.pk]),  # noqa: S608
+    )
+    alerts_sql = (
+        f"SELECT a.* FROM {alert_t} a WHERE a.status = 'open' AND a.case_id IN "  # noqa: S608
+        f"(SELECT case_id FROM {assignment_t} WHERE user_id = %s AND ended_at IS NULL) "
+        "ORDER BY a.raised_at DESC LIMIT 100"
+    )
+    caseloads_sql = (
+        f"SELECT a.user_id, count(*) FROM {assignment_t} a JOIN {case_t} c ON c.id = a.case_id "  # noqa: S608
+        "WHERE c.lead_agency_id = %s AND c.stage <> 'closed' AND a.ended_at IS NULL "
+        "AND a.role = 'case_worker' GROUP BY a.user_id"
+    )
     pages: list[tuple[str, Callable[[], Any], Callable[[], Any] | None]] = [
         ("My cases, case worker", get(as_worker, "/cases/"), raw(mine_sql, [worker.pk])),
         (
@@ -153,13 +221,21 @@ def main() -> None:
             get(as_supervisor, "/cases/?scope=all"),
             raw(agency_sql, [largest["lead_agency"]]),
         ),
-        ("case page, busy case", get(as_worker, f"/cases/{busy.public_id}/"), None),
-        ("case page, supervisor", get(as_supervisor, f"/cases/{busy.public_id}/"), None),
-        ("alerts, case worker", get(as_worker, "/alerts/"), None),
+        ("case page, busy case", get(as_worker, f"/cases/{busy.public_id}/"), case_rows),
+        ("case page, supervisor", get(as_supervisor, f"/cases/{busy.public_id}/"), case_rows),
+        ("alerts, case worker", get(as_worker, "/alerts/"), raw(alerts_sql, [worker.pk])),
         ("what is due, case worker", get(as_worker, "/cases/due/"), None),
         ("referral inbox", get(as_worker, "/directory/referrals/incoming/"), None),
-        ("dashboard, supervisor", get(as_supervisor, "/reports/dashboard/"), None),
-        ("is this child already known?", find, None),
+        (
+            "dashboard, supervisor",
+            get(as_supervisor, "/reports/dashboard/"),
+            raw(caseloads_sql, [largest["lead_agency"]]),
+        ),
+        (
+            "is this child already known?",
+            find,
+            closest if connection.vendor == "postgresql" else None,
+        ),
         ("recording an interview", interview, None),
     ]
     rows = []
@@ -183,6 +259,19 @@ def main() -> None:
         print(
             f"{name:<32} {row['median_ms']:8.1f}ms {row['p95_ms']:8.1f}ms {row['queries']:8d} {sql}"
         )
+    if args.sweep_reps:
+        from haven.safeguards.engine import evaluate
+
+        def sweep() -> Any:
+            return evaluate(Case.objects.exclude(stage=Case.Stage.CLOSED))
+
+        row = {"page": "sweep: steady state"} | timed(sweep, args.sweep_reps)
+        with CaptureQueriesContext(connection) as queries:
+            sweep()
+        row["queries"] = len(queries.captured_queries)
+        rows.append(row)
+        ms = f"{row['median_ms']:8.1f}ms {row['p95_ms']:8.1f}ms"
+        print(f"{row['page']:<32} {ms} {row['queries']:8d}")
     cases = Case.objects.count()
     out = ROOT / "bench" / "results" / f"pages-{connection.vendor}-{cases}.json"
     out.parent.mkdir(exist_ok=True)
