@@ -231,6 +231,7 @@ def main() -> None:
             get(as_supervisor, "/reports/dashboard/"),
             raw(caseloads_sql, [largest["lead_agency"]]),
         ),
+        ("statistics, all time", get(as_supervisor, "/reports/statistics/?period=all"), None),
         (
             "is this child already known?",
             find,
