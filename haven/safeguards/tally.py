@@ -14,18 +14,23 @@ from haven.safeguards.models import Alert, OpenAlertCount
 _CHUNK = 900
 
 
+def open_counts(case_ids: list[int] | None = None) -> dict[int, int]:
+    """How many open alerts each case has (these cases, or all), counted from the alerts: a case
+    without one is absent."""
+    alerts = Alert.objects.filter(status=Alert.Status.OPEN)
+    if case_ids is not None:
+        alerts = alerts.filter(case_id__in=case_ids)
+    return dict(
+        alerts.order_by().values("case_id").annotate(n=Count("pk")).values_list("case_id", "n")
+    )
+
+
 def recount(case_ids: Iterable[int]) -> None:
     """Count the open alerts of these cases again (in the caller's transaction)."""
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
-        counts = dict(
-            Alert.objects.filter(case_id__in=chunk, status=Alert.Status.OPEN)
-            .order_by()
-            .values("case_id")
-            .annotate(n=Count("pk"))
-            .values_list("case_id", "n")
-        )
+        counts = open_counts(chunk)
         OpenAlertCount.objects.filter(case_id__in=chunk).exclude(case_id__in=list(counts)).delete()
         OpenAlertCount.objects.bulk_create(
             [OpenAlertCount(case_id=case_id, n=n) for case_id, n in counts.items()],
@@ -39,18 +44,9 @@ def recount_all() -> None:
     """Count every case's open alerts again: the sweep's, so that a count two concurrent writes
     raced over is right again at the next sweep. Reads every count and every kept count (two
     queries), then writes only where they differ."""
-    counts = dict(
-        Alert.objects.filter(status=Alert.Status.OPEN)
-        .order_by()
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values_list("case_id", "n")
-    )
+    counts = open_counts()
     kept = dict(OpenAlertCount.objects.values_list("case_id", "n"))
-    differ = {
-        case_id
-        for case_id in counts.keys() | kept.keys()
-        if counts.get(case_id) != kept.get(case_id)
-    }
+    every = counts.keys() | kept.keys()
+    differ = {case_id for case_id in every if counts.get(case_id) != kept.get(case_id)}
     if differ:
         recount(differ)

@@ -22,11 +22,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
-from django.db.models import Count
 
 from haven.safeguards import engine
-from haven.safeguards.models import Alert, OpenAlertCount
+from haven.safeguards.models import OpenAlertCount
 from haven.safeguards.registry import alert_rules
+from haven.safeguards.tally import open_counts
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
 # The engine's and the audit trail's own rows are not facts any rule reads.
@@ -57,17 +57,6 @@ def _writer() -> str:
     while frame is not None and frame.f_code.co_filename.endswith("engine.py"):
         frame = frame.f_back  # type: ignore[assignment]
     return frame.f_code.co_name if frame is not None else "?"
-
-
-def open_counts() -> dict[int, int]:
-    """Each case's open alerts, counted from the alerts."""
-    return dict(
-        Alert.objects.filter(status=Alert.Status.OPEN)
-        .order_by()
-        .values("case_id")
-        .annotate(n=Count("pk"))
-        .values_list("case_id", "n")
-    )
 
 
 def kept_counts() -> dict[int, int]:

@@ -12,9 +12,10 @@ from haven.alerts.services import alert_resolve
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import assignment_end, case_assign, case_register
 from haven.safeguards.models import Alert, OpenAlertCount
+from haven.safeguards.tally import open_counts
 from tests.conftest import signed_in
 from tests.factories import child_fields
-from tests.safeguards.strict import kept_counts, open_counts
+from tests.safeguards.strict import kept_counts
 
 pytestmark = pytest.mark.django_db
 
