@@ -73,7 +73,9 @@ def case_list(
         open_alerts=Coalesce(Subquery(counted, output_field=IntegerField()), 0),
     )
     if with_alerts:
-        cases = cases.filter(alert_order__gt=0)
+        # Exactly the cases with an open alert the user may read: not by the kept count, which
+        # orders only, so that a count two writes raced over cannot hide a case from the list.
+        cases = cases.filter(open_alerts__gt=0)
     return cases.select_related("child", "lead_agency").order_by(
         "-alert_order", "-stage_changed_at", "-pk"
     )

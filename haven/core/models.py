@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.core.sensitivity import Sensitivity
 
+# Keys per `IN (...)` list when a set of rows is read or written in parts: below SQLite's limit
+# on a statement's bound parameters.
+IN_LIST_SIZE = 900
+
 
 class HavenModel(models.Model):
     public_id = models.UUIDField(_("ID"), default=uuid.uuid4, unique=True, editable=False)

@@ -13,16 +13,16 @@ closed_at); a person's resolution is audited.
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import batched
 
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from haven.core.models import IN_LIST_SIZE
 from haven.safeguards.models import Alert
 from haven.safeguards.registry import AlertRule, Severity, alert_rules, rules_reading
 from haven.safeguards.tally import recount
-
-_CHUNK = 900  # below SQLite's bound-parameter limit
 
 # Who must hear of a critical alert at once (ND-2) is case knowledge the engine does not have:
 # haven.alerts registers its escalation here at start-up, and the engine calls it in the same
@@ -41,11 +41,6 @@ class EvaluationResult:
     raised: int = 0
     cleared: int = 0
     per_rule: dict[str, int] = field(default_factory=dict)
-
-
-def _chunks(items: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
 
 
 def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> EvaluationResult:
@@ -102,20 +97,20 @@ def evaluate(cases: QuerySet, rules: Iterable[AlertRule] | None = None) -> Evalu
                 ).select_related("case__lead_agency")
                 for escalate in _escalations:
                     escalate(raised)
-            gone = [pk for key, pk in open_keys.items() if key not in breaches]
-            for chunk in _chunks(gone):
+            gone_keys = [key for key in open_keys if key not in breaches]
+            gone = [open_keys[key] for key in gone_keys]
+            for chunk in batched(gone, IN_LIST_SIZE):
                 # Only alerts still open: one resolved a moment ago keeps its resolution.
                 Alert.objects.filter(pk__in=chunk, status=Alert.Status.OPEN).update(
                     status=Alert.Status.CLEARED, closed_at=now, updated_at=now
                 )
             ended = [pk for key, pk in resolved_keys.items() if key not in breaches]
-            for chunk in _chunks(ended):
+            for chunk in batched(ended, IN_LIST_SIZE):
                 Alert.objects.filter(pk__in=chunk).update(condition_ended_at=now, updated_at=now)
             result.raised += len(new)
             result.cleared += len(gone)
             result.per_rule[rule.code] = len(breaches)
-            touched.update(case_id for case_id, _subject in new)
-            touched.update(key[0] for key in open_keys if key not in breaches)
+            touched.update(case_id for case_id, _subject in [*new, *gone_keys])
         # The count of open alerts that orders My cases, in the same transaction.
         recount(touched)
     return result

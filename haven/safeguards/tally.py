@@ -5,13 +5,12 @@ right there). Counted afresh from the alerts each time, never incremented, so th
 drift from them."""
 
 from collections.abc import Iterable
+from itertools import batched
 
 from django.db.models import Count
 
+from haven.core.models import IN_LIST_SIZE
 from haven.safeguards.models import Alert, OpenAlertCount
-
-# Cases per statement: under SQLite's limit on a statement's parameters.
-_CHUNK = 900
 
 
 def open_counts(case_ids: list[int] | None = None) -> dict[int, int]:
@@ -27,11 +26,11 @@ def open_counts(case_ids: list[int] | None = None) -> dict[int, int]:
 
 def recount(case_ids: Iterable[int]) -> None:
     """Count the open alerts of these cases again (in the caller's transaction)."""
-    ids = sorted(set(case_ids))
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        counts = open_counts(chunk)
-        OpenAlertCount.objects.filter(case_id__in=chunk).exclude(case_id__in=list(counts)).delete()
+    for chunk in batched(sorted(set(case_ids)), IN_LIST_SIZE):
+        counts = open_counts(list(chunk))
+        OpenAlertCount.objects.filter(case_id__in=list(chunk)).exclude(
+            case_id__in=list(counts)
+        ).delete()
         OpenAlertCount.objects.bulk_create(
             [OpenAlertCount(case_id=case_id, n=n) for case_id, n in counts.items()],
             update_conflicts=True,

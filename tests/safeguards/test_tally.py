@@ -97,3 +97,19 @@ def test_cc9_dp9_my_cases_puts_the_case_with_open_alerts_first_and_shows_them_co
     OpenAlertCount.objects.create(case=quiet, n=5)
     assert _lines(client) == [(quiet.reference, ""), (case.reference, _lines(client)[1][1])]
     assert _lines(client)[1][1] == (f"{n} alert" if n == 1 else f"{n} alerts")
+
+
+def test_cc9_dp9_a_kept_count_out_of_step_hides_no_case_from_those_with_alerts(
+    case: Case, supervisor: Any, case_worker: Any, agency: Any
+) -> None:
+    from haven.cases.selectors import case_list
+
+    quiet = case_register(actor=case_worker, agency=agency, child=child_fields(given_name="Dara"))
+    _without_case_worker(case, supervisor)
+    OpenAlertCount.objects.filter(case=case).delete()  # as if two writes had raced over it
+    OpenAlertCount.objects.create(case=quiet, n=5)
+
+    listed = case_list(supervisor, scope="all", with_alerts=True)
+
+    assert [c.pk for c in listed] == [case.pk]
+    assert listed[0].open_alerts == Alert.objects.filter(case=case, status="open").count()

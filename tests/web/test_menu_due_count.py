@@ -35,6 +35,15 @@ def overdue(case: Any, case_worker: Any) -> Any:
     return case
 
 
+def _open_step(case: Any) -> FirstStep:
+    """The case's open, overdue first step of urgent medical care."""
+    step = FirstStep.objects.filter(
+        case=case, status=FirstStep.Status.OPEN, kind="urgent_medical"
+    ).first()
+    assert step is not None
+    return step
+
+
 def _menu(client: Client) -> str:
     page = client.get("/cases/").content.decode()
     start = page.index('href="/cases/due/"')
@@ -54,11 +63,9 @@ def test_cc9_the_count_is_kept_for_a_minute_then_counted_again(
     assert f"{before} due now" in _menu(client)
 
     # Someone else marks a first step done: one item fewer is due now.
-    step = FirstStep.objects.filter(
-        case=overdue, status=FirstStep.Status.OPEN, kind="urgent_medical"
-    ).first()
-    assert step is not None
-    first_step_done(step=step, actor=supervisor, note="Fictional: placed at the shelter.")
+    first_step_done(
+        step=_open_step(overdue), actor=supervisor, note="Fictional: placed at the shelter."
+    )
     assert due_now_count(case_worker) == before - 1
     with CaptureQueriesContext(connection) as kept:
         assert f"{before} due now" in _menu(client)  # within the minute: as counted
@@ -73,10 +80,7 @@ def test_cc9_ones_own_write_shows_in_the_count_at_once(overdue: Any, case_worker
     client = signed_in(Client(), case_worker)
     before = due_now_count(case_worker)
     assert f"{before} due now" in _menu(client)
-    step = FirstStep.objects.filter(
-        case=overdue, status=FirstStep.Status.OPEN, kind="urgent_medical"
-    ).first()
-    assert step is not None
+    step = _open_step(overdue)
 
     response = client.post(
         f"/cases/{overdue.public_id}/first-steps/{step.public_id}/done/",
