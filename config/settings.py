@@ -368,6 +368,10 @@ HAVEN_GUARDIAN_CASELOAD_CEILING = envint("HAVEN_GUARDIAN_CASELOAD_CEILING", 15)
 HAVEN_CASELOAD_CEILING = envint("HAVEN_CASELOAD_CEILING", 20)
 # Statistics released outside an agency show no count below this (DP-10; CTDC's k = 11).
 HAVEN_STATISTICS_MIN_CELL = envint("HAVEN_STATISTICS_MIN_CELL", 11)
+# Seconds the statistics page and API show a count before counting again themselves
+# (haven.reports.snapshots); `manage.py refresh_statistics` every hour keeps them younger. 0
+# counts on every request.
+HAVEN_STATISTICS_MAX_AGE = envint("HAVEN_STATISTICS_MAX_AGE", 7200)
 # Hours from identification to a guardian's appointment for a child deprived of care (PS-1).
 HAVEN_GUARDIAN_DUE_HOURS = envint("HAVEN_GUARDIAN_DUE_HOURS", 168)
 # A child with no information session this many hours after identification (PS-5).

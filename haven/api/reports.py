@@ -19,8 +19,7 @@ from haven.accounts.roles import Capability
 from haven.api.schema import error_response
 from haven.cases.access import agencies_where
 from haven.core.forms import CHOICES_MAX_COUNT
-from haven.core.routers import replica_reads
-from haven.reports import selectors, services
+from haven.reports import selectors, services, snapshots
 from haven.reports.forms import ALL_TIME, period_year
 from haven.reports.models import Release, ReleaseFormat, Table
 
@@ -30,6 +29,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class StatisticsSerializer(serializers.Serializer):
     k = serializers.IntegerField(help_text="Counts from 1 to k-1 are hidden (null).")
     year = serializers.IntegerField(allow_null=True)
+    counted_at = serializers.DateTimeField(
+        help_text="When these figures were counted. They are counted again every hour or so "
+        "(HAVEN_STATISTICS_MAX_AGE); a change made since shows at the next count."
+    )
     tables = serializers.DictField(
         help_text='{table: {"rows": [[code, count or null]], "total": count or null}}'
     )
@@ -126,17 +129,15 @@ class ReportsViewSet(viewsets.ViewSet):
         if not agencies:
             raise PermissionDenied
         year = _year(request)
-        ids = [a.pk for a in agencies]
-        # As on the statistics page: the counts may come from a replica (haven.core.routers).
-        with replica_reads():
-            figures = selectors.released(selectors.statistics(ids, year))
-            measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
+        # As on the statistics page: the last count, or one made now (haven.reports.snapshots).
+        shown = snapshots.shown([a.pk for a in agencies], year)
         return Response(
             {
-                "k": figures["k"],
+                "k": shown.figures["k"],
                 "year": year,
-                "tables": figures["tables"],
-                "measures_at_hearings": measures,
+                "counted_at": shown.counted_at,
+                "tables": shown.figures["tables"],
+                "measures_at_hearings": shown.measures,
             }
         )
 

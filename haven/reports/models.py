@@ -84,3 +84,32 @@ class ReleaseAuthorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release_id} {self.agency_id}"
+
+
+class StatisticsSnapshot(models.Model):
+    """The statistics page's figures for one set of agencies and one period, as counted at
+    `counted_at` (CC-16). Counting a national agency's children takes seconds at a million
+    cases, so the page and the API show the last count while it is younger than
+    HAVEN_STATISTICS_MAX_AGE, and `manage.py refresh_statistics` counts again every snapshot
+    read lately (haven.reports.snapshots). Only figures already suppressed are kept (DP-10):
+    what the page may show, never a raw count, a name or a case."""
+
+    # sha256 of the agencies, the period and k: one snapshot per set the page asks for.
+    key = models.CharField(max_length=64, unique=True)
+    agency_ids = models.JSONField(default=list)
+    # None: all time.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    k = models.PositiveSmallIntegerField()
+    # selectors.released and selectors.released_measures, as the page and the API show them.
+    figures = models.JSONField(default=dict)
+    measures = models.JSONField(default=dict)
+    counted_at = models.DateTimeField()
+    # When the page or the API last showed it: a snapshot nobody reads is no longer counted.
+    read_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.year or 'all'} {self.agency_ids}"

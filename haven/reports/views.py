@@ -22,7 +22,7 @@ from haven.core.forms import apply_service_error, run_service
 from haven.core.http import AuthedRequest
 from haven.core.routers import replica_reads
 from haven.justice.models import Measure
-from haven.reports import selectors, services
+from haven.reports import selectors, services, snapshots
 from haven.reports.forms import AuthoriseForm, PeriodForm, ReleaseRequestForm, period_year
 from haven.reports.models import Release, Table
 from haven.reports.suppression import legend, shown
@@ -175,12 +175,11 @@ def statistics(request: AuthedRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None, initial={"period": str(year)})
     if request.GET and form.is_valid():
         year = period_year(form.cleaned_data["period"])
-    ids = [a.pk for a in agencies]
-    # The counts may come from a replica (haven.core.routers); the agencies were read above, on
-    # the primary, and so are the releases awaiting this person.
-    with replica_reads():
-        figures = selectors.released(selectors.statistics(ids, year))
-        measures = selectors.released_measures(selectors.measures_at_hearings(ids, year))
+    # The last count of these agencies and period, or one made now (haven.reports.snapshots),
+    # perhaps on a replica; the agencies were read above, on the primary, and so are the
+    # releases awaiting this person.
+    shown_figures = snapshots.shown([a.pk for a in agencies], year)
+    figures, measures = shown_figures.figures, shown_figures.measures
     return render(
         request,
         "reports/statistics.html",
@@ -189,6 +188,7 @@ def statistics(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "k": figures["k"],
             "legend": legend(figures["k"]),
+            "counted_at": shown_figures.counted_at,
             "tables": presented(figures),
             "measures": presented_measures(measures),
             "awaiting": selectors.awaiting(request.user).count()
