@@ -42,6 +42,18 @@ def main() -> None:
         help="also time the steady sweep over every open case this many times (after one "
         "untimed sweep that raises and clears what the data call for); 0: not at all",
     )
+    parser.add_argument(
+        "--queries",
+        metavar="PAGE",
+        help="print each query of this page (its name in the table, e.g. 'case page, busy "
+        "case') with its time, once, instead of timing the pages",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="profile this page over --reps requests with cProfile and print the 40 costliest "
+        "functions (cumulative), instead of timing the pages",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HAVEN_DEV", "1")
     os.environ.setdefault("DEBUG", "0")
@@ -147,6 +159,12 @@ def main() -> None:
         assert response.status_code == 302, response.status_code
         return response
 
+    def count_statistics() -> Any:
+        from haven.reports import selectors, snapshots
+
+        agencies = [a.pk for a in selectors.statistics_agencies(supervisor)]
+        return snapshots.count(agencies, None)
+
     def raw(sql: str, params: list[Any]) -> Callable[[], Any]:
         def run() -> Any:
             with connection.cursor() as cursor:
@@ -231,7 +249,14 @@ def main() -> None:
             get(as_supervisor, "/reports/dashboard/"),
             raw(caseloads_sql, [largest["lead_agency"]]),
         ),
-        ("statistics, all time", get(as_supervisor, "/reports/statistics/?period=all"), None),
+        # The page reads the kept count (haven.reports.snapshots); counting it again is what
+        # refresh_statistics does for each set of agencies and period, timed on the next line.
+        (
+            "statistics, all time (kept count)",
+            get(as_supervisor, "/reports/statistics/?period=all"),
+            None,
+        ),
+        ("statistics counted (all time)", count_statistics, None),
         (
             "is this child already known?",
             find,
@@ -239,6 +264,25 @@ def main() -> None:
         ),
         ("recording an interview", interview, None),
     ]
+    if args.profile:
+        import cProfile
+        import pstats
+
+        fn = dict((name, fn) for name, fn, _baseline in pages)[args.profile]
+        fn()
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [fn() for _ in range(args.reps)])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        return
+    if args.queries:
+        fn = dict((name, fn) for name, fn, _baseline in pages)[args.queries]
+        fn()
+        with CaptureQueriesContext(connection) as queries:
+            fn()
+        for q in queries.captured_queries:
+            print(f"{float(q['time']) * 1000:7.2f} ms  {' '.join(q['sql'].split())[:220]}")
+        print(f"{len(queries.captured_queries)} queries")
+        return
     rows = []
     print(f"{'page':<32} {'median':>9} {'p95':>9} {'queries':>8} {'SQL':>8} {'ratio':>7}")
     for name, fn, baseline in pages:

@@ -28,6 +28,7 @@ itself: while it lasts, the person reads what their own role in the lead agency 
 only what keeps the child safe now (EMERGENCY_CAPABILITIES).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -91,6 +92,20 @@ def cases_for_user(user: Any) -> QuerySet[Case]:
     agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
     assigned = granting_assignments().filter(user=user).values("case_id")
     return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned))
+
+
+def cases_led_by(user: Any, agency_ids: Iterable[int]) -> QuerySet[Case]:
+    """The cases led by these agencies that the user may see: `cases_for_user` narrowed to
+    them. Where the user sees every case of each of them (a supervisor's own agencies), that is
+    simply their cases, without the OR of the user's own assignments: with it, PostgreSQL could
+    not read the agencies' cases by their index, and the dashboard's aggregates over an
+    agency's 32,618 open cases took twice as long at 100,000 cases."""
+    ids = sorted(set(agency_ids))
+    if getattr(user, "is_authenticated", False) and user.is_active and memberships(user):
+        every = {a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)}
+        if every.issuperset(ids):
+            return Case.objects.filter(lead_agency_id__in=ids)
+    return cases_for_user(user).filter(lead_agency_id__in=ids)
 
 
 def access_case_by_id(user: Any, public_id: UUID | str) -> Case:

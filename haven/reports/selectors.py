@@ -1,7 +1,7 @@
 """Reads for the dashboard (CC-9, CC-14, ID-4, PS-2) and the statistics (CC-16, DP-10).
 
 Everything here is aggregated in SQL: a fixed number of queries whatever the number of cases
-(tests/reports/test_queries.py). The dashboard starts from haven.cases.access.cases_for_user,
+(tests/reports/test_queries.py). The dashboard starts from haven.cases.access.cases_led_by,
 so it can show nothing its reader could not open. The statistics count the children of the
 agencies where the reader may see statistics; they return raw counts, which leave this module
 only through haven.reports.suppression (views, API and release files all call `released`)."""
@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from haven.accounts.models import Membership, User
 from haven.accounts.roles import CASE_WORKER_ROLES, Capability
-from haven.cases.access import agencies_where, cases_for_user
+from haven.cases.access import agencies_where, cases_led_by
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.models import Case as CaseModel
 from haven.children.models import Child, ChildNationality, Gender, Sex
@@ -51,7 +51,7 @@ from haven.identification.selectors import met_q
 from haven.justice.models import HearingAttendance, Measure
 from haven.placements.models import Liberty, Placement
 from haven.placements.selectors import placement_figures
-from haven.protection.models import Guardian
+from haven.protection.models import Guardian, GuardianAppointment
 from haven.reintegration.models import Retrafficking
 from haven.reports.models import Release, ReleaseAuthorisation, Table
 from haven.reports.suppression import Count as Shown
@@ -69,8 +69,7 @@ LISTED = 50
 
 def dashboard_cases(user: Any) -> QuerySet[Case]:
     """The cases of the agencies where the user holds the dashboard (all of which they see)."""
-    ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
-    return cases_for_user(user).filter(lead_agency_id__in=ids)
+    return cases_led_by(user, [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)])
 
 
 def _open(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -231,21 +230,28 @@ def overdue_first_steps(cases: QuerySet[Case]) -> dict[str, Any]:
 
 def guardian_loads(user: Any) -> list[dict[str, Any]]:
     """The agencies' guardians with how many children each holds now, against their ceiling
-    (PS-2). The count is protection.selectors.guardians_with_caseload's, for several agencies
-    in one query."""
+    (PS-2). The count is protection.selectors.guardians_with_caseload's, for several agencies,
+    counted in a query of its own grouped by guardian: counted in the guardians' query,
+    PostgreSQL grouped the joined rows by every column of the guardian (74 ms for 1,678
+    guardians at 100,000 cases, against 19 ms)."""
     ids = [a.pk for a in agencies_where(user, Capability.VIEW_DASHBOARD)]
-    guardians = (
-        Guardian.objects.filter(agency_id__in=ids)
-        .select_related("user")
-        .annotate(caseload=Count("appointments", filter=Q(appointments__ended_on__isnull=True)))
-        .order_by("-caseload", "name", "pk")
+    loads = dict(
+        GuardianAppointment.objects.filter(guardian__agency_id__in=ids, ended_on__isnull=True)
+        .order_by()
+        .values("guardian_id")
+        .annotate(n=Count("pk"))
+        .values_list("guardian_id", "n")
+    )
+    guardians = sorted(
+        Guardian.objects.filter(agency_id__in=ids).select_related("user"),
+        key=lambda g: (-loads.get(g.pk, 0), g.name, g.pk),
     )
     return [
         {
             "name": str(g),
-            "caseload": g.caseload,
+            "caseload": (load := loads.get(g.pk, 0)),
             "ceiling": g.ceiling,
-            "at_or_over": g.caseload >= g.ceiling,
+            "at_or_over": load >= g.ceiling,
             "active": g.is_active,
         }
         for g in guardians
