@@ -337,6 +337,10 @@ class NoteForm(forms.Form):
     )
 
 
+# The furthest down My cases that "Show more" goes: past it, a filter finds a case sooner.
+MAX_SHOWN = 10_000
+
+
 class CaseFilterForm(forms.Form):
     scope = forms.ChoiceField(
         label=_("Show"),
@@ -350,6 +354,10 @@ class CaseFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Name or reference"), required=False, max_length=100)
     alerts = forms.BooleanField(label=_("Only cases with alerts"), required=False)
+    # How many cases of the list are already shown: "Show more" asks for the next ones.
+    shown = forms.IntegerField(
+        min_value=0, max_value=MAX_SHOWN, required=False, widget=forms.HiddenInput
+    )
 
 
 class EmergencyOpenForm(forms.Form):
