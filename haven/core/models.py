@@ -55,3 +55,25 @@ class HavenModel(models.Model):
         (DP-1, DP-9). A record that concerns two classes overrides it: a place the child cannot
         leave is whereabouts and a legal matter alike (haven.placements.models.Placement)."""
         return self.row_sensitivity in classes
+
+
+class ListHolds(models.Func):
+    """True when the JSON list of the first expression holds the text of the second: a person's
+    working languages (`User.languages`) against one of a child's languages, row by row in SQL.
+    Written by hand because Django has no portable lookup for it: its `contains` on a JSONField
+    is PostgreSQL-only and takes a value, not a column. PostgreSQL's `jsonb_exists` (the `?`
+    operator) and SQLite's `json_each` read the same list."""
+
+    arity = 2
+    output_field = models.BooleanField()
+
+    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self.as_sql(compiler, connection, template="jsonb_exists(%(expressions)s)")
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        (array, array_params), (item, item_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        # Compiled expressions and their parameters, never a value written into the text.
+        sql = f"EXISTS (SELECT 1 FROM json_each({array}) AS held WHERE held.value = {item})"  # noqa: S608
+        return sql, (*array_params, *item_params)

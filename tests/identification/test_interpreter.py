@@ -20,6 +20,7 @@ from haven.audit.models import AuditEvent
 from haven.cases.child_services import child_update
 from haven.cases.models import Case, CaseAssignment, Interview
 from haven.cases.services import assignment_end, case_assign, case_change_stage, case_register
+from haven.children.models import ChildLanguage
 from haven.core.errors import SafeguardViolation
 from haven.identification.models import FirstStep, InterpreterReason, Screening
 from haven.identification.services import first_step_done, screening_record
@@ -221,6 +222,23 @@ def test_cc10_nothing_is_asserted_when_languages_are_not_recorded(
     assert _alerts(unknown_child, WORKER) == []
     assert _alerts(case, WORKER) == []
     assert evaluate(Case.objects.all()).per_rule[WORKER] == 0
+
+
+def test_cc10_a_child_of_several_languages_none_spoken_is_one_breach_and_one_spoken_none(
+    thai_worker: User, agency: Any
+) -> None:
+    none_spoken = case_register(
+        actor=thai_worker, agency=agency, child=child_fields(), languages=["my", "shn", "km"]
+    )
+    one_spoken = case_register(
+        actor=thai_worker, agency=agency, child=child_fields(), languages=["my", "shn", "th"]
+    )
+
+    result = evaluate(Case.objects.filter(pk__in=[none_spoken.pk, one_spoken.pk]))
+
+    assert result.per_rule[WORKER] == 1
+    assert _alerts(none_spoken, WORKER) == [(str(thai_worker.public_id), "open")]
+    assert _alerts(one_spoken, WORKER) == []
 
 
 def test_cc10_the_sweep_catches_a_change_to_the_workers_languages(
@@ -495,6 +513,23 @@ def test_cc10_the_last_interview_without_interpreter_is_recalled_when_the_langua
     with every_write_checked():
         case_assign(case=case, actor=supervisor, user=interpreter, role="interpreter")
     assert _alerts(case, WORKER) == [(str(thai_worker.public_id), "cleared")]
+
+
+def test_cc10_an_interview_nobody_is_named_on_asserts_no_gap(
+    agency: Any, thai_worker: User
+) -> None:
+    # Given a Thai interview of a child since recorded as speaking Burmese, whose recorder is
+    # not named (as in records brought in from elsewhere)
+    case = case_register(actor=thai_worker, agency=agency, child=child_fields(), languages=["th"])
+    first = interview(case, thai_worker)
+    Interview.objects.filter(pk=first.pk).update(created_by=None)
+    ChildLanguage.objects.filter(child=case.child).update(language="my")
+
+    result = evaluate(Case.objects.filter(pk=case.pk))
+
+    # Then the rule does not say that nobody spoke the child's language: it does not know
+    assert result.per_rule[LAST_INTERVIEW] == 0
+    assert result.per_rule[WORKER] == 1
 
 
 def test_cc10_of_two_interviews_at_the_same_moment_the_one_recorded_last_is_the_last(
