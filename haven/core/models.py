@@ -3,11 +3,13 @@ last changed it and when, and the sensitivity class of the record as a whole. In
 keys never leave the server (DP-13)."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import UTC
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.sensitivity import Sensitivity
@@ -77,3 +79,24 @@ class ListHolds(models.Func):
         # Compiled expressions and their parameters, never a value written into the text.
         sql = f"EXISTS (SELECT 1 FROM json_each({array}) AS held WHERE held.value = {item})"  # noqa: S608
         return sql, (*array_params, *item_params)
+
+
+def latest_rows[M: models.Model](
+    rows: models.QuerySet[M], by: Sequence[str], newest_first: Sequence[str]
+) -> models.QuerySet[M]:
+    """The first of `rows` in each group of equal `by` fields, in the order `newest_first`
+    (field names, "-" for descending; end with "-pk" so that a tie has one winner), as a
+    queryset of the model to filter further. One window over the rows in SQL (ROW_NUMBER() OVER
+    (PARTITION BY ...)): the alert rules read every open case's latest plan or pathway into
+    Python to keep the first of each before (0.6–0.9 s a rule at 100,000 cases, most of it
+    building model instances)."""
+    order = [
+        models.F(name[1:]).desc() if name.startswith("-") else models.F(name).asc()
+        for name in newest_first
+    ]
+    ranked = rows.order_by().annotate(
+        _rank=models.Window(
+            RowNumber(), partition_by=[models.F(name) for name in by], order_by=order
+        )
+    )
+    return rows.model._default_manager.filter(pk__in=ranked.filter(_rank=1).values("pk"))

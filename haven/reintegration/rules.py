@@ -17,13 +17,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from haven.cases.closing import closing_check
 from haven.cases.models import Case, ClosingReason
 from haven.core.errors import SafeguardViolation
+from haven.core.models import latest_rows
 from haven.core.sensitivity import Sensitivity as S
 from haven.placements.models import Placement, PlacementType
 from haven.reintegration.models import (
@@ -184,17 +186,14 @@ WITH_IMPLICATED_FAMILY = register(
 def pathway_not_carried_out(cases: Any) -> list[tuple[int, str]]:
     """The pathway that stands was decided more than the set number of days ago (default 90)
     and has not been carried out. Subject: the pathway."""
-    rows = (
-        Pathway.objects.filter(case__in=_open(cases))
-        .order_by("case_id", "-decided_on", "-created_at")
-        .only("pk", "case_id", "public_id", "decided_on", "carried_out_on")
-    )
     due = timezone.localdate() - timedelta(days=pathway_days())
-    return [
-        (case_id, str(p.public_id))
-        for case_id, p in _latest_by_case(rows).items()
-        if p.carried_out_on is None and p.decided_on < due
-    ]
+    standing = latest_rows(
+        Pathway.objects.filter(case__in=_open(cases)),
+        by=["case_id"],
+        newest_first=["-decided_on", "-created_at", "-pk"],
+    )
+    rows = standing.filter(carried_out_on__isnull=True, decided_on__lt=due)
+    return [(case_id, str(pk)) for case_id, pk in rows.values_list("case_id", "public_id")]
 
 
 PATHWAY_DELAYED = register(
@@ -221,17 +220,13 @@ PATHWAY_DELAYED = register(
 
 def safety_review_overdue(cases: Any) -> list[tuple[int, str]]:
     """The latest safety plan's review date has passed. Subject: that plan."""
-    rows = (
-        SafetyPlan.objects.filter(case__in=_open(cases))
-        .order_by("case_id", "-agreed_on", "-created_at")
-        .only("pk", "case_id", "public_id", "review_on")
+    latest = latest_rows(
+        SafetyPlan.objects.filter(case__in=_open(cases)),
+        by=["case_id"],
+        newest_first=["-agreed_on", "-created_at", "-pk"],
     )
-    today = timezone.localdate()
-    return [
-        (case_id, str(plan.public_id))
-        for case_id, plan in _latest_by_case(rows).items()
-        if plan.review_on < today
-    ]
+    rows = latest.filter(review_on__lt=timezone.localdate())
+    return [(case_id, str(pk)) for case_id, pk in rows.values_list("case_id", "public_id")]
 
 
 SAFETY_REVIEW_OVERDUE = register(
@@ -255,54 +250,40 @@ SAFETY_REVIEW_OVERDUE = register(
 # --- RR-5: the plan's reviews and follow-up visits happen -----------------------------------------
 
 
-def _current_plans(cases: Any) -> list[ReintegrationPlan]:
-    """The latest plan of each kind on each open case."""
-    rows = (
-        ReintegrationPlan.objects.filter(case__in=_open(cases))
-        .order_by("case_id", "kind", "-agreed_on", "-created_at")
-        .only("pk", "case_id", "kind", "public_id", "review_on", "first_visit_on")
+def _overdue_plans(
+    cases: Any, model: Any, done_field: str, next_field: str, plan_field: str
+) -> list[tuple[int, str]]:
+    """The current plans (the latest of each kind on each open case) whose next date is past:
+    the one the latest review (or visit) of the plan set, or the plan's own when there is
+    none. All in SQL: the latest record of each plan is read by a subquery per current plan."""
+    current = latest_rows(
+        ReintegrationPlan.objects.filter(case__in=_open(cases)),
+        by=["case_id", "kind"],
+        newest_first=["-agreed_on", "-created_at", "-pk"],
     )
-    current: dict[tuple[int, str], ReintegrationPlan] = {}
-    for plan in rows:
-        current.setdefault((plan.case_id, plan.kind), plan)
-    return list(current.values())
-
-
-def _next_dates(
-    model: Any, done_field: str, next_field: str, plans: list[ReintegrationPlan]
-) -> dict[int, date]:
-    """The date the latest review (or visit) of each plan set for the next one."""
-    rows = (
-        model.objects.filter(plan_id__in=[p.pk for p in plans])
-        .order_by("plan_id", "-" + done_field, "-created_at")
-        .values_list("plan_id", next_field)
+    latest = (
+        model.objects.filter(plan_id=OuterRef("pk"))
+        .order_by("-" + done_field, "-created_at", "-pk")
+        .values(next_field)[:1]
     )
-    out: dict[int, date] = {}
-    for plan_id, when in rows:
-        out.setdefault(plan_id, when)
-    return out
+    rows = (
+        current.annotate(next_on=Coalesce(Subquery(latest), plan_field))
+        .filter(next_on__lt=timezone.localdate())
+        .values_list("case_id", "public_id")
+    )
+    return [(case_id, str(pk)) for case_id, pk in rows]
 
 
 def plan_review_overdue(cases: Any) -> list[tuple[int, str]]:
     """A current plan whose next review date (the plan's, then its latest review's) has
     passed. Subject: the plan."""
-    plans = _current_plans(cases)
-    if not plans:
-        return []
-    nxt = _next_dates(PlanReview, "reviewed_on", "next_review_on", plans)
-    today = timezone.localdate()
-    return [(p.case_id, str(p.public_id)) for p in plans if nxt.get(p.pk, p.review_on) < today]
+    return _overdue_plans(cases, PlanReview, "reviewed_on", "next_review_on", "review_on")
 
 
 def follow_up_overdue(cases: Any) -> list[tuple[int, str]]:
     """A current plan whose next follow-up visit (the plan's first, then the one the latest
     visit set) is past its date. Subject: the plan."""
-    plans = _current_plans(cases)
-    if not plans:
-        return []
-    nxt = _next_dates(FollowUpVisit, "visited_on", "next_visit_on", plans)
-    today = timezone.localdate()
-    return [(p.case_id, str(p.public_id)) for p in plans if nxt.get(p.pk, p.first_visit_on) < today]
+    return _overdue_plans(cases, FollowUpVisit, "visited_on", "next_visit_on", "first_visit_on")
 
 
 PLAN_REVIEW_OVERDUE = register(
