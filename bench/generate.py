@@ -526,6 +526,7 @@ def _protection(
     """Screenings, stage changes and the protection and support records of every case; returns
     the alerts the PS-, CC- and ND- rules must find, worked out here from the rows written."""
     from django.conf import settings
+    from django.db.models import OuterRef, Subquery
     from django.utils import timezone
 
     from haven.accounts.roles import Role
@@ -1299,6 +1300,12 @@ def _protection(
     for name, model in models.items():
         model.objects.bulk_create(rows[name], batch_size=BATCH)
         summary.protection_rows[name] = len(rows[name])
+    # Each reopened case's episode, as Case.status_changed keeps it.
+    reopenings = StageChange.objects.filter(from_stage="closed")
+    last = reopenings.filter(case_id=OuterRef("pk")).order_by("-changed_at").values("changed_at")
+    Case.objects.filter(pk__in=reopenings.values("case_id")).update(
+        episode_started_at=Subquery(last[:1])
+    )
     log(f"  protection {summary.protection_rows}")
     return expected
 

@@ -84,6 +84,10 @@ class Case(StatusMachine, HavenModel):
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDENTIFICATION
     )
     stage_changed_at = models.DateTimeField(_("in this stage since"))
+    # When the current episode began: the case's last reopening (RR-6), kept by status_changed;
+    # empty while it never was. A child who returns is identified, informed and supported anew
+    # (PS-1, PS-5 read it for every open case at each sweep: a column, not a subquery per case).
+    episode_started_at = models.DateTimeField(_("reopened"), null=True, blank=True, editable=False)
     trafficking_status = models.CharField(
         _("status"),
         max_length=40,
@@ -124,7 +128,11 @@ class Case(StatusMachine, HavenModel):
         )
 
     def status_changed(self, before: str, to: str, *, actor: Any, **details: Any) -> None:
-        """Each stage change is also a row of the case's history (with its reason)."""
+        """Each stage change is also a row of the case's history (with its reason); a reopening
+        begins a new episode."""
+        if before == Case.Stage.CLOSED:
+            self.episode_started_at = self.stage_changed_at
+            Case.objects.filter(pk=self.pk).update(episode_started_at=self.stage_changed_at)
         StageChange.objects.create(
             case=self,
             from_stage=before,

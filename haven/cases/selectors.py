@@ -1,7 +1,7 @@
 """Reads for cases. Every function starts from cases_for_user, so nothing here can widen access."""
 
 from collections.abc import Collection, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Case as SqlCase
@@ -152,6 +152,13 @@ def _by_name_key(word: str) -> Q:
             every &= Q(child__name_key__icontains=key)
         found |= every
     return found
+
+
+def reopened_at(case: Case) -> datetime | None:
+    """When the case was last reopened (its current episode began), or None: read from the
+    case's row afresh, as an instance loaded before a reopening in the same request still
+    holds the old value (Case.episode_started_at)."""
+    return Case.objects.filter(pk=case.pk).values_list("episode_started_at", flat=True).first()
 
 
 def current_assignments(case: Case) -> QuerySet[CaseAssignment]:

@@ -18,7 +18,7 @@ from haven.safeguards.registry import AlertRule, BlockRule, Severity, register
 
 def no_information(cases: Any) -> Any:
     sessions = InformationSession.objects.filter(
-        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
+        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef("episode_started_at"))
     )
     rows = (
         identified_before(cases, settings.HAVEN_INFORMATION_DUE_HOURS)
@@ -43,7 +43,6 @@ NO_INFORMATION = register(
         breaches=no_information,
         reads=(
             "cases.Case",
-            "cases.StageChange",
             "consent.InformationSession",
             "identification.Screening",
         ),
@@ -53,7 +52,7 @@ NO_INFORMATION = register(
 
 def no_written_copy(cases: Any) -> Any:
     sessions = InformationSession.objects.filter(
-        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef(OuterRef("pk")))
+        case_id=OuterRef("pk"), given_at__gte=episode_start(OuterRef("episode_started_at"))
     )
     rows = (
         cases.exclude(stage=Case.Stage.CLOSED)
@@ -77,7 +76,7 @@ NO_WRITTEN_COPY = register(
         ),
         breaches=no_written_copy,
         found_in="consent.InformationSession",
-        reads=("cases.Case", "cases.StageChange", "consent.InformationSession"),
+        reads=("cases.Case", "consent.InformationSession"),
     )
 )
 
@@ -110,7 +109,6 @@ INFORM_AT_STAGE = register(
         breaches=not_informed_at_stage,
         reads=(
             "cases.Case",
-            "cases.StageChange",
             "consent.InformationSession",
             "identification.Screening",
         ),

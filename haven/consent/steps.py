@@ -5,9 +5,10 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 
+from haven.cases.selectors import reopened_at
 from haven.consent.models import InformationSession
 from haven.identification.models import FirstStep
-from haven.identification.selectors import episode_start, met_by
+from haven.identification.selectors import FIRST_EPISODE, met_by
 
 
 def _session_about_rights() -> Any:
@@ -19,7 +20,7 @@ def _session_about_rights() -> Any:
 def _who_told_the_child(case: Any) -> str | None:
     session = (
         InformationSession.objects.filter(case=case, covers_rights=True)
-        .filter(given_at__gte=episode_start(case.pk))
+        .filter(given_at__gte=reopened_at(case) or FIRST_EPISODE)
         .first()
     )
     return session.given_by if session is not None else None

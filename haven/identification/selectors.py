@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from haven.cases.models import Case, CaseAssignment, StageChange
+from haven.cases.models import Case, CaseAssignment
 from haven.children.age import years_before
 from haven.children.models import ChildNationality
 from haven.core.sensitivity import Sensitivity
@@ -188,20 +188,16 @@ def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[s
     }
 
 
-def episode_start(case_ref: Any) -> Any:
-    """When the case's current episode began: its last reopening, or the beginning of time.
-    A child who returns (RR-6) is identified, informed and supported anew; what was done in an
-    earlier episode does not count for this one. `case_ref` is an OuterRef to the case id."""
-    reopened = (
-        StageChange.objects.filter(case_id=case_ref, from_stage=Case.Stage.CLOSED)
-        .order_by("-changed_at")
-        .values("changed_at")[:1]
-    )
-    return Coalesce(
-        Subquery(reopened),
-        Value(datetime(1990, 1, 1, tzinfo=UTC)),
-        output_field=DateTimeField(),
-    )
+# Before any episode: the start of a case's first one.
+FIRST_EPISODE = datetime(1990, 1, 1, tzinfo=UTC)
+
+
+def episode_start(started: Any) -> Any:
+    """When the case's current episode began: its last reopening (`Case.episode_started_at`),
+    or the beginning of time. A child who returns (RR-6) is identified, informed and supported
+    anew; what was done in an earlier episode does not count for this one. `started` refers to
+    the case's `episode_started_at` (an OuterRef to it)."""
+    return Coalesce(started, Value(FIRST_EPISODE), output_field=DateTimeField())
 
 
 def identified_at() -> Any:
@@ -211,7 +207,7 @@ def identified_at() -> Any:
         Screening.objects.filter(
             case_id=OuterRef("pk"),
             outcome=Outcome.PRESUMED_VICTIM,
-            screened_at__gte=episode_start(OuterRef(OuterRef("pk"))),
+            screened_at__gte=episode_start(OuterRef("episode_started_at")),
         )
         .order_by("screened_at")
         .values("screened_at")[:1]

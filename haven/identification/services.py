@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from haven.accounts.roles import Capability
 from haven.audit.services import REDACTED, record_event
 from haven.cases.access import require
-from haven.cases.models import Case, CaseAssignment, Interview, StageChange
+from haven.cases.models import Case, CaseAssignment, Interview
+from haven.cases.selectors import reopened_at
 from haven.cases.services import interview_record
 from haven.children.models import DEPRIVED_OF_PARENTAL_CARE
 from haven.core.forms import validate_event_time
@@ -193,12 +194,7 @@ def _create_first_steps(
     }
     # Steps done before the case was last reopened are done again: a child who comes back
     # (RR-6) needs safety, care and information anew.
-    reopened = (
-        StageChange.objects.filter(case=case, from_stage=Case.Stage.CLOSED)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
+    reopened = reopened_at(case)
     done_steps = FirstStep.objects.filter(case=case, status=FirstStep.Status.DONE)
     if reopened is not None:
         done_steps = done_steps.filter(closed_at__gte=reopened)

@@ -270,7 +270,6 @@ NON_PUNISHMENT = register(
         found_in="placements.Charge",
         reads=(
             "cases.Case",
-            "cases.StageChange",
             "identification.Screening",
             "placements.Charge",
             "protection.Service",

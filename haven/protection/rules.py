@@ -108,7 +108,6 @@ GUARDIAN_OVERDUE = register(
         breaches=guardian_overdue,
         reads=(
             "cases.Case",
-            "cases.StageChange",
             "children.Child",
             "identification.Screening",
             "protection.GuardianAppointment",

@@ -12,7 +12,8 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from haven.cases.access import readable, record_for
-from haven.cases.models import Case, StageChange
+from haven.cases.models import Case
+from haven.cases.selectors import reopened_at
 from haven.core.sensitivity import Sensitivity
 from haven.decisions.models import Decision
 from haven.identification.codes import Outcome
@@ -131,12 +132,7 @@ class Timeline:
 
 def timeline(case: Case, pathway: Pathway | None) -> Timeline:
     today = timezone.localdate()
-    reopened = (
-        StageChange.objects.filter(case=case, from_stage=Case.Stage.CLOSED)
-        .order_by("-changed_at")
-        .values_list("changed_at", flat=True)
-        .first()
-    )
+    reopened = reopened_at(case)
     screenings = Screening.objects.filter(case=case, outcome=Outcome.PRESUMED_VICTIM)
     if reopened is not None:
         screenings = screenings.filter(screened_at__gte=reopened)

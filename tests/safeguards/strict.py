@@ -4,7 +4,8 @@ would (DESIGN idea 2: an alert never lags its cause).
 Within `every_write_checked()`, each `engine.reevaluate` after a write is followed by:
 - a full evaluation of the same cases with every rule, which must raise and clear nothing,
   and after which each case's kept count of open alerts (haven.safeguards.tally) must be the
-  count of its open alerts;
+  count of its open alerts, and each reopened case's kept episode (Case.episode_started_at)
+  its last reopening;
 - a look at the tables the write inserted into, updated or deleted from since the previous
   evaluation: every rule that reads one of them must have been among the rules run (opening a
   case, `engine.evaluate_opened`, may leave out a rule found in rows of a model it did not
@@ -22,7 +23,9 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection
+from django.db.models import Max
 
+from haven.cases.models import Case, StageChange
 from haven.safeguards import engine
 from haven.safeguards.models import OpenAlertCount
 from haven.safeguards.registry import alert_rules
@@ -64,6 +67,23 @@ def kept_counts() -> dict[int, int]:
     return dict(OpenAlertCount.objects.values_list("case_id", "n"))
 
 
+def kept_episodes() -> dict[int, Any]:
+    """When each reopened case's current episode began, as the case keeps it."""
+    return dict(
+        Case.objects.exclude(episode_started_at=None).values_list("pk", "episode_started_at")
+    )
+
+
+def reopenings() -> dict[int, Any]:
+    """Each reopened case's last reopening, from its history of stage changes."""
+    return dict(
+        StageChange.objects.filter(from_stage=Case.Stage.CLOSED)
+        .values("case_id")
+        .annotate(last=Max("changed_at"))
+        .values_list("case_id", "last")
+    )
+
+
 @contextmanager
 def every_write_checked() -> Iterator[Checked]:
     table_label = {m._meta.db_table: m._meta.label for m in apps.get_models()}
@@ -101,6 +121,7 @@ def every_write_checked() -> Iterator[Checked]:
             f"after {writer}, a full evaluation raised {full.raised} and cleared {full.cleared}"
         )
         assert kept_counts() == open_counts(), f"after {writer}, the open alerts' counts lag"
+        assert kept_episodes() == reopenings(), f"after {writer}, an episode lags its reopening"
         written.clear()
         return result
 
