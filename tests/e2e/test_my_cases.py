@@ -5,6 +5,7 @@ from urllib.parse import quote, quote_plus
 
 from playwright.sync_api import expect
 
+from haven.cases import views
 from tests.e2e.journey import open_case, sign_in_with_cookie
 
 
@@ -44,4 +45,32 @@ def test_find_a_child_by_name_without_the_name_in_any_url(journey, context, kany
     expect(results).to_have_count(1)
     expect(results.first).to_contain_text("กาญจนา บุญมาเรือง")
     assert quote("กาญจนา") not in " ".join(journey.requested_urls)
+    journey.check()
+
+
+def test_show_more_adds_the_next_cases_below_those_shown(
+    journey, context, kanya, office, monkeypatch
+):
+    monkeypatch.setattr(views, "CASES_PER_PAGE", 2)
+    open_case(kanya, office, "มะลิวัลย์", "ศรีสุขใจ", "Maliwan Srisukjai")
+    open_case(kanya, office, "ณัฐวุฒิ", "แสงทองดี", "Nattawut Saengthongdee", sex="male")
+    open_case(kanya, office, "กาญจนา", "บุญมาเรือง", "Kanchana Boonmaruang")
+    sign_in_with_cookie(context, kanya, journey.base_url)
+    page = journey.page
+    cases = page.locator("#results li:not(.more)")
+    more = page.get_by_role("button", name="Show more cases")
+
+    # Given Kanya's three cases, two to a page
+    journey.goto("/cases/")
+    expect(cases).to_have_count(2)
+    journey.check("my-cases-more", at=more)
+
+    # When she asks for more
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        more.click()
+
+    # Then the third is added below the first two, on the same page, and no button is left
+    expect(cases).to_have_count(3)
+    expect(more).to_have_count(0)
+    assert page.url == f"{journey.base_url}/cases/"
     journey.check()
