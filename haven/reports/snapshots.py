@@ -1,5 +1,5 @@
 """The statistics as the page and the API show them, counted at most every so often (CC-16,
-DP-10, issue "national scale").
+DP-10).
 
 Counting every child of a national agency by nine tables reads each of its cases several
 times: 0.9 s at 100,000 cases and 10 s at 1,000,000 on two cores. The figures answer questions

@@ -186,6 +186,32 @@ def test_cc16_a_kept_count_is_read_in_the_same_queries_whatever_the_children(
     assert len(first.captured_queries) < len(counting.captured_queries) - 10
 
 
+def test_cc16_dp10_a_kept_count_shows_exactly_what_counting_shows(
+    client: Any, agency: Any, case_worker: Any, statistician: Any, settings: Any
+) -> None:
+    for age in (8, 12, 16, 16, 17):
+        open_case(case_worker, agency, age=age)
+    signed_in(client, statistician)
+    settings.HAVEN_STATISTICS_MIN_CELL = 2
+    counted = client.get("/reports/statistics/?period=all")
+
+    kept = client.get("/reports/statistics/?period=all")
+    settings.HAVEN_STATISTICS_MAX_AGE = 0
+    afresh = client.get("/reports/statistics/?period=all")
+
+    def tables(response: Any) -> str:
+        body = response.content.decode()
+        # The tables and the measures at hearings, up to the part about releases.
+        start = body.index('<section class="card" aria-labelledby="t-')
+        return body[start : body.index('aria-labelledby="s-release"')]
+
+    assert counted.status_code == kept.status_code == afresh.status_code == 200
+    # Five children, and the ages' bands of one child hidden (k = 2)
+    assert "<strong>5</strong>" in tables(afresh)
+    assert '<span class="muted">hidden</span>' in tables(afresh)
+    assert tables(kept) == tables(counted) == tables(afresh)
+
+
 def test_cc16_reading_a_kept_count_marks_it_read_at_most_every_hour(
     client: Any, agency: Any, case_worker: Any, statistician: Any
 ) -> None:
