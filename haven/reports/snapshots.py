@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from haven.core.routers import replica_reads
 from haven.reports import selectors
-from haven.reports.models import StatisticsSnapshot
+from haven.reports.models import StatisticsSnapshot, Table
 
 # A snapshot nobody has read for this many days is deleted rather than counted again.
 READ_WITHIN = timedelta(days=30)
@@ -104,7 +104,10 @@ def shown(agency_ids: list[int], year: int | None) -> Figures:
     if kept is not None:
         if kept.read_at < now - READ_MARK:
             StatisticsSnapshot.objects.filter(pk=kept.pk).update(read_at=now)
-        return Figures(kept.figures, kept.measures, kept.counted_at)
+        # The tables in their own order, as counted: PostgreSQL's jsonb keeps keys in its own.
+        tables = kept.figures["tables"]
+        figures = kept.figures | {"tables": {t: tables[t] for t in Table.values if t in tables}}
+        return Figures(figures, kept.measures, kept.counted_at)
     with replica_reads():
         counted = count(ids, year, k)
     _store(ids, year, k, counted)

@@ -119,8 +119,11 @@ def presented(figures: dict[str, Any], only: list[str] | None = None) -> list[di
     marked (CC-16)."""
     titles = dict(Table.choices)
     out = []
-    for code, table in figures["tables"].items():
-        if only is not None and code not in only:
+    # In the tables' own order: figures kept as JSON on PostgreSQL (jsonb) come back with their
+    # keys in another order (a release's, a kept count's).
+    for code in Table.values:
+        table = figures["tables"].get(code)
+        if table is None or (only is not None and code not in only):
             continue
         labels = selectors.row_labels(code)
         overlooked = selectors.OVERLOOKED.get(code, frozenset())

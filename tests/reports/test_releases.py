@@ -4,6 +4,7 @@ nothing; files neutralise spreadsheet formulas."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -208,3 +209,17 @@ def test_dp12_releases_api_list_query_count_does_not_grow(client, case, statisti
 
     assert len(response.json()) == 4
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_dp12_the_release_page_shows_its_tables_in_their_order(case, statistician, client):
+    chosen = ["sex", "gender", "age_band", "exploitation", "status", "retrafficking"]
+    release = release_request(
+        actor=statistician, year=None, tables=list(reversed(chosen)), purpose="Fictional."
+    )
+
+    body = signed_in(client, statistician).get(f"/reports/releases/{release.public_id}/")
+    shown = re.findall(r'aria-labelledby="t-([a-z_]+)"', body.content.decode())
+
+    # As the statistics page orders them, whatever order the stored figures' keys come back
+    # in (PostgreSQL's jsonb keeps its own)
+    assert shown == chosen

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from haven.accounts.roles import Role
 from haven.reports import selectors, snapshots
-from haven.reports.models import StatisticsSnapshot
+from haven.reports.models import StatisticsSnapshot, Table
 from haven.reports.services import release_request
 from tests.conftest import signed_in
 from tests.factories import staff
@@ -40,6 +40,8 @@ def test_cc16_the_page_shows_the_last_count_until_it_is_counted_again(
     open_case(case_worker, agency)
 
     assert _children(client) == 2
+    # The tables in their order from the kept count too (jsonb keeps keys in its own)
+    assert list(client.get(API).json()["tables"]) == list(Table.values)
     out = io.StringIO()
     call_command("refresh_statistics", stdout=out)
     assert out.getvalue() == "counted 1, forgot 0\n"
