@@ -8,12 +8,18 @@ from django.db.models import Exists, OuterRef
 from haven.cases.selectors import reopened_at
 from haven.consent.models import InformationSession
 from haven.identification.models import FirstStep
-from haven.identification.selectors import FIRST_EPISODE, met_by
+from haven.identification.selectors import FIRST_EPISODE, episode_start, met_by
 
 
 def _session_about_rights() -> Any:
+    # In the current episode, as the checklist's line below and PS-5 read it: a child who comes
+    # back is told their rights anew, and the step stays open (and falls due) until then.
     return Exists(
-        InformationSession.objects.filter(case_id=OuterRef("case_id"), covers_rights=True)
+        InformationSession.objects.filter(
+            case_id=OuterRef("case_id"),
+            covers_rights=True,
+            given_at__gte=episode_start(OuterRef("case__episode_started_at")),
+        )
     )
 
 

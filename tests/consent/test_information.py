@@ -16,7 +16,7 @@ from haven.consent.services import information_session_record
 from haven.core.sensitivity import Sensitivity
 from haven.identification.codes import Act, Exploitation
 from haven.identification.models import FirstStep
-from haven.identification.selectors import first_steps
+from haven.identification.selectors import first_steps, met_q
 from haven.identification.services import first_step_done, screening_record
 from haven.safeguards.models import Alert
 from tests.factories import staff
@@ -72,6 +72,12 @@ def _step_state(case: Case, kind: str) -> tuple[str, str | None]:
         key=lambda r: r["step"].pk,
     )
     return row["state"], row["met_by"]
+
+
+def _met_in_sql(case: Case, kind: str) -> bool:
+    """Whether the open step of this kind is met by another record as the due list, the
+    dashboard and the rules read it (identification.selectors.met_q)."""
+    return FirstStep.objects.filter(case=case, kind=kind, status="open").filter(met_q()).exists()
 
 
 # --- what a session records --------------------------------------------------------------------
@@ -169,8 +175,10 @@ def test_id4_a_session_about_rights_meets_the_rights_first_step(case, case_worke
     _session(case, case_worker, topics=["services"], given_by="Fictional Nurse")
     assert _step_state(case, "rights_information") == ("open", None)
 
+    assert not _met_in_sql(case, "rights_information")
     _session(case, case_worker, topics=["rights"], given_by="Fictional Social Worker")
     assert _step_state(case, "rights_information") == ("met", "Fictional Social Worker")
+    assert _met_in_sql(case, "rights_information")
     # the step itself stays as it was: it is met by the session, not closed by it
     step = FirstStep.objects.get(case=case, kind="rights_information")
     assert step.status == FirstStep.Status.OPEN
@@ -215,6 +223,9 @@ def test_id4_a_child_who_comes_back_is_told_their_rights_anew(case, case_worker,
     # session, as the checklist does for safety and care
     assert FirstStep.objects.filter(case=case, kind="rights_information", status="open").exists()
     assert _step_state(case, "rights_information") == ("open", None)
+    # And the earlier episode's session does not meet it where the step falls due either (the
+    # due list, the dashboard's overdue steps, ID-4's rule: met_q)
+    assert not _met_in_sql(case, "rights_information")
 
 
 # --- PS-5 alerts -------------------------------------------------------------------------------
