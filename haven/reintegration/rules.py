@@ -12,7 +12,6 @@ no pathway addresses it, raises a critical alert that closes only when the facts
 Each alert rule reads in a fixed number of queries whatever the number of cases: rows are
 fetched for the cases given and grouped in Python (bench/)."""
 
-from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -61,12 +60,9 @@ def _open(cases: Any) -> Any:
     return cases.exclude(stage=Case.Stage.CLOSED)
 
 
-def _latest_by_case[R](rows: Iterable[R]) -> dict[int, R]:
-    """The first row of each case, from rows ordered newest first."""
-    latest: dict[int, R] = {}
-    for row in rows:
-        latest.setdefault(row.case_id, row)  # type: ignore[attr-defined]
-    return latest
+def _standing_pathways(pathways: Any) -> Any:
+    """The pathway that stands on each case among `pathways`: the last decided (RR-2, RR-3)."""
+    return latest_rows(pathways, by=["case_id"], newest_first=["-decided_on", "-created_at", "-pk"])
 
 
 # --- RR-3: never back to a family member implicated in the trafficking, unaddressed ---------------
@@ -126,11 +122,12 @@ def with_implicated_family(cases: Any) -> list[tuple[int, str]]:
     if not members:
         return []
     case_ids = {m.case_id for m in members}
-    latest = _latest_by_case(
-        Pathway.objects.filter(case_id__in=case_ids)
-        .order_by("case_id", "-decided_on", "-created_at")
-        .only("pk", "case_id", "kind", "created_at", "implicated_addressed")
-    )
+    latest = {
+        pathway.case_id: pathway
+        for pathway in _standing_pathways(Pathway.objects.filter(case_id__in=case_ids)).only(
+            "pk", "case_id", "kind", "created_at", "implicated_addressed"
+        )
+    }
     at_home = set(
         Placement.objects.current()
         .filter(case_id__in=case_ids, type__in=FAMILY_PLACEMENTS)
@@ -187,11 +184,7 @@ def pathway_not_carried_out(cases: Any) -> list[tuple[int, str]]:
     """The pathway that stands was decided more than the set number of days ago (default 90)
     and has not been carried out. Subject: the pathway."""
     due = timezone.localdate() - timedelta(days=pathway_days())
-    standing = latest_rows(
-        Pathway.objects.filter(case__in=_open(cases)),
-        by=["case_id"],
-        newest_first=["-decided_on", "-created_at", "-pk"],
-    )
+    standing = _standing_pathways(Pathway.objects.filter(case__in=_open(cases)))
     rows = standing.filter(carried_out_on__isnull=True, decided_on__lt=due)
     return [(case_id, str(pk)) for case_id, pk in rows.values_list("case_id", "public_id")]
 

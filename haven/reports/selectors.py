@@ -27,14 +27,12 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import (
     Coalesce,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
-    RowNumber,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +43,7 @@ from haven.cases.access import agencies_where, cases_led_by
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.models import Case as CaseModel
 from haven.children.models import Child, ChildNationality, Gender, Sex
+from haven.core.models import latest_rows
 from haven.identification.codes import Exploitation, OtherExploitationType
 from haven.identification.models import FirstStep, ScreeningExploitation
 from haven.identification.selectors import met_q
@@ -439,16 +438,6 @@ def _age_bands(cases: QuerySet[Case]) -> dict[str, int]:
     )
 
 
-def _latest_cases(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Each child's latest case among these: one row per child, chosen by a window over the
-    cases rather than by a subquery per child."""
-    newest_first = [F("opened_at").desc(), F("pk").desc()]
-    ranked = cases.annotate(
-        latest=Window(RowNumber(), partition_by=[F("child_id")], order_by=newest_first)
-    )
-    return Case.objects.filter(pk__in=ranked.filter(latest=1).values("pk"))
-
-
 def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, Any]]:
     """Raw counts of children, table by table (CC-16). Each table: {"rows": {code: count},
     "total": children or None}. Never shown as they are: see `released`."""
@@ -483,7 +472,8 @@ def statistics(agency_ids: list[int], year: int | None) -> dict[str, dict[str, A
 
     # Nationals trafficked within their own country: the child holds the nationality of the
     # country of the agency leading their latest case counted here.
-    latest = _latest_cases(cases)
+    # Each child's latest case among these: one window over the cases, not a subquery per child.
+    latest = latest_rows(cases, by=["child_id"], newest_first=["-opened_at", "-pk"])
     national = Exists(
         ChildNationality.objects.filter(
             child_id=OuterRef("child_id"), country=OuterRef("lead_agency__country")

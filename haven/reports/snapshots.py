@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from haven.core.routers import replica_reads
@@ -64,20 +63,19 @@ def count(agency_ids: list[int], year: int | None, k: int | None = None) -> Figu
 def _store(agency_ids: list[int], year: int | None, k: int, counted: Figures) -> None:
     """Keep a count, replacing an older one of the same agencies and period. Two requests that
     counted at once both write; the later count stays, and either is right."""
-    with transaction.atomic():
-        StatisticsSnapshot.objects.update_or_create(
-            key=_key(agency_ids, year, k),
-            defaults={
-                "agency_ids": agency_ids,
-                "year": year,
-                "k": k,
-                "figures": counted.figures,
-                "measures": counted.measures,
-                "counted_at": counted.counted_at,
-                # Counted because someone asked: a read.
-                "read_at": counted.counted_at,
-            },
-        )
+    StatisticsSnapshot.objects.update_or_create(
+        key=_key(agency_ids, year, k),
+        defaults={
+            "agency_ids": agency_ids,
+            "year": year,
+            "k": k,
+            "figures": counted.figures,
+            "measures": counted.measures,
+            "counted_at": counted.counted_at,
+            # Counted because someone asked: a read.
+            "read_at": counted.counted_at,
+        },
+    )
 
 
 def shown(agency_ids: list[int], year: int | None) -> Figures:
