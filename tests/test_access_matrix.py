@@ -35,8 +35,10 @@ from haven.documents.models import Document
 from haven.placements.models import Placement
 from haven.protection.models import Service
 from haven.safeguards.models import Alert
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
 from tests.factories import interview, staff
+
+pytestmark = pytest.mark.django_db
 
 # --- the expectation table --------------------------------------------------------------------
 
@@ -164,8 +166,11 @@ class Ids:
         return cls(str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4()))
 
 
-@pytest.fixture
-def world(case, case_worker, supervisor, assigned_interpreter, agency, other_agency) -> World:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """Made once for the module's tests (`module_db`): each runs in a savepoint, so every call
+    of the matrix meets the same case, users and alert, and what it writes is gone after it."""
+    agency, other_agency, case_worker, supervisor, case = new_case_and_people()
     # The child has told their story four times: over the limit of three, so a CC-6 alert is open.
     for _ in range(4):
         interview(case, case_worker, notes="Fictional interview notes.", location="Fictional room")
@@ -175,7 +180,7 @@ def world(case, case_worker, supervisor, assigned_interpreter, agency, other_age
     users: dict[str, User | None] = {
         "assigned_case_worker": case_worker,
         "supervisor": supervisor,
-        "assigned_interpreter": assigned_interpreter,
+        "assigned_interpreter": new_assigned_interpreter(case, supervisor, other_agency),
         "unassigned_case_worker": staff(agency, Role.CASE_WORKER, username="cw2"),
         "other_agency_case_worker": staff(other_agency, Role.CASE_WORKER, username="ocw"),
         "other_agency_supervisor": staff(other_agency, Role.SUPERVISOR, username="osup"),
@@ -187,6 +192,11 @@ def world(case, case_worker, supervisor, assigned_interpreter, agency, other_age
     assignee = staff(agency, Role.PSYCHOLOGIST, username="psy")
     case.refresh_from_db()
     return World(case=case, alert=alert, assignee=assignee, users=users)
+
+
+@pytest.fixture
+def world(made: World) -> World:
+    return fresh(made)
 
 
 def db_state(world: World) -> dict[str, Any]:
@@ -483,9 +493,7 @@ def test_dp1_without_the_capability_bad_input_still_gets_403_not_a_validation_an
     assert db_state(world) == before
 
 
-def test_dp2_an_assignment_ends_access_when_it_ends(
-    client: Client, world: World, supervisor
-) -> None:
+def test_dp2_an_assignment_ends_access_when_it_ends(client: Client, world: World) -> None:
     from haven.cases.services import assignment_end
 
     interpreter = world.users["assigned_interpreter"]
@@ -493,7 +501,7 @@ def test_dp2_an_assignment_ends_access_when_it_ends(
     assert client.get(f"/api/v1/cases/{world.case.public_id}/").status_code == 200
     assignment_end(
         assignment=CaseAssignment.objects.get(user=interpreter, ended_at__isnull=True),
-        actor=supervisor,
+        actor=world.users["supervisor"],
     )
     assert client.get(f"/api/v1/cases/{world.case.public_id}/").status_code == 404
     assert client.get(f"/cases/{world.case.public_id}/").status_code == 404

@@ -41,7 +41,7 @@ from haven.justice.models import (
 from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
 from tests.factories import at_run, child_fields, determination, staff
 
 INVALID = "Check the highlighted fields."
@@ -753,6 +753,7 @@ class World:
     case_worker: User
     supervisor: User
     agency: Any
+    users: dict[str, User | None]
 
 
 CALLERS = (
@@ -764,17 +765,6 @@ CALLERS = (
     "outsider",  # a case worker of another agency
     "anonymous",
 )
-
-# The fixture of each caller, made only for the cells that call as them.
-FIXTURES = {
-    "case_worker": "case_worker",
-    "supervisor": "supervisor",
-    "guardian": "guardian",
-    "interpreter": "assigned_interpreter",
-    "unassigned": "unassigned_case_worker",
-    "outsider": "outsider",
-}
-
 
 # fmt: off
 EXPECTED: dict[str, tuple[Any, ...]] = {
@@ -799,9 +789,28 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
 # fmt: on
 
 
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """The case and its callers, made once for the module's tests (`module_db`)."""
+    agency, other_agency, case_worker, supervisor, case = new_case_and_people()
+    users: dict[str, User | None] = {
+        "case_worker": case_worker,
+        "supervisor": supervisor,
+        "guardian": _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
+        "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
+        "unassigned": staff(agency, Role.CASE_WORKER, username="unassigned_cw"),
+        "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
+        "anonymous": None,
+    }
+    assert set(users) == set(CALLERS)
+    return World(
+        case=case, case_worker=case_worker, supervisor=supervisor, agency=agency, users=users
+    )
+
+
 @pytest.fixture
-def world(case, case_worker, supervisor, agency) -> World:  # type: ignore[no-untyped-def]
-    return World(case=case, case_worker=case_worker, supervisor=supervisor, agency=agency)
+def world(made: World, db) -> World:  # type: ignore[no-untyped-def]
+    return fresh(made)
 
 
 # What each endpoint needs first, made through the services; the public IDs for its path and
@@ -970,17 +979,13 @@ def test_cc7_the_justice_table_covers_every_route_and_caller() -> None:
     assert routes == covered
 
 
-def _user(request: pytest.FixtureRequest, caller: str) -> User | None:
-    return request.getfixturevalue(FIXTURES[caller]) if caller in FIXTURES else None
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", list(EXPECTED))
 def test_dp1_dp2_cc7_justice_access_matrix(
-    client: Client, request: pytest.FixtureRequest, world: World, endpoint: str, caller: str
+    client: Client, world: World, endpoint: str, caller: str
 ) -> None:
     expected = EXPECTED[endpoint][CALLERS.index(caller)]
-    user = _user(request, caller)
+    user = world.users[caller]
     ids = ENDPOINTS[endpoint][2](world)
     if user is not None:
         signed_in(client, user)
@@ -998,7 +1003,7 @@ def test_dp1_dp2_cc7_justice_access_matrix(
 
 @pytest.mark.parametrize("endpoint", [name for name in ENDPOINTS if not name.startswith("get ")])
 def test_dp1_api_refusals_come_before_the_payload_is_read(
-    client: Client, world: World, guardian, assigned_interpreter, endpoint: str
+    client: Client, world: World, endpoint: str
 ) -> None:
     """Whatever is sent: the interpreter, who may not read legal matters, is not told the
     child is in a proceeding (404); the guardian, who may read them but not record them, is
@@ -1006,9 +1011,9 @@ def test_dp1_api_refusals_come_before_the_payload_is_read(
     method, path, setup, _body = ENDPOINTS[endpoint]
     url = _url(world.case, path.format(**setup(world)))
     before = _state()
-    callers = [(assigned_interpreter, NOT_FOUND)]
+    callers = [(world.users["interpreter"], NOT_FOUND)]
     if EXPECTED[endpoint][CALLERS.index("guardian")] == 403:
-        callers.append((guardian, DENIED))
+        callers.append((world.users["guardian"], DENIED))
     for user, expected in callers:
         signed_in(client, user)
         for junk in ({"stage": "sentencing", "held_on": "yesterday"}, [1, 2]):

@@ -44,7 +44,7 @@ from haven.protection.models import Service
 from haven.safeguards.models import Alert, Notification
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
 from tests.factories import staff
 
 INVALID = "Check the highlighted fields."
@@ -1133,21 +1133,26 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
 # fmt: on
 
 
-@pytest.fixture
-def world(  # type: ignore[no-untyped-def]
-    case, case_worker, health_worker, lawyer, police, assigned_interpreter, outsider
-) -> World:
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """The case and its callers, made once for the module's tests (`module_db`)."""
+    agency, other_agency, case_worker, supervisor, case = new_case_and_people()
     users: dict[str, User | None] = {
         "case_worker": case_worker,
-        "health_worker": health_worker,
-        "lawyer": lawyer,
-        "police": police,
-        "interpreter": assigned_interpreter,
-        "outsider": outsider,
+        "health_worker": _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
+        "lawyer": _assigned(case, supervisor, agency, Role.LAWYER, "lawyer"),
+        "police": _assigned(case, supervisor, agency, Role.LAW_ENFORCEMENT, "identifying_officer"),
+        "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
+        "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
         "anonymous": None,
     }
     assert set(users) == set(CALLERS)
     return World(case=case, users=users)
+
+
+@pytest.fixture
+def world(made: World, db) -> World:  # type: ignore[no-untyped-def]
+    return fresh(made)
 
 
 def _cw(w: World) -> User:

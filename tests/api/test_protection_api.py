@@ -40,7 +40,7 @@ from haven.protection.services import guardian_appoint, guardian_create, service
 from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
 from tests.factories import child_fields, staff
 
 INVALID = "Check the highlighted fields."
@@ -1448,14 +1448,16 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
 # fmt: on
 
 
-@pytest.fixture
-def world(case, case_worker, supervisor, assigned_interpreter, agency, other_agency) -> World:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """The case and its callers, made once for the module's tests (`module_db`)."""
+    agency, other_agency, case_worker, supervisor, case = new_case_and_people()
     child_update(case=case, actor=case_worker, parental_care="unaccompanied")
     case.refresh_from_db()
     users: dict[str, User | None] = {
         "case_worker": case_worker,
         "supervisor": supervisor,
-        "interpreter": assigned_interpreter,
+        "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
         "unassigned_case_worker": staff(agency, Role.CASE_WORKER, username="cw2"),
         "other_agency_case_worker": staff(other_agency, Role.CASE_WORKER, username="ocw"),
         "statistician": staff(agency, Role.STATISTICIAN, username="stat"),
@@ -1463,6 +1465,11 @@ def world(case, case_worker, supervisor, assigned_interpreter, agency, other_age
     }
     assert set(users) == set(CALLERS)
     return World(case=case, users=users)
+
+
+@pytest.fixture
+def world(made: World, db) -> World:  # type: ignore[no-untyped-def]
+    return fresh(made)
 
 
 def _granted(w: World) -> str:

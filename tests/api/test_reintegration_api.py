@@ -36,7 +36,7 @@ from haven.reintegration.models import (
 from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
 from tests.factories import child_fields, determination, staff
 from tests.reintegration.helpers import (
     assessment,
@@ -843,6 +843,7 @@ class World:
     case_worker: User
     supervisor: User
     agency: Any
+    users: dict[str, User | None]
 
 
 CALLERS = (
@@ -855,18 +856,6 @@ CALLERS = (
     "outsider",  # a case worker of another agency
     "anonymous",
 )
-
-# The fixture of each caller, made only for the cells that call as them.
-FIXTURES = {
-    "case_worker": "case_worker",
-    "supervisor": "supervisor",
-    "guardian": "guardian",
-    "health_worker": "health_worker",
-    "interpreter": "assigned_interpreter",
-    "unassigned": "unassigned_case_worker",
-    "outsider": "outsider",
-}
-
 
 # fmt: off
 EXPECTED: dict[str, tuple[Any, ...]] = {
@@ -888,9 +877,29 @@ EXPECTED: dict[str, tuple[Any, ...]] = {
 # fmt: on
 
 
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """The case and its callers, made once for the module's tests (`module_db`)."""
+    agency, other_agency, case_worker, supervisor, case = new_case_and_people()
+    users: dict[str, User | None] = {
+        "case_worker": case_worker,
+        "supervisor": supervisor,
+        "guardian": _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
+        "health_worker": _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
+        "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
+        "unassigned": staff(agency, Role.CASE_WORKER, username="unassigned_cw"),
+        "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
+        "anonymous": None,
+    }
+    assert set(users) == set(CALLERS)
+    return World(
+        case=case, case_worker=case_worker, supervisor=supervisor, agency=agency, users=users
+    )
+
+
 @pytest.fixture
-def world(case, case_worker, supervisor, agency) -> World:  # type: ignore[no-untyped-def]
-    return World(case=case, case_worker=case_worker, supervisor=supervisor, agency=agency)
+def world(made: World, db) -> World:  # type: ignore[no-untyped-def]
+    return fresh(made)
 
 
 # What each endpoint needs first, made through the services; the public IDs for its path and
@@ -1006,17 +1015,13 @@ def test_cc7_the_recovery_table_covers_every_route_and_caller() -> None:
     assert routes == covered
 
 
-def _user(request: pytest.FixtureRequest, caller: str) -> User | None:
-    return request.getfixturevalue(FIXTURES[caller]) if caller in FIXTURES else None
-
-
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize("endpoint", list(EXPECTED))
 def test_dp1_dp2_cc7_recovery_access_matrix(
-    client: Client, request: pytest.FixtureRequest, world: World, endpoint: str, caller: str
+    client: Client, world: World, endpoint: str, caller: str
 ) -> None:
     expected = EXPECTED[endpoint][CALLERS.index(caller)]
-    user = _user(request, caller)
+    user = world.users[caller]
     ids = ENDPOINTS[endpoint][2](world)
     if user is not None:
         signed_in(client, user)
@@ -1035,7 +1040,7 @@ def test_dp1_dp2_cc7_recovery_access_matrix(
 
 @pytest.mark.parametrize("endpoint", [name for name in ENDPOINTS if not name.startswith("get ")])
 def test_dp1_api_recovery_refusals_come_before_the_payload_is_read(
-    client: Client, world: World, guardian, health_worker, endpoint: str
+    client: Client, world: World, endpoint: str
 ) -> None:
     """Whatever is sent: the health worker, who may not read family matters, is not told
     anything of the child's family (404); the guardian, who may read them but not plan
@@ -1043,7 +1048,10 @@ def test_dp1_api_recovery_refusals_come_before_the_payload_is_read(
     method, path, setup, _body = ENDPOINTS[endpoint]
     url = _url(world.case, path.format(**setup(world)))
     before = _state()
-    for user, expected in ((health_worker, NOT_FOUND), (guardian, DENIED)):
+    for user, expected in (
+        (world.users["health_worker"], NOT_FOUND),
+        (world.users["guardian"], DENIED),
+    ):
         signed_in(client, user)
         for junk in ({"kind": "orphanage", "agreed_on": "yesterday"}, [1, 2]):
             response = getattr(client, method)(url, junk, content_type="application/json")
@@ -1052,10 +1060,13 @@ def test_dp1_api_recovery_refusals_come_before_the_payload_is_read(
 
 
 def test_dp1_api_a_psychologist_on_the_case_reads_the_family_but_plans_nothing(
-    client: Client, case, case_worker, supervisor, agency
+    client: Client, world: World
 ) -> None:
-    psychologist = _assigned(case, supervisor, agency, Role.PSYCHOLOGIST, "psychologist")
-    member(case, case_worker)
+    case = world.case
+    psychologist = _assigned(
+        case, world.supervisor, world.agency, Role.PSYCHOLOGIST, "psychologist"
+    )
+    member(case, world.case_worker)
     signed_in(client, psychologist)
     assert len(client.get(_url(case)).json()["family_members"]) == 1
     before = _state()

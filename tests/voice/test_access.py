@@ -14,7 +14,7 @@ from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.voice import services
 from haven.voice.models import Feedback, KioskSession
-from tests.conftest import signed_in
+from tests.conftest import fresh, new_agency, new_other_agency, signed_in
 from tests.factories import staff
 from tests.voice.conftest import complaint, concern, kiosk_client
 
@@ -78,30 +78,45 @@ CASES = [(endpoint, caller) for endpoint in EXPECTED for caller in CALLERS]
 
 @dataclass
 class World:
-    clients: dict[str, Client]
     users: dict[str, Any]
     kiosk: KioskSession
+    token: str  # the kiosk browser's signed token
     complaint: Feedback
     concern: Feedback
 
 
-@pytest.fixture
-def world(agency, other_agency, case_worker, supervisor, cp_officer, statistician, admin):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def made(module_db) -> World:  # type: ignore[no-untyped-def]
+    """The agency's people, a kiosk and what a child sent from it, made once for the module's
+    tests (`module_db`)."""
+    agency, other_agency = new_agency(), new_other_agency()
+    case_worker = staff(agency, Role.CASE_WORKER, username="cw")
     users = {
         "case_worker": case_worker,
-        "supervisor": supervisor,
-        "cp_officer": cp_officer,
+        "supervisor": staff(agency, Role.SUPERVISOR, username="sup"),
+        "cp_officer": staff(agency, Role.CHILD_PROTECTION_OFFICER, username="cp_officer"),
         "lead": staff(agency, Role.SAFEGUARDING_LEAD, username="lead"),
         "shelter_staff": staff(agency, Role.SHELTER_STAFF, username="shelter"),
-        "statistician": statistician,
-        "agency_admin": admin,
+        "statistician": staff(agency, Role.STATISTICIAN, username="stat"),
+        "agency_admin": staff(agency, Role.AGENCY_ADMIN, username="admin"),
         "other_supervisor": staff(other_agency, Role.SUPERVISOR, username="osup"),
     }
     kiosk, token = services.kiosk_open(actor=case_worker, place="Fictional common room")
-    clients = {name: signed_in(Client(), user) for name, user in users.items()}
-    clients["anonymous"] = Client()
-    clients["kiosk"] = kiosk_client(token)
-    return World(clients, users, kiosk, complaint(kiosk), concern(kiosk))
+    return World(users, kiosk, token, complaint(kiosk), concern(kiosk))
+
+
+@pytest.fixture
+def world(made: World, db) -> World:  # type: ignore[no-untyped-def]
+    return fresh(made)
+
+
+def _client(world: World, caller: str) -> Client:
+    """The caller's browser: signed in, anonymous, or the kiosk's with only its token."""
+    if caller == "kiosk":
+        return kiosk_client(world.token)
+    if caller == "anonymous":
+        return Client()
+    return signed_in(Client(), world.users[caller])
 
 
 def _call(world: World, endpoint: str, client: Client) -> Any:
@@ -166,7 +181,7 @@ def _state(world: World) -> tuple[Any, ...]:
 def test_cc12_cc13_dp1_feedback_access_matrix(world, endpoint, caller):
     expected = EXPECTED[endpoint][CALLERS.index(caller)]
     before = _state(world)
-    response = _call(world, endpoint, world.clients[caller])
+    response = _call(world, endpoint, _client(world, caller))
     if expected == LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith("/accounts/login/")
