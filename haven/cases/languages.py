@@ -56,10 +56,15 @@ def shares_no_language_q(staff_languages: str, child: str) -> Q:
     keep the few that breach."""
     childs = ChildLanguage.objects.filter(child_id=OuterRef(child))
     shared = childs.filter(ListHolds(OuterRef(staff_languages), "language"))
-    # Recorded: not missing (no practitioner at the path, as a record nobody is named on) and
-    # not an empty list.
-    recorded = Q(**{f"{staff_languages}__isnull": False}) & ~Q(**{staff_languages: []})
-    return recorded & Q(Exists(childs)) & ~Q(Exists(shared))
+    return languages_recorded_q(staff_languages) & Q(Exists(childs)) & ~Q(Exists(shared))
+
+
+def languages_recorded_q(staff_languages: str) -> Q:
+    """The practitioner at the path `staff_languages` has recorded working languages: not
+    missing (no practitioner at the path, as a record nobody is named on) and not an empty
+    list. Part of `shares_no_language_q`, and on its own the plain test that tells a rule
+    whether there is anything to compare."""
+    return Q(**{f"{staff_languages}__isnull": False}) & ~Q(**{staff_languages: []})
 
 
 def same_interpreter(one: str, other: str) -> bool:

@@ -67,16 +67,21 @@ def met_by(
     _MET_BY[kind] = MetBy(exists=exists, describe=describe, shows=shows)
 
 
-def met_q() -> Q:
+def met_q(kinds: Collection[str] | None = None) -> Q:
     """Open steps that another record already meets: a current assignment (case worker,
     interpreter), or a record another area registered (a guardian's appointment, an information
-    session about the child's rights)."""
+    session about the child's rights). Of the steps `kinds` only, when given: a step no record
+    meets (the referral of ID-5) reads nothing."""
     q = Q(pk__in=[])
     for kind, meeting in _MET_BY.items():
-        q |= Q(Q(kind=kind), meeting.exists())
+        if kinds is None or kind in kinds:
+            q |= Q(Q(kind=kind), meeting.exists())
     for kind, role in MET_BY_ASSIGNMENT.items():
-        current = CaseAssignment.objects.current().filter(case_id=OuterRef("case_id"), role=role)
-        q |= Q(Q(kind=kind), Exists(current))
+        if kinds is None or kind in kinds:
+            current = CaseAssignment.objects.current().filter(
+                case_id=OuterRef("case_id"), role=role
+            )
+            q |= Q(Q(kind=kind), Exists(current))
     return q
 
 

@@ -64,6 +64,8 @@ MET_BY_ASSIGNMENT: dict[str, str] = {
     FirstStep.Kind.CASE_WORKER: "case_worker",
     FirstStep.Kind.INTERPRETER: "interpreter",
 }
+# The one first step of a child in a precarious situation who is not a presumed victim (ID-5).
+PRECARIOUS_STEPS = (FirstStep.Kind.CP_REFERRAL,)
 # Steps whose lateness is the alert of a more specific measure (PS-1 guardian, PS-5
 # information), so the ID-4 rule does not raise a second alert for the same fact.
 OWNED_BY_MEASURE: dict[str, str] = {
@@ -185,7 +187,7 @@ def _create_first_steps(
             kinds.append(FirstStep.Kind.GUARDIAN)
         measure = "ID-4"
     elif outcome == Outcome.PRECARIOUS:
-        kinds, measure = [FirstStep.Kind.CP_REFERRAL], "ID-5"
+        kinds, measure = list(PRECARIOUS_STEPS), "ID-5"
     else:
         return []
     open_steps = {
