@@ -1,6 +1,7 @@
 """Factories for tests. Records that have a service are created through it, so tests see the
 same audit rows and alerts as production."""
 
+import uuid
 from datetime import timedelta
 
 import factory
@@ -10,7 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from haven.accounts.models import Agency, Membership, OrganisationType, User
 from haven.accounts.roles import Role
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
-from haven.cases.services import closure_decide, closure_request, interview_record
+from haven.cases.services import case_assign, closure_decide, closure_request, interview_record
 from haven.consent.services import information_session_record
 from haven.decisions.services import decision_record
 from haven.justice import services as justice
@@ -49,6 +50,14 @@ def staff(agency: Agency, role: str = Role.CASE_WORKER, **kwargs) -> User:  # ty
     user = UserFactory(**kwargs)
     Membership.objects.create(user=user, agency=agency, role=role)
     TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    return user
+
+
+def assigned(case: Case, supervisor: User, agency: Agency, role: str, part: str) -> User:
+    """A new staff member of `agency` with `role`, whom the supervisor assigned to `case` as
+    `part` (a health worker, a lawyer, the child's guardian...)."""
+    user = staff(agency, role, username=f"{part}-{uuid.uuid4().hex[:6]}")
+    case_assign(case=case, actor=supervisor, user=user, role=part)
     return user
 
 

@@ -5,7 +5,6 @@ their measure ID and its validation as 400 naming the field; a refused write cha
 Every record is a legal matter: a caller who sees the case but may not read legal matters on it
 is answered 404 on every route, reads and writes alike."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +21,7 @@ from haven.api import justice_serializers as js
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case, Interview
 from haven.cases.selectors import retelling_count
-from haven.cases.services import case_assign, case_register
+from haven.cases.services import case_register
 from haven.consent.services import information_session_record
 from haven.core.sensitivity import Sensitivity as S
 from haven.justice import services as justice
@@ -42,7 +41,7 @@ from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
-from tests.factories import at_run, child_fields, determination, staff
+from tests.factories import assigned, at_run, child_fields, determination, staff
 
 INVALID = "Check the highlighted fields."
 ACCUSED = "Fictional Accused One\nFictional Accused Two"
@@ -192,12 +191,6 @@ def _claim(part: ChildInProceeding, actor: User) -> Compensation:
     )
 
 
-def _assigned(case: Case, supervisor: User, agency: Any, role: str, part: str) -> User:
-    user = staff(agency, role, username=f"{part}-{uuid.uuid4().hex[:6]}")
-    case_assign(case=case, actor=supervisor, user=user, role=part)
-    return user
-
-
 # --- payloads ------------------------------------------------------------------------------------
 
 
@@ -271,7 +264,7 @@ def _compensation_body(**changes: Any) -> dict[str, Any]:
 def guardian(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """The child's guardian, assigned: reads everything, legal matters too; tells the child
     about the proceeding (INFORM_CHILD) but records no legal matter and no statement."""
-    return _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian")
+    return assigned(case, supervisor, agency, Role.GUARDIAN, "guardian")
 
 
 @pytest.fixture
@@ -589,7 +582,7 @@ def test_vw3_vw4_api_a_support_person_at_the_hearing_clears_the_alert(
 ) -> None:
     url = _url(case, f"proceedings/{part.public_id}/hearings/{hearing.public_id}/attendance/")
     assert _open_alerts(case, "vw3.no_support_person") == 1
-    helper = _assigned(case, supervisor, agency, Role.PSYCHOLOGIST, "support_person")
+    helper = assigned(case, supervisor, agency, Role.PSYCHOLOGIST, "support_person")
     signed_in(client, case_worker)
     recorded = _put(
         client,
@@ -796,7 +789,7 @@ def made(module_db) -> World:  # type: ignore[no-untyped-def]
     users: dict[str, User | None] = {
         "case_worker": case_worker,
         "supervisor": supervisor,
-        "guardian": _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
+        "guardian": assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
         "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
         "unassigned": staff(agency, Role.CASE_WORKER, username="unassigned_cw"),
         "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
@@ -848,7 +841,7 @@ def _with_hearing(w: World) -> dict[str, str]:
     """A hearing to come, and a support person assigned to the case."""
     part = _open(w.case, w.case_worker)
     hearing = _hearing(part, w.case_worker)
-    helper = _assigned(w.case, w.supervisor, w.agency, Role.PSYCHOLOGIST, "support_person")
+    helper = assigned(w.case, w.supervisor, w.agency, Role.PSYCHOLOGIST, "support_person")
     return {
         "part": str(part.public_id),
         "hearing": str(hearing.public_id),

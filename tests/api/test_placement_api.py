@@ -20,7 +20,6 @@ from haven.accounts.roles import Role
 from haven.api import placement_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case
-from haven.cases.services import case_assign
 from haven.decisions.models import Decision
 from haven.decisions.rules import CHILD_VIEWS_HEARD
 from haven.decisions.services import decision_record
@@ -45,7 +44,7 @@ from haven.safeguards.models import Alert, Notification
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
-from tests.factories import staff
+from tests.factories import assigned, staff
 
 INVALID = "Check the highlighted fields."
 URGENT = "Fictional: she was found at night and needed a safe bed at once."
@@ -162,12 +161,6 @@ def _alert(case: Case, rule_code: str) -> list[tuple[str, str, str, str]]:
         .order_by("pk")
         .values_list("measure_id", "severity", "subject", "status")
     )
-
-
-def _assigned(case: Case, supervisor: User, agency: Any, role: str, part: str) -> User:
-    user = staff(agency, role, username=f"{part}-{uuid.uuid4().hex[:6]}")
-    case_assign(case=case, actor=supervisor, user=user, role=part)
-    return user
 
 
 # --- payloads ------------------------------------------------------------------------------------
@@ -307,21 +300,21 @@ def _bid(case: Case, actor: User) -> Decision:
 def health_worker(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """Reads basics, identity and health on the case: not its whereabouts, family or legal
     matters. Records consent and services, not placements."""
-    return _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
+    return assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
 
 
 @pytest.fixture
 def lawyer(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """Reads basics, identity, family, legal matters and narrative, not whereabouts; records
     charges and challenges to detention, not placements."""
-    return _assigned(case, supervisor, agency, Role.LAWYER, "lawyer")
+    return assigned(case, supervisor, agency, Role.LAWYER, "lawyer")
 
 
 @pytest.fixture
 def police(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """The officer who identified the child: records where the child is held (ND-2), reads
     only basics and identity."""
-    return _assigned(case, supervisor, agency, Role.LAW_ENFORCEMENT, "identifying_officer")
+    return assigned(case, supervisor, agency, Role.LAW_ENFORCEMENT, "identifying_officer")
 
 
 @pytest.fixture
@@ -1139,9 +1132,9 @@ def made(module_db) -> World:  # type: ignore[no-untyped-def]
     agency, other_agency, case_worker, supervisor, case = new_case_and_people()
     users: dict[str, User | None] = {
         "case_worker": case_worker,
-        "health_worker": _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
-        "lawyer": _assigned(case, supervisor, agency, Role.LAWYER, "lawyer"),
-        "police": _assigned(case, supervisor, agency, Role.LAW_ENFORCEMENT, "identifying_officer"),
+        "health_worker": assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
+        "lawyer": assigned(case, supervisor, agency, Role.LAWYER, "lawyer"),
+        "police": assigned(case, supervisor, agency, Role.LAW_ENFORCEMENT, "identifying_officer"),
         "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
         "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
         "anonymous": None,

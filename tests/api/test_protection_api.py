@@ -23,7 +23,7 @@ from haven.api import protection_serializers as ps
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.child_services import child_update
 from haven.cases.models import Case, CaseAssignment
-from haven.cases.services import case_assign, case_register
+from haven.cases.services import case_register
 from haven.children.age import age_on
 from haven.consent.models import CHECKLIST_KEYS, Consent, InformationSession
 from haven.consent.services import consent_record, information_session_record
@@ -41,7 +41,7 @@ from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
-from tests.factories import child_fields, staff
+from tests.factories import assigned, child_fields, staff
 
 INVALID = "Check the highlighted fields."
 
@@ -122,12 +122,6 @@ def _open_alerts(case: Case) -> set[str]:
             "rule_code", flat=True
         )
     )
-
-
-def _assigned(case: Case, supervisor: User, agency: Any, role: str, part: str) -> User:
-    user = staff(agency, role, username=f"{part}-{uuid.uuid4().hex[:6]}")
-    case_assign(case=case, actor=supervisor, user=user, role=part)
-    return user
 
 
 # --- payloads ----------------------------------------------------------------------------------
@@ -253,18 +247,18 @@ def _service_kwargs(**changes: Any) -> dict[str, Any]:
 @pytest.fixture
 def health_worker(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """Reads basics, identity and health on the case; records consent and services."""
-    return _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
+    return assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
 
 
 @pytest.fixture
 def lawyer(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """Reads basics, identity, family, legal matters and narrative; not health."""
-    return _assigned(case, supervisor, agency, Role.LAWYER, "lawyer")
+    return assigned(case, supervisor, agency, Role.LAWYER, "lawyer")
 
 
 @pytest.fixture
 def psychologist(case, supervisor, agency):  # type: ignore[no-untyped-def]
-    return _assigned(case, supervisor, agency, Role.PSYCHOLOGIST, "psychologist")
+    return assigned(case, supervisor, agency, Role.PSYCHOLOGIST, "psychologist")
 
 
 @pytest.fixture

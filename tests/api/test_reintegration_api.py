@@ -18,7 +18,7 @@ from haven.accounts.roles import Role
 from haven.api import reintegration_serializers as rs
 from haven.audit.models import AccessLog, AuditEvent
 from haven.cases.models import Case
-from haven.cases.services import case_assign, case_register
+from haven.cases.services import case_register
 from haven.core.forms import CHOICES_MAX_COUNT, NAME_MAX_LENGTH, TEXT_MAX_LENGTH
 from haven.core.sensitivity import Sensitivity as S
 from haven.reintegration import services
@@ -37,7 +37,7 @@ from haven.safeguards.models import Alert
 from tests.api import matrix
 from tests.api.matrix import DENIED, NOT_FOUND, OK
 from tests.conftest import fresh, new_assigned_interpreter, new_case_and_people, signed_in
-from tests.factories import child_fields, determination, staff
+from tests.factories import assigned, child_fields, determination, staff
 from tests.reintegration.helpers import (
     assessment,
     days,
@@ -115,12 +115,6 @@ def _invalid(response) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     error = response.json()["error"]
     assert (error["code"], error["message"]) == ("invalid", INVALID)
     return error["fields"]
-
-
-def _assigned(case: Case, supervisor: User, agency: Any, role: str, part: str) -> User:
-    user = staff(agency, role, username=f"{part}-{uuid.uuid4().hex[:6]}")
-    case_assign(case=case, actor=supervisor, user=user, role=part)
-    return user
 
 
 def _last_action() -> str:
@@ -233,13 +227,13 @@ def _visit_body(**changes: Any) -> dict[str, Any]:
 def guardian(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """The child's guardian, assigned: reads everything, family matters too, but does not plan
     reintegration."""
-    return _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian")
+    return assigned(case, supervisor, agency, Role.GUARDIAN, "guardian")
 
 
 @pytest.fixture
 def health_worker(case, supervisor, agency):  # type: ignore[no-untyped-def]
     """A health worker assigned to the case: sees it, but may not read family matters."""
-    return _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
+    return assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker")
 
 
 @pytest.fixture
@@ -884,8 +878,8 @@ def made(module_db) -> World:  # type: ignore[no-untyped-def]
     users: dict[str, User | None] = {
         "case_worker": case_worker,
         "supervisor": supervisor,
-        "guardian": _assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
-        "health_worker": _assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
+        "guardian": assigned(case, supervisor, agency, Role.GUARDIAN, "guardian"),
+        "health_worker": assigned(case, supervisor, agency, Role.HEALTH_WORKER, "health_worker"),
         "interpreter": new_assigned_interpreter(case, supervisor, other_agency),
         "unassigned": staff(agency, Role.CASE_WORKER, username="unassigned_cw"),
         "outsider": staff(other_agency, Role.CASE_WORKER, username="outsider"),
@@ -1063,9 +1057,7 @@ def test_dp1_api_a_psychologist_on_the_case_reads_the_family_but_plans_nothing(
     client: Client, world: World
 ) -> None:
     case = world.case
-    psychologist = _assigned(
-        case, world.supervisor, world.agency, Role.PSYCHOLOGIST, "psychologist"
-    )
+    psychologist = assigned(case, world.supervisor, world.agency, Role.PSYCHOLOGIST, "psychologist")
     member(case, world.case_worker)
     signed_in(client, psychologist)
     assert len(client.get(_url(case)).json()["family_members"]) == 1
