@@ -42,6 +42,7 @@ from haven.cases.retention import case_erasures
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
+from haven.core.sessions import reads_only
 from haven.safeguards.selectors import alerts_for_case
 
 # Cases per page of My cases, most urgent first; "Show more" adds the next ones. A case worker's
@@ -50,6 +51,7 @@ from haven.safeguards.selectors import alerts_for_case
 CASES_PER_PAGE = 50
 
 
+@reads_only
 @login_required
 def my_cases(request: AuthedRequest) -> HttpResponse:
     # Filters arrive by POST so that a child's name never sits in a URL or history (DP-13).

@@ -23,6 +23,7 @@ session key, emergency access) fails as Django's does.
 
 import copy
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,6 +46,17 @@ RENEW_AFTER_SECONDS = 60
 # that the person's own changes show at once; other people's show within the minute.
 MENU_COUNT_KEY = "haven_menu_due"
 MENU_COUNT_SECONDS = 60
+# Set by `reads_only` on a view that is sent by POST but writes nothing.
+READS_ONLY = "haven_reads_only"
+
+
+def reads_only[V: Callable[..., Any]](view: V) -> V:
+    """Mark a view sent by POST that writes nothing (a search, a filtered list: POST keeps a
+    child's name out of URLs, DP-13): the menu's count of what is due is kept across it."""
+    setattr(view, READS_ONLY, True)
+    return view
+
+
 # What a request may change in the session and still lose, if saving it fails, without harm.
 DISPOSABLE_KEYS = frozenset({SessionStorage.session_key, MENU_COUNT_KEY})
 
@@ -96,10 +108,22 @@ class SessionMiddleware(DjangoSessionMiddleware):
         # none without a session cookie). Marked as not accessed again, so that only a request
         # that reads the session varies on the cookie, as with Django's middleware.
         data = copy.deepcopy(dict(session.items()))
-        if request.method not in ("GET", "HEAD", "OPTIONS") and MENU_COUNT_KEY in data:
-            del session[MENU_COUNT_KEY]
         session.accessed = False
         setattr(request, _AT_START, (session.session_key, data))
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], *args: Any) -> None:
+        # A write may change what is due: the menu counts it again (the person's own writes
+        # show at once). A view that reads only, though sent by POST (a name searched for,
+        # DP-13), keeps the count: recounting cost six queries on every search.
+        session = request.session
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and not getattr(view_func, READS_ONLY, False)
+            and MENU_COUNT_KEY in session
+        ):
+            accessed = session.accessed
+            del session[MENU_COUNT_KEY]
+            session.accessed = accessed
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         session = getattr(request, "session", None)

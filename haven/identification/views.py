@@ -18,6 +18,7 @@ from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
 from haven.core.sensitivity import Sensitivity
+from haven.core.sessions import reads_only
 from haven.identification import search, services
 from haven.identification.forms import (
     FindChildForm,
@@ -158,6 +159,7 @@ def status_decide(request: AuthedRequest, public_id: str) -> HttpResponse:
     return redirect("cases:detail", public_id=public_id)
 
 
+@reads_only
 @login_required
 def find_child(request: AuthedRequest) -> HttpResponse:
     """Search before registering (ID-7: the child may already be known). Sent by POST so the

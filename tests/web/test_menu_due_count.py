@@ -103,3 +103,29 @@ def test_cc9_a_new_day_is_counted_afresh(overdue: Any, case_worker: Any) -> None
 
     assert f"{due_now_count(case_worker)} due now" in _menu(client)
     assert "99 due now" not in _menu(client)
+
+
+@pytest.mark.parametrize(
+    ("url", "form"),
+    [
+        ("/cases/", {"q": "Mali", "scope": "mine"}),
+        ("/cases/find/", {"name": "Mali Testchild"}),
+    ],
+    ids=["my cases filtered", "is this child already known"],
+)
+def test_cc9_dp13_a_search_sent_by_post_keeps_the_count(
+    overdue: Any, case_worker: Any, supervisor: Any, url: str, form: dict[str, str]
+) -> None:
+    # A name searched for is sent by POST (DP-13), but nothing is written: the count stands.
+    client = signed_in(Client(), case_worker)
+    before = due_now_count(case_worker)
+    assert f"{before} due now" in _menu(client)
+    first_step_done(
+        step=_open_step(overdue), actor=supervisor, note="Fictional: placed at the shelter."
+    )
+
+    response = client.post(url, form)
+
+    assert response.status_code == 200
+    assert client.session[MENU_COUNT_KEY]["n"] == before
+    assert f"{before} due now" in response.content.decode()
