@@ -55,18 +55,25 @@ def _later(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     monkeypatch.setattr(context_processors.time, "time", lambda: now + seconds)
 
 
-def test_cc9_the_count_is_kept_for_a_minute_then_counted_again(
-    overdue: Any, case_worker: Any, supervisor: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _counted_then_changed_by_another(
+    case: Any, case_worker: Any, supervisor: Any
+) -> tuple[Client, int]:
+    """The case worker's menu counts what is due; then someone else marks a first step done, so
+    one item fewer is due now than the kept count says. The client and that count."""
     client = signed_in(Client(), case_worker)
     before = due_now_count(case_worker)
     assert f"{before} due now" in _menu(client)
-
-    # Someone else marks a first step done: one item fewer is due now.
     first_step_done(
-        step=_open_step(overdue), actor=supervisor, note="Fictional: placed at the shelter."
+        step=_open_step(case), actor=supervisor, note="Fictional: placed at the shelter."
     )
     assert due_now_count(case_worker) == before - 1
+    return client, before
+
+
+def test_cc9_the_count_is_kept_for_a_minute_then_counted_again(
+    overdue: Any, case_worker: Any, supervisor: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, before = _counted_then_changed_by_another(overdue, case_worker, supervisor)
     with CaptureQueriesContext(connection) as kept:
         assert f"{before} due now" in _menu(client)  # within the minute: as counted
 
@@ -117,12 +124,7 @@ def test_cc9_dp13_a_search_sent_by_post_keeps_the_count(
     overdue: Any, case_worker: Any, supervisor: Any, url: str, form: dict[str, str]
 ) -> None:
     # A name searched for is sent by POST (DP-13), but nothing is written: the count stands.
-    client = signed_in(Client(), case_worker)
-    before = due_now_count(case_worker)
-    assert f"{before} due now" in _menu(client)
-    first_step_done(
-        step=_open_step(overdue), actor=supervisor, note="Fictional: placed at the shelter."
-    )
+    client, before = _counted_then_changed_by_another(overdue, case_worker, supervisor)
 
     response = client.post(url, form)
 
