@@ -36,7 +36,15 @@ Shape of the data (per 100 cases, roughly):
   by a best-interests determination for about 20 % (some carried out, some waiting), safety
   plans and reintegration plans for about 15 % each, with services, reviews and follow-up
   visits, and transition plans for most young people turning 18 within HAVEN_RR8_MONTHS. A few
-  per cent breach each RR- rule.
+  per cent breach each RR- rule;
+- first steps and languages (`_first_steps`, drawn last from a stream of their own): working
+  languages for every interpreter and 60 % of other staff (their agency's country's, some a
+  second), one or two languages for 92 % of children (35 % from across a border); the first
+  steps of every presumed-victim screening (ID-4) and the referral of every child in a
+  precarious situation (ID-5). Steps of closed cases and earlier episodes are done; steps that
+  another record meets are often left open, as practitioners leave them; a few that nothing
+  meets are past their due time (ID-4, ID-5), and some cross-border children's case workers
+  speak none of their languages without an interpreter arranged (CC-10).
 
 Run on its own (the database must be migrated and hold no case):
 
@@ -78,6 +86,7 @@ STAGE_WEIGHTS = {
     "closed": 15,
 }
 BATCH = 2000
+CHUNK = 100_000  # rows held before they are written, where a table would not fit in memory
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
 
 
@@ -105,6 +114,9 @@ class Summary:
     users: int = 0
     assignments: int = 0
     interviews: int = 0
+    first_steps: int = 0
+    child_languages: int = 0
+    staff_with_languages: int = 0
     open_without_case_worker: int = 0
     children_above_threshold: int = 0
     # Rows written per protection table (screenings, placements, services, ...).
@@ -182,7 +194,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                     is_child_protection_authority=(i == 0),
                 )
                 for i in range(len(AGENCY_SHARES))
-            ]
+            ],
         )
         summary.agencies = len(agencies)
         case_agency = rng.choices(range(len(agencies)), weights=AGENCY_SHARES, k=n_cases)
@@ -431,6 +443,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         # Drawn after everything else, so the earlier data stay as they were for a seed.
         protection_expected |= _justice(rng, cases, case_agency, summary, log)
         protection_expected |= _reintegration(rng, cases, case_agency, summary, log)
+        protection_expected |= _first_steps(seed, summary, log)
 
     # What the safeguard rules must find (computed here, independently of the rules).
     open_cases = [(i, case) for i, case in enumerate(cases) if case.stage != "closed"]
@@ -2118,6 +2131,226 @@ def _reintegration(
         1 for m in rows["family_members"] if m.implicated
     )
     log(f"  reintegration {summary.reintegration_rows}")
+    return expected
+
+
+# First steps and languages (`_first_steps`), drawn last from their own stream, so every record
+# drawn before stays as the seed drew it.
+COUNTRY_LANGUAGE = {"TH": "th", "KH": "km", "ID": "id", "PH": "tl", "VN": "vi", "MY": "ms"}
+STAFF_LANGUAGES = 0.6  # of staff other than interpreters: working languages recorded (CC-10)
+CHILD_NO_LANGUAGE = 0.08  # of children: no language recorded
+CROSS_BORDER = 0.35  # of the others: their language is not the agency's country's
+SECOND_LANGUAGE = 0.2  # of the others: a second language
+FRESH_DAYS = 7  # identified within these days: the steps are still being done
+FRESH_OPEN = 0.6  # of a fresh identification's steps: not done yet
+LATER_OPEN = {  # of an older identification's steps: still open, met by another record or not
+    "cp_referral": 0.01,
+    "urgent_medical": 0.01,
+    "case_worker": 0.6,  # met by the current case worker's assignment, never marked done
+    "rights_information": 0.4,  # met by an information session (PS-5's alert if not)
+    "guardian": 0.5,  # met by a guardian's appointment (PS-1's alert if not)
+    "interpreter": 0.15,
+}
+SAFE_PLACE_OPEN = 0.5  # safe accommodation, where a current placement the child may leave meets it
+NO_PLACE_OPEN = 0.01  # safe accommodation, where nothing meets it
+NOT_NEEDED = 0.15  # of the steps closed: closed as not needed rather than done
+PRECARIOUS_OPEN = 0.1  # of the ID-5 referrals of older screenings: not made yet
+
+
+def _first_steps(seed: int, summary: Summary, log: Any) -> dict[str, int]:
+    """Working languages of staff, the children's languages, and the first steps every screening
+    asks for (ID-4, ID-5), as `identification.services` creates them; returns the ID-4, ID-5 and
+    CC-10 (case worker's language) breaches the rules must find. It reads the rows already
+    written, so that it depends on the seed and those rows alone.
+
+    The steps of closed cases and of an earlier episode are done. On an open case, most steps of
+    an older identification are done or closed as not needed; the steps other records meet (the
+    case worker, the interpreter, safe accommodation, a guardian, the child's rights) are often
+    left open, as practitioners leave them; a few steps nothing meets stay open past their due
+    time (the breaches). A step due within a day of now is done, so that a sweep the same day
+    finds what was counted here."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from haven.accounts.models import Agency, Membership, User
+    from haven.accounts.roles import Role
+    from haven.cases.models import Case, CaseAssignment
+    from haven.children.models import DEPRIVED_OF_PARENTAL_CARE, ChildLanguage
+    from haven.identification.codes import Outcome
+    from haven.identification.models import FirstStep, NotNeededReason, Screening
+    from haven.identification.services import DEFAULT_DUE_HOURS, OWNED_BY_MEASURE
+    from haven.placements.models import Liberty, Placement
+
+    rng = random.Random(seed + 2)
+    now = timezone.now()
+    kind = FirstStep.Kind
+    due_hours = {**DEFAULT_DUE_HOURS, **getattr(settings, "HAVEN_FIRST_STEP_DUE_HOURS", {})}
+    expected = {"id4.first_step_overdue": 0, "id5.referral_overdue": 0}
+    expected["cc10.case_worker_language"] = 0
+
+    # Working languages: the agency's country's, and more for interpreters.
+    local = {pk: COUNTRY_LANGUAGE[c] for pk, c in Agency.objects.values_list("pk", "country")}
+    speaks: dict[int, tuple[str, ...]] = {}
+    for user_id, agency_id, role in Membership.objects.order_by("pk").values_list(
+        "user_id", "agency_id", "role"
+    ):
+        own = local[agency_id]
+        others = [code for code in LANGUAGES if code != own]
+        if role == Role.INTERPRETER:
+            speaks[user_id] = (own, *rng.sample(others, 2))
+        elif rng.random() < STAFF_LANGUAGES:
+            speaks[user_id] = (own, rng.choice(others)) if rng.random() < 0.3 else (own,)
+    by_languages: dict[tuple[str, ...], list[int]] = {}
+    for user_id, codes in speaks.items():
+        by_languages.setdefault(codes, []).append(user_id)
+    for codes, ids in by_languages.items():
+        for start in range(0, len(ids), BATCH):
+            User.objects.filter(pk__in=ids[start : start + BATCH]).update(languages=list(codes))
+
+    # The children's languages: the country's of the agency holding their latest case, or
+    # another of the region's for a child from across a border.
+    agency_of_child = dict(Case.objects.order_by("pk").values_list("child_id", "lead_agency_id"))
+    child_speaks: dict[int, set[str]] = {}
+    languages = []
+    for child_id in sorted(agency_of_child):
+        if rng.random() < CHILD_NO_LANGUAGE:
+            continue
+        own = local[agency_of_child[child_id]]
+        first = (
+            rng.choice([c for c in LANGUAGES if c != own]) if rng.random() < CROSS_BORDER else own
+        )
+        codes = [first]
+        if rng.random() < SECOND_LANGUAGE:
+            second = rng.choice(LANGUAGES)
+            codes += [second] if second != first else []
+        child_speaks[child_id] = set(codes)
+        languages += [
+            ChildLanguage(child_id=child_id, language=code, is_preferred=k == 0)
+            for k, code in enumerate(codes)
+        ]
+    ChildLanguage.objects.bulk_create(languages, batch_size=BATCH)
+
+    # What meets a step: the current assignments and placements.
+    current = CaseAssignment.objects.current().filter(role__in=("case_worker", "interpreter"))
+    case_worker: dict[int, int] = {}
+    interpreted: set[int] = set()
+    for case_id, role, user_id in current.values_list("case_id", "role", "user_id"):
+        if role == "case_worker":
+            case_worker[case_id] = user_id
+        else:
+            interpreted.add(case_id)
+    safe_place = set(
+        Placement.objects.current().filter(liberty=Liberty.FREE).values_list("case_id", flat=True)
+    )
+    cases = {
+        pk: rest
+        for pk, *rest in Case.objects.values_list(
+            "pk",
+            "stage",
+            "episode_started_at",
+            "lead_agency__is_child_protection_authority",
+            "child__parental_care",
+            "child_id",
+        )
+    }
+
+    steps: list[Any] = []  # written a chunk at a time: a million cases ask for about 5.8 million
+    written = 0
+    interpreter_done: set[int] = set()
+    screenings = (
+        Screening.objects.filter(outcome__in=(Outcome.PRESUMED_VICTIM, Outcome.PRECARIOUS))
+        .order_by("pk")
+        .values_list("pk", "case_id", "screened_at", "screened_by_id", "outcome")
+    )
+    for screening_id, case_id, at, by, outcome in screenings:
+        stage, episode, authority, care, child_id = cases[case_id]
+        # The steps of the case's current identification may be open; any earlier are done.
+        live = stage != "closed" and (episode is None or at >= episode)
+        fresh = at > now - timedelta(days=FRESH_DAYS)
+        if outcome == Outcome.PRECARIOUS:
+            kinds, measure = [kind.CP_REFERRAL], "ID-5"
+        else:
+            kinds, measure = (
+                [kind.CP_REFERRAL, kind.SAFE_ACCOMMODATION, kind.URGENT_MEDICAL],
+                "ID-4",
+            )
+            kinds += [kind.CASE_WORKER, kind.RIGHTS_INFORMATION]
+            worker = case_worker.get(case_id)
+            child = child_speaks.get(child_id, set())
+            if child and not child & set(speaks.get(worker, ())):  # _needs_interpreter
+                kinds.append(kind.INTERPRETER)
+            if care in DEPRIVED_OF_PARENTAL_CARE:
+                kinds.append(kind.GUARDIAN)
+        for k in kinds:
+            due = at + timedelta(hours=due_hours[k])
+            draw, closing = rng.random(), rng.random()
+            if not live or (k == kind.CP_REFERRAL and authority):
+                left_open = False
+            elif fresh:
+                left_open = draw < FRESH_OPEN
+            elif k == kind.SAFE_ACCOMMODATION:
+                left_open = draw < (SAFE_PLACE_OPEN if case_id in safe_place else NO_PLACE_OPEN)
+            elif measure == "ID-5":
+                left_open = draw < PRECARIOUS_OPEN
+            else:
+                left_open = draw < LATER_OPEN[k]
+            if left_open and abs(due - now) < timedelta(days=1):
+                left_open = False  # no step falls due between this count and a sweep today
+            step = FirstStep(
+                case_id=case_id,
+                screening_id=screening_id,
+                kind=k,
+                measure_id=measure,
+                due_at=due,
+                created_by_id=by,
+                updated_by_id=by,
+            )
+            if not left_open:
+                step.status = FirstStep.Status.DONE
+                if closing < NOT_NEEDED and k != kind.CP_REFERRAL:
+                    step.status = FirstStep.Status.NOT_NEEDED
+                    step.not_needed_code = NotNeededReason.ALREADY_DONE
+                step.closed_at = min(at + timedelta(hours=closing * due_hours[k]), now)
+                step.closed_by_id = by
+                if k == kind.INTERPRETER and step.status == FirstStep.Status.DONE:
+                    interpreter_done.add(case_id)
+            steps.append(step)
+            if len(steps) == CHUNK:
+                written += len(FirstStep.objects.bulk_create(steps, batch_size=BATCH))
+                steps = []
+            met = {
+                kind.CASE_WORKER: case_id in case_worker,
+                kind.INTERPRETER: case_id in interpreted,
+                kind.SAFE_ACCOMMODATION: case_id in safe_place,
+            }.get(k, False)
+            if left_open and due < now and k not in OWNED_BY_MEASURE and not met:
+                expected[
+                    "id5.referral_overdue" if measure == "ID-5" else "id4.first_step_overdue"
+                ] += 1
+    written += len(FirstStep.objects.bulk_create(steps, batch_size=BATCH))
+
+    # CC-10: an open case whose case worker speaks none of the child's languages (both recorded),
+    # with no interpreter assigned and the interpreter step not done.
+    for case_id, worker in case_worker.items():
+        stage, _episode, _authority, _care, child_id = cases[case_id]
+        child, staff = child_speaks.get(child_id, set()), set(speaks.get(worker, ()))
+        if (
+            stage != "closed"
+            and child
+            and staff
+            and not child & staff
+            and case_id not in interpreted
+            and case_id not in interpreter_done
+        ):
+            expected["cc10.case_worker_language"] += 1
+
+    summary.first_steps = written
+    summary.child_languages = len(languages)
+    summary.staff_with_languages = len(speaks)
+    log(
+        f"  first steps {written}, children's languages {len(languages)}, "
+        f"staff with working languages {len(speaks)}"
+    )
     return expected
 
 
