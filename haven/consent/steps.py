@@ -3,12 +3,11 @@ child's rights, in the current episode, meets the rights step (registered at rea
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 
-from haven.cases.selectors import reopened_at
 from haven.consent.models import InformationSession
 from haven.identification.models import FirstStep
-from haven.identification.selectors import FIRST_EPISODE, episode_start, met_by
+from haven.identification.selectors import episode_start, met_by
 
 
 def _session_about_rights() -> Any:
@@ -24,9 +23,11 @@ def _session_about_rights() -> Any:
 
 
 def _who_told_the_child(case: Any) -> str | None:
+    # The episode's start is read from the case's row in the same query (a join), as fresh as
+    # cases.selectors.reopened_at reads it, without a query of its own on every case page.
     session = (
         InformationSession.objects.filter(case=case, covers_rights=True)
-        .filter(given_at__gte=reopened_at(case) or FIRST_EPISODE)
+        .filter(given_at__gte=episode_start(F("case__episode_started_at")))
         .first()
     )
     return session.given_by if session is not None else None
