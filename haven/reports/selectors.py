@@ -43,14 +43,16 @@ from haven.cases.access import agencies_where, cases_led_by
 from haven.cases.models import AssignmentRole, Case, CaseAssignment
 from haven.cases.models import Case as CaseModel
 from haven.children.models import Child, ChildNationality, Gender, Sex
+from haven.consent.rules import NO_INFORMATION
 from haven.core.models import latest_rows
 from haven.identification.codes import Exploitation, OtherExploitationType
 from haven.identification.models import FirstStep, ScreeningExploitation
-from haven.identification.selectors import met_q
+from haven.identification.rules import FIRST_STEP_OVERDUE
 from haven.justice.models import HearingAttendance, Measure
 from haven.placements.models import Liberty, Placement
 from haven.placements.selectors import placement_figures
 from haven.protection.models import Guardian, GuardianAppointment
+from haven.protection.rules import GUARDIAN_OVERDUE
 from haven.reintegration.models import Retrafficking
 from haven.reports.models import Release, ReleaseAuthorisation, Table
 from haven.reports.suppression import Count as Shown
@@ -195,35 +197,55 @@ def _measure_key(measure_id: str) -> tuple[str, int]:
     return area, int(number) if number.isdigit() else 0
 
 
+# The open alerts that are the dashboard's late first steps: ID-4's, whose subject is the step,
+# and for the guardian and rights steps the alerts of the measures that own their lateness
+# (identification.services.OWNED_BY_MEASURE): no guardian a week after identification (PS-1),
+# nothing told to the child three days after (PS-5).
+LATE_STEP_ALERTS: dict[str, str | None] = {
+    FIRST_STEP_OVERDUE.code: None,
+    GUARDIAN_OVERDUE.code: FirstStep.Kind.GUARDIAN,
+    NO_INFORMATION.code: FirstStep.Kind.RIGHTS_INFORMATION,
+}
+
+
 def overdue_first_steps(cases: QuerySet[Case]) -> dict[str, Any]:
     """Open cases with an immediate first step past its due time and not met by another record
-    (ID-4): the same conditions as the ID-4 alert rule (identification.selectors.met_q), and
-    also the guardian and rights steps, whose lateness raises PS-1's and PS-5's alerts."""
-    overdue = (
-        FirstStep.objects.filter(
+    (ID-4), read from the open alerts those steps raise (`LATE_STEP_ALERTS`): the same cases the
+    alerts page lists, as of the case's last write or the last sweep (every 15 minutes).
+
+    Not counted from the steps themselves: a step another record meets (the case worker's
+    assignment, a guardian, a placement) stays open, so an agency's open steps past their due
+    time grow with its cases and never shrink. At 100,000 cases the largest agency had 52,049
+    of them, of which 4,704 not met, and reading them with what meets each took 0.5 s a view;
+    the open alerts of these three rules, read by their index, take 34 ms."""
+    rows = (
+        Alert.objects.filter(
             case__in=_open(cases),
-            status=FirstStep.Status.OPEN,
-            measure_id="ID-4",
-            due_at__lt=timezone.now(),
+            status=Alert.Status.OPEN,
+            rule_code__in=list(LATE_STEP_ALERTS),
         )
-        .exclude(met_q())
         .order_by()
+        .values_list("case_id", "rule_code", "subject", "case__reference", "case__public_id")
     )
+    per_kind: dict[str, set[int]] = {}
+    named: dict[int, tuple[str, Any]] = {}
+    for case_id, rule_code, subject, reference, public_id in rows:
+        per_kind.setdefault(LATE_STEP_ALERTS[rule_code] or subject, set()).add(case_id)
+        named[case_id] = (reference, public_id)
     labels = dict(FirstStep.Kind.choices)
     by_step = [
-        {"kind": r["kind"], "label": labels.get(r["kind"], r["kind"]), "cases": r["n"]}
-        for r in overdue.values("kind").annotate(n=Count("case_id", distinct=True))
+        {"kind": kind, "label": labels.get(kind, kind), "cases": len(ids)}
+        for kind, ids in sorted(
+            per_kind.items(), key=lambda k: (-len(k[1]), str(labels.get(k[0], k[0])))
+        )
     ]
-    by_step.sort(key=lambda r: (-r["cases"], str(r["label"])))
-    listed = list(
-        cases.filter(pk__in=overdue.values("case_id"))
-        .order_by("reference")
-        .values("public_id", "reference")[:LISTED]
-    )
     return {
-        "cases": overdue.aggregate(n=Count("case_id", distinct=True))["n"],
+        "cases": len(named),
         "by_step": by_step,
-        "listed": listed,
+        "listed": [
+            {"public_id": public_id, "reference": reference}
+            for reference, public_id in sorted(named.values())[:LISTED]
+        ],
     }
 
 
