@@ -227,6 +227,10 @@ def closures_to_approve(user: Any) -> QuerySet[ClosureRequest]:
     """Requests to close a case that wait for this user: in the agencies where they approve
     closures, on cases they may see, and not their own requests."""
     agencies = agencies_where(user, Capability.APPROVE_CLOSURE)
+    if not agencies:
+        # Most readers of My cases approve nothing: the access condition below costs Django
+        # about 7 ms to build, to find nothing.
+        return ClosureRequest.objects.none()
     return (
         ClosureRequest.objects.filter(
             status=ClosureRequest.Status.PENDING,

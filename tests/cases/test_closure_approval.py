@@ -278,6 +278,8 @@ def test_rr6_choosing_closed_on_the_page_asks_a_supervisor_who_approves_from_my_
     asked = ClosureRequest.objects.get(case=case)
     case.refresh_from_db()
     assert case.stage == Case.Stage.IDENTIFICATION
+    # The case worker approves nothing: their My cases lists no closure waiting.
+    assert "Closures waiting for your approval" not in client.get("/cases/").content.decode()
 
     home = signed_in(Client(), supervisor)
     listed = home.get("/cases/").content.decode()
