@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 import names as bench_names  # bench/names.py, next to this script
+from bulkwrite import plain_instances, write  # bench/bulkwrite.py
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -181,11 +182,12 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     # One unusable password hash for every bench account: nobody signs in as them.
     unusable = make_password(None)
 
-    with transaction.atomic():
+    with transaction.atomic(), plain_instances():
         # Agencies and their staff.
         countries = ["TH", "KH", "ID", "PH", "VN", "MY"]
         types = [OrganisationType.GOVERNMENT, OrganisationType.NGO, OrganisationType.POLICE]
-        agencies = Agency.objects.bulk_create(
+        agencies = write(
+            Agency,
             [
                 Agency(
                     name=f"Bench Agency {i + 1}",
@@ -219,12 +221,13 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                         )
                     )
                     plan.append((a, role))
-        users = User.objects.bulk_create(users, batch_size=BATCH)
+        users = write(User, users)
         summary.users = len(users)
         by_role: dict[tuple[int, str], list[int]] = {}
         for user, (a, role) in zip(users, plan, strict=True):
             by_role.setdefault((a, role), []).append(user.pk)
-        Membership.objects.bulk_create(
+        write(
+            Membership,
             [
                 Membership(
                     user_id=user.pk,
@@ -236,7 +239,6 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                 )
                 for user, (a, role) in zip(users, plan, strict=True)
             ],
-            batch_size=BATCH,
         )
         log(f"  agencies {len(agencies)}, users {len(users)}")
 
@@ -281,8 +283,9 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                     has_disability=rng.random() < 0.05,
                 )
             )
-        children = Child.objects.bulk_create(children, batch_size=BATCH)
-        ChildNameKey.objects.bulk_create(
+        children = write(Child, children)
+        write(
+            ChildNameKey,
             (
                 ChildNameKey(child_id=child.pk, key=key)
                 for child in children
@@ -290,7 +293,6 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                     1
                 ]
             ),
-            batch_size=BATCH,
         )
         summary.children = len(children)
         log(f"  children {len(children)}")
@@ -340,7 +342,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                     else rng.choice(list(Case.StatusDecidedBy.values)),
                 )
             )
-        cases = Case.objects.bulk_create(cases, batch_size=BATCH)
+        cases = write(Case, cases)
         log(f"  cases {len(cases)}")
 
         # Assignments: one current case worker per open case, except about 2 %.
@@ -399,7 +401,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                             started_at=_between(rng, case.opened_at, now),
                         )
                     )
-        CaseAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+        write(CaseAssignment, assignments)
         summary.assignments = len(assignments)
         summary.open_without_case_worker = len(open_without_worker)
         log(f"  assignments {len(assignments)}")
@@ -432,7 +434,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
                         child_told_story=k < told,
                     )
                 )
-        Interview.objects.bulk_create(interviews, batch_size=BATCH)
+        write(Interview, interviews)
         summary.interviews = len(interviews)
         summary.children_above_threshold = sum(1 for n in told_by_child.values() if n > threshold)
         log(f"  interviews {len(interviews)}")
@@ -1311,7 +1313,7 @@ def _protection(
         "liberty_challenges": LibertyChallenge,
     }
     for name, model in models.items():
-        model.objects.bulk_create(rows[name], batch_size=BATCH)
+        write(model, rows[name])
         summary.protection_rows[name] = len(rows[name])
     # Each reopened case's episode, as Case.status_changed keeps it.
     reopenings = StageChange.objects.filter(from_stage="closed")
@@ -1700,8 +1702,8 @@ def _justice(
     dated = (Proceeding, Hearing, ProceedingEvent, ChildInProceeding, ChildUpdate, ReprisalRisk)
     with _created_at_as_given(*dated):
         for name, model in models.items():
-            # Parents are written first: bulk_create takes their keys from the saved rows.
-            model.objects.bulk_create(rows[name], batch_size=BATCH)
+            # Parents are written first: their rows' keys are taken when they are written.
+            write(model, rows[name])
             summary.justice_rows[name] = len(rows[name])
     log(f"  justice {summary.justice_rows}")
     return expected
@@ -2124,8 +2126,8 @@ def _reintegration(
     # RR-3 compares when a pathway was recorded with when a member was found implicated.
     with _created_at_as_given(FamilyMember, Pathway):
         for name, model in models.items():
-            # Parents are written first: bulk_create takes their keys from the saved rows.
-            model.objects.bulk_create(rows[name], batch_size=BATCH)
+            # Parents are written first: their rows' keys are taken when they are written.
+            write(model, rows[name])
             summary.reintegration_rows[name] = len(rows[name])
     summary.reintegration_rows["implicated_members"] = sum(
         1 for m in rows["family_members"] if m.implicated
@@ -2228,7 +2230,7 @@ def _first_steps(seed: int, summary: Summary, log: Any) -> dict[str, int]:
             ChildLanguage(child_id=child_id, language=code, is_preferred=k == 0)
             for k, code in enumerate(codes)
         ]
-    ChildLanguage.objects.bulk_create(languages, batch_size=BATCH)
+    write(ChildLanguage, languages)
 
     # What meets a step: the current assignments and placements.
     current = CaseAssignment.objects.current().filter(role__in=("case_worker", "interpreter"))
@@ -2316,7 +2318,7 @@ def _first_steps(seed: int, summary: Summary, log: Any) -> dict[str, int]:
                     interpreter_done.add(case_id)
             steps.append(step)
             if len(steps) == CHUNK:
-                written += len(FirstStep.objects.bulk_create(steps, batch_size=BATCH))
+                written += len(write(FirstStep, steps))
                 steps = []
             met = {
                 kind.CASE_WORKER: case_id in case_worker,
@@ -2327,7 +2329,7 @@ def _first_steps(seed: int, summary: Summary, log: Any) -> dict[str, int]:
                 expected[
                     "id5.referral_overdue" if measure == "ID-5" else "id4.first_step_overdue"
                 ] += 1
-    written += len(FirstStep.objects.bulk_create(steps, batch_size=BATCH))
+    written += len(write(FirstStep, steps))
 
     # CC-10: an open case whose case worker speaks none of the child's languages (both recorded),
     # with no interpreter assigned and the interpreter step not done.
