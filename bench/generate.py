@@ -1,16 +1,16 @@
 """Fill a migrated database quickly with N fictional cases for the benchmarks.
 
-This is benchmark data, not demo data. It writes with `bulk_create` straight into the tables and
-so bypasses the services on purpose: no audit events, no access checks, no safeguard evaluation
-(the benchmark measures that evaluation). It is still valid per the models' constraints (one
-current case worker per case, no duplicate current assignment, interview durations above zero,
-unique references, a documented birth date for every "known" age), and every name is fictional:
-children's names are made-up combinations of syllables common in the region (bench/names.py),
-staff and agencies are "Bench ...". Encrypted fields stay empty, except the three that alert
-rules test for emptiness (a restriction's justification, a service's urgent reason, how a
-pathway addresses a family member implicated in the trafficking) and family members' fictional
-names ("Bench Family Member 12"), which the field encrypts as usual. The AuditChainHead row that
-migrations create is checked, not replaced.
+This is benchmark data, not demo data. It writes straight into the tables (COPY on PostgreSQL,
+`bulk_create` on SQLite: bench/bulkwrite.py) and so bypasses the services on purpose: no audit
+events, no access checks, no safeguard evaluation (the benchmark measures that evaluation). It is
+still valid per the models' constraints (one current case worker per case, no duplicate current
+assignment, interview durations above zero, unique references, a documented birth date for every
+"known" age), and every name is fictional: children's names are made-up combinations of syllables
+common in the region (bench/names.py), staff and agencies are "Bench ...". Encrypted fields stay
+empty, except the three that alert rules test for emptiness (a restriction's justification, a
+service's urgent reason, how a pathway addresses a family member implicated in the trafficking) and
+family members' fictional names ("Bench Family Member 12"), which the field encrypts as usual. The
+AuditChainHead row that migrations create is checked, not replaced.
 
 Shape of the data (per 100 cases, roughly):
 - a few lead agencies of unequal size (40 %, 30 %, 20 %, 10 % of the cases);
@@ -1350,7 +1350,7 @@ AUTHORITIES = (
 
 @contextmanager
 def _created_at_as_given(*models: Any) -> Iterator[None]:
-    """`created_at` is `auto_now_add`, which bulk_create would overwrite with now; the justice
+    """`created_at` is `auto_now_add`, which writing would overwrite with now; the justice
     and reintegration rules compare it (VW-6, RR-3), so the rows keep the moments drawn for
     them."""
     fields = [model._meta.get_field("created_at") for model in models]
@@ -1608,10 +1608,8 @@ def _justice(
                 given = [_between(rng, max(start, last_news), now)]
             if rng.random() < 0.5 and joined < near_lo:
                 given.insert(0, _between(rng, joined, near_lo))
-        recorded: list[datetime] = []
         for at in given:
             written = min(now, at + timedelta(minutes=rng.uniform(1, 90)))
-            recorded.append(written)
             rows["updates"].append(
                 ChildUpdate(
                     child_in_proceeding=part,
@@ -1657,9 +1655,13 @@ def _justice(
         if proceeding.stage == Stage.CLOSED:
             continue
         takes_part = part.role != ChildRole.NONE
-        last_told = max(recorded, default=None)
+        # As the rule counts: told when an update was given (not when it was written up) in
+        # or after the minute the news was recorded.
+        last_given = max(given, default=None)
         expected["vw6.inform_the_child"] += sum(
-            1 for at in news if last_told is None or last_told < at
+            1
+            for at in news
+            if last_given is None or last_given < at.replace(second=0, microsecond=0)
         )
         newest = risks[-1] if risks else None
         expected["vw7.high_risk_unprotected"] += (
@@ -1676,7 +1678,6 @@ def _justice(
             )
             if testifies and (there is None or not there.support_name):
                 expected["vw3.no_support_person"] += 1
-        last_given = max(given, default=None)
         expected["vw6.no_recent_update"] += (
             last_given < cutoff if last_given is not None else joined < cutoff
         )
