@@ -88,6 +88,12 @@ class Case(StatusMachine, HavenModel):
     # empty while it never was. A child who returns is identified, informed and supported anew
     # (PS-1, PS-5 read it for every open case at each sweep: a column, not a subquery per case).
     episode_started_at = models.DateTimeField(_("reopened"), null=True, blank=True, editable=False)
+    # How many alerts are open on the case, kept by haven.safeguards.tally: the engine counts
+    # the case again whenever it raises or clears one of its alerts, and the sweep mends a count
+    # two writes raced over. It orders a supervisor's My cases by an index
+    # (case_open_by_alerts_idx) instead of counting every case's alerts of the agency at each
+    # request, and is never shown: a line's badge counts only what its reader may read (DP-9).
+    open_alert_count = models.PositiveIntegerField(_("open alerts"), default=0, editable=False)
     trafficking_status = models.CharField(
         _("status"),
         max_length=40,
@@ -109,7 +115,16 @@ class Case(StatusMachine, HavenModel):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        indexes = [models.Index(fields=["lead_agency", "stage"], name="case_agency_stage_idx")]
+        indexes = [
+            models.Index(fields=["lead_agency", "stage"], name="case_agency_stage_idx"),
+            # My cases for a supervisor: an agency's open cases in the list's order, so that
+            # the first page is read from the index, not sorted from every open case.
+            models.Index(
+                fields=["lead_agency", "-open_alert_count", "-stage_changed_at", "-id"],
+                name="case_open_by_alerts_idx",
+                condition=~models.Q(stage="closed"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.reference

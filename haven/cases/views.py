@@ -60,16 +60,17 @@ def my_cases(request: AuthedRequest) -> HttpResponse:
     default_scope = "all" if can_see_all else "mine"
     form = CaseFilterForm(request.POST or None, initial={"scope": default_scope})
     filters = form.cleaned_data if form.is_valid() else {}
-    listed = selectors.case_list(
+    shown = filters.get("shown") or 0
+    # One more than a page: whether there are more to show, without counting them all.
+    rows = selectors.first_page(
         request.user,
         scope=filters.get("scope") or default_scope,
         stage=filters.get("stage") or "",
         query=filters.get("q") or "",
         with_alerts=bool(filters.get("alerts")),
+        limit=CASES_PER_PAGE + 1,
+        skip=shown,
     )
-    shown = filters.get("shown") or 0
-    # One more than a page: whether there are more to show, without counting them all.
-    rows = selectors.first_of(listed, CASES_PER_PAGE + 1, skip=shown)
     cases = selectors.with_list_details(rows[:CASES_PER_PAGE])
     log_read(user=request.user, what="case.list")
     context = {

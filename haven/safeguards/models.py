@@ -66,25 +66,6 @@ class Alert(HavenModel):
         return str(label(self.subject)) if label and self.subject else ""
 
 
-class OpenAlertCount(models.Model):
-    """How many alerts are open on a case, kept by the engine and by resolving one
-    (haven.safeguards.tally): My cases sorts a supervisor's whole agency by it, which counting
-    each case's alerts at every request could not do at national scale (87 ms for 32,618 open
-    cases at 100,000 cases). A case with no open alert has no row. It orders the list only: the
-    counts a page shows are read afresh and only of the alerts the reader may read (DP-9)."""
-
-    case = models.OneToOneField(
-        "cases.Case", on_delete=models.CASCADE, primary_key=True, related_name="open_alert_count"
-    )
-    n = models.PositiveIntegerField()
-
-    class Meta:
-        verbose_name = _("count of open alerts")
-
-    def __str__(self) -> str:
-        return str(self.n)
-
-
 class Notification(models.Model):
     """A critical alert escalated to a person's inbox (ND-2): the case worker's supervisor and
     the child-protection authority's officers. It says which case and which measure, never the

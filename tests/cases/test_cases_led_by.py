@@ -4,7 +4,8 @@ cases_for_user narrowed to them (DP-1, DP-2), with or without the user's own ass
 from typing import Any
 
 from haven.accounts.models import Membership
-from haven.cases.access import cases_for_user, cases_led_by
+from haven.accounts.roles import Role
+from haven.cases.access import cases_beyond, cases_for_user, cases_led_by
 from tests.reports.conftest import open_case
 
 
@@ -68,3 +69,28 @@ def test_dp2_a_supervisor_who_left_or_was_deactivated_gets_nothing(
 
     assert not cases_led_by(left, [agency.pk]).exists()
     assert not cases_led_by(supervisor, [agency.pk]).exists()
+
+
+def test_dp2_cases_beyond_some_agencies_are_exactly_the_rest_of_what_the_user_sees(
+    agency: Any, other_agency: Any, supervisor: Any, case_worker: Any, outsider: Any
+) -> None:
+    open_case(case_worker, agency)
+    open_case(outsider, other_agency)
+    Membership.objects.create(user=supervisor, agency=other_agency, role=Role.CASE_WORKER)
+    theirs = open_case(supervisor, other_agency)  # their case there, as its case worker
+
+    for ids in ([agency.pk], [other_agency.pk], [agency.pk, other_agency.pk], []):
+        expected = _refs(cases_for_user(supervisor).exclude(lead_agency_id__in=ids))
+        assert _refs(cases_beyond(supervisor, ids)) == expected, ids
+    assert _refs(cases_beyond(supervisor, [agency.pk])) == {theirs.reference}
+
+
+def test_dp2_cases_beyond_give_nobody_more_than_they_see(
+    agency: Any, case: Any, assigned_interpreter: Any, outsider: Any, other_agency: Any
+) -> None:
+    open_case(outsider, other_agency)
+
+    assert _refs(cases_beyond(assigned_interpreter, [other_agency.pk])) == {case.reference}
+    assert not cases_beyond(assigned_interpreter, [agency.pk]).exists()
+    Membership.objects.filter(user=outsider).update(is_active=False)
+    assert not cases_beyond(outsider, []).exists()  # no longer staff anywhere

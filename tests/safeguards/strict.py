@@ -27,15 +27,16 @@ from django.db.models import Max
 
 from haven.cases.models import Case, StageChange
 from haven.safeguards import engine
-from haven.safeguards.models import OpenAlertCount
 from haven.safeguards.registry import alert_rules
-from haven.safeguards.tally import open_counts
+from haven.safeguards.tally import kept_counts, open_counts
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"([^"]+)"', re.IGNORECASE)
+# The tally's count of a case's open alerts (Case.open_alert_count) is the engine's own, not a
+# fact any rule reads.
+_TALLY = re.compile(r'^\s*UPDATE\s+"cases_case"\s+SET\s+"open_alert_count"\s*=\s*%s\s+WHERE')
 # The engine's and the audit trail's own rows are not facts any rule reads.
 _NOT_FACTS = {
     "safeguards_alert",
-    "safeguards_openalertcount",
     "safeguards_notification",
     "audit_auditevent",
     "audit_auditchainhead",
@@ -60,11 +61,6 @@ def _writer() -> str:
     while frame is not None and frame.f_code.co_filename.endswith("engine.py"):
         frame = frame.f_back  # type: ignore[assignment]
     return frame.f_code.co_name if frame is not None else "?"
-
-
-def kept_counts() -> dict[int, int]:
-    """Each case's open alerts as haven.safeguards.tally keeps them (no row: none)."""
-    return dict(OpenAlertCount.objects.values_list("case_id", "n"))
 
 
 def kept_episodes() -> dict[int, Any]:
@@ -93,7 +89,8 @@ def every_write_checked() -> Iterator[Checked]:
     def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         match = _WRITE.match(sql)
         label = table_label.get(match.group(1), match.group(1)) if match else ""
-        if match and match.group(1) not in _NOT_FACTS and label not in SWEEP_ONLY:
+        tally = _TALLY.match(sql) is not None
+        if match and match.group(1) not in _NOT_FACTS and label not in SWEEP_ONLY and not tally:
             written.add(label)
         return execute(sql, params, many, context)
 

@@ -1,5 +1,5 @@
-"""The kept count of each case's open alerts (haven.safeguards.tally), by which My cases sorts a
-supervisor's whole agency: it follows every alert raised, cleared and resolved, the sweep sets a
+"""The kept count of each case's open alerts (Case.open_alert_count, haven.safeguards.tally), by
+which My cases sorts a supervisor's whole agency: it follows every alert raised, cleared and resolved, the sweep sets a
 wrong one right, and a page never shows it, only what the reader may read (DP-9)."""
 
 from typing import Any
@@ -11,11 +11,10 @@ from django.test import Client
 from haven.alerts.services import alert_resolve
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import assignment_end, case_assign, case_register
-from haven.safeguards.models import Alert, OpenAlertCount
-from haven.safeguards.tally import open_counts
+from haven.safeguards.models import Alert
+from haven.safeguards.tally import kept_counts, open_counts
 from tests.conftest import signed_in
 from tests.factories import child_fields
-from tests.safeguards.strict import kept_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -28,15 +27,19 @@ def _without_case_worker(case: Case, supervisor: Any) -> None:
     assignment_end(assignment=current, actor=supervisor)
 
 
-def _kept(case: Case) -> int | None:
-    row = OpenAlertCount.objects.filter(case=case).first()
-    return None if row is None else row.n
+def _kept(case: Case) -> int:
+    return Case.objects.values_list("open_alert_count", flat=True).get(pk=case.pk)
+
+
+def _keep(case: Case, n: int) -> None:
+    """A kept count out of step, as if two writes had raced over it."""
+    Case.objects.filter(pk=case.pk).update(open_alert_count=n)
 
 
 def test_cc9_the_count_follows_an_alert_raised_resolved_and_cleared(
     case: Case, supervisor: Any, case_worker: Any
 ) -> None:
-    assert _kept(case) is None  # no open alert: no row
+    assert _kept(case) == 0
 
     _without_case_worker(case, supervisor)
     assert _kept(case) == Alert.objects.filter(case=case, status="open").count() >= 1
@@ -44,7 +47,7 @@ def test_cc9_the_count_follows_an_alert_raised_resolved_and_cleared(
 
     alert = Alert.objects.get(case=case, rule_code=CC9, status="open")
     alert_resolve(alert=alert, actor=supervisor, reason="Fictional: a new worker starts Monday.")
-    assert _kept(case) == (before - 1 or None)
+    assert _kept(case) == before - 1
 
     case_assign(case=case, actor=supervisor, user=case_worker, role="case_worker")
     assert kept_counts() == open_counts()
@@ -56,14 +59,14 @@ def test_the_sweep_sets_a_wrong_count_right_and_drops_one_left_behind(
     _without_case_worker(case, supervisor)
     other = case_register(actor=case_worker, agency=agency, child=child_fields(given_name="Dara"))
     right = open_counts()
-    OpenAlertCount.objects.filter(case=case).update(n=99)
-    OpenAlertCount.objects.update_or_create(case=other, defaults={"n": 3})
+    _keep(case, 99)
+    _keep(other, 3)
 
     call_command("safeguards_sweep", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert kept_counts() == open_counts()
     assert _kept(case) == right[case.pk]
-    assert _kept(other) == open_counts().get(other.pk)  # the row left behind, counted again
+    assert _kept(other) == open_counts().get(other.pk, 0)  # counted again
 
 
 def _lines(client: Client) -> list[tuple[str, str]]:
@@ -93,8 +96,8 @@ def test_cc9_dp9_my_cases_puts_the_case_with_open_alerts_first_and_shows_them_co
     assert _lines(client)[0][1] == (f"{n} alert" if n == 1 else f"{n} alerts")
 
     # A kept count out of step would only move the line: the badge is counted from the alerts.
-    OpenAlertCount.objects.filter(case=case).delete()
-    OpenAlertCount.objects.create(case=quiet, n=5)
+    _keep(case, 0)
+    _keep(quiet, 5)
     assert _lines(client) == [(quiet.reference, ""), (case.reference, _lines(client)[1][1])]
     assert _lines(client)[1][1] == (f"{n} alert" if n == 1 else f"{n} alerts")
 
@@ -106,8 +109,8 @@ def test_cc9_dp9_a_kept_count_out_of_step_hides_no_case_from_those_with_alerts(
 
     quiet = case_register(actor=case_worker, agency=agency, child=child_fields(given_name="Dara"))
     _without_case_worker(case, supervisor)
-    OpenAlertCount.objects.filter(case=case).delete()  # as if two writes had raced over it
-    OpenAlertCount.objects.create(case=quiet, n=5)
+    _keep(case, 0)
+    _keep(quiet, 5)
 
     listed = case_list(supervisor, scope="all", with_alerts=True)
 
