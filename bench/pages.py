@@ -197,7 +197,9 @@ def main() -> None:
     agency_sql = (
         f"SELECT c.*, ch.* FROM {case_t} c JOIN {child_t} ch ON ch.id = c.child_id "  # noqa: S608
         "WHERE c.stage <> 'closed' AND c.lead_agency_id = %s "
-        "ORDER BY c.stage_changed_at DESC LIMIT 50"
+        # The list's order (cases.selectors.LIST_ORDER), for a supervisor who sees every alert
+        # of the agency: the kept count first.
+        "ORDER BY c.open_alert_count DESC, c.stage_changed_at DESC, c.id DESC LIMIT 50"
     )
 
     def raw_many(*statements: tuple[str, list[Any]]) -> Callable[[], Any]:

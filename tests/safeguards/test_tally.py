@@ -1,6 +1,7 @@
 """The kept count of each case's open alerts (Case.open_alert_count, haven.safeguards.tally), by
-which My cases sorts a supervisor's whole agency: it follows every alert raised, cleared and resolved, the sweep sets a
-wrong one right, and a page never shows it, only what the reader may read (DP-9)."""
+which My cases sorts a supervisor's whole agency: it follows every alert raised, cleared and
+resolved, the sweep sets a wrong one right, and a page never shows it, only what the reader may
+read (DP-9)."""
 
 from typing import Any
 
