@@ -588,6 +588,22 @@ def _protection(
     long_ago = datetime(1990, 1, 1, tzinfo=now.tzinfo)
     info_due = now - timedelta(hours=settings.HAVEN_INFORMATION_DUE_HOURS)
     guardian_due = now - timedelta(hours=settings.HAVEN_GUARDIAN_DUE_HOURS)
+
+    def off_the_edges(at: datetime, earliest: datetime, latest: datetime) -> datetime:
+        """An identification kept a day away from the PS-1 and PS-5 deadlines (as the justice
+        data keep theirs from VW-6's), moved earlier where the episode allows, else later: a
+        sweep run minutes after the data are made would otherwise find a breach more than was
+        planted. Draws nothing, so every later record stays as the seed drew it."""
+        day_ = timedelta(days=1)
+        for edge in (info_due, guardian_due):  # four days apart: a move lands off both
+            lo, hi = edge - day_, edge + day_
+            if lo <= at <= hi:
+                if lo - day_ >= earliest:
+                    at = lo - (hi - at) / 2
+                elif hi + day_ <= latest:
+                    at = hi + (at - lo) / 2
+        return at
+
     ceiling = settings.HAVEN_GUARDIAN_CASELOAD_CEILING
     teen_cutoff = years_before(today, 15)  # CC-11's older teenager
     later_stages = ("protection", "recovery", "follow_up")
@@ -899,7 +915,7 @@ def _protection(
                 )
             )
         elif rng.random() < PRESUMED:
-            identified = _between(rng, episode, window_end)
+            identified = off_the_edges(_between(rng, episode, window_end), episode, window_end)
             if rng.random() < 0.15:  # a first, inconclusive screening
                 rows["screenings"].append(
                     Screening(
