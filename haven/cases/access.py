@@ -84,14 +84,25 @@ def granting_assignments() -> QuerySet[CaseAssignment]:
     )
 
 
-def cases_for_user(user: Any) -> QuerySet[Case]:
-    # Without an active membership a person is no longer staff anywhere: assignments they still
-    # hold (nobody ended them when they left) grant nothing (DP-2).
+def _seen(user: Any, beside: Iterable[int] = ()) -> Q | None:
+    """What the user may see: every case of the agencies where they see the agency's cases,
+    and the cases their assignments grant; the agencies in `beside` left out of the first part.
+    None for someone who may see nothing. Without an active membership a person is no longer
+    staff anywhere: assignments they still hold (nobody ended them when they left) grant
+    nothing (DP-2)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
-        return Case.objects.none()
-    agency_ids = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)]
+        return None
+    left_out = set(beside)
+    agency_ids = [
+        a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES) if a.pk not in left_out
+    ]
     assigned = granting_assignments().filter(user=user).values("case_id")
-    return Case.objects.filter(Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned))
+    return Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned)
+
+
+def cases_for_user(user: Any) -> QuerySet[Case]:
+    seen = _seen(user)
+    return Case.objects.none() if seen is None else Case.objects.filter(seen)
 
 
 def cases_led_by(user: Any, agency_ids: Iterable[int]) -> QuerySet[Case]:
@@ -114,13 +125,10 @@ def cases_beyond(user: Any, agency_ids: Iterable[int]) -> QuerySet[Case]:
     assignments, so that PostgreSQL reads each by its index; `cases_for_user().exclude()` read
     every case of the table to keep the few left."""
     ids = set(agency_ids)
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+    seen = _seen(user, beside=ids)
+    if seen is None:
         return Case.objects.none()
-    others = [a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES) if a.pk not in ids]
-    assigned = granting_assignments().filter(user=user).values("case_id")
-    return Case.objects.filter(Q(lead_agency_id__in=others) | Q(pk__in=assigned)).exclude(
-        lead_agency_id__in=ids
-    )
+    return Case.objects.filter(seen).exclude(lead_agency_id__in=ids)
 
 
 def access_case_by_id(user: Any, public_id: UUID | str) -> Case:
