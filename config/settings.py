@@ -372,6 +372,10 @@ HAVEN_STATISTICS_MIN_CELL = envint("HAVEN_STATISTICS_MIN_CELL", 11)
 # (haven.reports.snapshots); `manage.py refresh_statistics` every hour keeps them younger. 0
 # counts on every request.
 HAVEN_STATISTICS_MAX_AGE = envint("HAVEN_STATISTICS_MAX_AGE", 7200)
+# Seconds the supervisors' dashboard shows a count before counting again itself
+# (haven.reports.snapshots); `manage.py refresh_dashboards` every 15 minutes keeps it younger.
+# 0 counts on every request (seconds for a national agency at a million cases).
+HAVEN_DASHBOARD_MAX_AGE = envint("HAVEN_DASHBOARD_MAX_AGE", 1800)
 # Hours from identification to a guardian's appointment for a child deprived of care (PS-1).
 HAVEN_GUARDIAN_DUE_HOURS = envint("HAVEN_GUARDIAN_DUE_HOURS", 168)
 # A child with no information session this many hours after identification (PS-5).

@@ -86,26 +86,36 @@ class ReleaseAuthorisation(models.Model):
         return f"{self.release_id} {self.agency_id}"
 
 
-class StatisticsSnapshot(models.Model):
+class Snapshot(models.Model):
+    """Figures of one set of agencies as counted at `counted_at`, which a page shows while they
+    are young enough instead of counting on every request, and a scheduled command counts again
+    while someone reads them (haven.reports.snapshots)."""
+
+    # sha256 of what was counted (the agencies, and for the statistics the period and k).
+    key = models.CharField(max_length=64, unique=True)
+    agency_ids = models.JSONField(default=list)
+    figures = models.JSONField(default=dict)
+    counted_at = models.DateTimeField()
+    # When a page last showed it: a snapshot nobody reads is no longer counted.
+    read_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class StatisticsSnapshot(Snapshot):
     """The statistics page's figures for one set of agencies and one period, as counted at
     `counted_at` (CC-16). Counting a national agency's children takes seconds at a million
     cases, so the page and the API show the last count while it is younger than
     HAVEN_STATISTICS_MAX_AGE, and `manage.py refresh_statistics` counts again every snapshot
     read lately (haven.reports.snapshots). Only figures already suppressed are kept (DP-10):
-    what the page may show, never a raw count, a name or a case."""
+    what the page may show, never a raw count, a name or a case. `figures` is
+    selectors.released, `measures` selectors.released_measures."""
 
-    # sha256 of the agencies, the period and k: one snapshot per set the page asks for.
-    key = models.CharField(max_length=64, unique=True)
-    agency_ids = models.JSONField(default=list)
     # None: all time.
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     k = models.PositiveSmallIntegerField()
-    # selectors.released and selectors.released_measures, as the page and the API show them.
-    figures = models.JSONField(default=dict)
     measures = models.JSONField(default=dict)
-    counted_at = models.DateTimeField()
-    # When the page or the API last showed it: a snapshot nobody reads is no longer counted.
-    read_at = models.DateTimeField()
 
     class Meta:
         verbose_name = _("statistics snapshot")
@@ -113,3 +123,19 @@ class StatisticsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year or 'all'} {self.agency_ids}"
+
+
+class DashboardSnapshot(Snapshot):
+    """The supervisors' dashboard of one set of agencies as counted at `counted_at` (CC-9,
+    CC-14, ID-4, PS-2): selectors.dashboard_figures, which the page shows while younger than
+    HAVEN_DASHBOARD_MAX_AGE; `manage.py refresh_dashboards` counts again every one read lately.
+    It holds what the dashboard shows every supervisor of these agencies: staff names, counts
+    and the references of the cases it lists, never a child's name. Only figures that do not
+    depend on who reads them are kept (selectors.dashboard_key)."""
+
+    class Meta:
+        verbose_name = _("dashboard snapshot")
+        verbose_name_plural = _("dashboard snapshots")
+
+    def __str__(self) -> str:
+        return f"dashboard {self.agency_ids}"

@@ -38,11 +38,16 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     """Caseloads against the ceiling (CC-14), handovers (CC-9), open alerts, overdue first
     steps (ID-4) and guardians' caseloads (PS-2) over the agencies' cases. No child's name."""
     _require_any(request.user, Capability.VIEW_DASHBOARD)
-    # The aggregates may come from a replica (haven.core.routers); who may see them was decided
-    # above, on the primary, and the page around them (menus, counts of one's own) reads it too.
-    with replica_reads():
-        figures = selectors.dashboard(request.user)
-    return render(request, "reports/dashboard.html", figures)
+    # The last count of the same agencies, or one made now (haven.reports.snapshots), maybe on
+    # a replica (haven.core.routers); who may see them was decided above, on the primary, and
+    # the page around them (menus, counts of one's own) reads it too. "Count again" asks for
+    # a count now, to see a change just made.
+    shown = snapshots.dashboard(request.user, recount=request.GET.get("count") == "now")
+    return render(
+        request,
+        "reports/dashboard.html",
+        shown.figures | {"counted_at": shown.counted_at, "kept": shown.kept},
+    )
 
 
 _PEOPLE_TITLES = {
