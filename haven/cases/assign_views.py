@@ -19,7 +19,7 @@ from haven.accounts.models import User
 from haven.audit.services import log_read
 from haven.cases import selectors
 from haven.cases.access import assignable_people, readable
-from haven.cases.forms import PICKER_SIZE, AssignForm, PersonSearchForm, people_to_offer
+from haven.cases.forms import AssignForm, PersonSearchForm, first_to_offer
 from haven.cases.models import AssignmentRole, Case
 from haven.cases.staff import open_handover_request
 from haven.core.http import AuthedRequest
@@ -45,10 +45,10 @@ def assign_page(
         role, query, status = "", "", 400
     if form is None:
         form = AssignForm(case=case, initial={"role": role})
-    people = people_to_offer(
-        case, assignable_people(case, role, query) if role else User.objects.none()
-    )
-    shown = list(people[:PICKER_SIZE])
+    people = assignable_people(case, role, query) if role else User.objects.none()
+    shown, _more = first_to_offer(case, people)
+    # How many more, for the person typing a name; counted every time, so that the page reads
+    # as many queries for 3 staff as for 3,000.
     more = people.count() - len(shown)
     label = form.fields["user"].label_from_instance  # type: ignore[attr-defined]
     context: dict[str, Any] = {

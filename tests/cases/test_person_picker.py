@@ -16,6 +16,7 @@ from haven.accounts.models import Membership, User
 from haven.accounts.roles import Role
 from haven.audit.models import AuditEvent
 from haven.cases.access import assignable_people
+from haven.cases.forms import first_to_offer
 from haven.cases.models import Case, CaseAssignment
 from haven.cases.services import case_assign
 from tests.conftest import signed_in
@@ -353,6 +354,33 @@ def test_cc9_the_case_page_offers_the_first_twenty_and_links_to_the_picker(
         )
     ]
     assert select.count("<option") == 21  # the empty choice and twenty people
-    # 25 case workers, the case worker and the supervisor may take a part: 7 more.
-    assert "7 more people can be assigned." in page
+    # 25 case workers, the case worker and the supervisor may take a part: more than twenty.
+    assert "More people can be assigned." in page
     assert f'href="/cases/{case.public_id}/assign/">Find them by name</a>' in page
+
+
+def test_cc9_the_first_people_offered_are_the_lead_agencys_then_the_others_by_name(
+    case: Case, agency: Any, other_agency: Any
+) -> None:
+    """first_to_offer reads two short walks in name order; they give exactly the first of
+    every assignable person sorted lead agency first, then by name, and say whether more are
+    left, at every size around both parts' lengths."""
+    names = ["Zin", "Aye", "Mya", "Aye", "Bo", "Kyi", "Aye"]
+    for n, first in enumerate(names):
+        staff(agency, Role.LAWYER, username=f"lead{n}", first_name=first, last_name=f"L{n % 3}")
+        staff(
+            other_agency, Role.LAWYER, username=f"away{n}", first_name=first, last_name=f"A{n % 2}"
+        )
+    people = assignable_people(case, "lawyer")
+    lead = set(
+        Membership.objects.filter(agency=agency, is_active=True).values_list("user_id", flat=True)
+    )
+    everyone = sorted(
+        people, key=lambda u: (u.pk not in lead, u.first_name, u.last_name, u.username, u.pk)
+    )
+    assert len(everyone) == 14
+
+    for size in (1, 6, 7, 8, 13, 14, 15, 20):
+        shown, more = first_to_offer(case, people, size)
+        assert [u.pk for u in shown] == [u.pk for u in everyone[:size]], size
+        assert more is (len(everyone) > size), size
