@@ -85,18 +85,27 @@ def met_q(kinds: Collection[str] | None = None) -> Q:
     return q
 
 
-def _met_by(case: Any, classes: Collection[str]) -> dict[str, str]:
-    """What meets each step on this case, as a line for the checklist: empty where the reader
-    may not read the class of what meets it (`classes`, haven.cases.access.readable)."""
+def _met_by(case: Any, classes: Collection[str], kinds: Collection[str]) -> dict[str, str]:
+    """What meets each step of `kinds` on this case, as a line for the checklist: empty where
+    the reader may not read the class of what meets it (`classes`,
+    haven.cases.access.readable). A query for the assignments if a kind is met by one, and
+    one for each other kind that a record meets."""
     met: dict[str, str] = {}
-    current = {
-        a.role: a for a in CaseAssignment.objects.current().filter(case=case).select_related("user")
-    }
-    for kind, role in MET_BY_ASSIGNMENT.items():
-        if role in current:
-            a = current[role]
-            met[kind] = f"{a.user} ({a.get_role_display()})"
+    roles = {kind: role for kind, role in MET_BY_ASSIGNMENT.items() if kind in kinds}
+    if roles:
+        current = {
+            a.role: a
+            for a in CaseAssignment.objects.current()
+            .filter(case=case, role__in=list(roles.values()))
+            .select_related("user")
+        }
+        for kind, role in roles.items():
+            if role in current:
+                a = current[role]
+                met[kind] = f"{a.user} ({a.get_role_display()})"
     for kind, meeting in _MET_BY.items():
+        if kind not in kinds:
+            continue
         line = meeting.describe(case)
         if line is not None:
             met[kind] = line if meeting.shows in classes else ""
@@ -113,9 +122,10 @@ def first_steps(case: Any, classes: Collection[str]) -> list[dict[str, Any]]:
     overdue, or to do by its due time. `classes`: what the reader may read on the case."""
     now = timezone.now()
     steps = list(FirstStep.objects.filter(case=case).select_related("closed_by"))
-    # Only an open step can be met by another record: a case whose steps are all done or
-    # closed (most, after the first days) does not read what would meet them.
-    met = _met_by(case, classes) if any(s.status == FirstStep.Status.OPEN for s in steps) else {}
+    # Only an open step can be met by another record, and only by what meets its kind: a case
+    # whose steps are all done or closed (most, after the first days) reads nothing more, and
+    # one with a step open reads only what would meet that step.
+    met = _met_by(case, classes, {s.kind for s in steps if s.status == FirstStep.Status.OPEN})
     rows = []
     for step in steps:
         met_by = met.get(step.kind)
