@@ -207,6 +207,10 @@ def refresh_dashboards() -> tuple[int, int]:
         now = timezone.now()
         with replica_reads():
             figures = selectors.dashboard_figures(agency_ids)
-        DashboardSnapshot.objects.filter(pk=pk).update(figures=figures, counted_at=now)
+        # Unless someone asked for a count while this one ran ("Count again now"): that one
+        # is newer and stays.
+        DashboardSnapshot.objects.filter(pk=pk, counted_at__lt=now).update(
+            figures=figures, counted_at=now
+        )
         counted += 1
     return counted, deleted

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from haven.accounts.roles import Capability
 from haven.cases.access import agencies_where
@@ -33,16 +33,21 @@ def _require_any(user: Any, *capabilities: str) -> None:
         raise PermissionDenied
 
 
+@require_http_methods(["GET", "POST"])
 @login_required
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """Caseloads against the ceiling (CC-14), handovers (CC-9), open alerts, overdue first
-    steps (ID-4) and guardians' caseloads (PS-2) over the agencies' cases. No child's name."""
+    steps (ID-4) and guardians' caseloads (PS-2) over the agencies' cases. No child's name.
+    A POST ("Count again now") counts them now, to see a change just made, and comes back to
+    the page: a reload or a bookmark never counts again."""
     _require_any(request.user, Capability.VIEW_DASHBOARD)
     # The last count of the same agencies, or one made now (haven.reports.snapshots), maybe on
     # a replica (haven.core.routers); who may see them was decided above, on the primary, and
-    # the page around them (menus, counts of one's own) reads it too. "Count again" asks for
-    # a count now, to see a change just made.
-    shown = snapshots.dashboard(request.user, recount=request.GET.get("count") == "now")
+    # the page around them (menus, counts of one's own) reads it too.
+    if request.method == "POST":
+        snapshots.dashboard(request.user, recount=True)
+        return redirect("reports:dashboard")
+    shown = snapshots.dashboard(request.user)
     return render(
         request,
         "reports/dashboard.html",

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.accounts.roles import Role
+from haven.cases import access
 from haven.cases.services import case_assign
 from haven.placements.services import placement_record
 from haven.reports import selectors, snapshots
@@ -69,12 +70,48 @@ def test_cc14_count_again_now_shows_a_change_at_once_and_keeps_it(
 ) -> None:
     signed_in(client, supervisor)
     page = client.get(PAGE).content.decode()
-    assert 'href="?count=now"' in page and "The figures are counted again every 15 minutes" in page
+    assert "The figures are counted again every 15 minutes" in page
+    assert '<form method="post" class="inline">' in page and "Count again now</button>" in page
     open_case(case_worker, agency)
 
-    assert _load(client, _name(case_worker), PAGE + "?count=now") == 4
+    response = client.post(PAGE)
+
+    assert (response.status_code, response["Location"]) == (302, PAGE)
     assert _load(client, _name(case_worker)) == 4
     assert DashboardSnapshot.objects.get().figures["caseloads"]["rows"][0]["load"] == 4
+
+
+def test_cc14_a_reload_or_a_link_never_counts_again(
+    client: Any, office_cases: Any, supervisor: Any, case_worker: Any, agency: Any
+) -> None:
+    signed_in(client, supervisor)
+    assert _load(client, _name(case_worker)) == 3
+    kept = DashboardSnapshot.objects.get().counted_at
+    open_case(case_worker, agency)
+
+    assert _load(client, _name(case_worker), PAGE + "?count=now") == 3
+    assert DashboardSnapshot.objects.get().counted_at == kept
+
+
+def test_cc14_a_refresh_leaves_a_count_asked_for_while_it_ran(
+    client: Any, office_cases: Any, supervisor: Any, case_worker: Any, agency: Any, monkeypatch: Any
+) -> None:
+    """A refresh that began before a "Count again now" and ends after it keeps the newer count."""
+    signed_in(client, supervisor).get(PAGE)
+    counted = selectors.dashboard_figures
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        figures = counted(*args, **kwargs)
+        # While the refresh counts, a supervisor counts again, with one more case.
+        open_case(case_worker, agency)
+        monkeypatch.setattr(selectors, "dashboard_figures", counted)
+        assert client.post(PAGE).status_code == 302
+        return figures
+
+    monkeypatch.setattr(selectors, "dashboard_figures", slow)
+
+    assert snapshots.refresh_dashboards() == (1, 0)
+    assert _load(client, _name(case_worker)) == 4
 
 
 def test_cc14_a_count_older_than_the_max_age_is_counted_again_on_request(
@@ -163,12 +200,15 @@ def test_dp1_a_reader_who_does_not_see_every_case_is_counted_alone_and_nothing_i
     """Every role that holds the dashboard sees every case of its agency today; should one not,
     its figures would depend on the reader, so they are counted for that reader only."""
     monkeypatch.setattr(snapshots, "sees_every_case", lambda user, ids: False)
+    monkeypatch.setattr(access, "sees_every_case", lambda user, ids: False)
 
     response = signed_in(client, supervisor).get(PAGE)
 
     assert response.status_code == 200
     assert not DashboardSnapshot.objects.exists()
     assert "Count again now" not in response.content.decode()
+    # Counted over the cases this reader sees (cases_for_user), not every case the agency leads.
+    assert response.context["caseloads"] == selectors.dashboard(supervisor)["caseloads"]
 
 
 def test_dp1_a_kept_dashboard_names_no_child(
@@ -220,3 +260,12 @@ def test_cc14_a_kept_dashboard_is_read_in_the_same_few_queries_whatever_the_case
 
     assert len(second.captured_queries) == len(first.captured_queries)
     assert len(first.captured_queries) <= len(counting.captured_queries) - 8
+
+
+def test_dp1_counting_again_is_refused_to_who_holds_no_dashboard_and_keeps_nothing(
+    client: Any, office_cases: Any, case_worker: Any
+) -> None:
+    response = signed_in(client, case_worker).post(PAGE)
+
+    assert response.status_code == 403
+    assert not DashboardSnapshot.objects.exists()
