@@ -52,13 +52,23 @@ class Guardian(HavenModel):
         ]
 
     def __str__(self) -> str:
-        if self.user_id and not self.name:
-            return str(self.user)
-        return self.name
+        return self.named(self.name, str(self.user) if self.user_id else "")
 
     @property
     def ceiling(self) -> int:
-        return self.caseload_ceiling or settings.HAVEN_GUARDIAN_CASELOAD_CEILING
+        return self.ceiling_of(self.caseload_ceiling)
+
+    # The two rules below, for lists that read guardians as values rather than instances (the
+    # dashboard's 17,000 guardians of an agency, reports.selectors.guardian_loads).
+    @staticmethod
+    def named(name: str, account: str) -> str:
+        """How a guardian is called: their own name, else their account's (str of the User)."""
+        return name or account
+
+    @staticmethod
+    def ceiling_of(caseload_ceiling: int | None) -> int:
+        """The most children a guardian holds at once: their own ceiling, else the agency's."""
+        return caseload_ceiling or settings.HAVEN_GUARDIAN_CASELOAD_CEILING
 
 
 class GuardianshipEndReason(models.TextChoices):

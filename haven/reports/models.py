@@ -131,7 +131,7 @@ class DashboardSnapshot(Snapshot):
     HAVEN_DASHBOARD_MAX_AGE; `manage.py refresh_dashboards` counts again every one read lately.
     It holds what the dashboard shows every supervisor of these agencies: staff names, counts
     and the references of the cases it lists, never a child's name. Only figures that do not
-    depend on who reads them are kept (selectors.dashboard_key)."""
+    depend on who reads them are kept (cases.access.sees_every_case)."""
 
     class Meta:
         verbose_name = _("dashboard snapshot")

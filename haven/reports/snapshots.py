@@ -54,9 +54,13 @@ class Figures:
     counted_at: datetime
 
 
+def _digest(*parts: object) -> str:
+    """A snapshot's key: what was counted, as one line, hashed."""
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+
+
 def _key(agency_ids: list[int], year: int | None, k: int) -> str:
-    text = f"{','.join(map(str, agency_ids))}|{year or 'all'}|{k}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(",".join(map(str, agency_ids)), year or "all", k)
 
 
 def _young[Kept: Snapshot](
@@ -64,13 +68,14 @@ def _young[Kept: Snapshot](
 ) -> Kept | None:
     """The snapshot of `key` counted less than `max_age` seconds ago, if any, with `fields`;
     marked read (at most every READ_MARK, so that a busy page does not write on every request).
-    Read from the replica when there is one (haven.core.routers)."""
-    with replica_reads():
-        kept = (
-            model._default_manager.filter(key=key, counted_at__gte=now - timedelta(seconds=max_age))
-            .only("counted_at", "read_at", *fields)
-            .first()
-        )
+    Read from the primary, where snapshots are written: one row by its key, and a replica that
+    lags would show a supervisor who has just asked for a count ("Count again now") the one
+    before it. Only the counting reads the replica."""
+    kept = (
+        model._default_manager.filter(key=key, counted_at__gte=now - timedelta(seconds=max_age))
+        .only("counted_at", "read_at", *fields)
+        .first()
+    )
     if kept is not None and kept.read_at < now - READ_MARK:
         model._default_manager.filter(pk=kept.pk).update(read_at=now)
     return kept
@@ -170,7 +175,7 @@ class Dashboard:
 
 
 def _dashboard_key(agency_ids: list[int]) -> str:
-    return hashlib.sha256(f"dashboard|{','.join(map(str, agency_ids))}".encode()).hexdigest()
+    return _digest("dashboard", ",".join(map(str, agency_ids)))
 
 
 def dashboard(user: Any, *, recount: bool = False) -> Dashboard:
