@@ -43,6 +43,12 @@ def main() -> None:
         "untimed sweep that raises and clears what the data call for); 0: not at all",
     )
     parser.add_argument(
+        "--only",
+        metavar="PAGE",
+        action="append",
+        help="time only this page (its name in the table); may be given more than once",
+    )
+    parser.add_argument(
         "--queries",
         metavar="PAGE",
         help="print each query of this page (its name in the table, e.g. 'case page, busy "
@@ -286,6 +292,11 @@ def main() -> None:
         ),
         ("recording an interview", interview, None),
     ]
+    if args.only:
+        unknown = set(args.only) - {name for name, _fn, _baseline in pages}
+        if unknown:
+            parser.error(f"no such page: {', '.join(sorted(unknown))}")
+        pages = [page for page in pages if page[0] in args.only]
     if args.profile:
         import cProfile
         import pstats

@@ -8,12 +8,12 @@ page's parts. A source answers, for a queryset of open cases, what falls due up 
 overdue included), one query each. Each item names the class a reader must be able to read on
 the case to see it (DP-1, DP-9): an interpreter sees a first step, not a hearing."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from haven.accounts.access import memberships
@@ -38,8 +38,10 @@ class Due:
     shows: Sensitivity  # what a reader must read on the case to see this line
 
 
-# The cases: a queryset, or their keys (`case__in` takes either; keys are quicker to build).
-Cases = QuerySet[Case] | list[int]
+# The cases: a queryset, their keys (`case__in` takes either; keys are quicker to build), or the
+# cases themselves by key when the caller has loaded them (the case page): a source then reads
+# no case again (`with_cases`).
+Cases = QuerySet[Case] | list[int] | dict[int, Case]
 Source = Callable[[Cases, date], Iterable[Due]]
 _SOURCES: list[Source] = []
 
@@ -51,6 +53,23 @@ def due_source(source: Source) -> Source:
     """Register a source of dated obligations (called at an area's ready())."""
     _SOURCES.append(source)
     return source
+
+
+def case_keys(cases: Cases) -> QuerySet[Case] | list[int]:
+    """What a source filters `case__in` (or a longer path to the case) by."""
+    return list(cases) if isinstance(cases, dict) else cases
+
+
+def with_cases[M: Model](rows: QuerySet[M], cases: Cases) -> Iterator[M]:
+    """The rows of these cases, each with its case and the case's child: the cases given when
+    the caller loaded them, else read with the rows. On the case page, reading the case and the
+    child again beside each source's rows cost more to build than the rows cost to read."""
+    if isinstance(cases, dict):
+        for row in rows.filter(case_id__in=list(cases)):
+            row.case = cases[row.case_id]  # type: ignore[attr-defined]
+            yield row
+    else:
+        yield from rows.filter(case__in=cases).select_related("case", "case__child")
 
 
 def scoped_cases(user: Any, scope: str = "mine") -> Cases:
@@ -96,7 +115,7 @@ def due_for_case(user: Any, case: Case, classes: frozenset[Sensitivity] | None =
     classes = readable(user, case) if classes is None else classes
     if not classes or case.stage == Case.Stage.CLOSED:
         return []
-    items = _collect([case.pk], None)
+    items = _collect({case.pk: case}, None)
     return _ordered(item for item in items if item.shows in classes)
 
 

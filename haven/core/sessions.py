@@ -41,9 +41,10 @@ from django.utils.cache import patch_vary_headers
 logger = logging.getLogger(__name__)
 
 RENEW_AFTER_SECONDS = 60
-# The menu's count of what is due now, kept in the session for a minute (haven.web's context
-# processor). Every request that may write (any method but GET, HEAD and OPTIONS) drops it, so
-# that the person's own changes show at once; other people's show within the minute.
+# The menu's figures (whether the person holds cases, what is due now, referrals waiting), kept
+# in the session for a minute (haven.web's context processor). Every request that may write (any
+# method but GET, HEAD and OPTIONS) drops them, so that the person's own changes show at once;
+# other people's show within the minute.
 MENU_COUNT_KEY = "haven_menu_due"
 MENU_COUNT_SECONDS = 60
 # Set by `reads_only` on a view that is sent by POST but writes nothing.

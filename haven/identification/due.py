@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from haven.cases.due import Due, due_source
+from haven.cases.due import Due, case_keys, due_source, with_cases
 from haven.core.sensitivity import Sensitivity
 from haven.identification.models import FirstStep
 from haven.identification.selectors import met_q
@@ -25,15 +25,14 @@ def first_steps(cases: Any, until: date) -> Iterable[Due]:
     # 6.2 ms at a million cases, for 0.4 ms of running it.
     open_steps = dict(
         FirstStep.objects.filter(
-            case__in=cases, status=FirstStep.Status.OPEN, due_at__lt=after
+            case__in=case_keys(cases), status=FirstStep.Status.OPEN, due_at__lt=after
         ).values_list("pk", "kind")
     )
     if not open_steps:
         return
-    steps = (
-        FirstStep.objects.filter(pk__in=list(open_steps))
-        .exclude(met_q(set(open_steps.values())))
-        .select_related("case", "case__child")
+    steps = with_cases(
+        FirstStep.objects.filter(pk__in=list(open_steps)).exclude(met_q(set(open_steps.values()))),
+        cases,
     )
     for step in steps:
         yield Due(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.cases.due import Due, due_source
+from haven.cases.due import Due, case_keys, due_source
 from haven.cases.models import Case
 from haven.justice.models import Hearing
 
@@ -21,10 +21,16 @@ def hearings(cases: Any, until: date) -> Iterable[Due]:
     # A proceeding shared by several children puts its hearing on each child's case.
     rows = list(
         Hearing.objects.filter(
-            held_on__gte=today, held_on__lte=until, proceeding__children__case__in=cases
+            held_on__gte=today,
+            held_on__lte=until,
+            proceeding__children__case__in=case_keys(cases),
         ).values_list("held_on", "purpose", "proceeding__children__case_id")
     )
-    found = Case.objects.select_related("child").in_bulk({case_id for _on, _p, case_id in rows})
+    found = (
+        cases
+        if isinstance(cases, dict)
+        else Case.objects.select_related("child").in_bulk({case_id for _on, _p, case_id in rows})
+    )
     for held_on, purpose, case_id in rows:
         case = found[case_id]
         what = _("Hearing: prepare the child and the support person")

@@ -10,17 +10,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from haven.cases.due import Due, due_source
+from haven.cases.due import Due, due_source, with_cases
 from haven.placements.models import Placement, Restriction
 
 
 @due_source
 def reviews(cases: Any, until: date) -> Iterable[Due]:
     today = timezone.localdate()
-    placements = (
-        Placement.objects.filter(case__in=cases, review_on__lte=until, start_on__lte=today)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
-        .select_related("case", "case__child")
+    placements = with_cases(
+        Placement.objects.filter(review_on__lte=until, start_on__lte=today).filter(
+            Q(end_on__isnull=True) | Q(end_on__gt=today)
+        ),
+        cases,
     )
     for p in placements:
         assert p.review_on is not None  # filtered on it
@@ -31,9 +32,9 @@ def reviews(cases: Any, until: date) -> Iterable[Due]:
             url=reverse("placements:placements", args=[p.case.public_id]),
             shows=Placement.ROW_SENSITIVITY,
         )
-    restrictions = Restriction.objects.filter(
-        case__in=cases, review_on__lte=until, ended_on__isnull=True
-    ).select_related("case", "case__child")
+    restrictions = with_cases(
+        Restriction.objects.filter(review_on__lte=until, ended_on__isnull=True), cases
+    )
     for r in restrictions:
         yield Due(
             case=r.case,

@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from haven.cases.due import Due, due_source
+from haven.cases.due import Due, due_source, with_cases
 from haven.reintegration.models import (
     FollowUpVisit,
     PlanReview,
@@ -29,9 +29,9 @@ def _latest(model: Any) -> Any:
 
 @due_source
 def recovery(cases: Any, until: date) -> Iterable[Due]:
-    safety = SafetyPlan.objects.filter(
-        case__in=cases, pk=_latest(SafetyPlan), review_on__lte=until
-    ).select_related("case", "case__child")
+    safety = with_cases(
+        SafetyPlan.objects.filter(pk=_latest(SafetyPlan), review_on__lte=until), cases
+    )
     for safety_plan in safety:
         yield Due(
             case=safety_plan.case,
@@ -43,13 +43,13 @@ def recovery(cases: Any, until: date) -> Iterable[Due]:
     last_review = PlanReview.objects.filter(plan_id=OuterRef("pk")).order_by(
         "-reviewed_on", "-created_at"
     )
-    plans = (
-        ReintegrationPlan.objects.filter(case__in=cases, pk=_latest(ReintegrationPlan))
-        .annotate(
+    # Any: the annotations' types do not pass through with_cases.
+    plans: Iterable[Any] = with_cases(
+        ReintegrationPlan.objects.filter(pk=_latest(ReintegrationPlan)).annotate(
             next_review=Subquery(last_review.values("next_review_on")[:1]),
             visited=Exists(FollowUpVisit.objects.filter(plan_id=OuterRef("pk"))),
-        )
-        .select_related("case", "case__child")
+        ),
+        cases,
     )
     for plan in plans:
         url = reverse("reintegration:recovery", args=[plan.case.public_id])

@@ -34,43 +34,48 @@ def haven(request: HttpRequest) -> dict[str, Any]:
             "break_glass": signed_in and can(user, Capability.BREAK_GLASS),
             "emergency_reviews": signed_in and can(user, Capability.ASSIGN),
             "hand_over": signed_in and can(user, Capability.ASSIGN),
-            "referrals_waiting": _referrals_waiting(user) if signed_in else 0,
             "unread": _unread(user) if signed_in else 0,
-            **(_due(request) if signed_in else {"due": False, "due_now": 0}),
+            **(
+                _menu(request)
+                if signed_in
+                else {"due": False, "due_now": 0, "referrals_waiting": 0}
+            ),
         },
     }
 
 
-def _due(request: HttpRequest) -> dict[str, Any]:
-    """Whether the person holds cases (the "What is due" link), and how many of their own items
-    are overdue or due today (CC-9): nothing to count without a case of their own. The count
-    is kept in the session for a minute (core.sessions.MENU_COUNT_KEY): counting went over every
-    source of dated obligations on every page, a quarter of a case worker's requests' time;
-    the "What is due" list itself is always counted afresh."""
+def _menu(request: HttpRequest) -> dict[str, Any]:
+    """Whether the person holds cases (the "What is due" link), how many of their own items are
+    overdue or due today (CC-9), and how many referrals wait for an answer from their agencies
+    (CC-15). For someone whose work is cases (who holds cases, or sees every case of an agency)
+    they are kept in the session for a minute (core.sessions.MENU_COUNT_KEY): counting went
+    over every source of dated obligations on every page, a quarter of a case worker's
+    requests' time, and the three took three queries. Any write of their own drops them, so
+    their own changes show at once; the "What is due" list and the referral inbox are always
+    counted afresh. Nothing is kept for anyone else (their session is not written for it), and
+    the count of unread critical alerts (ND-2) is never kept."""
     user: Any = request.user
-    assigned = CaseAssignment.objects.current().filter(user=user).exists()
-    return {
-        "due": assigned or can(user, Capability.SEE_AGENCY_CASES),
-        "due_now": _due_now(request) if assigned else 0,
-    }
-
-
-def _due_now(request: HttpRequest) -> int:
     today, now = timezone.localdate().isoformat(), time.time()
     kept = request.session.get(MENU_COUNT_KEY)
-    if kept and kept["day"] == today and now < kept["until"]:
-        return int(kept["n"])
-    n = due_now_count(request.user)
-    request.session[MENU_COUNT_KEY] = {"n": n, "day": today, "until": now + MENU_COUNT_SECONDS}
-    return n
+    if not (kept and kept["day"] == today and now < kept["until"] and "referrals" in kept):
+        kept = None
+        assigned = CaseAssignment.objects.current().filter(user=user).exists()
+        if assigned or can(user, Capability.SEE_AGENCY_CASES):
+            kept = {
+                "assigned": assigned,
+                "n": due_now_count(user) if assigned else 0,
+                "referrals": waiting_count(user),
+                "day": today,
+                "until": now + MENU_COUNT_SECONDS,
+            }
+            request.session[MENU_COUNT_KEY] = kept
+    return {
+        "due": kept is not None,
+        "due_now": int(kept["n"]) if kept else 0,
+        "referrals_waiting": int(kept["referrals"]) if kept else waiting_count(user),
+    }
 
 
 def _unread(user: Any) -> int:
     """Critical alerts escalated to this person and not yet read (ND-2)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def _referrals_waiting(user: Any) -> int:
-    """Referrals waiting for an answer from the user's agencies (CC-15): one query, none for
-    people who cannot answer referrals."""
-    return waiting_count(user)

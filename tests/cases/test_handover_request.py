@@ -303,6 +303,8 @@ def test_cc9_the_hand_over_page_reads_as_many_queries_for_many_requests_as_for_o
 
     handover_request(case=case, actor=case_worker, reason="too_many_cases")
     client = signed_in(Client(), supervisor)
+    # The menu's figures are counted on the first page, then kept a minute: count from the second.
+    client.get("/cases/hand-over/")
     with CaptureQueriesContext(connection) as one:
         assert client.get("/cases/hand-over/").status_code == 200
     for n in range(4):

@@ -326,6 +326,8 @@ def test_cc9_the_picker_reads_as_many_queries_for_30_people_as_for_3(
     signed_in(client, supervisor)
     for n in range(3):
         staff(agency if n % 2 else other_agency, Role.LAWYER, username=f"l{n}")
+    # The menu's figures are counted on the first page, then kept a minute: count from the second.
+    _picker_queries(client, case)
     few = _picker_queries(client, case)
     for n in range(3, 30):
         staff(agency if n % 2 else other_agency, Role.LAWYER, username=f"l{n}")

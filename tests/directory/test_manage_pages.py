@@ -3,8 +3,13 @@
 from django.test import Client
 
 from haven.audit.models import AuditEvent
+from haven.core.sessions import MENU_COUNT_KEY
 from haven.directory.models import ServiceOffer, SharingAssessment
+from haven.directory.services import referral_decline, referral_send
+from haven.web import context_processors
 from tests.conftest import signed_in
+from tests.directory.conftest import REASON, sharing_consent
+from tests.reports.conftest import open_case
 
 
 def test_cc15_an_agency_admin_adds_edits_and_stops_a_service(client: Client, shelter_admin):
@@ -87,3 +92,41 @@ def test_cc15_the_nav_counts_the_referrals_waiting_for_the_agency(
     signed_in(client, case_worker)  # the referring side has nothing waiting
     page = client.get("/directory/").content.decode()
     assert "Services" in page and "referral waiting" not in page
+
+
+def test_cc15_without_a_case_of_their_own_the_count_is_read_on_every_page(
+    client: Client, referral, psychologist
+):
+    signed_in(client, psychologist)
+    assert "1 referral waiting" in client.get("/directory/").content.decode()
+    referral_decline(
+        referral=referral,
+        actor=psychologist,
+        reason_code="no_capacity",
+        reason="Fictional: no counsellor speaks Burmese this month.",
+    )
+
+    assert "referral waiting" not in client.get("/directory/").content.decode()
+    assert MENU_COUNT_KEY not in client.session  # nothing kept, the session not written
+
+
+def test_cc15_for_someone_who_holds_cases_the_count_is_kept_a_minute(
+    client: Client, accepted, psychologist, case_worker, counselling, shelter, monkeypatch
+):
+    """The recipient holds the accepted referral's case, so their menu's figures are kept a
+    minute; a referral sent to their agency meanwhile shows when the minute is over."""
+    signed_in(client, psychologist)
+    assert "referral waiting" not in client.get("/directory/").content.decode()
+    another = open_case(case_worker, case_worker.memberships.get().agency)
+    referral_send(
+        case=another,
+        actor=case_worker,
+        offer=counselling,
+        reason=REASON,
+        consent=sharing_consent(another, case_worker, to=shelter),
+    )
+
+    assert "referral waiting" not in client.get("/directory/").content.decode()
+    now = context_processors.time.time()
+    monkeypatch.setattr(context_processors.time, "time", lambda: now + 61)
+    assert "1 referral waiting" in client.get("/directory/").content.decode()

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from haven.audit.models import AuditEvent
-from haven.cases.access import cases_for_user, readable, readable_by_case
+from haven.cases.access import cases_for_user, may_see, readable, readable_by_case
 from haven.cases.models import CaseAssignment
 from haven.consent.services import consent_withdraw
 from haven.core.errors import SafeguardViolation
@@ -153,6 +153,7 @@ def test_dp1_only_those_who_may_refer_on_the_case_can_send(
 
 def test_dp2_before_acceptance_the_recipient_cannot_see_the_case(referral, case, psychologist):
     assert not cases_for_user(psychologist).filter(pk=case.pk).exists()
+    assert not may_see(psychologist, case)
     assert readable(psychologist, case) == frozenset()
 
 
@@ -164,6 +165,7 @@ def test_dp9_accepting_grants_only_the_agreed_classes_within_the_own_role(
     assignment = accepted.assignment
     assert assignment.role == "referral_recipient" and assignment.agency_id == accepted.to_agency_id
     assert cases_for_user(psychologist).filter(pk=case.pk).exists()
+    assert may_see(psychologist, case)
     # Psychologists may read basic, identity, family, health, narrative; agreed: identity, health
     assert readable(psychologist, case) == frozenset({S.BASIC, S.IDENTITY, S.HEALTH})
     assert readable_by_case(psychologist, [case]) == {
@@ -201,6 +203,7 @@ def test_dp5_withdrawing_the_consent_ends_the_recipients_access(
     consent_withdraw(consent=consent, actor=case_worker, withdrawn_by="Fictional guardian")
     assert not cases_for_user(psychologist).filter(pk=case.pk).exists()
     case.refresh_from_db()
+    assert not may_see(psychologist, case)
     assert readable(psychologist, case) == frozenset()
 
 
@@ -211,6 +214,8 @@ def test_dp5_an_expired_consent_ends_the_recipients_access_too(
         expires_on=timezone.localdate() - timezone.timedelta(days=1)
     )
     assert not cases_for_user(psychologist).filter(pk=case.pk).exists()
+    case.refresh_from_db()
+    assert not may_see(psychologist, case)
 
 
 def test_dp2_only_the_receiving_agency_answers(referral, outsider, unassigned_case_worker):

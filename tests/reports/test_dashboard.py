@@ -207,6 +207,8 @@ def test_ps2_guardians_against_their_ceiling(office_cases, supervisor, agency):
 
 def _page_queries(client, supervisor) -> int:  # type: ignore[no-untyped-def]
     client = signed_in(client, supervisor)
+    # The menu's figures are counted on the first page, then kept a minute: count from the second.
+    client.get("/reports/dashboard/")
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/reports/dashboard/")
     assert response.status_code == 200
@@ -322,6 +324,8 @@ def test_cc14_the_caseloads_page_reads_the_same_queries_for_more_people(
         return len(ctx.captured_queries)
 
     signed_in(client, supervisor)
+    # The menu's figures are counted on the first page, then kept a minute: count from the second.
+    client.get("/reports/dashboard/case-workers/")
     few = queries()
     for n in range(5):
         worker = staff(agency, Role.CASE_WORKER, username=f"more{n}")
