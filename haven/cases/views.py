@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,6 +43,7 @@ from haven.cases.retention import case_erasures
 from haven.core.errors import SafeguardViolation
 from haven.core.forms import apply_service_error
 from haven.core.http import AuthedRequest
+from haven.core.sensitivity import Sensitivity
 from haven.core.sessions import reads_only
 from haven.safeguards.selectors import alerts_for_case
 
@@ -130,6 +132,10 @@ def _case_context(request: AuthedRequest, case: Case, **extra: Any) -> dict[str,
         closing is None or closing.created_by_id != user.pk
     )
     events = list(selectors.timeline(case, classes))
+    if Sensitivity.IDENTITY in classes:
+        # The child's languages show in two places (the child's facts and beside the person
+        # picker): read once.
+        prefetch_related_objects([case.child], "languages")
     return {
         "case": case,
         "child": case.child,

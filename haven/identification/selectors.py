@@ -148,6 +148,17 @@ def screenings(case: Any) -> QuerySet[Screening]:
     )
 
 
+def screenings_listed(case: Any) -> QuerySet[Screening]:
+    """The case's screenings as the case page and its printed summary list them: when, and what
+    was found, newest first. One query; the forms and indicators that `screenings` reads for a
+    screening's own page took two more."""
+    return (
+        Screening.objects.filter(case=case)
+        .only("public_id", "case_id", "screened_at", "outcome")
+        .order_by("-screened_at")
+    )
+
+
 def screening_counts(screenings_qs: QuerySet[Screening] | None = None) -> dict[str, dict[str, int]]:
     """Counts of screenings by the dimensions along which children are overlooked (CC-16):
     sex, gender identity, age band, national or not of the screening agency's country,

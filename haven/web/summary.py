@@ -25,7 +25,7 @@ from haven.core.http import AuthedRequest
 from haven.core.pdf import render_pdf
 from haven.core.sensitivity import Sensitivity as S
 from haven.documents.selectors import documents_of
-from haven.identification.selectors import first_steps, screenings
+from haven.identification.selectors import first_steps, screenings_listed
 from haven.justice.selectors import parts as justice_parts
 from haven.placements.selectors import current_placement
 from haven.protection.selectors import guardian_appointments, services
@@ -54,7 +54,7 @@ def summary_context(user: Any, case: Case) -> dict[str, Any]:
         "assignments": list(case_selectors.current_assignments(case)),
         "retellings": case_selectors.retelling_count(case),
         "interviews": shown(case.interviews.all()[:50]),
-        "screenings": list(screenings(case)[:10]),
+        "screenings": list(screenings_listed(case)[:10]),
         "first_steps": first_steps(case, classes),
         "guardians": shown(guardian_appointments(case).filter(ended_on__isnull=True)),
         "consents": shown(consents(case)[:30]),
