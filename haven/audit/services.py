@@ -83,10 +83,21 @@ def head_mac(last_seq: int, last_digest: str) -> str:
     return hmac.new(key, f"head:{last_seq}:{last_digest}".encode(), hashlib.sha256).hexdigest()
 
 
+def _active_memberships(user: Any) -> list[Any]:
+    """The user's active memberships: the list haven.accounts.access.memberships keeps on the
+    user object for the request when it has read them (every request that reaches a case has),
+    else read here. Audit lies below accounts and cannot call it; reading them again cost every
+    logged read and every recorded change one query."""
+    kept = getattr(user, "_haven_memberships", None)
+    if kept is not None:
+        return list(kept)
+    return sorted((m for m in user.memberships.all() if m.is_active), key=lambda m: m.pk)
+
+
 def _actor_role_and_agency(actor: Any, agency_id: int | None) -> tuple[str, int | None]:
     if actor is None:
         return "", None
-    memberships = [m for m in actor.memberships.all() if m.is_active]
+    memberships = _active_memberships(actor)
     chosen = next((m for m in memberships if m.agency_id == agency_id), None) or (
         memberships[0] if memberships else None
     )
@@ -176,7 +187,7 @@ def _advance(head: AuditChainHead, last: AuditEvent) -> None:
 def log_read(*, user: Any, what: str, case: Any = None, child: Any = None) -> None:
     """Record that `user` read a child's record (DP-3, CC-7)."""
     ctx = context.current()
-    memberships = [m for m in user.memberships.all() if m.is_active]
+    memberships = _active_memberships(user)
     agency_id = getattr(case, "lead_agency_id", None)
     AccessLog.objects.create(
         occurred_at=timezone.now(),

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 
+from haven.accounts.access import memberships
 from haven.accounts.models import Agency, Membership
 from haven.accounts.roles import Role
 from haven.audit import context
@@ -237,17 +238,33 @@ def test_dp3_child_update_audit_never_contains_names_or_special_needs(case, case
     assert verify_chain() == []
 
 
+def test_dp3_a_read_is_logged_with_the_roles_read_for_the_request_in_one_insert(
+    case, case_worker, agency, other_agency, django_assert_num_queries
+):
+    Membership.objects.create(user=case_worker, agency=other_agency, role=Role.INTERPRETER)
+    reader = type(case_worker).objects.get(pk=case_worker.pk)
+    memberships(reader)  # as access reads them for the request
+
+    with django_assert_num_queries(1):  # the insert: the memberships are not read again
+        log_read(user=reader, what="case.view", case=case)
+
+    row = AccessLog.objects.get()
+    assert (row.roles, row.agency_id) == ("case_worker,interpreter", agency.pk)
+
+
 def test_dp3_log_read_writes_an_access_log_row_and_no_audit_event(
     case, case_worker, agency, other_agency
 ):
     # given a case worker who also works for a second agency
     Membership.objects.create(user=case_worker, agency=other_agency, role=Role.INTERPRETER)
     events_before = AuditEvent.objects.count()
+    # (as a request loads them: the roles access was decided on are the roles logged)
+    reader = type(case_worker).objects.get(pk=case_worker.pk)
 
     # when they read the child's record from the web
     token = context.set_current(context.RequestContext(ip_address="198.51.100.7", channel="web"))
     try:
-        log_read(user=case_worker, what="child.view", case=case)
+        log_read(user=reader, what="child.view", case=case)
     finally:
         context.reset(token)
 
