@@ -5,24 +5,26 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from haven.cases.due import Due, due_source, with_cases
 from haven.placements.models import Placement, Restriction
+from haven.placements.selectors import current_placements
 
 
 @due_source
 def reviews(cases: Any, until: date) -> Iterable[Due]:
-    today = timezone.localdate()
-    placements = with_cases(
-        Placement.objects.filter(review_on__lte=until, start_on__lte=today).filter(
-            Q(end_on__isnull=True) | Q(end_on__gt=today)
-        ),
-        cases,
-    )
+    if isinstance(cases, dict):
+        # The case page's one case: its current placements, which its part reads too.
+        placements: Iterable[Placement] = [
+            p
+            for case in cases.values()
+            for p in current_placements(case)
+            if p.review_on is not None and p.review_on <= until
+        ]
+    else:
+        placements = with_cases(Placement.objects.current().filter(review_on__lte=until), cases)
     for p in placements:
         assert p.review_on is not None  # filtered on it
         yield Due(

@@ -26,8 +26,20 @@ def placements(case: Any) -> QuerySet[Placement]:
     )
 
 
+def current_placements(case: Any) -> list[Placement]:
+    """Where the child lives now (a move may overlap the last day of the place before), oldest
+    record first: read once per case object, for the case page's part and its list of what is
+    due (placements.due), which read them one query each before."""
+    kept: list[Placement] | None = case.__dict__.get("_haven_current_placements")
+    if kept is None:
+        kept = list(case.placements.current().order_by("pk"))
+        case.__dict__["_haven_current_placements"] = kept
+    return kept
+
+
 def current_placement(case: Any) -> Placement | None:
-    return Placement.objects.current().filter(case=case).first()
+    placements = current_placements(case)
+    return placements[0] if placements else None
 
 
 def challenges(case: Any) -> QuerySet[LibertyChallenge]:
