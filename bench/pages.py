@@ -49,6 +49,13 @@ def main() -> None:
         help="time only this page (its name in the table); may be given more than once",
     )
     parser.add_argument(
+        "--requests",
+        type=int,
+        metavar="N",
+        help="request each page (--only) N times after two untimed requests, and print nothing: "
+        "what bench/instructions.py counts",
+    )
+    parser.add_argument(
         "--queries",
         metavar="PAGE",
         help="print each query of this page (its name in the table, e.g. 'case page, busy "
@@ -297,6 +304,13 @@ def main() -> None:
         if unknown:
             parser.error(f"no such page: {', '.join(sorted(unknown))}")
         pages = [page for page in pages if page[0] in args.only]
+    if args.requests is not None:
+        for _name, fn, _baseline in pages:
+            fn()
+            fn()
+            for _ in range(args.requests):
+                fn()
+        return
     if args.profile:
         import cProfile
         import pstats

@@ -5,11 +5,14 @@ keys never leave the server (DP-13)."""
 import uuid
 from collections.abc import Sequence
 from datetime import UTC
-from typing import ClassVar
+from functools import cache
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import RowNumber
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 from haven.core.sensitivity import Sensitivity
@@ -17,6 +20,13 @@ from haven.core.sensitivity import Sensitivity
 # Keys per `IN (...)` list when a set of rows is read or written in parts: below SQLite's limit
 # on a statement's bound parameters.
 IN_LIST_SIZE = 900
+
+
+@cache
+def _labels(field: "models.Field[Any, Any]") -> dict[Any, Any]:
+    """A field's choices as {value: label}, the labels left lazy (translated when shown). Every
+    Haven field's choices are fixed when the model is defined."""
+    return dict(make_hashable(field.flatchoices))
 
 
 class HavenModel(models.Model):
@@ -37,6 +47,15 @@ class HavenModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field: "models.Field[Any, Any]") -> str:
+        """`get_<field>_display()`, as Django's but with the field's choices kept as a dict:
+        Django builds it anew on each call, hashing every choice's translated label (a
+        gettext call per choice), which was most of the time of a list of twenty people with
+        their roles."""
+        value = getattr(self, field.attname)
+        label = _labels(field).get(make_hashable(value), value)
+        return force_str(label, strings_only=True)  # type: ignore[no-any-return]
 
     @property
     def version(self) -> str:
