@@ -62,7 +62,6 @@ def _menu(request: HttpRequest) -> dict[str, Any]:
         assigned = CaseAssignment.objects.current().filter(user=user).exists()
         if assigned or can(user, Capability.SEE_AGENCY_CASES):
             kept = {
-                "assigned": assigned,
                 "n": due_now_count(user) if assigned else 0,
                 "referrals": waiting_count(user),
                 "day": today,
