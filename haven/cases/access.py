@@ -84,18 +84,25 @@ def granting_assignments() -> QuerySet[CaseAssignment]:
     )
 
 
+def _active_staff(user: Any) -> bool:
+    """Signed in, active, and staff somewhere: without an active membership a person is no
+    longer staff anywhere, and assignments they still hold (nobody ended them when they left)
+    grant nothing (DP-2)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and memberships(user))
+
+
+def _seeing_every_case(user: Any) -> set[int]:
+    """The agencies where the user's role sees every case the agency leads."""
+    return {a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)}
+
+
 def _seen(user: Any, beside: Iterable[int] = ()) -> Q | None:
     """What the user may see: every case of the agencies where they see the agency's cases,
     and the cases their assignments grant; the agencies in `beside` left out of the first part.
-    None for someone who may see nothing. Without an active membership a person is no longer
-    staff anywhere: assignments they still hold (nobody ended them when they left) grant
-    nothing (DP-2)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+    None for someone who may see nothing (`_active_staff`)."""
+    if not _active_staff(user):
         return None
-    left_out = set(beside)
-    agency_ids = [
-        a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES) if a.pk not in left_out
-    ]
+    agency_ids = sorted(_seeing_every_case(user) - set(beside))
     assigned = granting_assignments().filter(user=user).values("case_id")
     return Q(lead_agency_id__in=agency_ids) | Q(pk__in=assigned)
 
@@ -104,10 +111,9 @@ def may_see(user: Any, case: Case) -> bool:
     """Whether the user may see this one case: `_seen` weighed in Python for a case already
     loaded, the same rule (tests/cases/test_may_see.py holds them equal). Its lead agency is one
     where their role sees every case, or an assignment of theirs on it grants access."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+    if not _active_staff(user):
         return False
-    every = {a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)}
-    return case.lead_agency_id in every or bool(_held(user, case))
+    return case.lead_agency_id in _seeing_every_case(user) or bool(_held(user, case))
 
 
 def cases_for_user(user: Any) -> QuerySet[Case]:
@@ -138,10 +144,9 @@ def sees_every_case(user: Any, agency_ids: Iterable[int]) -> bool:
     """Whether the user sees every case these agencies lead, whoever is assigned: then what
     they see of them is the agencies' alone, the same for each such user (the dashboard keeps
     its figures per set of agencies on that ground, haven.reports.snapshots)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+    if not _active_staff(user):
         return False
-    every = {a.pk for a in agencies_where(user, Capability.SEE_AGENCY_CASES)}
-    return every.issuperset(agency_ids)
+    return _seeing_every_case(user).issuperset(agency_ids)
 
 
 def cases_beyond(user: Any, agency_ids: Iterable[int]) -> QuerySet[Case]:
@@ -319,7 +324,7 @@ def shown_alerts(user: Any, prefix: str = "") -> Q:
     child is held somewhere, nor from a count of alerts. One query for the user's
     assignments; the filter holds one term per agency and per set of classes."""
     nothing = Q(**{f"{prefix}pk__in": []})
-    if not getattr(user, "is_authenticated", False) or not user.is_active or not memberships(user):
+    if not _active_staff(user):
         return nothing
     see_all = roles_with(Capability.SEE_AGENCY_CASES)
     by_agency: dict[int, set[Sensitivity]] = {}
