@@ -64,6 +64,7 @@ __all__ = [
     "MATCH_THRESHOLD",
     "SEARCH_KEY_MAX",
     "comparison_keys",
+    "keys_similarity",
     "match_candidates",
     "name_keys",
     "search_key",
@@ -566,16 +567,22 @@ _MISSING_WORD_WEIGHT = 0.5  # a first or last word of the longer name left unmat
 _MISSING_MIDDLE_WEIGHT = 0.2  # a middle word left unmatched (Filipino middle names)
 
 
+@lru_cache(maxsize=65536)
+def _shapes(word: str) -> tuple[str, str]:
+    """What the scoring compares of one word besides its letters: its consonants (the vowels
+    after the first letter left out) and its letters with the sound-alike ones folded."""
+    return _VOWELS_RE.sub("", word), word.translate(_SOUND_ALIKE)
+
+
 @lru_cache(maxsize=262144)
 def _word_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     indel = Indel.normalized_similarity(a, b)
     score = (1 - _JARO_WINKLER_WEIGHT) * indel + _JARO_WINKLER_WEIGHT * JaroWinkler.similarity(a, b)
-    skeleton_a, skeleton_b = _VOWELS_RE.sub("", a), _VOWELS_RE.sub("", b)
+    (skeleton_a, folded_a), (skeleton_b, folded_b) = _shapes(a), _shapes(b)
     if len(skeleton_a) >= _SKELETON_MIN_LENGTH and skeleton_a == skeleton_b:
         score = max(score, _SKELETON_FLOOR)  # only vowels differ, as between romanisations
-    folded_a, folded_b = a.translate(_SOUND_ALIKE), b.translate(_SOUND_ALIKE)
     if folded_a == folded_b:
         score = max(score, _SOUND_ALIKE_FLOOR)
     if folded_a[:1] != folded_b[:1]:
@@ -597,17 +604,28 @@ def _merges(tokens: tuple[str, ...], target: int) -> list[tuple[str, ...]]:
     return results
 
 
+@lru_cache(maxsize=64)
+def _alignments(m: int, n: int) -> tuple[tuple[tuple[int, ...], float], ...]:
+    """Each way of matching m words to m of n (m <= n) in order, with the weight of the words
+    of the n that it leaves unmatched: a first or last word weighs more than a middle one."""
+    result = []
+    for chosen in permutations(range(n), m):
+        missing = 0.0
+        for position in set(range(n)) - set(chosen):
+            missing += _MISSING_MIDDLE_WEIGHT if 0 < position < n - 1 else _MISSING_WORD_WEIGHT
+        result.append((chosen, missing))
+    return tuple(result)
+
+
 def _aligned(short: tuple[str, ...], long: tuple[str, ...]) -> float:
     best = 0.0
     m = len(short)
-    for chosen in permutations(range(len(long)), m):
-        sims = [_word_similarity(short[k], long[chosen[k]]) for k in range(m)]
+    # Each pair of words is compared once, not once per alignment that pairs them.
+    rows = [[_word_similarity(word, other) for other in long] for word in short]
+    for chosen, missing in _alignments(m, len(long)):
+        sims = [rows[k][chosen[k]] for k in range(m)]
         mean = sum(sims) / m
         score = mean - _WEAKEST_WORD_WEIGHT * (mean - min(sims))
-        missing = 0.0
-        for position in set(range(len(long))) - set(chosen):
-            middle = 0 < position < len(long) - 1
-            missing += _MISSING_MIDDLE_WEIGHT if middle else _MISSING_WORD_WEIGHT
         best = max(best, score * m / (m + missing))
     return best
 
@@ -646,8 +664,13 @@ def _spaced(keys: Sequence[str]) -> list[str]:
 
 def similarity(a_keys: Sequence[str], b_keys: Sequence[str]) -> float:
     """How alike two people's names are, from 0 to 1: the best over pairs of their keys."""
-    a_spaced, b_spaced = _spaced(a_keys), _spaced(b_keys)
-    return max((_key_similarity(a, b) for a in a_spaced for b in b_spaced), default=0.0)
+    return keys_similarity(_spaced(a_keys), _spaced(b_keys))
+
+
+def keys_similarity(a_keys: Sequence[str], b_keys: Sequence[str]) -> float:
+    """``similarity`` of two people's comparison keys (``comparison_keys``, as stored), which
+    are already without the variants that it leaves out."""
+    return max((_key_similarity(a, b) for a in a_keys for b in b_keys), default=0.0)
 
 
 def comparison_keys(*names: str) -> list[str]:
