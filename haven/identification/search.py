@@ -17,7 +17,7 @@ correct and slower (a SQLite installation holds one office's children).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -32,7 +32,7 @@ from haven.accounts.models import Agency
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
 from haven.children.models import Child, ChildNameKey
-from haven.core.names import MATCH_THRESHOLD, comparison_keys, similarity
+from haven.core.names import MATCH_THRESHOLD, comparison_keys, keys_similarity
 
 # The most children whose keys are scored in Python for one search: the closest by trigram.
 CANDIDATES = 1000
@@ -41,6 +41,8 @@ CANDIDATES = 1000
 # ("Thida Oo" written in Burmese against its romanisation); 0.3, pg_trgm's own default, keeps a
 # margin below it.
 TRIGRAM_THRESHOLD = 0.3
+# The thresholds _closest tries, highest first (chosen at 1,000,000 children: bench/README.md).
+STEPS = (0.45, TRIGRAM_THRESHOLD)
 
 
 @dataclass
@@ -67,40 +69,70 @@ def _fits(
     return not nationality or nationality in {n.country for n in child.nationalities.all()}
 
 
-def _closest(query_keys: Sequence[str]) -> tuple[list[int], bool]:
-    """The children whose stored keys are closest to the query's by trigram, most alike first,
-    and whether more than CANDIDATES were that close (PostgreSQL)."""
+def _closest(query_keys: Sequence[str]) -> tuple[dict[int, list[str]], bool]:
+    """The stored keys of the CANDIDATES children whose keys are closest to the query's by
+    trigram, most alike first, and whether more than CANDIDATES were that close (PostgreSQL).
+
+    The index is asked at each of STEPS in turn, highest first, and the first answer with more
+    than CANDIDATES children is kept: the CANDIDATES most alike are then the same as at
+    TRIGRAM_THRESHOLD, since every child it would add is less alike than all of them. A common
+    name stops at a high step, where the index hands over a tenth of the keys that it would at
+    the lowest; a rare one reaches the lowest, where it has few keys anyway."""
     near = Q()
     for key in query_keys:
         near |= Q(key__trigram_similar=key)
     alike = [TrigramSimilarity("key", key) for key in query_keys]
     best = Greatest(*alike) if len(alike) > 1 else alike[0]
+    closest = (
+        ChildNameKey.objects.filter(near)
+        .values("child_id")
+        .annotate(best=Max(best))
+        .order_by("-best", "child_id")
+        .values_list("child_id", "best")[: CANDIDATES + 1]
+    )
+    sql, params = closest.query.sql_with_params()
+    # The closest children's keys in the same statement: the ORM would send their ids back in
+    # a list of a thousand parameters, which took longer to send and parse than the join.
+    with_keys = (
+        f"SELECT c.child_id, k.key FROM ({sql}) c "  # noqa: S608 (Haven's own SQL and table)
+        f'JOIN "{ChildNameKey._meta.db_table}" k ON k.child_id = c.child_id '
+        "ORDER BY c.best DESC, c.child_id, k.id"
+    )
+    keys: dict[int, list[str]] = {}
     with transaction.atomic(), connection.cursor() as cursor:
-        # For this transaction only: the `%` operator (trigram_similar) reads the threshold.
-        cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)]
-        )
-        ids = list(
-            ChildNameKey.objects.filter(near)
-            .values("child_id")
-            .annotate(best=Max(best))
-            .order_by("-best", "child_id")
-            .values_list("child_id", flat=True)[: CANDIDATES + 1]
-        )
-    return ids[:CANDIDATES], len(ids) > CANDIDATES
+        for threshold in STEPS:
+            # For this transaction only: the `%` operator (trigram_similar) reads the threshold.
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
+            )
+            cursor.execute(with_keys, params)
+            keys = {}
+            for child_id, key in cursor.fetchall():
+                keys.setdefault(child_id, []).append(key)
+            if len(keys) > CANDIDATES:
+                break
+    partial = len(keys) > CANDIDATES
+    if partial:
+        keys.popitem()  # the least alike, beyond CANDIDATES
+    return keys, partial
 
 
-def _scored(query_keys: Sequence[str], rows: Iterable[tuple[int, str]]) -> dict[int, float]:
+def _scored(query_keys: Sequence[str], keys: Mapping[int, Sequence[str]]) -> dict[int, float]:
     """Each child whose stored keys match the query's, with the score."""
-    keys: dict[int, list[str]] = defaultdict(list)
-    for child_id, key in rows:
-        keys[child_id].append(key)
     scores = {}
     for child_id, theirs in keys.items():
-        score = similarity(query_keys, theirs)
+        score = keys_similarity(query_keys, theirs)
         if score >= MATCH_THRESHOLD:
             scores[child_id] = score
     return scores
+
+
+def _every_childs_keys() -> dict[int, list[str]]:
+    """The stored keys of every child (SQLite, which has no trigram index)."""
+    keys: dict[int, list[str]] = defaultdict(list)
+    for child_id, key in ChildNameKey.objects.values_list("child_id", "key").iterator(5000):
+        keys[child_id].append(key)
+    return keys
 
 
 def _matching_children(name: str) -> tuple[dict[int, float], bool]:
@@ -109,11 +141,10 @@ def _matching_children(name: str) -> tuple[dict[int, float], bool]:
     query_keys = comparison_keys(name)
     if not query_keys:
         return {}, False
-    pairs = ChildNameKey.objects.values_list("child_id", "key")
     if connection.vendor == "postgresql":
-        ids, partial = _closest(query_keys)
-        return _scored(query_keys, pairs.filter(child_id__in=ids)), partial
-    return _scored(query_keys, pairs.iterator(chunk_size=5000)), False
+        keys, partial = _closest(query_keys)
+        return _scored(query_keys, keys), partial
+    return _scored(query_keys, _every_childs_keys()), False
 
 
 def find_children(

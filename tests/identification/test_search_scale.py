@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from haven.cases.child_services import child_update
@@ -31,6 +32,10 @@ from tests.factories import child_fields
 from tests.identification.test_name_matching import load_pairs, recall_precision
 
 pytestmark = pytest.mark.django_db
+_trigram_steps = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the trigram steps are PostgreSQL's; SQLite scores every child",
+)
 
 
 def _register(actor: Any, agency: Any, given: str, family: str = "", **extra: Any) -> Case:
@@ -202,3 +207,61 @@ def test_id7_the_narrowing_keeps_every_match_of_the_labelled_name_set(
                 *recall_precision(narrowed)[:2]
             )
         )
+
+
+@_trigram_steps
+def test_id7_the_trigram_steps_find_the_same_closest_children_as_the_lowest_alone(
+    case_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index is asked at a high threshold first and lower only when too few children are
+    that alike. With room for 5 children, most names of the labelled set stop at a higher step:
+    for every one, the children kept, their order, their keys and whether the search was partial
+    are those that the lowest threshold alone gives (every tenth name searched, among all)."""
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    people = sorted({row[col] for row in load_pairs() for col in ("name_a", "name_b")})
+    _bulk_children(people, case_worker)
+    queries = [comparison_keys(person.split(";")[0]) for person in people[::10]]
+
+    stepped = [search._closest(keys) for keys in queries]
+    monkeypatch.setattr(search, "STEPS", (search.TRIGRAM_THRESHOLD,))
+    lowest_only = [search._closest(keys) for keys in queries]
+
+    assert [(list(keys.items()), partial) for keys, partial in stepped] == [
+        (list(keys.items()), partial) for keys, partial in lowest_only
+    ]
+    assert sum(partial for _, partial in stepped) > len(queries) // 4  # many stopped early
+
+
+@_trigram_steps
+def test_id7_a_common_name_stops_at_the_first_step(
+    case_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    _bulk_children(["Nguyen Thi Lan"] * 5, case_worker)
+
+    with CaptureQueriesContext(connection) as queries:
+        keys, partial = search._closest(comparison_keys("Nguyen Thi Lan"))
+
+    asked = [
+        q["sql"] for q in queries.captured_queries if "pg_trgm.similarity_threshold" in q["sql"]
+    ]
+    assert asked == [
+        f"SELECT set_config('pg_trgm.similarity_threshold', '{search.STEPS[0]}', true)"
+    ]
+    assert (len(keys), partial) == (3, True)
+
+
+@_trigram_steps
+def test_id7_a_rare_name_is_asked_down_to_the_lowest_step(case_worker: Any) -> None:
+    """ "Bounmy" alone is a name that few keys are near: the steps go down to the lowest, and
+    the child whose keys are only somewhat alike is still handed to the scoring."""
+    (child,) = _bulk_children(["Bounmy Keomany"], case_worker)
+
+    with CaptureQueriesContext(connection) as queries:
+        keys, partial = search._closest(comparison_keys("Bounmy"))
+
+    asked = [
+        q["sql"] for q in queries.captured_queries if "pg_trgm.similarity_threshold" in q["sql"]
+    ]
+    assert len(asked) == len(search.STEPS)
+    assert (keys, partial) == ({child.pk: _keys(child.pk)}, False)
