@@ -136,6 +136,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form templates, with a select's options written in one loop (haven.core.renderers).
+FORM_RENDERER = "haven.core.renderers.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.config(
