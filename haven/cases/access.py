@@ -269,7 +269,7 @@ def _agency_roles(user: Any, agency_id: int) -> set[str]:
 
 def case_grant(user: Any, case: Case) -> Grant:
     """What the user may read and do on this case (nothing when they cannot see it)."""
-    if not getattr(user, "is_authenticated", False) or not memberships(user):
+    if not _active_staff(user):
         return _NO_GRANT
     cache: dict[int, Grant] = case.__dict__.setdefault("_haven_grants", {})
     if user.pk not in cache:
@@ -299,7 +299,7 @@ def readable(user: Any, case: Case) -> frozenset[Sensitivity]:
 
 def readable_by_case(user: Any, cases: list[Case]) -> dict[int, frozenset[Sensitivity]]:
     """readable() for many cases with one query, for lists and exports."""
-    if not getattr(user, "is_authenticated", False) or not memberships(user):
+    if not _active_staff(user):
         return {case.pk: frozenset() for case in cases}
     assigned: dict[int, list[_Held]] = {}
     rows = (

@@ -6,11 +6,19 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.utils import timezone
 
 from haven.accounts.models import Membership, User
-from haven.cases.access import access_case_by_id, cases_for_user, may_see
+from haven.cases.access import (
+    access_case_by_id,
+    case_grant,
+    cases_for_user,
+    may_see,
+    readable,
+    readable_by_case,
+)
 from haven.cases.models import Case, CaseAssignment
 from tests.reports.conftest import open_case
 
@@ -92,9 +100,23 @@ def test_dp2_someone_no_longer_active_sees_nothing_by_either(
         assert _sees(user, case) is False
 
 
-def test_dp2_an_anonymous_visitor_sees_nothing() -> None:
-    from django.contrib.auth.models import AnonymousUser
+@pytest.mark.parametrize("who", ["case_worker", "supervisor"])
+def test_dp2_a_deactivated_account_is_granted_nothing_on_the_case(
+    who: str, case: Any, request: pytest.FixtureRequest
+) -> None:
+    """The grant of a case (what may be read and done) follows the same rule as seeing it: an
+    account deactivated while its membership stays is granted nothing, neither through its
+    assignment (the case worker) nor through its agency-wide role (the supervisor)."""
+    person = request.getfixturevalue(who)
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    user, loaded = User.objects.get(pk=person.pk), Case.objects.get(pk=case.pk)
 
+    assert case_grant(user, loaded) == case_grant(AnonymousUser(), loaded)
+    assert readable(user, loaded) == frozenset()
+    assert readable_by_case(user, [loaded]) == {loaded.pk: frozenset()}
+
+
+def test_dp2_an_anonymous_visitor_sees_nothing() -> None:
     case = Case(lead_agency_id=1)
 
     assert may_see(AnonymousUser(), case) is False
