@@ -243,6 +243,20 @@ class ChildNameKey(models.Model):
         return self.key
 
 
+class NameWord(models.Model):
+    """One word of the register's comparison keys, or two neighbouring words written as one
+    (haven.core.names.word_units), once however many keys hold it: the vocabulary that the
+    search for a known child looks up a name's words in before it asks which keys hold them
+    (ID-7). PostgreSQL keeps it (children migration 0009): triggers on ChildNameKey add the
+    words of every key written and remove those no key holds any more, so an erased or changed
+    name leaves no word behind (DP-8). SQLite keeps none; its search reads every key."""
+
+    word = models.TextField(unique=True)
+
+    def __str__(self) -> str:
+        return self.word
+
+
 # The records that make up a child's identity, written together by the child services.
 CHILD_MODELS = (Child, ChildNationality, ChildLanguage, ChildAlias)
 

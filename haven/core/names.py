@@ -63,13 +63,21 @@ from rapidfuzz.distance import Indel, JaroWinkler
 __all__ = [
     "MATCH_THRESHOLD",
     "SEARCH_KEY_MAX",
+    "SKELETON_MIN_LENGTH",
+    "WHOLE",
+    "WORD_FLOOR",
     "comparison_keys",
     "keys_similarity",
     "match_candidates",
     "name_keys",
     "search_key",
     "similarity",
+    "word_anchors",
+    "word_deletions",
     "word_keys",
+    "word_shapes",
+    "word_similarity",
+    "word_units",
 ]
 
 #: Two people whose best key pair scores at least this are shown as possibly the same child.
@@ -559,7 +567,7 @@ _SOUND_ALIKE = str.maketrans("dgbzc", "tkpsk")
 # Weights of the score, chosen on tests/identification/name_pairs.csv.
 _JARO_WINKLER_WEIGHT = 0.25  # blended with the Indel ratio for one word against another
 _SKELETON_FLOOR = 0.88  # a word pair differing only in vowels scores at least this ...
-_SKELETON_MIN_LENGTH = 3  # ... if it has at least this many consonants
+SKELETON_MIN_LENGTH = 3  # ... if it has at least this many consonants
 _SOUND_ALIKE_FLOOR = 0.9  # a word pair differing only in t/d, k/g/c, p/b, s/z
 _FIRST_LETTER_FACTOR = 0.9  # a word pair whose first sounds differ (Hung/Dung, Heng/Seng)
 _WEAKEST_WORD_WEIGHT = 0.5  # how far the weakest word pulls the mean down
@@ -581,7 +589,7 @@ def _word_similarity(a: str, b: str) -> float:
     indel = Indel.normalized_similarity(a, b)
     score = (1 - _JARO_WINKLER_WEIGHT) * indel + _JARO_WINKLER_WEIGHT * JaroWinkler.similarity(a, b)
     (skeleton_a, folded_a), (skeleton_b, folded_b) = _shapes(a), _shapes(b)
-    if len(skeleton_a) >= _SKELETON_MIN_LENGTH and skeleton_a == skeleton_b:
+    if len(skeleton_a) >= SKELETON_MIN_LENGTH and skeleton_a == skeleton_b:
         score = max(score, _SKELETON_FLOOR)  # only vowels differ, as between romanisations
     if folded_a == folded_b:
         score = max(score, _SOUND_ALIKE_FLOOR)
@@ -705,6 +713,80 @@ def match_candidates(
 @lru_cache(maxsize=8192)
 def _cached_keys(names: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(name_keys(*names))
+
+
+# --- words that must be found -------------------------------------------------------------
+#
+# What the search of a large register asks its index (haven.identification.search): two names
+# can score MATCH_THRESHOLD only if some words of one are found in the other, each scoring at
+# least WORD_FLOOR. A name's score is (1 - w) * mean + w * weakest of its aligned word pairs
+# (w = _WEAKEST_WORD_WEIGHT), at most (1 - w) + w * weakest, so every aligned pair scores at
+# least WORD_FLOOR. And every word of the shorter key is aligned, while the longer key may leave
+# out only middle words unless the shorter has five words or more (_alignments' weights: a
+# first or last word left out costs 0.5, which MATCH_THRESHOLD allows only from m = 5).
+
+#: The least score of a pair of words aligned in two names that match.
+WORD_FLOOR = (MATCH_THRESHOLD - (1 - _WEAKEST_WORD_WEIGHT)) / _WEAKEST_WORD_WEIGHT
+
+
+def word_similarity(a: str, b: str) -> float:
+    """How alike two words of comparison keys are, as the scoring compares them (0 to 1)."""
+    return _word_similarity(a, b)
+
+
+def word_shapes(word: str) -> tuple[str, str]:
+    """A word's consonants (the vowels after its first letter left out) and its letters with
+    the sound-alike ones folded (t/d, k/g/c, p/b, s/z): two words with the same consonants (of
+    three or more) or the same folded letters score a floor whatever their letters."""
+    return _shapes(word)
+
+
+def word_deletions(word: str) -> list[str]:
+    """The word, and the word with each of its letters left out in turn: two words one letter
+    apart (inserted, left out or changed) share one of these, however few trigrams they share."""
+    return list(dict.fromkeys([word, *(word[:i] + word[i + 1 :] for i in range(len(word)))]))
+
+
+#: Marks, among a key's units, the whole key written as one word (word_units).
+WHOLE = "="
+
+
+def word_units(key: str) -> list[str]:
+    """What a stored key offers a word of another name: each of its words, and each two or
+    three neighbouring words written as one (the scoring joins up to three: "tranglong" meets
+    "trang long"), also as neighbours once the particles and leading titles are left out
+    ("tranngok" meets "tran ti ngok"); and, marked with WHOLE, the whole key written as one word
+    when it has three words or fewer, which is all that a one-word name can match."""
+    words = tuple(key.split())
+    units = list(words)
+    for tokens in (words, _optional_words(words)[1]):
+        for n in (2, 3):
+            units += ["".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        if 1 <= len(tokens) <= 3:
+            units.append(WHOLE + "".join(tokens))
+    return list(dict.fromkeys(units))
+
+
+def word_anchors(key: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The first and the last word of a key, each as the forms in which a matching name must
+    hold a word alike (WORD_FLOOR): the word itself, or written together with its one or two
+    neighbours. One pair for the key as it is, and one without its particles and leading
+    titles when it has some, since the scoring compares both. A name that matches this key
+    holds, in one of its keys, a word alike to a form of the first and one alike to a form of
+    the last of one pair (the alignment argument above; a matching name of five words or more may
+    leave out the first or last, which no name in the labelled set does). A pair whose first and
+    last are the same one word asks for more: a one-word name matches only a key that is alike
+    as a whole, written as one word (word_units' WHOLE), since any other word would be left out
+    at a cost it cannot bear."""
+    tokens = tuple(key.split())
+    if not tokens:
+        return []
+    anchors = []
+    for words in dict.fromkeys([tokens, _optional_words(tokens)[1]]):
+        first = tuple(dict.fromkeys("".join(words[:n]) for n in range(1, min(3, len(words)) + 1)))
+        last = tuple(dict.fromkeys("".join(words[-n:]) for n in range(1, min(3, len(words)) + 1)))
+        anchors.append((first, last))
+    return anchors
 
 
 # --- stored search keys -------------------------------------------------------------------

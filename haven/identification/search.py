@@ -6,43 +6,61 @@ matches held by agencies they cannot see, only the agency's name and country, so
 call that agency — never the child's details (DP-1, DP-2).
 
 Every child on record is searched, however long ago they were registered. Each child's names are
-stored as comparison keys (ChildNameKey). On PostgreSQL a trigram index on those keys (pg_trgm)
-finds the CANDIDATES children whose keys are closest to the name searched for, among all of them;
-those children's keys are then scored in Python exactly as haven.core.names scores two names.
-The trigram step only narrows: at TRIGRAM_THRESHOLD it kept every pair of the labelled name set
-that the scoring matches (tests/identification/test_search_scale.py). Only when more than
-CANDIDATES children have names that close (a very common name) are the least alike left out, and
-the page says so. SQLite has no trigram index: there every child's keys are scored, which is
-correct and slower (a SQLite installation holds one office's children).
+stored as comparison keys (ChildNameKey). Two names can match only if each holds a word alike to
+the other's first and last words (haven.core.names.word_anchors, WORD_FLOOR). On PostgreSQL the
+search therefore looks the name's first and last words up in the register's vocabulary
+(NameWord): by trigram, by the forms one letter apart and by the consonants and sound-alike
+letters that the scoring gives a floor, each word handed over checked with the scoring's own
+word comparison. A word that may be two words of another name ("tranglon" for "trang long") is
+also split where one piece is a word of the register, and the rest looked up. An index of the
+keys' words, and of neighbouring words joined, then gives the children holding one alike to the
+first word and one alike to the last; their keys are scored in Python exactly as
+haven.core.names scores two names. A common family name costs little: only children who also
+hold a word alike to the given name are read. The narrowing kept every pair of the labelled name
+set that the scoring matches (tests/identification/test_search_scale.py). Only when more than
+CANDIDATES children hold such words (a very common name) are the least alike by trigram left
+out, and the page says so. SQLite has no such index: there every child's keys are scored, which
+is correct and slower (a SQLite installation holds one office's children).
 """
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Max, Q
-from django.db.models.functions import Greatest
 
 from haven.accounts.access import memberships
 from haven.accounts.models import Agency
 from haven.cases.access import cases_for_user
 from haven.cases.models import Case
 from haven.children.models import Child, ChildNameKey
-from haven.core.names import MATCH_THRESHOLD, comparison_keys, keys_similarity
+from haven.core.names import (
+    MATCH_THRESHOLD,
+    SKELETON_MIN_LENGTH,
+    WHOLE,
+    WORD_FLOOR,
+    comparison_keys,
+    keys_similarity,
+    word_anchors,
+    word_deletions,
+    word_shapes,
+    word_similarity,
+)
 
 # The most children whose keys are scored in Python for one search: the closest by trigram.
 CANDIDATES = 1000
-# pg_trgm similarity (shared trigrams over all trigrams of two keys) a child's closest key must
-# reach to be scored. The lowest among the labelled name set's matched pairs is 0.40
-# ("Thida Oo" written in Burmese against its romanisation); 0.3, pg_trgm's own default, keeps a
-# margin below it.
-TRIGRAM_THRESHOLD = 0.3
-# The thresholds _closest tries, highest first (chosen at 1,000,000 children: bench/README.md).
-STEPS = (0.45, TRIGRAM_THRESHOLD)
+# pg_trgm similarity a word of the register must reach with a word of the name searched for to
+# be compared with it. Words one letter apart, or with the same consonants or sound-alike
+# letters, are compared whatever their trigrams.
+VOCABULARY_THRESHOLD = 0.25
+# Shorter words are looked up by their forms one letter apart and their shapes alone: a trigram
+# index hands over every word that begins with the same letter for them.
+TRIGRAM_MIN_LENGTH = 4
+# A word of the name may be two words of another's ("tranglong", "trang long"): it is split where
+# one piece is a word of the register, each piece of at least this many letters.
+PIECE_MIN_LENGTH = 2
 
 
 @dataclass
@@ -69,48 +87,134 @@ def _fits(
     return not nationality or nationality in {n.country for n in child.nationalities.all()}
 
 
-def _closest(query_keys: Sequence[str]) -> tuple[dict[int, list[str]], bool]:
-    """The stored keys of the CANDIDATES children whose keys are closest to the query's by
-    trigram, most alike first, and whether more than CANDIDATES were that close (PostgreSQL).
+def _vocabulary_query(units: Sequence[str], pieces: Sequence[str]) -> tuple[str, list[Any]]:
+    """The words of the vocabulary (NameWord, children migration 0009) that may be alike to
+    `units`, as (unit, word) rows: (unit, word) for those its trigram index hands over for a
+    unit at VOCABULARY_THRESHOLD, (NULL, word) for those one letter apart from a unit or with
+    its consonants or sound-alike letters; and ('', piece) for each of `pieces` that is a word
+    of the vocabulary."""
+    long = [unit for unit in units if len(unit) >= TRIGRAM_MIN_LENGTH]
+    arms = ["SELECT %s, word FROM children_nameword WHERE word %% %s"] * len(long)
+    # One arm per index: an OR of them may be planned as a scan of every word.
+    arms += [
+        "SELECT NULL, word FROM children_nameword WHERE haven_word_deletions(word) && %s",
+        "SELECT NULL, word FROM children_nameword WHERE haven_word_skeleton(word) = ANY(%s)",
+        "SELECT NULL, word FROM children_nameword WHERE haven_word_folded(word) = ANY(%s)",
+        "SELECT '', word FROM children_nameword WHERE word = ANY(%s)",
+    ]
+    shapes = [word_shapes(unit) for unit in units]
+    params: list[Any] = [value for unit in long for value in (unit, unit)]
+    params += [
+        sorted({deleted for unit in units for deleted in word_deletions(unit)}),
+        sorted({sk for sk, _ in shapes if len(sk) >= SKELETON_MIN_LENGTH}),
+        sorted({fold for _, fold in shapes}),
+        sorted(pieces),
+    ]
+    return " UNION ALL ".join(arms), params
 
-    The index is asked at each of STEPS in turn, highest first, and the first answer with more
-    than CANDIDATES children is kept: the CANDIDATES most alike are then the same as at
-    TRIGRAM_THRESHOLD, since every child it would add is less alike than all of them. A common
-    name stops at a high step, where the index hands over a tenth of the keys that it would at
-    the lowest; a rare one reaches the lowest, where it has few keys anyway."""
-    near = Q()
-    for key in query_keys:
-        near |= Q(key__trigram_similar=key)
-    alike = [TrigramSimilarity("key", key) for key in query_keys]
-    best = Greatest(*alike) if len(alike) > 1 else alike[0]
+
+def _alike_words(
+    cursor: Any, units: Sequence[str], pieces: Sequence[str] = ()
+) -> tuple[dict[str, set[str]], set[str]]:
+    """The register's words that the scoring finds alike (WORD_FLOOR) to each of `units`, each
+    word that the vocabulary hands over checked in Python, and which of `pieces` are words of the
+    register. One query, in the transaction that set VOCABULARY_THRESHOLD (_alike_units)."""
+    cursor.execute(*_vocabulary_query(units, pieces))
+    alike: dict[str, set[str]] = {unit: set() for unit in units}
+    words = set()
+    for unit, word in cursor.fetchall():
+        if unit == "":
+            words.add(word)
+            continue
+        for asked in [unit] if unit is not None else units:
+            if word_similarity(asked, word) >= WORD_FLOOR:
+                alike[asked].add(word)
+    return alike, words
+
+
+def _splits(form: str) -> list[tuple[str, str]]:
+    return [(form[:i], form[i:]) for i in range(PIECE_MIN_LENGTH, len(form) - PIECE_MIN_LENGTH + 1)]
+
+
+def _alike_units(forms: Sequence[str], words_of_name: Set[str]) -> dict[str, set[str]]:
+    """What a stored key may hold for each of `forms` if it matches: the register's words alike
+    to it, and, where the stored key writes it as two words (word_units joins them), the form
+    itself and, for a form that is one of the `words_of_name`, each two words of the register
+    joined whose first is a piece of the form and whose second is alike to the rest, or the other
+    way round. (Splitting forms that join words of the name as well found one more match in
+    12,066 generated pairs, for twice the lookups.) Two queries: the second looks up the rests."""
+    splits = {form: _splits(form) if form in words_of_name else [] for form in forms}
+    pieces = {piece for form in forms for split in splits[form] for piece in split}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # For this transaction only: the `%` operator reads the threshold, and a lookup of a few
+        # milliseconds is not worth starting parallel workers for (5 to 10 ms each).
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, true), "
+            "set_config('max_parallel_workers_per_gather', '0', true)",
+            [str(VOCABULARY_THRESHOLD)],
+        )
+        alike, words = _alike_words(cursor, forms, sorted(pieces))
+        rests = {rest for form in forms for head, rest in splits[form] if head in words}
+        rests |= {head for form in forms for head, rest in splits[form] if rest in words}
+        rests -= set(forms)
+        if rests:
+            alike.update(_alike_words(cursor, sorted(rests))[0])
+    units = {}
+    for form in forms:
+        units[form] = alike[form] | {form}
+        for head, rest in splits[form]:
+            if head in words:
+                units[form] |= {head + word for word in alike[rest]}
+            if rest in words:
+                units[form] |= {word + rest for word in alike[head]}
+    return units
+
+
+def _closest_query(query_keys: Sequence[str]) -> tuple[str, list[Any]]:
+    """The query for the keys of the children who may match the query's keys (see _closest)."""
+    anchors = [anchor for key in query_keys for anchor in word_anchors(key)]
+    forms = sorted({unit for pair in anchors for forms in pair for unit in forms})
+    alike = _alike_units(forms, {word for key in query_keys for word in key.split()})
+    holds: list[str] = []
+    params: list[Any] = []
+    for first, last in anchors:
+        if first == last:  # one word: only a key alike as a whole can match it
+            holds.append("haven_name_units(key) && %s::text[]")
+            params.append(sorted(WHOLE + unit for unit in alike[first[0]]))
+            continue
+        words = [sorted(set().union(*(alike[unit] for unit in forms))) for forms in (first, last)]
+        holds.append(
+            "(haven_name_units(key) && %s::text[] AND haven_name_units(key) && %s::text[])"
+        )
+        params += words
+    best = ", ".join(["similarity(key, %s)"] * len(query_keys))
     closest = (
-        ChildNameKey.objects.filter(near)
-        .values("child_id")
-        .annotate(best=Max(best))
-        .order_by("-best", "child_id")
-        .values_list("child_id", "best")[: CANDIDATES + 1]
+        f"SELECT child_id, max(greatest({best}, 0)) AS best FROM children_childnamekey "  # noqa: S608
+        f"WHERE {' OR '.join(holds)} GROUP BY child_id ORDER BY 2 DESC, child_id LIMIT %s"
     )
-    sql, params = closest.query.sql_with_params()
-    # The closest children's keys in the same statement: the ORM would send their ids back in
-    # a list of a thousand parameters, which took longer to send and parse than the join.
-    with_keys = (
-        f"SELECT c.child_id, k.key FROM ({sql}) c "  # noqa: S608 (Haven's own SQL and table)
-        f'JOIN "{ChildNameKey._meta.db_table}" k ON k.child_id = c.child_id '
+    # The closest children's keys in the same statement: the ORM would send their ids back in a
+    # list of a thousand parameters, which took longer to send and parse than the join.
+    sql = (
+        f"SELECT c.child_id, k.key FROM ({closest}) c "  # noqa: S608 (Haven's own SQL and tables)
+        "JOIN children_childnamekey k ON k.child_id = c.child_id "
         "ORDER BY c.best DESC, c.child_id, k.id"
     )
+    return sql, [*query_keys, *params, CANDIDATES + 1]
+
+
+def _closest(query_keys: Sequence[str]) -> tuple[dict[int, list[str]], bool]:
+    """The stored keys of the children who may match the query's keys, at most the CANDIDATES
+    most alike by trigram, most alike first, and whether more than CANDIDATES may (PostgreSQL).
+
+    A child may match only if one of their keys holds a word alike to a form of the first and
+    one alike to a form of the last word of a query key (word_anchors): the index of the keys'
+    words (haven_name_units, children migration 0009) is asked for exactly those."""
+    query = _closest_query(query_keys)
     keys: dict[int, list[str]] = {}
-    with transaction.atomic(), connection.cursor() as cursor:
-        for threshold in STEPS:
-            # For this transaction only: the `%` operator (trigram_similar) reads the threshold.
-            cursor.execute(
-                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)]
-            )
-            cursor.execute(with_keys, params)
-            keys = {}
-            for child_id, key in cursor.fetchall():
-                keys.setdefault(child_id, []).append(key)
-            if len(keys) > CANDIDATES:
-                break
+    with connection.cursor() as cursor:
+        cursor.execute(*query)
+        for child_id, key in cursor.fetchall():
+            keys.setdefault(child_id, []).append(key)
     partial = len(keys) > CANDIDATES
     if partial:
         keys.popitem()  # the least alike, beyond CANDIDATES

@@ -15,6 +15,7 @@ after tuning and added without any change to the matcher, as a check on overfitt
 """
 
 import csv
+import random
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -23,11 +24,16 @@ import pytest
 
 from haven.core.names import (
     MATCH_THRESHOLD,
+    WHOLE,
+    WORD_FLOOR,
     comparison_keys,
     keys_similarity,
     match_candidates,
     name_keys,
     similarity,
+    word_anchors,
+    word_similarity,
+    word_units,
 )
 
 PAIRS = Path(__file__).with_name("name_pairs.csv")
@@ -198,3 +204,73 @@ def test_id7_stored_keys_score_exactly_as_the_names_they_were_made_from():
         expected = similarity(name_keys(a[0], "", *a[1:]), name_keys(b[0], "", *b[1:]))
         stored_a, stored_b = comparison_keys(a[0], "", *a[1:]), comparison_keys(b[0], "", *b[1:])
         assert keys_similarity(stored_a, stored_b) == expected, (row["name_a"], row["name_b"])
+
+
+def _holds_the_anchors(query: list[str], stored: list[str]) -> bool:
+    """Whether a stored person's keys hold, for some key of the query, words alike to a form
+    of its first and of its last word, or for a one-word key a whole key alike (what the
+    search's index is asked, word_anchors)."""
+
+    def alike(forms: tuple[str, ...], theirs: list[str]) -> bool:
+        return any(word_similarity(f, w) >= WORD_FLOOR for f in forms for w in theirs)
+
+    def holds(pair: tuple[tuple[str, ...], tuple[str, ...]], theirs: list[str]) -> bool:
+        if pair[0] == pair[1]:
+            wholes = [unit[len(WHOLE) :] for unit in theirs if unit.startswith(WHOLE)]
+            return alike(pair[0], wholes)
+        return all(alike(forms, theirs) for forms in pair)
+
+    units = [word_units(key) for key in stored]
+    return any(
+        holds(pair, theirs) for key in query for pair in word_anchors(key) for theirs in units
+    )
+
+
+def _variants(rng: random.Random, key: str) -> str:
+    """A key as another record may hold it: a vowel changed, a letter dropped or doubled, two
+    words joined, a middle word left out, the words reordered or a particle added."""
+    words = key.split()
+    change = rng.randrange(6)
+    if change == 0 and len(words) > 2:
+        del words[rng.randrange(1, len(words) - 1)]
+    elif change == 1 and len(words) > 1:
+        i = rng.randrange(len(words) - 1)
+        words[i : i + 2] = [words[i] + words[i + 1]]
+    elif change == 2:
+        rng.shuffle(words)
+    elif change == 3:
+        words.insert(rng.randrange(len(words) + 1), rng.choice(["ti", "wan", "bin"]))
+    else:
+        i = rng.randrange(len(words))
+        word = words[i]
+        at = rng.randrange(len(word))
+        if change == 4:
+            word = word[:at] + rng.choice("aeiou") + word[at + 1 :]
+        else:
+            word = word[:at] + word[at + 1 :] or word
+        words[i] = word
+    return " ".join(words)
+
+
+def test_id7_every_match_holds_words_alike_to_the_first_and_last_words():
+    """What the search asks its index is implied by the score: two people whose keys match hold,
+    one for the other, words alike (WORD_FLOOR) to the first and the last word of a key, on
+    every labelled pair that matches and on 2,000 variants of the labelled keys that do."""
+    checked = 0
+    for row in load_pairs():
+        a, b = (comparison_keys(*cell.split(";")) for cell in (row["name_a"], row["name_b"]))
+        for query, stored in ((a, b), (b, a)):
+            if keys_similarity(query, stored) >= MATCH_THRESHOLD:
+                assert _holds_the_anchors(query, stored), (query, stored)
+                checked += 1
+    rng = random.Random(7)
+    keys = sorted({k for row in load_pairs() for k in comparison_keys(row["name_a"])})
+    variants = 0
+    for _ in range(2000):
+        key = rng.choice(keys)
+        other = _variants(rng, _variants(rng, key))
+        if keys_similarity([key], [other]) >= MATCH_THRESHOLD:
+            assert _holds_the_anchors([key], [other]), (key, other)
+            assert _holds_the_anchors([other], [key]), (other, key)
+            variants += 1
+    assert (checked, variants > 1000) == (370, True)

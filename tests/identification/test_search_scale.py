@@ -2,11 +2,12 @@
 (ID-7).
 
 Each child's names are stored as comparison keys (ChildNameKey) that every write of a name keeps
-true. On PostgreSQL a trigram index narrows the register to the closest keys before they are
-scored; these tests run on both databases in CI, so they prove on PostgreSQL that the narrowing
-loses no match that the scoring would make, on the labelled name set, and on SQLite that the
-slower path scores every child. A child registered long ago is found as surely as one registered
-today."""
+true. On PostgreSQL the register is narrowed to the children holding words alike to the first
+and last words of the name (a vocabulary of words kept by triggers, and an index of the keys'
+words) before their keys are scored; these tests run on both databases in CI, so they prove on
+PostgreSQL that the narrowing loses no match that the scoring would make, on the labelled name
+set, and on SQLite that the slower path scores every child. A child registered long ago is found
+as surely as one registered today."""
 
 import importlib
 from datetime import timedelta
@@ -23,18 +24,26 @@ from haven.cases.merging import merge_decide, merge_propose
 from haven.cases.models import Case
 from haven.cases.retention import apply_retention
 from haven.cases.services import case_register
-from haven.children.models import Child, ChildNameKey
+from haven.children.models import Child, ChildNameKey, NameWord
 from haven.children.services import comparison_keys_of
-from haven.core.names import MATCH_THRESHOLD, comparison_keys, similarity
+from haven.core import names
+from haven.core.names import (
+    MATCH_THRESHOLD,
+    comparison_keys,
+    similarity,
+    word_deletions,
+    word_shapes,
+    word_units,
+)
 from haven.identification import search
 from haven.identification.search import find_children
 from tests.factories import child_fields
 from tests.identification.test_name_matching import load_pairs, recall_precision
 
 pytestmark = pytest.mark.django_db
-_trigram_steps = pytest.mark.skipif(
+_word_index = pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="the trigram steps are PostgreSQL's; SQLite scores every child",
+    reason="the vocabulary and the words index are PostgreSQL's; SQLite scores every child",
 )
 
 
@@ -178,14 +187,16 @@ def test_id7_a_very_common_name_says_the_search_was_partial(
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="the trigram narrowing is PostgreSQL's; SQLite scores every child, which is the scoring",
+    reason="the narrowing is PostgreSQL's; SQLite scores every child, which is the scoring",
 )
+@pytest.mark.slow(reason="searches each of the labelled set's 320 names among all 380 people")
 def test_id7_the_narrowing_keeps_every_match_of_the_labelled_name_set(
     case_worker: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Each name of the labelled set is searched among all the others at once. The children
-    found are exactly those whose stored keys the scoring matches: the trigram narrowing left
-    none out, so recall and precision against the labels are those of the scoring alone."""
+    found are exactly those whose stored keys the scoring matches: the narrowing (the words
+    alike to the first and last words) left none out, so recall and precision against the
+    labels are those of the scoring alone."""
     rows = load_pairs()
     people = sorted({row[col] for row in rows for col in ("name_a", "name_b")})
     children = dict(zip(people, _bulk_children(people, case_worker), strict=True))
@@ -203,65 +214,159 @@ def test_id7_the_narrowing_keeps_every_match_of_the_labelled_name_set(
     assert recall_precision(narrowed) == recall_precision(scored)
     with capsys.disabled():
         print(
-            "\nthe search with trigram narrowing: recall {:.3f}, precision {:.3f}".format(
+            "\nthe search with its narrowing: recall {:.3f}, precision {:.3f}".format(
                 *recall_precision(narrowed)[:2]
             )
         )
 
 
-@_trigram_steps
-def test_id7_the_trigram_steps_find_the_same_closest_children_as_the_lowest_alone(
-    case_worker: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The index is asked at a high threshold first and lower only when too few children are
-    that alike. With room for 5 children, most names of the labelled set stop at a higher step:
-    for every one, the children kept, their order, their keys and whether the search was partial
-    are those that the lowest threshold alone gives (every tenth name searched, among all)."""
-    monkeypatch.setattr(search, "CANDIDATES", 5)
+@_word_index
+def test_id7_the_words_index_is_the_python_units_and_shapes(case_worker: Any) -> None:
+    """The database's words of a key, and shapes and forms one letter apart of a word, are
+    haven.core.names' own, for every key of the labelled name set."""
     people = sorted({row[col] for row in load_pairs() for col in ("name_a", "name_b")})
-    _bulk_children(people, case_worker)
-    queries = [comparison_keys(person.split(";")[0]) for person in people[::10]]
+    keys = {key for person in people for key in comparison_keys(*person.split(";"))}
+    # Every particle and title, at the start, in the middle and alone.
+    for optional in sorted(names._PARTICLES | names._TITLES):
+        keys |= {f"{optional} lan nguyen", f"lan {optional} nguyen", f"{optional} {optional} ko"}
+        keys |= {optional, f"ma {optional}", f"{optional} ti lan ma"}
+    keys = sorted(keys)
+    words = sorted({word for key in keys for word in key.split()})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, haven_name_units(k) FROM unnest(%s::text[]) AS k", [keys])
+        units = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT w, haven_word_skeleton(w), haven_word_folded(w) FROM unnest(%s::text[]) AS w",
+            [words],
+        )
+        shapes = {w: (skeleton, folded) for w, skeleton, folded in cursor.fetchall()}
 
-    stepped = [search._closest(keys) for keys in queries]
-    monkeypatch.setattr(search, "STEPS", (search.TRIGRAM_THRESHOLD,))
-    lowest_only = [search._closest(keys) for keys in queries]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT w, haven_word_deletions(w) FROM unnest(%s::text[]) AS w", [words])
+        deletions = dict(cursor.fetchall())
 
-    assert [(list(keys.items()), partial) for keys, partial in stepped] == [
-        (list(keys.items()), partial) for keys, partial in lowest_only
-    ]
-    assert sum(partial for _, partial in stepped) > len(queries) // 4  # many stopped early
+    assert units == {key: word_units(key) for key in keys}
+    assert shapes == {word: word_shapes(word) for word in words}
+    assert deletions == {word: word_deletions(word) for word in words}
 
 
-@_trigram_steps
-def test_id7_a_common_name_stops_at_the_first_step(
-    case_worker: Any, monkeypatch: pytest.MonkeyPatch
+def _vocabulary() -> set[str]:
+    return set(NameWord.objects.values_list("word", flat=True))
+
+
+def _words_of(*cases: Case) -> set[str]:
+    return {word for case in cases for key in _keys(case.child_id) for word in key.split()}
+
+
+@_word_index
+def test_id7_the_vocabulary_holds_the_words_of_every_key_written(
+    case_worker: Any, agency: Any
 ) -> None:
-    monkeypatch.setattr(search, "CANDIDATES", 3)
-    _bulk_children(["Nguyen Thi Lan"] * 5, case_worker)
+    case = _register(case_worker, agency, "Bounmy", "Keomany")
 
-    with CaptureQueriesContext(connection) as queries:
-        keys, partial = search._closest(comparison_keys("Nguyen Thi Lan"))
-
-    asked = [
-        q["sql"] for q in queries.captured_queries if "pg_trgm.similarity_threshold" in q["sql"]
-    ]
-    assert asked == [
-        f"SELECT set_config('pg_trgm.similarity_threshold', '{search.STEPS[0]}', true)"
-    ]
-    assert (len(keys), partial) == (3, True)
+    assert {"bunmi", "keomani"} <= _vocabulary()
+    assert _vocabulary() == _words_of(case)
 
 
-@_trigram_steps
-def test_id7_a_rare_name_is_asked_down_to_the_lowest_step(case_worker: Any) -> None:
-    """ "Bounmy" alone is a name that few keys are near: the steps go down to the lowest, and
-    the child whose keys are only somewhat alike is still handed to the scoring."""
-    (child,) = _bulk_children(["Bounmy Keomany"], case_worker)
+@_word_index
+def test_id7_a_changed_name_leaves_only_the_words_another_child_still_holds(
+    case_worker: Any, agency: Any
+) -> None:
+    kept = _register(case_worker, agency, "Bounmy", "Keomany")
+    changed = _register(case_worker, agency, "Somsak", "Keomany")
 
-    with CaptureQueriesContext(connection) as queries:
-        keys, partial = search._closest(comparison_keys("Bounmy"))
+    child_update(actor=case_worker, case=changed, given_name="Sompong")
 
-    asked = [
-        q["sql"] for q in queries.captured_queries if "pg_trgm.similarity_threshold" in q["sql"]
-    ]
-    assert len(asked) == len(search.STEPS)
+    words = _vocabulary()
+    assert {"sompong", "keomani", "bunmi"} <= words  # "keomani" is still Bounmy's
+    assert "somsak" not in words
+    assert words == _words_of(kept, changed)
+
+
+@_word_index
+def test_dp8_retention_erases_the_words_of_the_names_from_the_vocabulary(
+    case_worker: Any, agency: Any
+) -> None:
+    case = _register(case_worker, agency, "Bounmy", "Keomany")
+    other = _register(case_worker, agency, "Lan", "Keomany")
+    case.stage = "closed"
+    case.closed_at = timezone.now()
+    case.save(update_fields=["stage", "closed_at"])
+
+    apply_retention(today=timezone.localdate() + timedelta(days=366 * 30))
+
+    words = _vocabulary()
+    assert "bunmi" not in words
+    # The erased keys' marker is a word of the vocabulary too; it is no one's name.
+    assert words == {"[erased]"} | _words_of(other)
+
+
+@_word_index
+def test_id7_a_word_spelt_with_other_vowels_is_found_whatever_its_trigrams(
+    case_worker: Any,
+) -> None:
+    """ "sirapan" shares three trigrams of thirteen with "siripon" (0.23, below
+    VOCABULARY_THRESHOLD) and is two letters away, but the scoring gives two words with the same
+    consonants a floor above WORD_FLOOR: the vocabulary is also asked by consonants, and the
+    child is handed to the scoring."""
+    (child,) = _bulk_children(["Siriporn Saengthong"], case_worker)
+
+    units = search._alike_units(["sirapan"], {"sirapan"})
+    keys, partial = search._closest(comparison_keys("Sirapan Saengthong"))
+
+    assert units == {"sirapan": {"sirapan", "siripon"}}
     assert (keys, partial) == ({child.pk: _keys(child.pk)}, False)
+
+
+@_word_index
+def test_id7_a_shared_family_name_alone_hands_over_no_child(case_worker: Any) -> None:
+    """Only children holding a word alike to the first and one alike to the last word are read:
+    those who share the family name alone are not, however many they are."""
+    nguyen = _bulk_children(["Lan Nguyen", "Minh Nguyen", "Duc Tranglong Nguyen"], case_worker)
+
+    keys, partial = search._closest(comparison_keys("Duc Nguyen"))
+
+    assert (list(keys), partial) == ([nguyen[2].pk], False)
+
+
+@_word_index
+def test_id7_a_short_word_one_letter_apart_is_found_whatever_its_trigrams(
+    case_worker: Any,
+) -> None:
+    """ "tida" and "tia" share two trigrams of seven (0.29) and a short word is not looked up by
+    trigram at all: the forms one letter apart ("tia") find it."""
+    (child,) = _bulk_children(["Tia Twe"], case_worker)
+
+    keys, partial = search._closest(comparison_keys("Tida Twe"))
+
+    assert (keys, partial) == ({child.pk: _keys(child.pk)}, False)
+
+
+@_word_index
+def test_id7_one_word_of_the_name_may_be_two_words_of_the_register(case_worker: Any) -> None:
+    """ "Tranglon" is "Trang Long" written together with a letter left out: the vocabulary holds
+    "trang", which leaves "lon", alike to "long", and the keys' index holds "trang long" joined."""
+    (child,) = _bulk_children(["Trang Long Nguyen"], case_worker)
+
+    units = search._alike_units(["tranglon"], {"tranglon"})
+    keys, partial = search._closest(comparison_keys("Tranglon Nguyen"))
+
+    assert "tranglong" in units["tranglon"]
+    assert (keys, partial) == ({child.pk: _keys(child.pk)}, False)
+
+
+@_word_index
+def test_id7_the_search_asks_three_queries_whatever_the_register(case_worker: Any) -> None:
+    """The vocabulary, the rest of each word split where a piece is a word of the register
+    ("tranglong": "trang" and "long"), and the keys: the same three for a register of 4
+    children and of 80 (and the threshold set for the lookups' transaction)."""
+    counts = []
+    for times in (1, 19):
+        _bulk_children(
+            ["Lan Nguyen", "Minh Nguyen", "Trang Long", "Duc Nguyen"] * times, case_worker
+        )
+        with CaptureQueriesContext(connection) as queries:
+            search._closest(comparison_keys("Tranglong Nguyen"))
+        counts.append(len([q for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]))
+
+    assert counts == [4, 4]
