@@ -93,7 +93,7 @@ def comparison_keys_of(child: Child, aliases: Iterable[str]) -> list[str]:
 def keep_name_key(child: Child) -> None:
     """Make the stored search keys true again after a write of the child's names or other names,
     or a merge with another record, in the caller's transaction: three queries, four with a
-    merged record, and the writes only when a key changed."""
+    merged record, and the writes only of the keys that changed."""
     aliases = list(child.aliases.values_list("name", flat=True))
     merged = Child.objects.filter(merged_into=child).prefetch_related("aliases")
     key = name_key_of(child, aliases, merged)
@@ -101,9 +101,14 @@ def keep_name_key(child: Child) -> None:
         Child.objects.filter(pk=child.pk).update(name_key=key)
         child.name_key = key
     keys = comparison_keys_of(child, aliases)
-    if sorted(child.comparison_keys.values_list("key", flat=True)) != sorted(keys):
-        child.comparison_keys.all().delete()
-        _add_comparison_keys(child, keys)
+    stored = set(child.comparison_keys.values_list("key", flat=True))
+    # Only the keys that changed: on PostgreSQL each write of keys makes triggers add their
+    # words to the vocabulary and remove those no key holds (children migration 0009).
+    gone, new = stored - set(keys), [key for key in keys if key not in stored]
+    if gone:
+        child.comparison_keys.filter(key__in=gone).delete()
+    if new:
+        _add_comparison_keys(child, new)
 
 
 def _add_comparison_keys(child: Child, keys: Iterable[str]) -> None:

@@ -576,19 +576,22 @@ _MISSING_MIDDLE_WEIGHT = 0.2  # a middle word left unmatched (Filipino middle na
 
 
 @lru_cache(maxsize=65536)
-def _shapes(word: str) -> tuple[str, str]:
+def word_shapes(word: str) -> tuple[str, str]:
     """What the scoring compares of one word besides its letters: its consonants (the vowels
-    after the first letter left out) and its letters with the sound-alike ones folded."""
+    after the first letter left out) and its letters with the sound-alike ones folded (t/d,
+    k/g/c, p/b, s/z). Two words with the same consonants (SKELETON_MIN_LENGTH or more) or the
+    same folded letters score a floor whatever their letters."""
     return _VOWELS_RE.sub("", word), word.translate(_SOUND_ALIKE)
 
 
 @lru_cache(maxsize=262144)
-def _word_similarity(a: str, b: str) -> float:
+def word_similarity(a: str, b: str) -> float:
+    """How alike two words of comparison keys are, as the scoring compares them (0 to 1)."""
     if a == b:
         return 1.0
     indel = Indel.normalized_similarity(a, b)
     score = (1 - _JARO_WINKLER_WEIGHT) * indel + _JARO_WINKLER_WEIGHT * JaroWinkler.similarity(a, b)
-    (skeleton_a, folded_a), (skeleton_b, folded_b) = _shapes(a), _shapes(b)
+    (skeleton_a, folded_a), (skeleton_b, folded_b) = word_shapes(a), word_shapes(b)
     if len(skeleton_a) >= SKELETON_MIN_LENGTH and skeleton_a == skeleton_b:
         score = max(score, _SKELETON_FLOOR)  # only vowels differ, as between romanisations
     if folded_a == folded_b:
@@ -629,7 +632,7 @@ def _aligned(short: tuple[str, ...], long: tuple[str, ...]) -> float:
     best = 0.0
     m = len(short)
     # Each pair of words is compared once, not once per alignment that pairs them.
-    rows = [[_word_similarity(word, other) for other in long] for word in short]
+    rows = [[word_similarity(word, other) for other in long] for word in short]
     for chosen, missing in _alignments(m, len(long)):
         sims = [rows[k][chosen[k]] for k in range(m)]
         mean = sum(sims) / m
@@ -727,18 +730,6 @@ def _cached_keys(names: tuple[str, ...]) -> tuple[str, ...]:
 
 #: The least score of a pair of words aligned in two names that match.
 WORD_FLOOR = (MATCH_THRESHOLD - (1 - _WEAKEST_WORD_WEIGHT)) / _WEAKEST_WORD_WEIGHT
-
-
-def word_similarity(a: str, b: str) -> float:
-    """How alike two words of comparison keys are, as the scoring compares them (0 to 1)."""
-    return _word_similarity(a, b)
-
-
-def word_shapes(word: str) -> tuple[str, str]:
-    """A word's consonants (the vowels after its first letter left out) and its letters with
-    the sound-alike ones folded (t/d, k/g/c, p/b, s/z): two words with the same consonants (of
-    three or more) or the same folded letters score a floor whatever their letters."""
-    return _shapes(word)
 
 
 def word_deletions(word: str) -> list[str]:
