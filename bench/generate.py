@@ -31,12 +31,12 @@ Shape of the data (per 100 cases, roughly):
   later, verdicts, releases and appeals, the child's decisions on taking part, attendance with
   support people and child-friendly measures, statements linked to the child's interviews,
   updates to the child and reprisal-risk assessments. A few per cent breach each VW- rule;
-- recovery and reintegration (`_reintegration`, drawn last): family members for about 30 % of
-  cases (about 4 % of them implicated in the trafficking), family assessments, pathways decided
-  by a best-interests determination for about 20 % (some carried out, some waiting), safety
-  plans and reintegration plans for about 15 % each, with services, reviews and follow-up
-  visits, and transition plans for most young people turning 18 within HAVEN_RR8_MONTHS. A few
-  per cent breach each RR- rule;
+- recovery and reintegration (`_reintegration`, drawn last of a chunk): family members for about
+  30 % of cases (about 4 % of them implicated in the trafficking), family assessments,
+  pathways decided by a best-interests determination for about 20 % (some carried out, some
+  waiting), safety plans and reintegration plans for about 15 % each, with services, reviews
+  and follow-up visits, and transition plans for most young people turning 18 within
+  HAVEN_RR8_MONTHS. A few per cent breach each RR- rule;
 - first steps and languages (`_first_steps`, drawn last from a stream of their own): working
   languages for every interpreter and 60 % of other staff (their agency's country's, some a
   second), one or two languages for 92 % of children (35 % from across a border); the first
@@ -45,6 +45,15 @@ Shape of the data (per 100 cases, roughly):
   another record meets are often left open, as practitioners leave them; a few that nothing
   meets are past their due time (ID-4, ID-5), and some cross-border children's case workers
   speak none of their languages without an interpreter arranged (CC-10).
+
+The children are drawn a chunk at a time (`--chunk`, 50,000 by default): a chunk's children,
+their cases, assignments and interviews, then their protection, justice and reintegration records,
+all written before the next chunk is drawn, so that memory holds one chunk whatever the size (a
+million cases drawn at once held 16.9 GB). Each chunk draws from a stream of its own, so that a
+draw that follows from a date relative to now cannot move the next chunk's. Only what spans
+chunks is kept: each agency's guardians and their loads (a stream of their own too), the counts,
+and each case's agency, child and reference (a few integers and a string per case). The first
+steps and languages are drawn last, from the rows written.
 
 Run on its own (the database must be migrated and hold no case):
 
@@ -88,6 +97,7 @@ STAGE_WEIGHTS = {
 }
 BATCH = 2000
 CHUNK = 100_000  # rows held before they are written, where a table would not fit in memory
+CHUNK_CHILDREN = 50_000  # children drawn and written with all their records before the next
 _REFERENCE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"
 
 
@@ -138,6 +148,10 @@ class Summary:
         return asdict(self)
 
 
+def _tally(counts: dict[str, int], name: str, n: int) -> None:
+    counts[name] = counts.get(name, 0) + n
+
+
 def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     span = max((end - start).total_seconds(), 1.0)
     return start + timedelta(seconds=rng.uniform(0, span))
@@ -152,7 +166,9 @@ def _references(rng: random.Random, n: int) -> list[str]:
     return refs
 
 
-def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summary:
+def generate(
+    n_cases: int = 20_000, *, seed: int = 1, chunk: int = CHUNK_CHILDREN, log: Any = print
+) -> Summary:
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.db import transaction
@@ -165,6 +181,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     from haven.children.models import AgeStatus, Child, ChildNameKey, ParentalCare, Sex
     from haven.children.services import comparison_keys_of
     from haven.core.names import search_key
+    from haven.protection.models import Guardian
 
     if n_cases < 10:
         raise ValueError("generate at least 10 cases")
@@ -178,7 +195,7 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
     now = timezone.now()
     today = timezone.localdate()
     threshold = settings.HAVEN_RETELLING_ALERT_THRESHOLD
-    summary = Summary(cases=n_cases)
+    summary = Summary()
     # One unusable password hash for every bench account: nobody signs in as them.
     unusable = make_password(None)
 
@@ -242,225 +259,269 @@ def generate(n_cases: int = 20_000, *, seed: int = 1, log: Any = print) -> Summa
         )
         log(f"  agencies {len(agencies)}, users {len(users)}")
 
-        # Children: most have one case; about 4 % have an earlier, closed case too.
+        # Children: most have one case; about 4 % have an earlier, closed case too. The
+        # children are drawn, written and let go a chunk at a time, each with all their cases
+        # and records, so that memory holds one chunk (a million at once took 16.9 GB).
         n_children = max(1, math.ceil(n_cases / (1 + RETRAFFICKED)))
         # Names from their own stream, so that every other record stays as the seed drew it.
         names_rng = random.Random(seed + 1)
         keys_of: dict[tuple[str, str, bool], tuple[str, list[str]]] = {}
-        children = []
-        for _ in range(n_children):
-            age_status = rng.choices(
-                [AgeStatus.KNOWN, AgeStatus.ESTIMATED, AgeStatus.UNCERTAIN, AgeStatus.DISPUTED],
-                weights=[40, 30, 20, 10],
-            )[0]
-            birth_date = None
-            if age_status != AgeStatus.UNCERTAIN:
-                birth_date = today - timedelta(days=rng.randint(6 * 365, 17 * 365 + 300))
-                birth_date = min(birth_date, today)
-            given_name, family_name, family_first = bench_names.draw(names_rng)
-            child = Child(
-                given_name=given_name,
-                family_name=family_name,
-                family_name_first=family_first,
-            )
-            named = (given_name, family_name, family_first)
-            if named not in keys_of:  # as child_create keeps them
-                keys_of[named] = (
-                    search_key(given_name, family_name),
-                    comparison_keys_of(child, []),
-                )
-            children.append(
-                Child(
-                    given_name=given_name,
-                    family_name=family_name,
-                    family_name_first=family_first,
-                    name_key=keys_of[named][0],
-                    sex=rng.choice([Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.FEMALE, Sex.UNKNOWN]),
-                    birth_date=birth_date,
-                    age_status=age_status,
-                    minority_indicators=rng.random() < 0.3,
-                    parental_care=rng.choice(list(ParentalCare.values)),
-                    has_disability=rng.random() < 0.05,
-                )
-            )
-        children = write(Child, children)
-        write(
-            ChildNameKey,
-            (
-                ChildNameKey(child_id=child.pk, key=key)
-                for child in children
-                for key in keys_of[(child.given_name, child.family_name, child.family_name_first)][
-                    1
-                ]
-            ),
-        )
-        summary.children = len(children)
-        log(f"  children {len(children)}")
-
-        # Cases. The first n_children cases give every child a case; the rest are second cases
-        # of distinct children, and then the child's first case is the closed, older one.
-        child_of_case = list(range(n_children))
+        # Case i < n_children is child i's case; the rest are second cases of distinct
+        # children, and then the child's first case is the closed, older one.
         second = rng.sample(range(n_children), n_cases - n_children)
-        child_of_case += second
         earlier_closed = set(second)  # the first case of these children is closed
+        seconds_in: dict[int, list[int]] = {}  # per chunk: the indices of its second cases
+        for i, c in enumerate(second, start=n_children):
+            seconds_in.setdefault(c // chunk, []).append(i)
         stages = list(STAGE_WEIGHTS)
         weights = list(STAGE_WEIGHTS.values())
         references = _references(rng, n_cases)
         three_years_ago = now - timedelta(days=3 * 365)
-        cases = []
-        for i in range(n_cases):
-            c = child_of_case[i]
-            if i < n_children and c in earlier_closed:
-                stage = "closed"
-                opened = _between(rng, three_years_ago, now - timedelta(days=400))
-                changed = _between(rng, opened, now - timedelta(days=200))
-            else:
-                stage = rng.choices(stages, weights=weights)[0]
-                start = now - timedelta(days=150) if i >= n_children else three_years_ago
-                opened = _between(rng, start, now - timedelta(hours=1))
-                changed = _between(rng, opened, now)
-            status = rng.choices(
-                [
-                    Case.TraffickingStatus.POSSIBLE,
-                    Case.TraffickingStatus.ACTUAL,
-                    Case.TraffickingStatus.NOT_A_VICTIM,
-                ],
-                weights=[60, 35, 5],
-            )[0]
-            cases.append(
-                Case(
-                    reference=references[i],
-                    child_id=children[c].pk,
-                    lead_agency_id=agencies[case_agency[i]].pk,
-                    stage=stage,
-                    stage_changed_at=changed,
-                    opened_at=opened,
-                    closed_at=changed if stage == "closed" else None,
-                    trafficking_status=status,
-                    status_decided_by=""
-                    if status == Case.TraffickingStatus.POSSIBLE
-                    else rng.choice(list(Case.StatusDecidedBy.values)),
-                )
-            )
-        cases = write(Case, cases)
-        log(f"  cases {len(cases)}")
+        kinds = list(Interview.Kind.values)
+        guardians = _Guardians(random.Random(seed + 3), agencies, by_role)
+        write(Guardian, guardians.profiles)
+        _tally(summary.protection_rows, "guardians", len(guardians.profiles))
+        largest = max(range(len(agencies)), key=lambda a: per_agency[a])
+        expected: dict[str, int] = {"cc9.no_case_worker": 0, "cc6.too_many_retellings": 0}
 
-        # Assignments: one current case worker per open case, except about 2 %.
-        assignments = []
-        open_without_worker: set[int] = set()
-        for i, case in enumerate(cases):
-            a = case_agency[i]
-            workers = by_role[(a, Role.CASE_WORKER)]
-            worker = rng.choice(workers)
-            if case.stage == "closed":
-                assignments.append(
+        for lo in range(0, n_children, chunk):
+            hi = min(lo + chunk, n_children)
+            # A stream of the chunk's own: what a chunk draws never moves the next one's draws
+            # (some draws follow from dates relative to now).
+            chunk_rng = random.Random(f"{seed}:{lo}")
+            # The chunk's cases: each child's first case, then the second cases of its children.
+            indices = [*range(lo, hi), *seconds_in.pop(lo // chunk, [])]
+            child_of_case = [
+                (i if i < n_children else second[i - n_children]) - lo for i in indices
+            ]
+            agency_of_case = [case_agency[i] for i in indices]
+
+            children = []
+            for _ in range(hi - lo):
+                age_status = chunk_rng.choices(
+                    [AgeStatus.KNOWN, AgeStatus.ESTIMATED, AgeStatus.UNCERTAIN, AgeStatus.DISPUTED],
+                    weights=[40, 30, 20, 10],
+                )[0]
+                birth_date = None
+                if age_status != AgeStatus.UNCERTAIN:
+                    birth_date = today - timedelta(days=chunk_rng.randint(6 * 365, 17 * 365 + 300))
+                    birth_date = min(birth_date, today)
+                given_name, family_name, family_first = bench_names.draw(names_rng)
+                named = (given_name, family_name, family_first)
+                if named not in keys_of:  # as child_create keeps them
+                    child = Child(
+                        given_name=given_name,
+                        family_name=family_name,
+                        family_name_first=family_first,
+                    )
+                    keys_of[named] = (
+                        search_key(given_name, family_name),
+                        comparison_keys_of(child, []),
+                    )
+                children.append(
+                    Child(
+                        given_name=given_name,
+                        family_name=family_name,
+                        family_name_first=family_first,
+                        name_key=keys_of[named][0],
+                        sex=chunk_rng.choice(
+                            [Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.FEMALE, Sex.UNKNOWN]
+                        ),
+                        birth_date=birth_date,
+                        age_status=age_status,
+                        minority_indicators=chunk_rng.random() < 0.3,
+                        parental_care=chunk_rng.choice(list(ParentalCare.values)),
+                        has_disability=chunk_rng.random() < 0.05,
+                    )
+                )
+            children = write(Child, children)
+            write(
+                ChildNameKey,
+                (
+                    ChildNameKey(child_id=child.pk, key=key)
+                    for child in children
+                    for key in keys_of[
+                        (child.given_name, child.family_name, child.family_name_first)
+                    ][1]
+                ),
+            )
+            summary.children += len(children)
+
+            cases = []
+            for i, c in zip(indices, child_of_case, strict=True):
+                if i < n_children and i in earlier_closed:
+                    stage = "closed"
+                    opened = _between(chunk_rng, three_years_ago, now - timedelta(days=400))
+                    changed = _between(chunk_rng, opened, now - timedelta(days=200))
+                else:
+                    stage = chunk_rng.choices(stages, weights=weights)[0]
+                    start = now - timedelta(days=150) if i >= n_children else three_years_ago
+                    opened = _between(chunk_rng, start, now - timedelta(hours=1))
+                    changed = _between(chunk_rng, opened, now)
+                status = chunk_rng.choices(
+                    [
+                        Case.TraffickingStatus.POSSIBLE,
+                        Case.TraffickingStatus.ACTUAL,
+                        Case.TraffickingStatus.NOT_A_VICTIM,
+                    ],
+                    weights=[60, 35, 5],
+                )[0]
+                cases.append(
+                    Case(
+                        reference=references[i],
+                        child_id=children[c].pk,
+                        lead_agency_id=agencies[case_agency[i]].pk,
+                        stage=stage,
+                        stage_changed_at=changed,
+                        opened_at=opened,
+                        closed_at=changed if stage == "closed" else None,
+                        trafficking_status=status,
+                        status_decided_by=""
+                        if status == Case.TraffickingStatus.POSSIBLE
+                        else chunk_rng.choice(list(Case.StatusDecidedBy.values)),
+                    )
+                )
+            cases = write(Case, cases)
+            summary.cases += len(cases)
+
+            # Assignments: one current case worker per open case, except about 2 %.
+            assignments = []
+
+            def assign(case: Any, a: int, user_id: int, role: str, **dates: Any) -> None:
+                assignments.append(  # noqa: B023 (the chunk's list, used at once)
                     CaseAssignment(
                         case_id=case.pk,
                         agency_id=agencies[a].pk,
-                        user_id=worker,
-                        role="case_worker",
+                        user_id=user_id,
+                        role=role,
+                        **dates,
+                    )
+                )
+
+            for case, a in zip(cases, agency_of_case, strict=True):
+                workers = by_role[(a, Role.CASE_WORKER)]
+                worker = chunk_rng.choice(workers)
+                if case.stage == "closed":
+                    assign(
+                        case,
+                        a,
+                        worker,
+                        "case_worker",
                         started_at=case.opened_at,
                         ended_at=case.closed_at,
                     )
-                )
-                continue
-            start = case.opened_at
-            if rng.random() < HANDOVER:
-                previous = rng.choice([w for w in workers if w != worker] or workers)
-                start = _between(rng, case.opened_at, now)
-                assignments.append(
-                    CaseAssignment(
-                        case_id=case.pk,
-                        agency_id=agencies[a].pk,
-                        user_id=previous,
-                        role="case_worker",
-                        started_at=case.opened_at,
-                        ended_at=start,
+                    continue
+                summary.open_cases += 1
+                summary.largest_agency_open_cases += a == largest
+                start = case.opened_at
+                if chunk_rng.random() < HANDOVER:
+                    previous = chunk_rng.choice([w for w in workers if w != worker] or workers)
+                    start = _between(chunk_rng, case.opened_at, now)
+                    assign(
+                        case, a, previous, "case_worker", started_at=case.opened_at, ended_at=start
                     )
+                if chunk_rng.random() < NO_CASE_WORKER:
+                    expected["cc9.no_case_worker"] += 1
+                else:
+                    assign(case, a, worker, "case_worker", started_at=start)
+                for role, share in (("guardian", 0.3), ("interpreter", 0.15)):
+                    if chunk_rng.random() < share:
+                        user_id = chunk_rng.choice(by_role[(a, role)])
+                        assign(
+                            case,
+                            a,
+                            user_id,
+                            role,
+                            started_at=_between(chunk_rng, case.opened_at, now),
+                        )
+            write(CaseAssignment, assignments)
+            summary.assignments += len(assignments)
+
+            # Interviews: 0-6 per child, on the child's latest case; about 5 % of children
+            # above the retelling threshold.
+            latest: dict[int, Case] = {}
+            for case, c in zip(cases, child_of_case, strict=True):
+                latest[c] = case  # later cases come later in the list
+            interviews = []
+            told_by_child: list[int] = []
+            for c in range(len(children)):
+                if chunk_rng.random() < ABOVE_THRESHOLD:
+                    told = chunk_rng.randint(threshold + 1, max(MAX_INTERVIEWS, threshold + 1))
+                else:
+                    told = chunk_rng.randint(0, min(threshold, MAX_INTERVIEWS))
+                not_told = (
+                    chunk_rng.randint(0, max(0, MAX_INTERVIEWS - told))
+                    if chunk_rng.random() < 0.3
+                    else 0
                 )
-            if rng.random() < NO_CASE_WORKER:
-                open_without_worker.add(case.pk)
-            else:
-                assignments.append(
-                    CaseAssignment(
-                        case_id=case.pk,
-                        agency_id=agencies[a].pk,
-                        user_id=worker,
-                        role="case_worker",
-                        started_at=start,
-                    )
-                )
-            for role, share in (("guardian", 0.3), ("interpreter", 0.15)):
-                if rng.random() < share:
-                    assignments.append(
-                        CaseAssignment(
+                told_by_child.append(told)
+                case = latest[c]
+                for k in range(told + not_told):
+                    interviews.append(
+                        Interview(
                             case_id=case.pk,
-                            agency_id=agencies[a].pk,
-                            user_id=rng.choice(by_role[(a, role)]),
-                            role=role,
-                            started_at=_between(rng, case.opened_at, now),
+                            kind=chunk_rng.choice(kinds),
+                            conducted_at=_between(chunk_rng, case.opened_at, now),
+                            interviewer=f"Bench Interviewer {chunk_rng.randint(1, 300)}",
+                            interviewer_agency=chunk_rng.choice(
+                                ["", "Bench Police", "Bench Clinic"]
+                            ),
+                            duration_minutes=chunk_rng.randint(15, 120),
+                            child_told_story=k < told,
                         )
                     )
-        write(CaseAssignment, assignments)
-        summary.assignments = len(assignments)
-        summary.open_without_case_worker = len(open_without_worker)
-        log(f"  assignments {len(assignments)}")
+            write(Interview, interviews)
+            summary.interviews += len(interviews)
+            summary.children_above_threshold += sum(1 for n in told_by_child if n > threshold)
+            expected["cc6.too_many_retellings"] += sum(
+                1
+                for case, c in zip(cases, child_of_case, strict=True)
+                if case.stage != "closed" and told_by_child[c] > threshold
+            )
 
-        # Interviews: 0-6 per child, on the child's latest case; about 5 % of children above
-        # the retelling threshold.
-        latest: dict[int, Case] = {}
-        for i, case in enumerate(cases):
-            latest[child_of_case[i]] = case  # later cases come later in the list
-        kinds = list(Interview.Kind.values)
-        interviews = []
-        told_by_child: dict[int, int] = {}
-        for c in range(n_children):
-            if rng.random() < ABOVE_THRESHOLD:
-                told = rng.randint(threshold + 1, max(MAX_INTERVIEWS, threshold + 1))
-            else:
-                told = rng.randint(0, min(threshold, MAX_INTERVIEWS))
-            not_told = rng.randint(0, max(0, MAX_INTERVIEWS - told)) if rng.random() < 0.3 else 0
-            told_by_child[c] = told
-            case = latest[c]
-            for k in range(told + not_told):
-                interviews.append(
-                    Interview(
-                        case_id=case.pk,
-                        kind=rng.choice(kinds),
-                        conducted_at=_between(rng, case.opened_at, now),
-                        interviewer=f"Bench Interviewer {rng.randint(1, 300)}",
-                        interviewer_agency=rng.choice(["", "Bench Police", "Bench Clinic"]),
-                        duration_minutes=rng.randint(15, 120),
-                        child_told_story=k < told,
-                    )
-                )
-        write(Interview, interviews)
-        summary.interviews = len(interviews)
-        summary.children_above_threshold = sum(1 for n in told_by_child.values() if n > threshold)
-        log(f"  interviews {len(interviews)}")
+            # The chunk's other records, drawn after its cases, assignments and interviews.
+            drawn = [
+                _protection(
+                    chunk_rng,
+                    cases,
+                    children,
+                    child_of_case,
+                    agency_of_case,
+                    by_role,
+                    guardians,
+                    summary,
+                ),
+                _justice(chunk_rng, cases, agency_of_case, summary),
+                _reintegration(
+                    chunk_rng,
+                    cases,
+                    agency_of_case,
+                    {c.pk: c.birth_date for c in children},
+                    summary,
+                ),
+            ]
+            for counts in drawn:
+                for code, n in counts.items():
+                    _tally(expected, code, n)
+            log(
+                f"  children {hi:,} of {n_children:,}, cases {summary.cases:,}"
+                f" ({time.perf_counter() - started:.0f} s)"
+            )
 
-        protection_expected = _protection(
-            rng, cases, children, child_of_case, case_agency, agencies, by_role, summary, log
+        _episodes()
+        log(
+            f"  agencies {len(agencies)}, users {len(users)}, assignments {summary.assignments}, "
+            f"interviews {summary.interviews}\n  protection {summary.protection_rows}\n"
+            f"  justice {summary.justice_rows}\n  reintegration {summary.reintegration_rows}"
         )
-        # Drawn after everything else, so the earlier data stay as they were for a seed.
-        protection_expected |= _justice(rng, cases, case_agency, summary, log)
-        protection_expected |= _reintegration(rng, cases, case_agency, summary, log)
-        protection_expected |= _first_steps(seed, summary, log)
+        # Drawn last from a stream of their own, over the rows written.
+        for code, n in _first_steps(seed, summary, log).items():
+            _tally(expected, code, n)
 
     # What the safeguard rules must find (computed here, independently of the rules).
-    open_cases = [(i, case) for i, case in enumerate(cases) if case.stage != "closed"]
-    summary.open_cases = len(open_cases)
-    summary.expected_alerts = {
-        "cc9.no_case_worker": len(open_without_worker),
-        "cc6.too_many_retellings": sum(
-            1 for i, _case in open_cases if told_by_child[child_of_case[i]] > threshold
-        ),
-    } | protection_expected
-    largest = max(range(len(agencies)), key=lambda a: per_agency[a])
+    summary.expected_alerts = expected
+    summary.open_without_case_worker = expected["cc9.no_case_worker"]
     summary.largest_agency_id = agencies[largest].pk
-    summary.largest_agency_open_cases = sum(
-        1 for i, _case in open_cases if case_agency[i] == largest
-    )
     summary.supervisor_id = by_role[(largest, Role.SUPERVISOR)][0]
     summary.seconds = time.perf_counter() - started
     return summary
@@ -523,6 +584,57 @@ OTHER_PURPOSES = (
 LANGUAGES = ("th", "km", "id", "tl", "vi", "ms", "my", "lo")
 
 
+class _Guardians:
+    """Per agency, the guardians who take children: a profile for every guardian user, then
+    volunteers recorded by the agency as appointments need them, each up to a caseload drawn
+    below the ceiling. Kept across the chunks of children, so that the loads stay as drawn."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        agencies: list[Any],
+        by_role: dict[tuple[int, str], list[int]],
+    ) -> None:
+        from django.conf import settings
+
+        from haven.accounts.roles import Role
+        from haven.protection.models import Guardian
+
+        self.rng, self.agencies, self.model = rng, agencies, Guardian
+        self.ceiling = settings.HAVEN_GUARDIAN_CASELOAD_CEILING
+        self.pool: list[list[list[Any]]] = [  # per agency: [guardian, current load, its cap]
+            [
+                [Guardian(agency_id=agency.pk, user_id=uid), 0, rng.randint(8, self.ceiling - 1)]
+                for uid in by_role[(a, Role.GUARDIAN)]
+            ]
+            for a, agency in enumerate(agencies)
+        ]
+        self.filling = [0] * len(agencies)  # per agency: the guardian now taking children
+        # The guardian users' profiles, to be written before any appointment.
+        self.profiles = [entry[0] for entries in self.pool for entry in entries]
+
+    def take(self, a: int, current: bool, new: list[Any]) -> Any:
+        """A guardian of agency `a` for an appointment; a volunteer added is appended to `new`,
+        to be written with the appointments that name them."""
+        entries = self.pool[a]
+        if not current:
+            return self.rng.choice(entries)[0]
+        # Guardian users first, in turn, each up to their cap; then a new volunteer.
+        filling = self.filling
+        while filling[a] < len(entries) and entries[filling[a]][1] >= entries[filling[a]][2]:
+            filling[a] += 1
+        if filling[a] == len(entries):
+            g = self.model(
+                agency_id=self.agencies[a].pk,
+                name=f"Bench Guardian {a + 1}-{len(entries) + 1}",
+                organisation=f"Bench Guardianship Service {a + 1}",
+            )
+            new.append(g)
+            entries.append([g, 0, self.rng.randint(8, self.ceiling - 1)])
+        entries[filling[a]][1] += 1
+        return entries[filling[a]][0]
+
+
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -533,15 +645,13 @@ def _protection(
     children: list[Any],
     child_of_case: list[int],
     case_agency: list[int],
-    agencies: list[Any],
     by_role: dict[tuple[int, str], list[int]],
+    guardians: "_Guardians",
     summary: Summary,
-    log: Any,
 ) -> dict[str, int]:
-    """Screenings, stage changes and the protection and support records of every case; returns
+    """Screenings, stage changes and the protection and support records of the cases; returns
     the alerts the PS-, CC- and ND- rules must find, worked out here from the rows written."""
     from django.conf import settings
-    from django.db.models import OuterRef, Subquery
     from django.utils import timezone
 
     from haven.accounts.roles import Role
@@ -604,7 +714,6 @@ def _protection(
                     at = hi + (at - lo) / 2
         return at
 
-    ceiling = settings.HAVEN_GUARDIAN_CASELOAD_CEILING
     teen_cutoff = years_before(today, 15)  # CC-11's older teenager
     later_stages = ("protection", "recovery", "follow_up")
     previous_stage = {"protection": "identification", "recovery": "protection"}
@@ -664,37 +773,8 @@ def _protection(
         )
     }
 
-    # Guardians: every guardian user has a profile; volunteers recorded by the agency fill the
-    # rest of the pool as appointments need them, each up to a caseload below the ceiling.
-    pool: list[list[Any]] = []  # per agency: [guardian, current load, its cap]
-    for a, agency in enumerate(agencies):
-        pool.append(
-            [
-                [Guardian(agency_id=agency.pk, user_id=uid), 0, rng.randint(8, ceiling - 1)]
-                for uid in by_role[(a, Role.GUARDIAN)]
-            ]
-        )
-        rows["guardians"] += [entry[0] for entry in pool[a]]
-
-    filling = [0] * len(agencies)  # per agency: the guardian now taking children
-
     def guardian_for(a: int, current: bool) -> Any:
-        entries = pool[a]
-        if not current:
-            return rng.choice(entries)[0]
-        # Guardian users first, in turn, each up to their cap; then a new volunteer.
-        while filling[a] < len(entries) and entries[filling[a]][1] >= entries[filling[a]][2]:
-            filling[a] += 1
-        if filling[a] == len(entries):
-            g = Guardian(
-                agency_id=agencies[a].pk,
-                name=f"Bench Guardian {a + 1}-{len(entries) + 1}",
-                organisation=f"Bench Guardianship Service {a + 1}",
-            )
-            rows["guardians"].append(g)
-            entries.append([g, 0, rng.randint(8, ceiling - 1)])
-        entries[filling[a]][1] += 1
-        return entries[filling[a]][0]
+        return guardians.take(a, current, rows["guardians"])
 
     def session(case: Any, at: datetime, stage: str, written: bool, rights: bool) -> None:
         topics = ["status", "rights", "services", "next_steps"] if rights else ["next_steps"]
@@ -1330,15 +1410,21 @@ def _protection(
     }
     for name, model in models.items():
         write(model, rows[name])
-        summary.protection_rows[name] = len(rows[name])
-    # Each reopened case's episode, as Case.status_changed keeps it.
+        _tally(summary.protection_rows, name, len(rows[name]))
+    return expected
+
+
+def _episodes() -> None:
+    """Each reopened case's episode, as Case.status_changed keeps it."""
+    from django.db.models import OuterRef, Subquery
+
+    from haven.cases.models import Case, StageChange
+
     reopenings = StageChange.objects.filter(from_stage="closed")
     last = reopenings.filter(case_id=OuterRef("pk")).order_by("-changed_at").values("changed_at")
     Case.objects.filter(pk__in=reopenings.values("case_id")).update(
         episode_started_at=Subquery(last[:1])
     )
-    log(f"  protection {summary.protection_rows}")
-    return expected
 
 
 # Children as victim-witnesses (`_justice`). Shares of all cases unless said otherwise.
@@ -1380,7 +1466,7 @@ def _created_at_as_given(*models: Any) -> Iterator[None]:
 
 
 def _justice(
-    rng: random.Random, cases: list[Any], case_agency: list[int], summary: Summary, log: Any
+    rng: random.Random, cases: list[Any], case_agency: list[int], summary: Summary
 ) -> dict[str, int]:
     """Proceedings, the children's parts in them and everything the VW- alert rules read;
     returns the alerts the rules must find, worked out here from the rows written (in the
@@ -1721,8 +1807,7 @@ def _justice(
         for name, model in models.items():
             # Parents are written first: their rows' keys are taken when they are written.
             write(model, rows[name])
-            summary.justice_rows[name] = len(rows[name])
-    log(f"  justice {summary.justice_rows}")
+            _tally(summary.justice_rows, name, len(rows[name]))
     return expected
 
 
@@ -1774,7 +1859,11 @@ PLAN_SERVICES = (
 
 
 def _reintegration(
-    rng: random.Random, cases: list[Any], case_agency: list[int], summary: Summary, log: Any
+    rng: random.Random,
+    cases: list[Any],
+    case_agency: list[int],
+    born: dict[int, date | None],
+    summary: Summary,
 ) -> dict[str, int]:
     """Family members, family assessments, pathways (with their determinations), safety plans,
     reintegration and transition plans with services, reviews and follow-up visits; returns the
@@ -1788,7 +1877,6 @@ def _reintegration(
     from haven.accounts.models import Membership
     from haven.accounts.roles import Role
     from haven.children.age import years_before
-    from haven.children.models import Child
     from haven.decisions.models import Decision
     from haven.placements.models import Placement
     from haven.reintegration.models import (
@@ -1858,10 +1946,11 @@ def _reintegration(
         .values_list("agency_id", "user_id")
     ):
         workers.setdefault(agency_id, []).append(user_id)
-    born = dict(Child.objects.values_list("pk", "birth_date"))
-    # Children living with their family or relatives today (RR-3), as `_protection` placed them.
+    # Children living with their family or relatives today (RR-3), as `_protection` placed them;
+    # the cases' keys were taken in order, so a range holds these cases and no others.
     at_home = set(
-        Placement.objects.filter(type__in=("family", "kinship"), start_on__lte=today)
+        Placement.objects.filter(case_id__gte=cases[0].pk, case_id__lte=cases[-1].pk)
+        .filter(type__in=("family", "kinship"), start_on__lte=today)
         .filter(Q(end_on__isnull=True) | Q(end_on__gt=today))
         .values_list("case_id", flat=True)
     )
@@ -2145,11 +2234,9 @@ def _reintegration(
         for name, model in models.items():
             # Parents are written first: their rows' keys are taken when they are written.
             write(model, rows[name])
-            summary.reintegration_rows[name] = len(rows[name])
-    summary.reintegration_rows["implicated_members"] = sum(
-        1 for m in rows["family_members"] if m.implicated
-    )
-    log(f"  reintegration {summary.reintegration_rows}")
+            _tally(summary.reintegration_rows, name, len(rows[name]))
+    implicated = sum(1 for m in rows["family_members"] if m.implicated)
+    _tally(summary.reintegration_rows, "implicated_members", implicated)
     return expected
 
 
@@ -2281,7 +2368,7 @@ def _first_steps(seed: int, summary: Summary, log: Any) -> dict[str, int]:
         .order_by("pk")
         .values_list("pk", "case_id", "screened_at", "screened_by_id", "outcome")
     )
-    for screening_id, case_id, at, by, outcome in screenings:
+    for screening_id, case_id, at, by, outcome in screenings.iterator(chunk_size=CHUNK):
         stage, episode, authority, care, child_id = cases[case_id]
         # The steps of the case's current identification may be open; any earlier are done.
         live = stage != "closed" and (episode is None or at >= episode)
@@ -2377,12 +2464,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=20_000, help="number of cases (20000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (1)")
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=CHUNK_CHILDREN,
+        help=f"children written with all their records at a time ({CHUNK_CHILDREN})",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         # Without it, settings fall back to the development database next to manage.py.
         raise SystemExit("set DATABASE_URL to the (migrated, empty) database to fill")
     setup_django()
-    summary = generate(args.cases, seed=args.seed)
+    summary = generate(args.cases, seed=args.seed, chunk=args.chunk)
     print(f"generated {summary.cases} cases in {summary.seconds:.1f} s: {summary.as_dict()}")
 
 
