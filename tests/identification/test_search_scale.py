@@ -187,6 +187,30 @@ def test_id7_a_very_common_name_says_the_search_was_partial(
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
+    reason="the cut is PostgreSQL's; SQLite scores every child",
+)
+def test_id7_a_cut_search_keeps_the_most_alike_names_and_then_the_earliest_registered(
+    case_worker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Children who share a name share its keys, and each distinct key is ranked once: the
+    children kept are still those of the most alike names first, then those registered first,
+    each with all their keys."""
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    lanh = _bulk_children(["Nguyen Thi Lanh"] * 2, case_worker)
+    lan = _bulk_children(["Nguyen Thi Lan"] * 2, case_worker)
+    _bulk_children(["Nguyen Thi Lanh"] * 2, case_worker)
+
+    keys, partial = search._closest(comparison_keys("Nguyen Thi Lan"))
+
+    assert list(keys) == [lan[0].pk, lan[1].pk, lanh[0].pk]
+    assert {pk: sorted(theirs) for pk, theirs in keys.items()} == {
+        child.pk: _keys(child.pk) for child in [*lan, lanh[0]]
+    }
+    assert partial is True
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
     reason="the narrowing is PostgreSQL's; SQLite scores every child, which is the scoring",
 )
 def test_id7_the_narrowing_keeps_every_match_of_the_labelled_name_set(
